@@ -1,0 +1,30 @@
+import type { CommandArgs, CommandName, CommandResults, EventFrame, HelloInfo, Response } from '../../src-shared/contract'
+import type { LabEvent } from '../../src-shared/events'
+
+export interface HostOptions {
+  /** Most lab processes alive at once in a run; a runaway loop gets a clear error past it. Default 256. */
+  maxProcesses?: number
+  /** Longest a frame waits before it is sent to UIs, in ms. Default 16 (≤ 60 frames a second). */
+  frameIntervalMs?: number
+}
+
+/** One listener registration; call it to stop listening. */
+export type Unsubscribe = () => void
+
+/**
+ * The application service: owns the lab supervisor, the monitor and the event stream.
+ * Electron's ipcMain, the WebSocket server and the CLI are thin callers of this one object.
+ */
+export interface Host {
+  readonly info: HelloInfo
+  /** Validates and runs one command from outside. Never throws: bad input becomes an error response. */
+  handle(raw: unknown): Promise<Response>
+  /** For trusted in-process callers (the CLI): typed, throws a HostError on failure. */
+  call<K extends CommandName>(cmd: K, args: CommandArgs<K>): Promise<CommandResults[K]>
+  /** Every event as it happens. */
+  onEvent(listener: (event: LabEvent) => void): Unsubscribe
+  /** Events coalesced into frames, at most one every frameIntervalMs: what UIs get. */
+  onFrame(listener: (frame: EventFrame) => void): Unsubscribe
+  /** Ends every lab process and closes the broker. Safe to call twice. */
+  dispose(): Promise<void>
+}

@@ -1,0 +1,154 @@
+// The one contract between the host and any UI: commands (request/response) and event frames.
+// Both transports (Electron IPC and the WebSocket of `proclab serve`) carry exactly these shapes
+// and validate incoming commands with the same runtime schemas.
+import { z } from 'zod'
+import type { LabEvent } from './events'
+
+export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
+export const signalSchema = z.enum(SIGNALS)
+export type SignalName = z.infer<typeof signalSchema>
+
+const pid = z.number().int().positive().max(2 ** 31 - 1)
+const empty = z.object({}).strict()
+
+export const commandSchemas = {
+  hello: empty,
+  'scenarios.list': empty,
+  /** Start a lab run from a built-in scenario id or a script path on the host's disk. */
+  'run.start': z.union([
+    z.object({ scenario: z.string().min(1).max(200) }).strict(),
+    z.object({ script: z.string().min(1).max(4096) }).strict(),
+  ]),
+  /** End the current run: its whole process tree is ended. */
+  'run.stop': empty,
+  /** The current run's events so far, so a UI that connects late can catch up. */
+  'run.snapshot': empty,
+  'process.signal': z.object({ pid, signal: signalSchema }).strict(),
+  /** Wait for a lab process to exit (as `join()` would), at most timeoutMs if given. */
+  'process.join': z.object({ pid, timeoutMs: z.number().int().min(0).max(86_400_000).optional() }).strict(),
+  'monitor.list': empty,
+} as const
+
+export type CommandName = keyof typeof commandSchemas
+export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[]
+export type CommandArgs<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>
+
+export interface HelloInfo {
+  app: 'proclab'
+  version: string
+  platform: NodeJS.Platform | string
+  hostPid: number
+  /** Wall-clock time (ms since epoch) at which the session's t = 0. */
+  sessionStartWall: number
+}
+
+export interface Localized {
+  en: string
+  zh: string
+}
+
+export interface ScenarioInfo {
+  id: string
+  title: Localized
+  /** What the run teaches, in a sentence or two. */
+  lesson: Localized
+}
+
+export interface RunSnapshot {
+  runId: string | null
+  running: boolean
+  events: LabEvent[]
+}
+
+export type ProcessState = 'running' | 'sleeping' | 'disk-wait' | 'stopped' | 'zombie' | 'idle' | 'unknown'
+
+export interface SystemProcess {
+  pid: number
+  ppid: number
+  name: string
+  command: string
+  user: string
+  state: ProcessState
+  /** % of one core since the previous sample (htop's convention); 0 on the first sample. */
+  cpu: number
+  /** Resident memory in bytes. */
+  rss: number
+  /** Wall-clock start time, ms since epoch, when known. */
+  startedAt: number | null
+  /** Started by this host's lab. */
+  lab: boolean
+}
+
+export interface CommandResults {
+  hello: HelloInfo
+  'scenarios.list': ScenarioInfo[]
+  'run.start': { runId: string }
+  'run.stop': { stopped: boolean }
+  'run.snapshot': RunSnapshot
+  'process.signal': { pid: number; signal: SignalName }
+  'process.join': { pid: number; exitCode: number | null; timedOut: boolean }
+  'monitor.list': SystemProcess[]
+}
+
+/** Error codes a UI can act on. */
+export type ErrorCode =
+  | 'bad-request' // the command or its arguments failed validation
+  | 'not-found' // no such scenario, script, or process
+  | 'refused' // not allowed (kill pid 1, the host itself, someone else's process)
+  | 'busy' // e.g. a run is already going
+  | 'failed' // it was tried and the OS said no (EPERM, ESRCH, ...)
+  | 'internal'
+
+export interface ErrorInfo {
+  code: ErrorCode
+  message: string
+}
+
+export const requestSchema = z
+  .object({
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    cmd: z.enum(COMMAND_NAMES as [CommandName, ...CommandName[]]),
+    args: z.unknown().optional(),
+  })
+  .strict()
+
+export interface Request<K extends CommandName = CommandName> {
+  id: number
+  cmd: K
+  args?: CommandArgs<K>
+}
+
+export type Response<K extends CommandName = CommandName> =
+  | { id: number; ok: true; value: CommandResults[K] }
+  | { id: number; ok: false; error: ErrorInfo }
+
+/** What a transport pushes to the UI: the host's events, coalesced into frames (at most 60 a second). */
+export interface EventFrame {
+  type: 'events'
+  events: LabEvent[]
+}
+
+/** Messages from server to client on the WebSocket. */
+export type ServerMessage = ({ type: 'response' } & Response) | EventFrame
+
+/** Checks a command that came from outside (renderer, WebSocket) and says what is wrong, never throws. */
+export function parseRequest(raw: unknown): { ok: true; request: Request } | { ok: false; id: number | null; error: ErrorInfo } {
+  const envelope = requestSchema.safeParse(raw)
+  const maybeId = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : null
+  if (!envelope.success) {
+    return { ok: false, id: maybeId, error: { code: 'bad-request', message: `Malformed command: ${describeIssues(envelope.error)}` } }
+  }
+  const { id, cmd } = envelope.data
+  const args = commandSchemas[cmd].safeParse(envelope.data.args ?? {})
+  if (!args.success) {
+    return { ok: false, id, error: { code: 'bad-request', message: `Bad arguments for '${cmd}': ${describeIssues(args.error)}` } }
+  }
+  return { ok: true, request: { id, cmd, args: args.data } as Request }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ')
+}

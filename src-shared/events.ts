@@ -1,0 +1,45 @@
+// Every state change of a session is one event. The host stamps `seq` (gap-free, in arrival
+// order) and `t` (microseconds since the session started, from the machine's monotonic clock,
+// which all processes of one machine share).
+
+export interface EventStamp {
+  seq: number
+  t: number
+  /** The lab run the event belongs to; null for events outside any run. */
+  runId: string | null
+}
+
+/** Identifies a lab process in events: `lid` is unique for the host's lifetime, pids get reused. */
+export interface ProcessRef {
+  lid: string
+  pid: number
+}
+
+export type EventBody =
+  | { kind: 'run.start'; title: string; source: string }
+  | { kind: 'run.end'; ok: boolean; error: string | null; durationUs: number }
+  | (ProcessRef & {
+      kind: 'process.start'
+      ppid: number
+      name: string
+      daemon: boolean
+      /** null for the run's lab main process (the tutorial's 主进程). */
+      parentLid: string | null
+      /** What it runs: the target export's name, a class name, or `main`. */
+      target: string
+    })
+  | (ProcessRef & {
+      kind: 'process.exit'
+      /** Python's convention: the exit code, or minus the signal number; null if unknown. */
+      exitCode: number | null
+      signal: string | null
+    })
+  | (ProcessRef & { kind: 'stdout' | 'stderr'; line: string })
+  | { kind: 'user.kill'; pid: number; lid: string | null; signal: string; ok: boolean; error: string | null }
+  | { kind: 'user.join'; pid: number; lid: string; exitCode: number | null; timedOut: boolean }
+  /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
+  | { kind: 'lab.error'; message: string }
+
+export type LabEvent = EventBody & EventStamp
+export type EventKind = LabEvent['kind']
+export type EventOf<K extends EventKind> = Extract<LabEvent, { kind: K }>
