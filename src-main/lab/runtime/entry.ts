@@ -1,1 +1,105 @@
-export {}
+// The program every lab process runs. The host starts it as the lab main (which calls the
+// script's default export, the tutorial's 主进程); a Process starts it as a child, which asks the
+// broker for its spec, imports the script (as Python's spawn re-imports __main__) and runs the target.
+import { pathToFileURL } from 'node:url'
+import { setLabContext, type LabContext } from '../context'
+import { endChildren } from '../lifecycle'
+import { selfProcess, type Process } from '../process'
+import { ENV, type ChildSpec, type Opening } from '../protocol'
+import { decodePayload } from '../reduction'
+import { deserialize } from 'node:v8'
+import { BrokerChannel } from './channel'
+import { prepareLoader } from './loader'
+
+async function main(): Promise<void> {
+  const lid = requireEnv(ENV.lid)
+  const role = process.env[ENV.role] === 'main' ? 'main' : 'child'
+  const opening: Opening = { op: 'control', lid, pid: process.pid }
+  // If the host dies, nothing may be left running: end at once, without the exit sequence.
+  const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, () => process.kill(process.pid, 'SIGKILL'))
+  const exitCode = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
+  await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
+  await channel.close()
+  process.exit(exitCode)
+}
+
+async function runMain(lid: string, channel: BrokerChannel): Promise<number> {
+  const script = requireEnv(ENV.script)
+  const context = newContext({ lid, role: 'main', channel, script, identity: [], parent: null })
+  context.self = selfProcess({ name: 'MainProcess', daemon: false, identity: [], target: null, args: [] })
+  try {
+    await prepareLoader(script)
+    const namespace = (await import(context.scriptUrl)) as Record<string, unknown>
+    context.namespace = namespace
+    if (typeof namespace.default !== 'function') {
+      throw new ScriptError(`${script} has no default export to run: add 'export default async function main() { ... }'`)
+    }
+    await (namespace.default as () => unknown)()
+    return 0
+  } catch (error) {
+    reportError(`in ${script}`, error)
+    channel.send({ op: 'main-error', message: error instanceof Error ? `${error instanceof ScriptError ? '' : `${error.name}: `}${error.message}` : String(error) })
+    return 1
+  }
+}
+
+async function runChild(lid: string, channel: BrokerChannel): Promise<number> {
+  const spec = deserialize((await channel.request({ op: 'spec' })) as Uint8Array) as ChildSpec
+  const context = newContext({ lid, role: 'child', channel, script: spec.script, identity: spec.identity, parent: spec.parent })
+  const { args, fields } = decodePayload(spec.payload)
+  context.self = selfProcess({ name: spec.name, daemon: spec.daemon, identity: spec.identity, target: null, args })
+  let self: Process = context.self
+  try {
+    await prepareLoader(spec.script)
+    context.namespace = (await import(context.scriptUrl)) as Record<string, unknown>
+    const module = spec.target.module === context.scriptUrl ? context.namespace : ((await import(spec.target.module)) as Record<string, unknown>)
+    const exported = module[spec.target.export]
+    if (typeof exported !== 'function') throw new ScriptError(`${spec.target.module} has no exported function '${spec.target.export}'`)
+    const init = { name: spec.name, daemon: spec.daemon, identity: spec.identity, args }
+    self = spec.target.kind === 'class'
+      ? Object.assign(selfProcess({ ...init, target: null }, exported.prototype as object), fields)
+      : selfProcess({ ...init, target: exported as (...args: never[]) => unknown })
+    context.self = self
+    await self.run()
+    return 0
+  } catch (error) {
+    // As Python prints "Process Process-1:" and the traceback, then exits with code 1.
+    reportError(`in process ${spec.name} (pid ${process.pid})`, error)
+    return 1
+  }
+}
+
+function newContext(init: Pick<LabContext, 'lid' | 'role' | 'channel' | 'script' | 'identity' | 'parent'>): LabContext {
+  const context: LabContext = {
+    ...init,
+    scriptUrl: pathToFileURL(init.script).href,
+    namespace: null,
+    nextChildNumber: 1,
+    self: undefined as unknown as Process, // set by the caller before any user code runs
+    children: new Set(),
+  }
+  setLabContext(context)
+  return context
+}
+
+class ScriptError extends Error {}
+
+function reportError(where: string, error: unknown): void {
+  process.stderr.write(`Error ${where}:\n${error instanceof ScriptError ? error.message : describe(error)}\n`)
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`
+  return String(error)
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name]
+  if (!value) {
+    process.stderr.write(`This is ProcLab's lab runtime; it is started by the ProcLab host, not by hand (${name} is unset).\n`)
+    process.exit(2)
+  }
+  return value
+}
+
+void main()

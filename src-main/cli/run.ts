@@ -1,0 +1,39 @@
+// `proclab run`: one lab run in this terminal, its output as it comes and a summary at the end.
+import { parseArgs } from 'node:util'
+import type { LabEvent } from '../../src-shared/events'
+import { createHost, endLabWithHost } from '../host'
+import { findScenario } from '../scenarios/catalog'
+import { RunPrinter } from './run-printer'
+import { positiveInt, UsageError } from './usage'
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'max-processes': { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    strict: true,
+  })
+  const [target] = positionals
+  if (!target || positionals.length > 1) throw new UsageError('run takes one script path or scenario id')
+  const host = await createHost({ maxProcesses: positiveInt(values['max-processes'], '--max-processes') })
+  endLabWithHost(host)
+  const printer = new RunPrinter(process.stdout, process.stderr, { quiet: values.quiet ?? false })
+  const ended = new Promise<Extract<LabEvent, { kind: 'run.end' }>>((resolve) => {
+    host.onEvent((event) => {
+      printer.print(event)
+      if (event.kind === 'run.end') resolve(event)
+    })
+  })
+  const isScenario = findScenario(target) !== undefined && !/[\\/.]/.test(target)
+  try {
+    await host.call('run.start', isScenario ? { scenario: target } : { script: target })
+  } catch (error) {
+    await host.dispose()
+    process.stderr.write(`proclab: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+  const end = await ended
+  printer.summary(end)
+  await host.dispose()
+  return end.ok ? 0 : 1
+}

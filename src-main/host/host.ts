@@ -1,0 +1,145 @@
+// The application service behind every UI: one lab supervisor, one monitor, one event stream.
+import type { CommandArgs, CommandName, CommandResults, HelloInfo, Response } from '../../src-shared/contract'
+import { parseRequest } from '../../src-shared/contract'
+import type { EventBody, LabEvent } from '../../src-shared/events'
+import { monotonicMicros } from '../lab/protocol'
+import { Supervisor } from '../lab/supervisor/supervisor'
+import { createMonitor, type Monitor } from '../monitor'
+import { packageVersion } from '../package-root'
+import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
+import { errorInfo, HostError } from './errors'
+import { FrameCoalescer } from './frames'
+import { checkScriptPath } from './script-path'
+import type { Host, HostOptions, Unsubscribe } from './types'
+
+/** How many events of the current run a late UI can catch up on. */
+const SNAPSHOT_LIMIT = 100_000
+
+type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResults[K]> }
+
+export class HostService implements Host {
+  readonly info: HelloInfo
+  private readonly startMicros = monotonicMicros()
+  private seq = 0
+  private readonly eventListeners = new Set<(event: LabEvent) => void>()
+  private readonly frames: FrameCoalescer
+  private runEvents: LabEvent[] = []
+  private runCounter = 0
+  private supervisor!: Supervisor
+  private readonly monitor: Monitor
+  private readonly protectedPids: Set<number>
+  private disposed: Promise<void> | null = null
+
+  private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
+    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now() }
+    this.frames = new FrameCoalescer(options.frameIntervalMs)
+    this.monitor = createMonitor()
+    this.protectedPids = new Set([process.pid, ...(options.protectedPids ?? [])])
+  }
+
+  static async create(options: HostOptions = {}): Promise<HostService> {
+    const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
+    host.supervisor = await Supervisor.create({
+      maxProcesses: host.options.maxProcesses,
+      emit: (body, runId, at) => host.emit(body, runId, at),
+    })
+    return host
+  }
+
+  async handle(raw: unknown): Promise<Response> {
+    const parsed = parseRequest(raw)
+    if (!parsed.ok) return { id: parsed.id ?? -1, ok: false, error: parsed.error }
+    const { id, cmd, args } = parsed.request
+    try {
+      const value = await (this.handlers[cmd] as (args: unknown) => Promise<unknown>)(args)
+      return { id, ok: true, value } as Response
+    } catch (error) {
+      return { id, ok: false, error: errorInfo(error) }
+    }
+  }
+
+  call<K extends CommandName>(cmd: K, args: CommandArgs<K>): Promise<CommandResults[K]> {
+    return this.handlers[cmd](args)
+  }
+
+  onEvent(listener: (event: LabEvent) => void): Unsubscribe {
+    this.eventListeners.add(listener)
+    return () => this.eventListeners.delete(listener)
+  }
+
+  onFrame(listener: Parameters<Host['onFrame']>[0]): Unsubscribe {
+    return this.frames.subscribe(listener)
+  }
+
+  /** Ends every lab process at once; for the host's own exit, where nothing async can run. */
+  killAllNow(): void {
+    this.supervisor.killAllNow()
+  }
+
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      await this.supervisor.dispose()
+      this.frames.flush()
+    })()
+    return this.disposed
+  }
+
+  private readonly handlers: Handlers = {
+    hello: async () => this.info,
+    'scenarios.list': async () => SCENARIOS.map(scenarioInfo),
+    'run.start': async (args) => this.startRun(args),
+    'run.stop': async () => ({ stopped: await this.supervisor.stopRun() }),
+    'run.snapshot': async () => ({ runId: this.runEvents[0]?.runId ?? null, running: this.supervisor.currentRunId !== null, events: this.runEvents.slice() }),
+    'process.signal': async ({ pid, signal }) => {
+      const record = this.supervisor.registry.liveByPid(pid)
+      try {
+        this.monitor.sendSignal(pid, signal, { protectedPids: this.protectedPids })
+        this.emit({ kind: 'user.kill', pid, lid: record?.lid ?? null, signal, ok: true, error: null }, record?.runId ?? null)
+        return { pid, signal }
+      } catch (error) {
+        const info = errorInfo(error)
+        this.emit({ kind: 'user.kill', pid, lid: record?.lid ?? null, signal, ok: false, error: info.message }, record?.runId ?? null)
+        throw new HostError(info.code, info.message)
+      }
+    },
+    'process.join': async ({ pid, timeoutMs }) => {
+      const waited = await this.supervisor.waitForExit(pid, timeoutMs)
+      if (!waited) throw new HostError('not-found', `pid ${pid} is not a running lab process; only lab processes can be joined`)
+      const exitCode = waited.record.exit?.exitCode ?? null
+      this.emit({ kind: 'user.join', pid, lid: waited.record.lid, exitCode, timedOut: waited.timedOut }, waited.record.runId)
+      return { pid, exitCode, timedOut: waited.timedOut }
+    },
+    'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
+  }
+
+  private startRun(args: CommandArgs<'run.start'>): { runId: string } {
+    if (this.disposed) throw new HostError('refused', 'the host is shutting down')
+    if (this.supervisor.currentRunId) throw new HostError('busy', 'A run is in progress; stop it before starting another.')
+    let script: string
+    let title: string
+    if ('scenario' in args) {
+      const scenario = findScenario(args.scenario)
+      if (!scenario) throw new HostError('not-found', `No scenario '${args.scenario}'. Known: ${SCENARIOS.map((s) => s.id).join(', ')}.`)
+      script = scenarioPath(scenario)
+      title = scenario.title.en
+    } else {
+      script = checkScriptPath(args.script)
+      title = script
+    }
+    const runId = `r${++this.runCounter}`
+    this.runEvents = []
+    const startedAt = monotonicMicros()
+    this.emit({ kind: 'run.start', title, source: script }, runId, startedAt)
+    void this.supervisor.startRun(runId, script).then((outcome) => {
+      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt }, runId)
+    })
+    return { runId }
+  }
+
+  private emit(body: EventBody, runId: string | null, at = monotonicMicros()): void {
+    const event = { ...body, seq: ++this.seq, t: Math.max(0, at - this.startMicros), runId } as LabEvent
+    if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && this.runEvents.length < SNAPSHOT_LIMIT) this.runEvents.push(event)
+    for (const listener of this.eventListeners) listener(event)
+    this.frames.push(event)
+  }
+}

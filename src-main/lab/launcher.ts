@@ -1,0 +1,85 @@
+// Starts one lab child: asks the broker for a place (the process cap), connects the child's
+// stdout and stderr straight to the host (so its output survives the parent, as an orphan's must),
+// and spawns the lab runtime. The parent watches the exit and reports it.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { connect, type Socket } from 'node:net'
+import { serialize } from 'node:v8'
+import type { LabContext } from './context'
+import { ProcessError } from './errors'
+import { labPaths } from './paths'
+import { ENV, monotonicMicros, signalExitCode, type ChildSpec } from './protocol'
+import { encodeFrame } from './wire'
+
+export interface ExitStatus {
+  /** Python's convention: the code, or minus the signal number. */
+  exitCode: number
+  signal: NodeJS.Signals | null
+}
+
+export interface LaunchedChild {
+  pid: number
+  child: ChildProcess
+  exited: Promise<ExitStatus>
+}
+
+export async function launchChild(context: LabContext, spec: ChildSpec, targetLabel: string): Promise<LaunchedChild> {
+  const brokerPath = process.env[ENV.broker]
+  if (!brokerPath) throw new ProcessError('this lab process has no broker address (PROCLAB_BROKER is unset)')
+  await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec) }).catch((error: Error) => {
+    throw new ProcessError(error.message)
+  })
+  const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout'), openStdio(brokerPath, spec.lid, 'stderr')])
+  try {
+    const child = spawn(process.execPath, [labPaths().runtime], {
+      stdio: ['ignore', stdout, stderr],
+      env: childEnv(spec.lid),
+      windowsHide: true,
+    })
+    const pid = await spawned(child)
+    context.channel.send({ op: 'spawned', lid: spec.lid, pid, at: monotonicMicros() })
+    const exited = new Promise<ExitStatus>((resolve) => {
+      child.once('exit', (code, signal) => {
+        const status = { exitCode: code ?? signalExitCode(signal as NodeJS.Signals), signal }
+        context.channel.send({ op: 'exited', lid: spec.lid, exitCode: status.exitCode, signal, at: monotonicMicros() })
+        resolve(status)
+      })
+    })
+    return { pid, child, exited }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    context.channel.send({ op: 'spawn-failed', lid: spec.lid, error: message })
+    throw new ProcessError(`could not start process '${spec.name}': ${message}`)
+  } finally {
+    // The child has its own copies of these descriptors; ours would only keep the streams open.
+    stdout.destroy()
+    stderr.destroy()
+  }
+}
+
+function childEnv(lid: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child' }
+  // Inside Electron, process.execPath is the Electron binary; this makes it behave as Node.
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
+  return env
+}
+
+function openStdio(path: string, lid: string, stream: 'stdout' | 'stderr'): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path)
+    socket.once('error', reject)
+    socket.once('connect', () => {
+      socket.off('error', reject)
+      socket.write(encodeFrame([{ op: 'stdio', lid, stream }]), () => resolve(socket))
+    })
+  })
+}
+
+function spawned(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('spawn', () => {
+      child.off('error', reject)
+      resolve(child.pid as number)
+    })
+  })
+}

@@ -1,0 +1,51 @@
+// Who am I, who started me, whom did I start: Python's current_process(), parent_process(),
+// active_children(), and the rule for children when a process's work is done.
+import { labContext } from './context'
+import type { Process } from './process'
+
+/** The process that started the current one, as Python's parent_process() describes it. */
+export interface ParentProcess {
+  readonly name: string
+  readonly pid: number
+  isAlive(): boolean
+}
+
+export function currentProcess(): Process {
+  return labContext().self
+}
+
+/** null in the lab main, as in Python's main process. */
+export function parentProcess(): ParentProcess | null {
+  const parent = labContext().parent
+  if (!parent) return null
+  return { name: parent.name, pid: parent.pid, isAlive: () => pidExists(parent.pid) }
+}
+
+/** Children of the current process that are still running. */
+export function activeChildren(): Process[] {
+  return [...labContext().children].filter((child) => child.isAlive())
+}
+
+/**
+ * What happens when a process's main or run() returns (Python's _exit_function): daemonic
+ * children are terminated, then every child is waited for.
+ */
+export async function endChildren(): Promise<void> {
+  const running = activeChildren()
+  for (const child of running) if (child.daemon) child.terminate()
+  for (const child of running) await child.join()
+}
+
+export function sleep(ms: number): Promise<void> {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new TypeError(`sleep(ms) needs a non-negative number of milliseconds, got ${String(ms)}`)
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

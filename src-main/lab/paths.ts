@@ -1,0 +1,16 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { packageRoot } from '../package-root'
+
+/** Where the built lab files are. Lab processes always run the build (out/main), never the sources. */
+export function labPaths() {
+  const out = join(packageRoot(), 'out', 'main')
+  return {
+    /** The entry every lab process starts with. */
+    runtime: join(out, 'lab-runtime.js'),
+    /** The `proclab` module that lab scripts import. */
+    apiUrl: pathToFileURL(join(out, 'lab.js')).href,
+    /** Resolve hook for `module.register`, where in-thread hooks are missing (Node < 22.15). */
+    hooksUrl: pathToFileURL(join(out, 'lab-hooks.js')).href,
+  }
+}

@@ -1,0 +1,65 @@
+import { constants } from 'node:os'
+
+// Messages between a lab process and the host's broker, over the socket named in PROCLAB_BROKER.
+// Each connection starts with one frame holding one `Opening` message, which says what it is.
+
+/** How the child finds what to run: an export of a module, by name (functions cross by reference). */
+export interface TargetRef {
+  /** file: URL of the module that exports it. */
+  module: string
+  /** The export's name. */
+  export: string
+  /** 'function': call it with the args. 'class': a Process subclass; rebuild the instance and call run(). */
+  kind: 'function' | 'class'
+}
+
+/** Everything a child needs to become the process its parent described. */
+export interface ChildSpec {
+  lid: string
+  name: string
+  daemon: boolean
+  /** Python's _identity: the child's position in the tree of starts, e.g. [1, 2] → default name Process-1:2. */
+  identity: number[]
+  target: TargetRef
+  /** The arguments (and, for the subclass form, the instance's own fields), encoded by reduction.ts. */
+  payload: Uint8Array
+  parent: { lid: string; pid: number; name: string }
+  /** The lab script, imported first in every process as Python's spawn imports __main__. */
+  script: string
+}
+
+export type Opening =
+  | { op: 'control'; lid: string; pid: number }
+  | { op: 'stdio'; lid: string; stream: 'stdout' | 'stderr' }
+
+/** From a lab process to the broker. Requests carry `rid` and get exactly one Reply. */
+export type UpMessage =
+  | { op: 'spec'; rid: number }
+  | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array }
+  | { op: 'spawned'; lid: string; pid: number; at: number }
+  | { op: 'spawn-failed'; lid: string; error: string }
+  | { op: 'exited'; lid: string; exitCode: number | null; signal: string | null; at: number }
+  /** The lab main's script failed (load error or a throw from main): the run's error message. */
+  | { op: 'main-error'; message: string }
+
+export type Reply = { op: 'reply'; rid: number; ok: true; value?: unknown } | { op: 'reply'; rid: number; ok: false; error: string }
+
+export type DownMessage = Reply
+
+/** The machine-wide monotonic clock in µs; comparable between processes of one machine. */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n)
+}
+
+/** Environment variables that tell a lab process who it is. */
+export const ENV = {
+  broker: 'PROCLAB_BROKER',
+  lid: 'PROCLAB_LID',
+  role: 'PROCLAB_ROLE',
+  script: 'PROCLAB_SCRIPT',
+} as const
+
+/** Python's convention for a process ended by a signal: minus the signal's number. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return -(constants.signals[signal] ?? 0)
+}

@@ -1,0 +1,57 @@
+// Everything the host knows about each lab process it ever started in this session.
+import type { ControlConnection } from './broker'
+
+export interface ExitRecord {
+  exitCode: number | null
+  signal: string | null
+  at: number
+}
+
+export interface LabProcessRecord {
+  lid: string
+  runId: string
+  name: string
+  daemon: boolean
+  target: string
+  parentLid: string | null
+  pid: number | null
+  ppid: number | null
+  /** What the child asks for when it starts; dropped once handed over. */
+  spec: Uint8Array | null
+  state: 'spawning' | 'alive' | 'exited'
+  connection: ControlConnection | null
+  /** stdout/stderr streams not yet closed: the exit event waits for them, so output comes first. */
+  openStreams: number
+  /** Known exit not yet announced (waiting for the last output). */
+  pendingExit: ExitRecord | null
+  exit: ExitRecord | null
+  onExit: Array<() => void>
+}
+
+export class Registry {
+  private readonly byLid = new Map<string, LabProcessRecord>()
+
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
+    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, pendingExit: null, exit: null, onExit: [] }
+    this.byLid.set(record.lid, record)
+    return record
+  }
+
+  get(lid: string): LabProcessRecord | undefined {
+    return this.byLid.get(lid)
+  }
+
+  /** The live lab process with this pid (pids are reused once a process is gone). */
+  liveByPid(pid: number): LabProcessRecord | undefined {
+    for (const record of this.byLid.values()) if (record.pid === pid && record.state !== 'exited') return record
+    return undefined
+  }
+
+  live(runId?: string): LabProcessRecord[] {
+    return [...this.byLid.values()].filter((record) => record.state !== 'exited' && (runId === undefined || record.runId === runId))
+  }
+
+  livePids(): Set<number> {
+    return new Set(this.live().flatMap((record) => (record.pid === null ? [] : [record.pid])))
+  }
+}

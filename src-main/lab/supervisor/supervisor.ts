@@ -1,0 +1,308 @@
+// The host's side of the lab: starts a run's lab main, answers lab processes over the broker,
+// keeps the registry, turns what it learns into events, and makes sure no lab process outlives
+// its run or the host.
+import { spawn, type ChildProcess } from 'node:child_process'
+import type { Readable } from 'node:stream'
+import type { EventBody } from '../../../src-shared/events'
+import { labPaths } from '../paths'
+import { ENV, monotonicMicros, signalExitCode, type UpMessage } from '../protocol'
+import { Broker, type ControlConnection } from './broker'
+import { LineSplitter } from './lines'
+import { Registry, type LabProcessRecord } from './registry'
+
+export interface SupervisorOptions {
+  maxProcesses: number
+  /** Receives every event the lab produces; `at` is the monotonic µs when it happened. */
+  emit(body: EventBody, runId: string, at: number): void
+}
+
+export interface RunOutcome {
+  ok: boolean
+  error: string | null
+  exitCode: number | null
+}
+
+interface Run {
+  id: string
+  main: ChildProcess
+  stopping: boolean
+  mainError: string | null
+  outcome: Promise<RunOutcome>
+  ended: boolean
+}
+
+/** How long a known exit waits for the process's last output before it is announced. */
+const OUTPUT_GRACE_MS = 250
+/** How long the host waits for a parent to report the exit of a child whose connection closed. */
+const PARENT_REPORT_GRACE_MS = 300
+/** Between SIGTERM and SIGKILL when a run is stopped. */
+const STOP_GRACE_MS = 1000
+
+export class Supervisor {
+  readonly registry = new Registry()
+  private run: Run | null = null
+  private broker!: Broker
+
+  private constructor(private readonly options: SupervisorOptions) {}
+
+  static async create(options: SupervisorOptions): Promise<Supervisor> {
+    const supervisor = new Supervisor(options)
+    supervisor.broker = await Broker.listen({
+      control: (connection) => supervisor.attach(connection),
+      stdio: (lid, stream, socket, firstBytes) => {
+        const record = supervisor.registry.get(lid)
+        if (!record) return void socket.destroy()
+        supervisor.readOutput(record, stream, socket, firstBytes)
+      },
+    })
+    return supervisor
+  }
+
+  get currentRunId(): string | null {
+    return this.run && !this.run.ended ? this.run.id : null
+  }
+
+  /** Starts the lab main of a new run; resolves with the run's outcome when the whole run has ended. */
+  startRun(runId: string, script: string): Promise<RunOutcome> {
+    if (this.currentRunId) throw new Error('a run is already in progress')
+    const main = spawn(process.execPath, [labPaths().runtime], {
+      // Its own process group, so the whole tree can be ended with one signal, and a Ctrl-C in the
+      // host's terminal reaches the host (which ends the run) rather than each lab process.
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: {
+        ...process.env,
+        [ENV.broker]: this.broker.path,
+        [ENV.lid]: runId,
+        [ENV.role]: 'main',
+        [ENV.script]: script,
+        ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+      },
+    })
+    const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, spec: null, openStreams: 2 })
+    this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
+    this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
+    const run: Run = { id: runId, main, stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
+    run.outcome = new Promise<RunOutcome>((resolve) => {
+      main.once('error', (error) => {
+        run.mainError = `could not start the lab main process: ${error.message}`
+        this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+      })
+      main.once('spawn', () => {
+        record.pid = main.pid ?? null
+        record.ppid = process.pid
+        record.state = 'alive'
+        this.emit(record, { kind: 'process.start', lid: record.lid, pid: main.pid ?? 0, ppid: process.pid, name: record.name, daemon: false, parentLid: null, target: 'main' })
+      })
+      main.once('exit', (code, signal) => {
+        this.recordExit(record, { exitCode: code ?? (signal ? signalExitCode(signal) : null), signal, at: monotonicMicros() })
+      })
+      record.onExit.push(() => void this.finishRun(run, record).then(resolve))
+    })
+    this.run = run
+    return run.outcome
+  }
+
+  /** Ends the current run's whole process tree. */
+  async stopRun(): Promise<boolean> {
+    const run = this.run
+    if (!run || run.ended) return false
+    run.stopping = true
+    await this.endTree(run.id)
+    await run.outcome
+    return true
+  }
+
+  /** Resolves when the lab process with this pid has exited (its exit event sent), or after timeoutMs. */
+  waitForExit(pid: number, timeoutMs?: number): Promise<{ record: LabProcessRecord; timedOut: boolean } | null> {
+    const record = this.registry.liveByPid(pid)
+    if (!record) return Promise.resolve(null)
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve({ record, timedOut: true }), timeoutMs)
+      record.onExit.push(() => {
+        clearTimeout(timer)
+        resolve({ record, timedOut: false })
+      })
+    })
+  }
+
+  /** Kills everything at once, synchronously: for the host's own exit. */
+  killAllNow(): void {
+    this.signalTree(this.registry.live(), 'SIGKILL')
+  }
+
+  async dispose(): Promise<void> {
+    if (this.run && !this.run.ended) await this.stopRun()
+    this.killAllNow()
+    await this.broker.close()
+  }
+
+  private attach(connection: ControlConnection) {
+    const record = this.registry.get(connection.lid)
+    if (!record) {
+      connection.destroy()
+      return { message() {}, closed() {} }
+    }
+    record.connection = connection
+    record.pid ??= connection.pid
+    return {
+      message: (message: UpMessage) => this.receive(record, connection, message),
+      closed: () => {
+        record.connection = null
+        // The parent reports exit codes; an orphan's parent is gone, so nobody will.
+        setTimeout(() => {
+          if (!record.exit && !record.pendingExit && record.parentLid !== null) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+        }, PARENT_REPORT_GRACE_MS)
+      },
+    }
+  }
+
+  private receive(from: LabProcessRecord, connection: ControlConnection, message: UpMessage): void {
+    switch (message.op) {
+      case 'spec': {
+        const spec = from.spec
+        from.spec = null
+        connection.send(spec ? { op: 'reply', rid: message.rid, ok: true, value: spec } : { op: 'reply', rid: message.rid, ok: false, error: 'no spec waiting for this process' })
+        return
+      }
+      case 'spawn': {
+        const refusal = this.refuseSpawn(from, message.lid)
+        if (refusal) {
+          this.options.emit({ kind: 'lab.error', message: refusal }, from.runId, monotonicMicros())
+          return connection.send({ op: 'reply', rid: message.rid, ok: false, error: refusal })
+        }
+        this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, spec: message.spec, openStreams: 2 })
+        return connection.send({ op: 'reply', rid: message.rid, ok: true })
+      }
+      case 'spawned': {
+        const child = this.childOf(from, message.lid)
+        if (!child) return
+        child.pid = message.pid
+        child.ppid = connection.pid
+        child.state = 'alive'
+        this.options.emit(
+          { kind: 'process.start', lid: child.lid, pid: message.pid, ppid: connection.pid, name: child.name, daemon: child.daemon, parentLid: from.lid, target: child.target },
+          child.runId,
+          message.at,
+        )
+        return
+      }
+      case 'spawn-failed': {
+        const child = this.childOf(from, message.lid)
+        if (!child) return
+        child.openStreams = 0
+        this.options.emit({ kind: 'lab.error', message: `could not start ${child.name}: ${message.error}` }, child.runId, monotonicMicros())
+        return this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
+      }
+      case 'exited': {
+        const child = this.childOf(from, message.lid)
+        if (child) this.recordExit(child, { exitCode: message.exitCode, signal: message.signal, at: message.at })
+        return
+      }
+      case 'main-error':
+        if (this.run && from.lid === this.run.id) this.run.mainError = message.message
+        return
+    }
+  }
+
+  private refuseSpawn(parent: LabProcessRecord, lid: string): string | null {
+    if (!new RegExp(`^${escapeRegExp(parent.lid)}\\.\\d+$`).test(lid) || this.registry.get(lid)) return `bad process id '${lid}'`
+    const live = this.registry.live(parent.runId).length
+    if (live >= this.options.maxProcesses) {
+      return `too many lab processes: ${live} are alive and the limit is ${this.options.maxProcesses}. The limit guards the machine against a runaway loop; raise it with --max-processes if you mean it.`
+    }
+    return null
+  }
+
+  /** Only a process's own parent may speak about it. */
+  private childOf(parent: LabProcessRecord, lid: string): LabProcessRecord | undefined {
+    const child = this.registry.get(lid)
+    return child && child.parentLid === parent.lid ? child : undefined
+  }
+
+  private readOutput(record: LabProcessRecord, stream: 'stdout' | 'stderr', source: Readable, firstBytes: Buffer): void {
+    const splitter = new LineSplitter((line) => this.emit(record, { kind: stream, lid: record.lid, pid: record.pid ?? 0, line }))
+    if (firstBytes.length) splitter.push(firstBytes)
+    source.on('data', (chunk: Buffer) => splitter.push(chunk))
+    source.on('error', () => undefined)
+    source.once('close', () => {
+      splitter.end()
+      record.openStreams = Math.max(0, record.openStreams - 1)
+      if (record.openStreams === 0 && record.pendingExit) this.announceExit(record)
+    })
+  }
+
+  private recordExit(record: LabProcessRecord, exit: NonNullable<LabProcessRecord['exit']>): void {
+    if (record.exit || record.pendingExit) return
+    record.pendingExit = exit
+    if (record.openStreams === 0) return this.announceExit(record)
+    setTimeout(() => this.announceExit(record), OUTPUT_GRACE_MS)
+  }
+
+  private announceExit(record: LabProcessRecord): void {
+    const exit = record.pendingExit
+    if (!exit || record.exit) return
+    record.exit = exit
+    record.pendingExit = null
+    record.state = 'exited'
+    this.emit(record, { kind: 'process.exit', lid: record.lid, pid: record.pid ?? 0, exitCode: exit.exitCode, signal: exit.signal }, exit.at)
+    for (const listener of record.onExit.splice(0)) listener()
+  }
+
+  private async finishRun(run: Run, main: LabProcessRecord): Promise<RunOutcome> {
+    // Orphans and leftovers do not outlive the run.
+    if (this.registry.live(run.id).length > 0) await this.endTree(run.id)
+    run.ended = true
+    const exitCode = main.exit?.exitCode ?? null
+    const ok = exitCode === 0 && !run.stopping
+    const error = run.stopping ? 'stopped by the user' : (run.mainError ?? (ok ? null : `the lab main process exited with code ${String(exitCode)}`))
+    return { ok, error, exitCode }
+  }
+
+  private async endTree(runId: string): Promise<void> {
+    this.signalTree(this.registry.live(runId), 'SIGTERM')
+    if (await this.allExited(runId, STOP_GRACE_MS)) return
+    this.signalTree(this.registry.live(runId), 'SIGKILL')
+    if (await this.allExited(runId, STOP_GRACE_MS * 2)) return
+    // Whatever is still listed never reported back; say so rather than wait forever.
+    for (const record of this.registry.live(runId)) {
+      record.openStreams = 0
+      this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+    }
+  }
+
+  private signalTree(records: LabProcessRecord[], signal: NodeJS.Signals): void {
+    for (const record of records) {
+      if (record.pid === null) continue
+      // The lab main leads a process group holding every descendant that did not leave it.
+      if (record.parentLid === null && process.platform !== 'win32') trySignal(-record.pid, signal)
+      trySignal(record.pid, signal)
+    }
+  }
+
+  private async allExited(runId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if (this.registry.live(runId).length === 0) return true
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    return this.registry.live(runId).length === 0
+  }
+
+  private emit(record: LabProcessRecord, body: EventBody, at = monotonicMicros()): void {
+    this.options.emit(body, record.runId, at)
+  }
+}
+
+function trySignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

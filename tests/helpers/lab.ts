@@ -1,0 +1,141 @@
+// Runs lab scripts through a real host, as `proclab run` does, and collects what happened.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { EventOf, LabEvent } from '../../src-shared/events'
+import { createHost, type Host, type HostOptions } from '../../src-main/host'
+
+export interface RunResult {
+  events: LabEvent[]
+  end: EventOf<'run.end'>
+  /** Output lines per process name, stdout and stderr together, in order. */
+  output: Map<string, string[]>
+  starts: EventOf<'process.start'>[]
+  exits: Map<string, EventOf<'process.exit'>>
+  /** process.start of the process with this name (first one). */
+  start(name: string): EventOf<'process.start'>
+  exitCode(name: string): number | null | undefined
+  lines(name: string): string[]
+}
+
+/** A folder outside the project, so tests also prove that `import 'proclab'` resolves from anywhere. */
+export function scriptDir(): { dir: string; write(name: string, source: string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'proclab-test-'))
+  return {
+    dir,
+    write: (name, source) => {
+      const file = join(dir, name)
+      writeFileSync(file, source)
+      return file
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+export async function withHost<T>(options: HostOptions, body: (host: Host) => Promise<T>): Promise<T> {
+  const host = await createHost(options)
+  try {
+    return await body(host)
+  } finally {
+    await host.dispose()
+  }
+}
+
+/** Starts a run and resolves when its run.end arrives. `during` may act on the run while it goes. */
+export async function runLab(
+  source: { script: string } | { scenario: string },
+  options: HostOptions & { during?: (host: Host, events: LabEvent[]) => Promise<void> } = {},
+): Promise<RunResult> {
+  return withHost(options, async (host) => {
+    const events: LabEvent[] = []
+    const ended = new Promise<EventOf<'run.end'>>((resolve) =>
+      host.onEvent((event) => {
+        events.push(event)
+        if (event.kind === 'run.end') resolve(event)
+      }),
+    )
+    await host.call('run.start', source)
+    await options.during?.(host, events)
+    const end = await ended
+    return summarize(events, end)
+  })
+}
+
+/** Writes the script (and any `files` beside it) to a fresh folder outside the project and runs it. */
+export async function runSource(
+  source: string,
+  options: Parameters<typeof runLab>[1] & { files?: Record<string, string> } = {},
+  fileName = 'lab.mjs',
+): Promise<RunResult> {
+  const scripts = scriptDir()
+  try {
+    for (const [name, text] of Object.entries(options.files ?? {})) scripts.write(name, text)
+    return await runLab({ script: scripts.write(fileName, source) }, options)
+  } finally {
+    scripts.cleanup()
+  }
+}
+
+function summarize(events: LabEvent[], end: EventOf<'run.end'>): RunResult {
+  const starts = events.filter((e): e is EventOf<'process.start'> => e.kind === 'process.start')
+  const nameOf = new Map(starts.map((s) => [s.lid, s.name]))
+  const exits = new Map<string, EventOf<'process.exit'>>()
+  const output = new Map<string, string[]>()
+  for (const event of events) {
+    if (event.kind === 'process.exit') exits.set(nameOf.get(event.lid) ?? event.lid, event)
+    if (event.kind === 'stdout' || event.kind === 'stderr') {
+      const name = nameOf.get(event.lid) ?? event.lid
+      output.set(name, [...(output.get(name) ?? []), event.line])
+    }
+  }
+  return {
+    events,
+    end,
+    output,
+    starts,
+    exits,
+    start: (name) => {
+      const found = starts.find((s) => s.name === name)
+      if (!found) throw new Error(`no process named ${name}; started: ${starts.map((s) => s.name).join(', ')}`)
+      return found
+    },
+    exitCode: (name) => exits.get(name)?.exitCode,
+    lines: (name) => output.get(name) ?? [],
+  }
+}
+
+/** Asks the OS, not ProcLab: is this pid a live process (a zombie counts as ended)? */
+export function pidAlive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+    } catch {
+      return false
+    }
+  }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The parent pid as the OS reports it. */
+export function osParentPid(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return null
+  }
+}
+
+export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
