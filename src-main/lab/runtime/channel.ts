@@ -57,6 +57,11 @@ export class BrokerChannel {
     })
   }
 
+  /** Writes what is queued now (a Unix socket write is attempted synchronously), for exit handlers. */
+  flushNow(): void {
+    this.sender.flushNow()
+  }
+
   /** Writes what is queued and closes; the host then knows this process is done. */
   close(): Promise<void> {
     this.closing = true

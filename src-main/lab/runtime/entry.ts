@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const opening: Opening = { op: 'control', lid, pid: process.pid }
   // If the host dies, nothing may be left running: end at once, without the exit sequence.
   const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, () => process.kill(process.pid, 'SIGKILL'))
+  // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
+  process.once('exit', () => channel.flushNow())
   const exitCode = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
   await channel.close()

@@ -1,0 +1,68 @@
+// Misuse gets a clear error where the user made it, and a failing script says why.
+import { describe, expect, it } from 'vitest'
+import { runSource } from '../helpers/lab'
+
+function results(lines: string[]): Record<string, unknown> {
+  return Object.assign({}, ...lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as object))
+}
+
+describe('clear errors', () => {
+  it('reports each misuse with a plain message and the right error class', async () => {
+    const run = await runSource(`
+      import { Process, ProcessError, sleep } from 'proclab'
+      export async function nap(ms) { await sleep(ms) }
+      function notExported() {}
+      function attempt(label, fn) {
+        try { fn(); return { [label]: 'no error' } }
+        catch (e) { return { [label]: (e instanceof ProcessError ? 'ProcessError' : e.constructor.name) + ': ' + e.message } }
+      }
+      export default async function main() {
+        const out = {}
+        Object.assign(out, attempt('notExported', () => new Process({ target: notExported })))
+        Object.assign(out, attempt('uncloneable', () => new Process({ target: nap, args: [() => 1] }).start()))
+        Object.assign(out, attempt('badArgs', () => new Process({ target: nap, args: 'x' })))
+        Object.assign(out, attempt('noTarget', () => new Process({}).start()))
+        const p = new Process({ target: nap, args: [400] })
+        Object.assign(out, attempt('joinBeforeStart', () => { p.join().catch(() => {}); throw new Error('join did not throw synchronously') }))
+        try { await p.join() } catch (e) { out.joinBeforeStart = e.constructor.name + ': ' + e.message }
+        await p.start()
+        Object.assign(out, attempt('startTwice', () => p.start()))
+        Object.assign(out, attempt('closeWhileRunning', () => p.close()))
+        await p.join()
+        p.close()
+        Object.assign(out, attempt('useAfterClose', () => p.pid))
+        console.log('RESULT ' + JSON.stringify(out))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess'))
+    expect(r.notExported).toMatch(/^TypeError: Process target 'notExported' is not exported from .*lab\.mjs/)
+    expect(r.uncloneable).toMatch(/^TypeError: Argument 0 of process 'Process-\d' \(function.*\) cannot be sent to another process/)
+    expect(r.badArgs).toBe("TypeError: Process option 'args' must be an array, got string")
+    expect(r.noTarget).toMatch(/^TypeError: process 'Process-\d' has no target/)
+    expect(r.joinBeforeStart).toBe('ProcessError: can only join a started process')
+    expect(r.startTwice).toBe('ProcessError: cannot start a process twice')
+    expect(r.closeWhileRunning).toMatch(/^ProcessError: cannot close a process while it is still running/)
+    expect(r.useAfterClose).toBe('ProcessError: process object is closed')
+  })
+
+  it('fails the run with the reason when the script has no default export, throws, or does not parse', async () => {
+    const noMain = await runSource(`export const x = 1`)
+    expect(noMain.end.ok).toBe(false)
+    expect(noMain.end.error).toMatch(/has no default export to run/)
+
+    const throws = await runSource(`export default async function main() { throw new RangeError('main gave up') }`)
+    expect(throws.end).toMatchObject({ ok: false, error: 'RangeError: main gave up' })
+    expect(throws.exitCode('MainProcess')).toBe(1)
+    expect(throws.lines('MainProcess').join('\n')).toContain('main gave up')
+
+    const syntax = await runSource(`export default async function main( {`)
+    expect(syntax.end.ok).toBe(false)
+    expect(syntax.end.error).toMatch(/SyntaxError/)
+  })
+
+  it('using the API outside a lab process says how to run a script', async () => {
+    const { Process } = await import('../../src-main/lab')
+    expect(() => new Process({})).toThrow(/works inside a lab process.*proclab run/)
+  })
+})

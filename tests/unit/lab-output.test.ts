@@ -1,0 +1,56 @@
+// Output of every lab process arrives at the host line by line, from children and grandchildren,
+// from JavaScript and from anything else that writes to the process's stdout/stderr.
+import { describe, expect, it } from 'vitest'
+import { runSource } from '../helpers/lab'
+
+describe('captured output', () => {
+  it('splits stdout and stderr into lines per process, keeps Chinese text, and catches writes below JavaScript', async () => {
+    const run = await runSource(`
+      import { Process } from 'proclab'
+      import { execFileSync } from 'node:child_process'
+      import { writeSync } from 'node:fs'
+      export async function grand() { console.log('孙进程 says hi') }
+      export async function child(name) {
+        console.log(name + ' is running')
+        console.error('a warning from ' + name)
+        process.stdout.write('partial ')
+        process.stdout.write('line\\nsecond\\r\\n')
+        writeSync(1, 'raw fd write\\n')
+        execFileSync('sh', ['-c', 'echo from a shell'], { stdio: 'inherit' })
+        const g = new Process({ target: grand }); await g.start(); await g.join()
+        console.log(name + ' is done')
+      }
+      export default async function main() {
+        const p = new Process({ target: child, args: ['小黑'] }); await p.start(); await p.join()
+      }
+    `)
+    expect(run.end.ok).toBe(true)
+    const lines = run.lines('Process-1')
+    expect(lines).toEqual(expect.arrayContaining(['小黑 is running', 'a warning from 小黑', 'partial line', 'second', 'raw fd write', 'from a shell', '小黑 is done']))
+    expect(lines.indexOf('小黑 is running')).toBeLessThan(lines.indexOf('小黑 is done'))
+    expect(run.lines('Process-1:1')).toEqual(['孙进程 says hi'])
+    const stderr = run.events.filter((e) => e.kind === 'stderr').map((e) => (e.kind === 'stderr' ? e.line : ''))
+    expect(stderr).toEqual(['a warning from 小黑'])
+    // Every line of a process comes before that process's exit event.
+    const exitSeq = run.exits.get('Process-1')!.seq
+    for (const e of run.events) if ((e.kind === 'stdout' || e.kind === 'stderr') && e.lid === run.start('Process-1').lid) expect(e.seq).toBeLessThan(exitSeq)
+  })
+
+  it('runs TypeScript lab scripts from a folder outside the project', async () => {
+    const run = await runSource(
+      `
+      import { Process, currentProcess } from 'proclab'
+      interface Job { id: number; label: string }
+      export async function work(job: Job): Promise<void> { console.log(\`job \${job.id} \${job.label} in \${currentProcess().name}\`) }
+      export default async function main(): Promise<void> {
+        const p = new Process({ target: work, args: [{ id: 3, label: '任务' } satisfies Job] })
+        await p.start(); await p.join()
+      }
+    `,
+      {},
+      'lab.ts',
+    )
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    expect(run.lines('Process-1')).toEqual(['job 3 任务 in Process-1'])
+  })
+})
