@@ -1,5 +1,4 @@
 // The `proclab` command line: run, scenarios, serve, ps.
-import { parseArgs } from 'node:util'
 import { packageVersion } from '../package-root'
 import { runCommand } from './run'
 import { scenariosCommand } from './scenarios'

@@ -1,0 +1,61 @@
+// `npm test`: build, type-check, lint (with the layer rules), unit/integration tests, then the
+// browser tests, stopping at the first failing step. Ends with one line of totals.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+
+const reports = 'test-results/reports'
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+
+const steps = [
+  { name: 'build', command: ['npx', 'electron-vite', 'build'] },
+  { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
+  { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
+  { name: 'unit', command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`] },
+  {
+    name: 'e2e',
+    command: ['npx', 'playwright', 'test', '--reporter=list,json'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json`, PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/playwright.json` },
+  },
+]
+
+const only = process.argv.slice(2)
+const timings = []
+let failedStep = null
+for (const step of steps) {
+  if (only.length && !only.includes(step.name)) continue
+  const started = Date.now()
+  console.log(`\n── ${step.name}: ${step.command.join(' ')}`)
+  const result = spawnSync(step.command[0], step.command.slice(1), { stdio: 'inherit', env: { ...process.env, ...step.env } })
+  timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  if (result.status !== 0) {
+    failedStep = step.name
+    break
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const vitest = readJson(`${reports}/vitest.json`)
+if (vitest) {
+  totals.passed += vitest.numPassedTests
+  totals.failed += vitest.numFailedTests
+  totals.skipped += vitest.numPendingTests + vitest.numTodoTests
+}
+const playwright = readJson(`${reports}/playwright.json`)
+if (playwright?.stats) {
+  totals.passed += playwright.stats.expected + playwright.stats.flaky
+  totals.failed += playwright.stats.unexpected
+  totals.skipped += playwright.stats.skipped
+}
+if (failedStep && totals.failed === 0) totals.failed = 1 // a failed build, type-check or lint counts as a failure
+console.log(`\n${timings.join(' · ')}${failedStep ? ` · FAILED at ${failedStep}` : ''}`)
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(failedStep ? 1 : 0)
+
+function readJson(file) {
+  try {
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null
+  } catch {
+    return null
+  }
+}
