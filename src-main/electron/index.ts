@@ -1,1 +1,104 @@
-export {}
+// The Electron shell: one window over the host. Everything the app does lives in the host; this
+// file only wires window, IPC and lifecycle, and makes sure quitting ends every lab process.
+import { app, BrowserWindow, dialog } from 'electron'
+import { createHost } from '../host'
+import type { Host } from '../host/types'
+import { withDeadline } from './guards'
+import { hardenAllWebContents, hardenSessions } from './hardening'
+import { forwardFrames, serveRequests } from './ipc'
+import { log } from './log'
+import { installMenu } from './menu'
+import { appPaths } from './paths'
+import { createMainWindow } from './window'
+
+/** How long quitting waits for the host to end the lab's processes before giving up on it. */
+const DISPOSE_DEADLINE_MS = 10_000
+
+const paths = appPaths()
+type ShellHost = Awaited<ReturnType<typeof createHost>>
+
+let hostReady: Promise<ShellHost> | null = null
+let mainWindow: BrowserWindow | null = null
+let shutdown: Promise<void> | null = null
+let readyToQuit = false
+
+function openWindow(host: Host): void {
+  const window = createMainWindow(paths)
+  mainWindow = window
+  forwardFrames(host, window)
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null
+  })
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  hardenSessions()
+  installMenu()
+  hostReady = createHost()
+  let host: ShellHost
+  try {
+    host = await hostReady
+  } catch (error) {
+    log.error('could not start the ProcLab host', error)
+    dialog.showErrorBox('ProcLab could not start', error instanceof Error ? error.message : String(error))
+    readyToQuit = true
+    app.exit(1)
+    return
+  }
+  // The safety net for exits that skip before-quit (app.exit, a crash of the main process).
+  const killAllNow = () => host.killAllNow()
+  process.once('exit', killAllNow)
+  serveRequests(host, () => mainWindow, paths.rendererIndexUrl)
+  openWindow(host)
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow(host)
+  })
+}
+
+async function disposeHost(): Promise<void> {
+  const host = await hostReady?.catch(() => null)
+  if (!host) return
+  const finished = await withDeadline(
+    host.dispose().then(() => true),
+    DISPOSE_DEADLINE_MS,
+    false,
+  )
+  if (!finished) log.warn(`the host did not finish ending lab processes within ${DISPOSE_DEADLINE_MS} ms; quitting anyway`)
+}
+
+// Quitting is held until the host has ended every lab process, then resumed.
+app.on('before-quit', (event) => {
+  if (readyToQuit) return
+  event.preventDefault()
+  shutdown ??= disposeHost()
+    .catch((error: unknown) => log.error('disposing the host failed', error))
+    .finally(() => {
+      readyToQuit = true
+      app.quit()
+    })
+})
+
+app.on('window-all-closed', () => app.quit())
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
+
+app.enableSandbox()
+hardenAllWebContents(paths.rendererIndexUrl)
+
+if (!app.requestSingleInstanceLock()) {
+  // Two windows would mean two hosts and two lab sessions; bring the first one forward instead.
+  readyToQuit = true
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  start().catch((error: unknown) => {
+    log.error('startup failed', error)
+    readyToQuit = true
+    app.exit(1)
+  })
+}
