@@ -1,0 +1,13 @@
+// The monitor's public face: the host, the CLI (`proclab ps`, `proclab bench`) and tests import from here.
+export { createMonitor, defaultSampler } from './monitor'
+export { sendSignal } from './signals'
+export { MonitorError, type MonitorErrorCode } from './errors'
+export type { Monitor, MonitorOptions, ProcessSampler, RawProcess, SignalGuard, TimedSample } from './types'
+export { LinuxProcSampler, type LinuxSamplerOptions } from './linux-sampler'
+export { SystemInformationSampler } from './si-sampler'
+export { parseProcStat, parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'
+export { stateFromLetter, stateFromWord } from './state'
+export { cpuPercent } from './cpu'
+export { buildRows } from './rows'
+export { buildProcessTree, flattenTree, type ProcessTreeNode, type TreeItem } from './tree'
+export { measureSampleCost, type SampleCost } from './measure'

@@ -1,0 +1,73 @@
+import { availableParallelism } from 'node:os'
+import { stateFromWord } from './state'
+import type { ProcessSampler, RawProcess } from './types'
+
+/** The fields of systeminformation's ProcessesProcessData that we read. */
+interface SiProcess {
+  pid: number
+  parentPid: number
+  name: string
+  cpu: number
+  memRss: number
+  started: string
+  state: string
+  user: string
+  command: string
+  params: string
+  path: string
+}
+
+/**
+ * macOS, Windows and the rest: systeminformation, which shells out to ps / PowerShell. It costs
+ * ~1 s per call at 1,000 processes, which is why Linux has its own sampler.
+ */
+export class SystemInformationSampler implements ProcessSampler {
+  readonly kind = 'systeminformation'
+
+  constructor(
+    private readonly platform: NodeJS.Platform = process.platform,
+    private readonly cores: number = availableParallelism(),
+  ) {}
+
+  async sample(): Promise<RawProcess[]> {
+    // Loaded on first use: Linux never needs it, and it is large.
+    const si = await import('systeminformation')
+    const data = await si.processes()
+    return data.list.map((p) => fromSystemInformation(p, this.platform, this.cores))
+  }
+}
+
+export function fromSystemInformation(p: SiProcess, platform: NodeJS.Platform, cores: number): RawProcess {
+  // si's cpu is ps' %CPU on macOS (100 = one core) but a share of the whole machine on
+  // Windows and Linux (100 = every core); the contract wants one core = 100.
+  const perCore = platform === 'darwin' ? 1 : cores
+  return {
+    pid: p.pid,
+    ppid: p.parentPid,
+    name: p.name,
+    command: joinCommand(p, platform),
+    user: p.user,
+    state: stateFromWord(p.state),
+    cpuTimeMs: null,
+    cpuPercentHint: Number.isFinite(p.cpu) ? p.cpu * perCore : null,
+    rss: Math.max(0, Math.round((p.memRss || 0) * 1024)), // si reports KiB
+    startedAt: parseStarted(p.started),
+  }
+}
+
+function joinCommand(p: SiProcess, platform: NodeJS.Platform): string {
+  // On Windows `command` is already the whole command line; on macOS it is argv[0]'s basename,
+  // with the directory in `path` and the arguments in `params`.
+  if (platform === 'win32') return p.command || p.name
+  const head = p.path && !p.command.startsWith('/') ? `${p.path}/${p.command}` : p.command
+  return [head || p.name, p.params].filter((part) => part).join(' ')
+}
+
+/** si gives "YYYY-MM-DD HH:mm:ss" in local time, or WMI's "/Date(ms)/" on some Windows versions. */
+export function parseStarted(started: string | undefined): number | null {
+  if (!started) return null
+  const wmi = /\/Date\((\d+)\)\//.exec(started)
+  if (wmi) return Number(wmi[1])
+  const ms = Date.parse(started.includes('T') ? started : started.replace(' ', 'T'))
+  return Number.isFinite(ms) ? ms : null
+}

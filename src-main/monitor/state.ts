@@ -1,0 +1,46 @@
+import type { ProcessState } from '../../src-shared/contract'
+
+/** The one-letter state of Linux /proc/<pid>/stat and of `ps -o stat` (first letter). */
+export function stateFromLetter(letter: string): ProcessState {
+  switch (letter.charAt(0)) {
+    case 'R':
+      return 'running'
+    case 'S':
+      return 'sleeping'
+    case 'D':
+      return 'disk-wait'
+    case 'T': // stopped by a signal
+    case 't': // stopped by a debugger (tracing stop)
+      return 'stopped'
+    case 'Z':
+      return 'zombie'
+    case 'I':
+      return 'idle'
+    default:
+      return 'unknown'
+  }
+}
+
+/** systeminformation's words (it maps letters itself on macOS and has its own set on Windows). */
+export function stateFromWord(word: string): ProcessState {
+  switch (word.trim().toLowerCase()) {
+    case 'running':
+    case 'ready':
+      return 'running'
+    case 'sleeping':
+      return 'sleeping'
+    case 'blocked':
+    case 'paging':
+      return 'disk-wait'
+    case 'stopped':
+    case 'suspended blocked':
+    case 'suspended ready':
+      return 'stopped'
+    case 'zombie':
+      return 'zombie'
+    case 'idle':
+      return 'idle'
+    default:
+      return word.length === 1 ? stateFromLetter(word) : 'unknown'
+  }
+}

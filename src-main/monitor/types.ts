@@ -1,0 +1,68 @@
+import type { ProcessState, SignalName, SystemProcess } from '../../src-shared/contract'
+
+/**
+ * One process as a platform sampler sees it, before anything is computed across samples.
+ * Platforms fill what they can; the shared code turns a pair of these into a `SystemProcess`.
+ */
+export interface RawProcess {
+  pid: number
+  ppid: number
+  name: string
+  command: string
+  user: string
+  state: ProcessState
+  /**
+   * User + system CPU time consumed so far, in ms, when the platform tells us (Linux /proc).
+   * With it, CPU % is computed here from two samples, the same way on every platform that has it.
+   */
+  cpuTimeMs: number | null
+  /**
+   * CPU % (100 = one core) computed by someone else, used only when cpuTimeMs is null
+   * (systeminformation on macOS/Windows keeps its own baseline).
+   */
+  cpuPercentHint: number | null
+  /** Resident memory in bytes. */
+  rss: number
+  /** Wall-clock start, ms since epoch, when known. Also tells a reused pid from the old process. */
+  startedAt: number | null
+}
+
+/** The part a platform implements (htop's split: platform-specific sampling, everything else shared). */
+export interface ProcessSampler {
+  readonly kind: string
+  sample(): Promise<RawProcess[]>
+}
+
+/** Two samples' worth of input to the CPU % computation. */
+export interface TimedSample {
+  /** Monotonic time of the sample, in ms (performance.now()). */
+  at: number
+  processes: RawProcess[]
+}
+
+export interface SignalGuard {
+  /** Pids that must never be signalled from the UI: the host itself, its renderer, ... */
+  protectedPids: ReadonlySet<number>
+}
+
+export interface Monitor {
+  readonly sampler: ProcessSampler
+  /** The machine's processes now; `lab: true` for the given pids. CPU % is relative to the previous call. */
+  list(labPids: ReadonlySet<number>): Promise<SystemProcess[]>
+  /** Sends a signal after the safety checks; throws a MonitorError, never anything else. */
+  sendSignal(pid: number, signal: SignalName, guard: SignalGuard): void
+}
+
+export interface MonitorOptions {
+  /** Defaults to /proc on Linux and systeminformation elsewhere. */
+  sampler?: ProcessSampler
+  /** Cores, for the CPU % ceiling. Defaults to os.availableParallelism(). */
+  cores?: number
+  /**
+   * Calls closer together than this keep measuring CPU % against the older baseline, so two UIs
+   * polling at once do not get 10 ms windows where one clock tick reads as 0 % or 100 %. Default 200.
+   */
+  minCpuWindowMs?: number
+  /** For tests of the Windows rules on Linux. Defaults to process.platform. */
+  platform?: NodeJS.Platform
+}
