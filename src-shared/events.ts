@@ -37,9 +37,29 @@ export type EventBody =
   | (ProcessRef & { kind: 'stdout' | 'stderr'; line: string })
   | { kind: 'user.kill'; pid: number; lid: string | null; signal: string; ok: boolean; error: string | null }
   | { kind: 'user.join'; pid: number; lid: string; exitCode: number | null; timedOut: boolean }
+  /** A shared object (Lock, Queue, Pipe, ...) was created; `object` names it in later events. */
+  | (ProcessRef & { kind: 'object.create'; object: string; type: SharedObjectType; name: string; capacity: number | null })
+  | (ProcessRef & ObjectRef & { kind: 'lock.request' })
+  | (ProcessRef & ObjectRef & { kind: 'lock.acquire'; waitedUs: number })
+  | (ProcessRef & ObjectRef & { kind: 'lock.release'; heldUs: number })
+  | (ProcessRef & ObjectRef & { kind: 'lock.timeout'; waitedUs: number })
+  /** Its holder died holding it; ProcLab released it (Python would leave it locked forever). */
+  | (ProcessRef & ObjectRef & { kind: 'lock.abandoned'; heldUs: number })
+  | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number })
+  | (ProcessRef & ObjectRef & { kind: 'queue.full' | 'queue.empty'; depth: number })
+  | (ProcessRef & ObjectRef & { kind: 'pipe.send' | 'pipe.recv'; end: 0 | 1; bytes: number | null })
+  | (ProcessRef & ObjectRef & { kind: 'pipe.close'; end: 0 | 1 })
+  | (ProcessRef & ObjectRef & { kind: 'pipe.eof'; end: 0 | 1 })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
   | { kind: 'lab.error'; message: string }
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']
 export type EventOf<K extends EventKind> = Extract<LabEvent, { kind: K }>
+
+export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe'
+
+/** Which shared object an event is about: its id (unique per host), as named in its object.create. */
+export interface ObjectRef {
+  object: string
+}

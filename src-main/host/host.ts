@@ -41,6 +41,7 @@ export class HostService implements Host {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
     host.supervisor = await Supervisor.create({
       maxProcesses: host.options.maxProcesses,
+      telemetry: host.options.telemetry,
       emit: (body, runId, at) => host.emit(body, runId, at),
     })
     return host

@@ -6,6 +6,8 @@ export interface HostOptions {
   maxProcesses?: number
   /** Longest a frame waits before it is sent to UIs, in ms. Default 16 (≤ 60 frames a second). */
   frameIntervalMs?: number
+  /** Per-operation events of locks, queues and pipes (default true); off only to measure their cost. */
+  telemetry?: boolean
   /** Pids the UI may never signal, besides the host itself (e.g. Electron's renderer). */
   protectedPids?: number[]
 }

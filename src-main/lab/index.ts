@@ -1,4 +1,8 @@
 // The `proclab` module: what lab scripts import. Python's multiprocessing, in TypeScript.
 export { Process, type ProcessOptions, type Target } from './process'
 export { currentProcess, parentProcess, activeChildren, sleep, type ParentProcess } from './lifecycle'
-export { ProcessError, LabContextError } from './errors'
+export { Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, type BarrierOptions, type NameOption } from './synchronize'
+export { Queue, JoinableQueue, SimpleQueue } from './queues'
+export { Pipe, Connection, type PipeOptions } from './connection'
+export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError } from './errors'
+export type { WaitOptions } from './timeouts'

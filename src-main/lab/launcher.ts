@@ -22,10 +22,11 @@ export interface LaunchedChild {
   exited: Promise<ExitStatus>
 }
 
-export async function launchChild(context: LabContext, spec: ChildSpec, targetLabel: string): Promise<LaunchedChild> {
+/** `holds` names the shared objects passed to the child, which it holds from birth (pipe ends count holders). */
+export async function launchChild(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<LaunchedChild> {
   const brokerPath = process.env[ENV.broker]
   if (!brokerPath) throw new ProcessError('this lab process has no broker address (PROCLAB_BROKER is unset)')
-  await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec) }).catch((error: Error) => {
+  await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds }).catch((error: Error) => {
     throw new ProcessError(error.message)
   })
   const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout'), openStdio(brokerPath, spec.lid, 'stderr')])

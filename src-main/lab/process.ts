@@ -113,7 +113,7 @@ export class Process {
     if (context.self.daemon) throw new ProcessError('daemonic processes are not allowed to have children')
     const target = resolveTarget(this, context)
     const isSubclass = target.kind === 'class'
-    const payload = encodePayload({ args: state.args, fields: isSubclass ? ownFields(this) : null }, state.name)
+    const { bytes: payload, refs } = encodePayload({ args: state.args, fields: isSubclass ? ownFields(this) : null }, state.name)
     const spec: ChildSpec = {
       lid: `${context.lid}.${state.identity.at(-1)}`,
       name: state.name,
@@ -126,7 +126,8 @@ export class Process {
     }
     state.phase = 'started'
     context.children.add(this)
-    state.spawned = launchChild(context, spec, target.export).then(
+    const holds = refs.map((ref) => (typeof ref.extra.end === 'number' ? `${ref.oid}#${ref.extra.end}` : ref.oid))
+    state.spawned = launchChild(context, spec, target.export, holds).then(
       (launched) => {
         state.pid = launched.pid
         state.kill = (signal) => launched.child.kill(signal)

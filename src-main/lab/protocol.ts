@@ -1,4 +1,5 @@
 import { constants } from 'node:os'
+import type { SharedObjectType } from '../../src-shared/events'
 
 // Messages between a lab process and the host's broker, over the socket named in PROCLAB_BROKER.
 // Each connection starts with one frame holding one `Opening` message, which says what it is.
@@ -35,16 +36,33 @@ export type Opening =
 /** From a lab process to the broker. Requests carry `rid` and get exactly one Reply. */
 export type UpMessage =
   | { op: 'spec'; rid: number }
-  | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array }
+  | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array; holds: string[] }
   | { op: 'spawned'; lid: string; pid: number; at: number }
   | { op: 'spawn-failed'; lid: string; error: string }
   | { op: 'exited'; lid: string; exitCode: number | null; signal: string | null; at: number }
+  /** A shared object was made here; later messages name it by `oid`. */
+  | { op: 'create'; oid: string; type: SharedObjectType; name: string; options: Record<string, unknown> }
+  /** An operation on a shared object that answers (acquire, get, recv, ...). */
+  | { op: 'call'; rid: number; oid: string; method: string; args: unknown }
+  /** An operation that needs no answer (put on an unbounded queue, send, acknowledgements). */
+  | { op: 'tell'; oid: string; method: string; args: unknown }
   /** The lab main's script failed (load error or a throw from main): the run's error message. */
   | { op: 'main-error'; message: string }
 
-export type Reply = { op: 'reply'; rid: number; ok: true; value?: unknown } | { op: 'reply'; rid: number; ok: false; error: string }
+export type Reply =
+  | { op: 'reply'; rid: number; ok: true; value?: unknown }
+  /** `errorName` picks the class the user catches (Full, Empty, EOFError, ...). */
+  | { op: 'reply'; rid: number; ok: false; error: string; errorName?: string }
 
-export type DownMessage = Reply
+/** Something the broker tells a process about one of its objects without being asked (a recall). */
+export interface Push {
+  op: 'push'
+  oid: string
+  method: string
+  args: unknown
+}
+
+export type DownMessage = Reply | Push
 
 /** The machine-wide monotonic clock in µs; comparable between processes of one machine. */
 export function monotonicMicros(): number {

@@ -1,6 +1,7 @@
 // How things cross from one lab process to another. Functions and classes cross by reference
 // (an export name, as Python pickles functions by qualified name); data is structured-cloned.
 import { deserialize, serialize } from 'node:v8'
+import { handleFor, isObjectRef, SharedObject, type ObjectRef } from './objects'
 import type { TargetRef } from './protocol'
 
 export interface ModuleTarget {
@@ -35,17 +36,101 @@ export interface Payload {
   fields: Record<string, unknown> | null
 }
 
-/** Encodes what a child needs; throws a TypeError naming the argument that cannot cross. */
-export function encodePayload(payload: Payload, processName: string): Uint8Array {
+/**
+ * Encodes what a child needs; throws a TypeError naming the argument that cannot cross. Shared
+ * objects inside become refs; `refs` lists them, so the broker can count the child as a holder
+ * from the moment it is spawned.
+ */
+export function encodePayload(payload: Payload, processName: string): { bytes: Uint8Array; refs: ObjectRef[] } {
+  const refs: ObjectRef[] = []
+  const reduced = { args: toRefs(payload.args, refs), fields: payload.fields && toRefs(payload.fields, refs) }
   try {
-    return serialize(payload)
+    return { bytes: serialize(reduced), refs }
   } catch (error) {
     throw new TypeError(`${describeUncloneable(payload, processName)} cannot be sent to another process: ${messageOf(error)}. Values cross by structured clone, like postMessage: plain data, Map, Set, Date, typed arrays and Buffers do; functions, sockets and streams do not.`)
   }
 }
 
 export function decodePayload(bytes: Uint8Array): Payload {
-  return deserialize(bytes) as Payload
+  const payload = deserialize(bytes) as Payload
+  return { args: fromRefs(payload.args), fields: payload.fields && fromRefs(payload.fields) }
+}
+
+/**
+ * Replaces shared objects in a value by refs (collected into `refs`). Returns the value itself
+ * when it holds none, so plain data costs one walk and no copy.
+ */
+export function toRefs<T>(value: T, refs: ObjectRef[] = []): T {
+  return (holdsObject(value, new Set()) ? mapObjects(value, (object) => {
+    const ref = (object as SharedObject).toRef()
+    refs.push(ref)
+    return ref
+  }, (v) => v instanceof SharedObject) : value) as T
+}
+
+/** Turns refs back into live handles. */
+export function fromRefs<T>(value: T): T {
+  return (holdsRef(value, new Set()) ? mapObjects(value, (ref) => handleFor(ref as ObjectRef), isObjectRef) : value) as T
+}
+
+function holdsObject(value: unknown, seen: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (value instanceof SharedObject) return true
+  return someChild(value, seen, (child) => holdsObject(child, seen))
+}
+
+function holdsRef(value: unknown, seen: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (isObjectRef(value)) return true
+  return someChild(value, seen, (child) => holdsRef(child, seen))
+}
+
+function someChild(value: object, seen: Set<object>, test: (child: unknown) => boolean): boolean {
+  if (seen.has(value) || ArrayBuffer.isView(value)) return false
+  seen.add(value)
+  if (Array.isArray(value)) return value.some(test)
+  if (value instanceof Map) return [...value].some(([k, v]) => test(k) || test(v))
+  if (value instanceof Set) return [...value].some(test)
+  if (isPlain(value)) return Object.values(value).some(test)
+  return false
+}
+
+/** Copies the containers on the way to matching values and replaces those (cycles kept). */
+function mapObjects(value: unknown, replace: (match: unknown) => unknown, matches: (v: unknown) => boolean, copies = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (matches(value)) return replace(value)
+  if (copies.has(value)) return copies.get(value)
+  const recurse = (child: unknown) => mapObjects(child, replace, matches, copies)
+  if (Array.isArray(value)) {
+    const copy: unknown[] = []
+    copies.set(value, copy)
+    for (const item of value) copy.push(recurse(item))
+    return copy
+  }
+  if (value instanceof Map) {
+    const copy = new Map()
+    copies.set(value, copy)
+    for (const [k, v] of value) copy.set(recurse(k), recurse(v))
+    return copy
+  }
+  if (value instanceof Set) {
+    const copy = new Set()
+    copies.set(value, copy)
+    for (const item of value) copy.add(recurse(item))
+    return copy
+  }
+  if (isPlain(value)) {
+    const copy: Record<string, unknown> = {}
+    copies.set(value, copy)
+    for (const [key, item] of Object.entries(value)) copy[key] = recurse(item)
+    return copy
+  }
+  return value
+}
+
+function isPlain(value: object): value is Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(value) as unknown
+  return prototype === Object.prototype || prototype === null
 }
 
 function describeUncloneable(payload: Payload, processName: string): string {

@@ -59,6 +59,7 @@ export class FrameDecoder {
 export class BatchedSender {
   private queue: unknown[] = []
   private scheduled = false
+  private written: Array<() => void> = []
 
   constructor(private readonly socket: Socket) {}
 
@@ -70,11 +71,30 @@ export class BatchedSender {
     }
   }
 
+  /**
+   * Sends and resolves once the frame holding the message is in the kernel's hands: from then on
+   * it reaches the host even if this process dies. Flushed at the end of the current microtasks,
+   * so a burst of sends still shares one frame.
+   */
+  sendWritten(message: unknown): Promise<void> {
+    this.queue.push(message)
+    return new Promise((resolve) => {
+      this.written.push(resolve)
+      if (this.written.length === 1) queueMicrotask(() => this.flushNow())
+    })
+  }
+
   flushNow(): void {
     this.scheduled = false
-    if (this.queue.length === 0 || this.socket.destroyed) return
+    const waiters = this.written
+    this.written = []
+    if (this.queue.length === 0 || this.socket.destroyed) {
+      for (const resolve of waiters) resolve()
+      return
+    }
     const batch = this.queue
     this.queue = []
-    this.socket.write(encodeFrame(batch))
+    if (waiters.length === 0) this.socket.write(encodeFrame(batch))
+    else this.socket.write(encodeFrame(batch), () => waiters.forEach((resolve) => resolve()))
   }
 }

@@ -1,6 +1,7 @@
 // A lab process's connection to the host's broker: batched frames up, replies and pushes down.
 import { connect, type Socket } from 'node:net'
-import type { DownMessage, Opening, UpMessage } from '../protocol'
+import type { DownMessage, Opening, Push, UpMessage } from '../protocol'
+import { errorFromBroker } from '../errors'
 import { BatchedSender, encodeFrame, FrameDecoder } from '../wire'
 
 type Request = Extract<UpMessage, { rid: number }>
@@ -49,6 +50,14 @@ export class BrokerChannel {
     this.sender.send(message)
   }
 
+  /** Resolves once the message has left this process (see BatchedSender.sendWritten). */
+  sendWritten(message: UpMessage): Promise<void> {
+    return this.sender.sendWritten(message)
+  }
+
+  /** Where pushes from the broker go (recalls of leased queue items, ...). */
+  onPush: (push: Push) => void = () => undefined
+
   request(body: RequestBody): Promise<unknown> {
     const rid = this.nextRid++
     return new Promise((resolve, reject) => {
@@ -80,7 +89,9 @@ export class BrokerChannel {
       if (!waiter) return
       this.waiting.delete(message.rid)
       if (message.ok) waiter.resolve(message.value)
-      else waiter.reject(new Error(message.error))
+      else waiter.reject(errorFromBroker(message.errorName, message.error))
+    } else if (message.op === 'push') {
+      this.onPush(message)
     }
   }
 }

@@ -4,6 +4,9 @@
 import { pathToFileURL } from 'node:url'
 import { setLabContext, type LabContext } from '../context'
 import { endChildren } from '../lifecycle'
+import { deliverPush } from '../objects'
+// The whole API, so that every kind of shared object can be rebuilt from the arguments.
+import '../index'
 import { selfProcess, type Process } from '../process'
 import { ENV, type ChildSpec, type Opening } from '../protocol'
 import { decodePayload } from '../reduction'
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
   const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, () => process.kill(process.pid, 'SIGKILL'))
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
   process.once('exit', () => channel.flushNow())
+  channel.onPush = deliverPush
   const exitCode = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
   await channel.close()
@@ -48,10 +52,10 @@ async function runMain(lid: string, channel: BrokerChannel): Promise<number> {
 async function runChild(lid: string, channel: BrokerChannel): Promise<number> {
   const spec = deserialize((await channel.request({ op: 'spec' })) as Uint8Array) as ChildSpec
   const context = newContext({ lid, role: 'child', channel, script: spec.script, identity: spec.identity, parent: spec.parent })
-  const { args, fields } = decodePayload(spec.payload)
-  context.self = selfProcess({ name: spec.name, daemon: spec.daemon, identity: spec.identity, target: null, args })
+  context.self = selfProcess({ name: spec.name, daemon: spec.daemon, identity: spec.identity, target: null, args: [] })
   let self: Process = context.self
   try {
+    const { args, fields } = decodePayload(spec.payload)
     await prepareLoader(spec.script)
     context.namespace = (await import(context.scriptUrl)) as Record<string, unknown>
     const module = spec.target.module === context.scriptUrl ? context.namespace : ((await import(spec.target.module)) as Record<string, unknown>)

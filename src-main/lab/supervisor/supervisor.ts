@@ -9,9 +9,13 @@ import { ENV, monotonicMicros, signalExitCode, type UpMessage } from '../protoco
 import { Broker, type ControlConnection } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
+import type { Call, Caller } from './objects/base'
+import { ObjectTable } from './objects/table'
 
 export interface SupervisorOptions {
   maxProcesses: number
+  /** Per-operation events of locks, queues and pipes (default on); off only to measure their cost. */
+  telemetry?: boolean
   /** Receives every event the lab produces; `at` is the monotonic µs when it happened. */
   emit(body: EventBody, runId: string, at: number): void
 }
@@ -42,8 +46,18 @@ export class Supervisor {
   readonly registry = new Registry()
   private run: Run | null = null
   private broker!: Broker
+  private readonly objects: ObjectTable
 
-  private constructor(private readonly options: SupervisorOptions) {}
+  private constructor(private readonly options: SupervisorOptions) {
+    const telemetry = options.telemetry ?? true
+    this.objects = new ObjectTable({
+      now: monotonicMicros,
+      emit: (who, event, oid) => {
+        const record = this.registry.get(who.lid)
+        if (telemetry && record) this.options.emit({ ...event, lid: who.lid, pid: who.pid, object: oid } as EventBody, record.runId, monotonicMicros())
+      },
+    })
+  }
 
   static async create(options: SupervisorOptions): Promise<Supervisor> {
     const supervisor = new Supervisor(options)
@@ -146,10 +160,12 @@ export class Supervisor {
     }
     record.connection = connection
     record.pid ??= connection.pid
+    const caller: Caller = { lid: record.lid, pid: connection.pid, push: (oid, method, args) => connection.send({ op: 'push', oid, method, args }) }
     return {
-      message: (message: UpMessage) => this.receive(record, connection, message),
+      message: (message: UpMessage) => this.receive(record, connection, caller, message),
       closed: () => {
         record.connection = null
+        this.objects.processGone(record.lid, connection.pid)
         // The parent reports exit codes; an orphan's parent is gone, so nobody will.
         setTimeout(() => {
           if (!record.exit && !record.pendingExit && record.parentLid !== null) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
@@ -158,8 +174,21 @@ export class Supervisor {
     }
   }
 
-  private receive(from: LabProcessRecord, connection: ControlConnection, message: UpMessage): void {
+  private receive(from: LabProcessRecord, connection: ControlConnection, caller: Caller, message: UpMessage): void {
     switch (message.op) {
+      case 'call':
+        return this.objects.call(message.oid, message.method, message.args, this.callFor(caller, connection, message.rid))
+      case 'tell':
+        return this.objects.tell(message.oid, message.method, message.args, caller)
+      case 'create': {
+        const made = this.objects.create(caller, message.oid, message.type, message.name, message.options ?? {})
+        if ('error' in made) return this.options.emit({ kind: 'lab.error', message: `${from.name}: ${made.error}` }, from.runId, monotonicMicros())
+        return this.options.emit(
+          { kind: 'object.create', lid: from.lid, pid: caller.pid, object: message.oid, type: message.type, name: message.name, capacity: made.capacity },
+          from.runId,
+          monotonicMicros(),
+        )
+      }
       case 'spec': {
         const spec = from.spec
         from.spec = null
@@ -173,6 +202,8 @@ export class Supervisor {
           return connection.send({ op: 'reply', rid: message.rid, ok: false, error: refusal })
         }
         this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, spec: message.spec, openStreams: 2 })
+        // Shared objects passed as arguments are held by the child from now on (a pipe end's holders decide EOF).
+        this.objects.hold(message.lid, message.holds ?? [])
         return connection.send({ op: 'reply', rid: message.rid, ok: true })
       }
       case 'spawned': {
@@ -203,6 +234,23 @@ export class Supervisor {
       case 'main-error':
         if (this.run && from.lid === this.run.id) this.run.mainError = message.message
         return
+    }
+  }
+
+  private callFor(caller: Caller, connection: ControlConnection, rid: number): Call {
+    let answered = false
+    return {
+      caller,
+      reply: (value) => {
+        if (answered) return
+        answered = true
+        connection.send({ op: 'reply', rid, ok: true, value })
+      },
+      fail: (errorName, error) => {
+        if (answered) return
+        answered = true
+        connection.send({ op: 'reply', rid, ok: false, error, errorName })
+      },
     }
   }
 
@@ -254,6 +302,7 @@ export class Supervisor {
     // Orphans and leftovers do not outlive the run.
     if (this.registry.live(run.id).length > 0) await this.endTree(run.id)
     run.ended = true
+    this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
     const ok = exitCode === 0 && !run.stopping
     const error = run.stopping ? 'stopped by the user' : (run.mainError ?? (ok ? null : `the lab main process exited with code ${String(exitCode)}`))

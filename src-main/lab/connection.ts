@@ -1,0 +1,133 @@
+// Pipes between lab processes (Python's multiprocessing.Pipe). Each end may be held by several
+// processes (it is passed as an argument or created there); recv() throws EOFError only once the
+// buffer is empty and every holder of the other end has closed it or died — so, as in Python, a
+// reader that keeps its own copy of the write end open never sees EOF.
+import { ProcessError } from './errors'
+import { LeasedReader } from './leases'
+import { SharedObject } from './objects'
+import { toRefs } from './reduction'
+import { checkTimeout } from './timeouts'
+import type { NameOption } from './synchronize'
+
+export interface PipeOptions extends NameOption {
+  /** Both ends send and receive (default). With false, the first end only receives and the second only sends. */
+  duplex?: boolean
+}
+
+export class Connection extends SharedObject {
+  declare readonly end: 0 | 1
+  declare readonly readable: boolean
+  declare readonly writable: boolean
+  declare private reader: LeasedReader
+  declare private isClosed: boolean
+
+  /** Use Pipe() to make connections. */
+  private constructor() {
+    super()
+  }
+
+  static pair(options: PipeOptions): [Connection, Connection] {
+    const duplex = options.duplex ?? true
+    if (typeof duplex !== 'boolean') throw new TypeError(`Pipe({ duplex }): duplex must be a boolean, got ${typeof duplex}`)
+    const first = new Connection()
+    first.register('pipe', options.name, { duplex })
+    first.init(0, true, duplex)
+    const second = Object.create(Connection.prototype) as Connection
+    Object.defineProperties(second, { oid: { value: first.oid }, name: { value: first.name }, type: { value: 'pipe' } })
+    second.init(1, duplex, true)
+    return [first, second]
+  }
+
+  get closed(): boolean {
+    return this.isClosed
+  }
+
+  /** Sends a value (anything structured clone accepts); resolves once it has left this process. */
+  send(value: unknown): Promise<void> {
+    this.check('send', this.writable)
+    return this.tellWritten('send', { end: this.end, value: toRefs(value), bytes: null })
+  }
+
+  /** Receives the next value; throws EOFError once nothing is left and the other end is closed everywhere. */
+  async recv(): Promise<unknown> {
+    this.check('recv', this.readable)
+    const leased = this.reader.take()
+    if (leased.found) return leased.value
+    return this.reader.received(await this.call<unknown[]>('recv', { end: this.end, want: this.reader.batch }))
+  }
+
+  /** Whether recv() would return at once (data, or EOF); waits up to timeoutMs (none: do not wait). */
+  async poll(timeoutMs = 0): Promise<boolean> {
+    this.check('poll', this.readable)
+    if (this.reader.buffered > 0) return true
+    return this.call<boolean>('poll', { end: this.end, timeout: checkTimeout(timeoutMs, 'Connection.poll') })
+  }
+
+  sendBytes(data: Uint8Array, offset = 0, size?: number): Promise<void> {
+    this.check('sendBytes', this.writable)
+    if (!(data instanceof Uint8Array)) throw new TypeError('sendBytes(data): data must be a Buffer or Uint8Array')
+    const end = size === undefined ? data.length : offset + size
+    if (offset < 0 || offset > data.length || end > data.length || end < offset) throw new RangeError(`sendBytes: offset ${offset} and size ${String(size)} do not fit a buffer of ${data.length} bytes`)
+    const bytes = Buffer.from(data.subarray(offset, end))
+    return this.tellWritten('send', { end: this.end, value: bytes, bytes: bytes.length })
+  }
+
+  async recvBytes(maxLength?: number): Promise<Buffer> {
+    const value = await this.recv()
+    if (!(value instanceof Uint8Array)) throw new ProcessError('recvBytes: the next message is not bytes (it was sent with send(), not sendBytes())')
+    if (maxLength !== undefined && value.length > maxLength) throw new ProcessError(`recvBytes: message of ${value.length} bytes is longer than maxLength ${maxLength}`)
+    return Buffer.from(value.buffer, value.byteOffset, value.length)
+  }
+
+  /** Closes this process's hold on this end; when no process holds it any more, the other end sees EOF. */
+  close(): Promise<void> {
+    if (this.isClosed) return Promise.resolve()
+    this.isClosed = true
+    if (this.reader.buffered > 0) this.reader.giveBack()
+    return this.tellWritten('close', { end: this.end })
+  }
+
+  override onPush(method: string, args: unknown): void {
+    if (method === 'recall' && (args as { end?: number }).end === this.end) this.reader.giveBack()
+  }
+
+  override toString(): string {
+    return `<Connection ${this.name}#${this.end}${this.isClosed ? ' closed' : ''}>`
+  }
+
+  protected override handleKey(): string | null {
+    // Called once by register() before the end is known; init() remembers the handle again.
+    return this.end === undefined ? null : `${this.oid}#${this.end}`
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return { end: this.end, readable: this.readable, writable: this.writable }
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    this.init(extra.end as 0 | 1, extra.readable as boolean, extra.writable as boolean)
+  }
+
+  private init(end: 0 | 1, readable: boolean, writable: boolean): void {
+    Object.defineProperties(this, {
+      end: { value: end, enumerable: false },
+      readable: { value: readable, enumerable: false },
+      writable: { value: writable, enumerable: false },
+      reader: { value: new LeasedReader((method, args) => this.tell(method, args), { end }), enumerable: false },
+      isClosed: { value: false, enumerable: false, writable: true },
+    })
+    this.remember()
+  }
+
+  private check(action: string, allowed: boolean): void {
+    if (this.isClosed) throw new ProcessError(`cannot ${action}: this connection is closed`)
+    if (!allowed) throw new ProcessError(`cannot ${action} on this end: Pipe({ duplex: false }) gives a receive-only first end and a send-only second end`)
+  }
+}
+
+/** Two connected ends, as Python's Pipe(duplex=True) returns. */
+export function Pipe(options: PipeOptions = {}): [Connection, Connection] {
+  return Connection.pair(options)
+}
+
+SharedObject.defineRebuild('pipe', Connection.prototype)

@@ -1,0 +1,123 @@
+// Queues shared between lab processes (Python's multiprocessing.Queue, JoinableQueue, SimpleQueue).
+// A put on an unbounded queue resolves as soon as the item has left this process (no round trip),
+// so an item whose put resolved is never lost; a bounded queue asks the broker, which knows if it
+// is full.
+import { Empty, ProcessError } from './errors'
+import { LeasedReader } from './leases'
+import { SharedObject } from './objects'
+import { toRefs } from './reduction'
+import { waitLimit, type WaitOptions } from './timeouts'
+import type { NameOption } from './synchronize'
+
+export class Queue extends SharedObject {
+  declare readonly maxsize: number
+  declare private reader: LeasedReader
+  declare private closed: boolean
+
+  constructor(maxsize = 0, options: NameOption = {}) {
+    super()
+    if (!Number.isInteger(maxsize) || maxsize < 0) throw new TypeError(`Queue(maxsize): maxsize must be a whole number ≥ 0 (0 = no limit), got ${String(maxsize)}`)
+    this.init(maxsize)
+    this.register(this instanceof JoinableQueue ? 'joinable-queue' : this instanceof SimpleQueue ? 'simple-queue' : 'queue', options.name, { maxsize })
+  }
+
+  /** Puts an item; on a full bounded queue waits (or throws Full with `block: false` or after the timeout). */
+  async put(item: unknown, options?: WaitOptions): Promise<void> {
+    this.checkOpen('put')
+    const timeout = waitLimit(options, 'Queue.put')
+    const value = toRefs(item)
+    if (this.maxsize === 0) return this.tellWritten('put', { value })
+    await this.call('put', { value, timeout })
+  }
+
+  putNowait(item: unknown): Promise<void> {
+    return this.put(item, { block: false })
+  }
+
+  /** Takes the oldest item; on an empty queue waits (or throws Empty with `block: false` or after the timeout). */
+  async get(options?: WaitOptions): Promise<unknown> {
+    this.checkOpen('get')
+    const leased = this.reader.take()
+    if (leased.found) return leased.value
+    const timeout = waitLimit(options, 'Queue.get')
+    return this.reader.received(await this.call<unknown[]>('get', { timeout, want: this.reader.batch }))
+  }
+
+  getNowait(): Promise<unknown> {
+    return this.get({ block: false })
+  }
+
+  /** Items in the queue now, counted by the broker (exact, unlike Python's). */
+  qsize(): Promise<number> {
+    return this.call<number>('qsize')
+  }
+
+  async empty(): Promise<boolean> {
+    return (await this.qsize()) === 0
+  }
+
+  async full(): Promise<boolean> {
+    return this.maxsize > 0 && (await this.qsize()) >= this.maxsize
+  }
+
+  /** This process will put and get no more; items it had leased go back to the queue. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.reader.buffered > 0) this.reader.giveBack()
+  }
+
+  override onPush(method: string): void {
+    if (method === 'recall') this.reader.giveBack()
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return { maxsize: this.maxsize }
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    this.init(extra.maxsize as number)
+  }
+
+  private init(maxsize: number): void {
+    Object.defineProperties(this, {
+      maxsize: { value: maxsize, enumerable: false },
+      reader: { value: new LeasedReader((method, args) => this.tell(method, args)), enumerable: false },
+      closed: { value: false, enumerable: false, writable: true },
+    })
+  }
+
+  private checkOpen(action: string): void {
+    if (this.closed) throw new ProcessError(`cannot ${action}: this queue was closed in this process`)
+  }
+}
+
+/** A Queue whose consumers confirm each item with taskDone(), so join() can wait for all work. */
+export class JoinableQueue extends Queue {
+  /** Rejects if called more times than items were put (Python's ValueError). */
+  taskDone(): Promise<void> {
+    return this.call('taskDone')
+  }
+
+  /** Waits until every item put has been confirmed with taskDone(). */
+  join(): Promise<void> {
+    return this.call('join')
+  }
+}
+
+/** An unbounded queue with only put, get, empty and close. */
+export class SimpleQueue extends Queue {
+  constructor(options: NameOption = {}) {
+    super(0, options)
+  }
+}
+
+for (const [type, constructor] of [
+  ['queue', Queue],
+  ['joinable-queue', JoinableQueue],
+  ['simple-queue', SimpleQueue],
+] as const) {
+  SharedObject.defineRebuild(type, constructor.prototype)
+}
+
+export { Empty }

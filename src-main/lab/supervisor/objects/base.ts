@@ -1,0 +1,54 @@
+// What every object in the broker shares: how calls arrive and are answered, how telemetry is
+// emitted, and timers for waits with a timeout.
+import type { EventBody, SharedObjectType } from '../../../../src-shared/events'
+
+/** The lab process on the other end of a message. */
+export interface Caller {
+  lid: string
+  pid: number
+  /** Pushes a message to this process about an object (a recall of leased items). */
+  push(oid: string, method: string, args: unknown): void
+}
+
+/** One call waiting for its answer. */
+export interface Call {
+  caller: Caller
+  reply(value?: unknown): void
+  fail(errorName: string, message: string): void
+}
+
+type ObjectEventBody = Extract<EventBody, { object: string; lid: string }>
+type Distribute<T> = T extends unknown ? Omit<T, 'lid' | 'pid' | 'object'> : never
+export type ObjectEvent = Distribute<ObjectEventBody>
+
+export interface ObjectEnv {
+  /** Telemetry about this object, attributed to a process. */
+  emit(who: { lid: string; pid: number }, event: ObjectEvent): void
+  /** Another object by id (a Condition's lock). */
+  lookup(oid: string): BrokerObject | undefined
+  /** Monotonic µs. */
+  now(): number
+}
+
+export interface BrokerObject {
+  readonly oid: string
+  readonly type: SharedObjectType
+  readonly name: string
+  call(method: string, args: Record<string, unknown>, call: Call): void
+  tell(method: string, args: Record<string, unknown>, caller: Caller): void
+  /** A process holds this object from birth (it was passed as an argument); `part` is a pipe end. */
+  hold(lid: string, part: number | null): void
+  /** A process died or ended: drop its waiters, release what it held. */
+  processGone(lid: string, pid: number): void
+}
+
+/** Waits with a timeout: `null` forever, 0 not at all. Returns a cancel function. */
+export function startTimer(timeout: number | null, onTimeout: () => void): () => void {
+  if (timeout === null) return () => undefined
+  const timer = setTimeout(onTimeout, timeout)
+  return () => clearTimeout(timer)
+}
+
+export function unknownMethod(object: BrokerObject, method: string, call?: Call): void {
+  call?.fail('ProcessError', `${object.type} ${object.name} has no operation '${method}'`)
+}

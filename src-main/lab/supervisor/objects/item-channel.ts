@@ -1,0 +1,157 @@
+// The items of a queue, or of one direction of a pipe, and the processes reading them. A reader
+// alone gets up to `want` items at once: the first is its answer, the rest a lease that the
+// broker keeps copies of until they are acknowledged as consumed. If another reader has to wait
+// while items sit in a lease, the lessee is asked to give them back (a recall); if the lessee dies,
+// they return to the front. So nothing put is lost, and `size` counts every item not yet consumed.
+import type { Call, Caller } from './base'
+import { Deque } from './deque'
+
+interface Lease {
+  caller: Caller
+  items: Deque<unknown>
+  recalled: boolean
+}
+
+interface Reader {
+  caller: Caller
+  want: number
+  deliver(items: unknown[]): void
+  fail(name: string, message: string): void
+}
+
+export interface ChannelHooks {
+  /** `n` items left the channel for good, taken by `who`. */
+  consumed(who: Caller, n: number): void
+  /** Why a reader cannot wait for more (a pipe's EOF), or null if it can. */
+  endOfData(): { name: string; message: string } | null
+  /** Recall messages carry this (a pipe end's index). */
+  recallArgs: Record<string, unknown>
+}
+
+export class ItemChannel {
+  private readonly items = new Deque<unknown>()
+  private readonly leases = new Map<string, Lease>()
+  private readonly readers = new Deque<Reader>()
+
+  constructor(
+    private readonly oid: string,
+    private readonly hooks: ChannelHooks,
+  ) {}
+
+  /** Items not yet consumed: queued plus leased. */
+  get size(): number {
+    let leased = 0
+    for (const lease of this.leases.values()) leased += lease.items.length
+    return this.items.length + leased
+  }
+
+  /** Whether a read would be answered now (items here or leased to `lid`). */
+  readyFor(lid: string): boolean {
+    return this.items.length > 0 || (this.leases.get(lid)?.items.length ?? 0) > 0
+  }
+
+  push(value: unknown): void {
+    this.items.push(value)
+    this.serveReaders()
+  }
+
+  /** A read: answered with items, or waits (or fails with `emptyError` when it may not wait). */
+  read(call: Call, want: number, timeout: number | null, emptyError: { name: string; message: string }, onWait: (cancel: () => void) => void = () => undefined): void {
+    const { caller } = call
+    if (this.items.length > 0 && this.readers.length === 0) return this.serve(caller, want, (items) => call.reply(items))
+    this.recall(caller.lid)
+    const ended = this.leasedElsewhere(caller.lid) ? null : this.hooks.endOfData()
+    if (ended) return call.fail(ended.name, ended.message)
+    if (timeout === 0) return call.fail(emptyError.name, emptyError.message)
+    let timer: NodeJS.Timeout | undefined
+    const reader: Reader = {
+      caller,
+      want,
+      deliver: (items) => {
+        clearTimeout(timer)
+        call.reply(items)
+      },
+      fail: (name, message) => {
+        clearTimeout(timer)
+        call.fail(name, message)
+      },
+    }
+    if (timeout !== null) {
+      timer = setTimeout(() => {
+        this.readers.removeWhere((r) => r === reader)
+        call.fail(emptyError.name, emptyError.message)
+      }, timeout)
+    }
+    onWait(() => clearTimeout(timer))
+    this.readers.push(reader)
+  }
+
+  consumedLeased(caller: Caller, n: number): void {
+    const lease = this.leases.get(caller.lid)
+    if (!lease) return
+    let taken = 0
+    while (taken < n && lease.items.length > 0) {
+      lease.items.shift()
+      taken++
+    }
+    if (lease.items.length === 0) this.leases.delete(caller.lid)
+    if (taken > 0) this.hooks.consumed(caller, taken)
+  }
+
+  /** The lessee gave its unconsumed items back: they go to the front, in order. */
+  returned(lid: string): void {
+    const lease = this.leases.get(lid)
+    if (!lease) return
+    this.leases.delete(lid)
+    this.items.unshiftAll([...lease.items])
+    this.serveReaders()
+    this.failReadersIfEnded()
+  }
+
+  /** After the data source went away (pipe closed): waiting readers with nothing to get fail. */
+  failReadersIfEnded(): void {
+    if (this.items.length > 0 || this.leases.size > 0) return
+    const ended = this.hooks.endOfData()
+    if (!ended) return
+    for (let reader = this.readers.shift(); reader; reader = this.readers.shift()) reader.fail(ended.name, ended.message)
+  }
+
+  processGone(lid: string): void {
+    this.readers.removeWhere((r) => r.caller.lid === lid)
+    this.returned(lid)
+  }
+
+  private serve(caller: Caller, want: number, deliver: (items: unknown[]) => void): void {
+    const count = Math.max(1, Math.min(want, this.items.length))
+    const batch: unknown[] = []
+    for (let i = 0; i < count; i++) batch.push(this.items.shift())
+    if (count > 1) {
+      const lease = this.leases.get(caller.lid) ?? { caller, items: new Deque<unknown>(), recalled: false }
+      for (let i = 1; i < count; i++) lease.items.push(batch[i])
+      this.leases.set(caller.lid, lease)
+    }
+    this.hooks.consumed(caller, 1)
+    deliver(batch)
+  }
+
+  private serveReaders(): void {
+    while (this.readers.length > 0 && this.items.length > 0) {
+      const reader = this.readers.shift()!
+      // With others waiting, hand out one at a time so everyone gets a turn.
+      this.serve(reader.caller, this.readers.length > 0 ? 1 : reader.want, reader.deliver)
+    }
+  }
+
+  private leasedElsewhere(lid: string): boolean {
+    for (const [holder, lease] of this.leases) if (holder !== lid && lease.items.length > 0) return true
+    return false
+  }
+
+  private recall(exceptLid: string): void {
+    for (const [lid, lease] of this.leases) {
+      if (lid === exceptLid || lease.recalled || lease.items.length === 0) continue
+      lease.recalled = true
+      lease.caller.push(this.oid, 'recall', this.hooks.recallArgs)
+    }
+  }
+}

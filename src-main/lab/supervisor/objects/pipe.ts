@@ -1,0 +1,125 @@
+// A Pipe in the broker: two directions (an ItemChannel each) and, for each end, the processes
+// holding it. An end's readers see EOF once nothing is left and no process holds the other end.
+import { startTimer, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { ItemChannel } from './item-channel'
+
+type End = 0 | 1
+
+interface Poller {
+  lid: string
+  wake(): void
+}
+
+export class PipeObject implements BrokerObject {
+  readonly type = 'pipe'
+  /** channels[e] holds what end e receives (sent from the other end). */
+  private readonly channels: [ItemChannel, ItemChannel]
+  private readonly holders: [Set<string>, Set<string>]
+  private pollers: [Poller[], Poller[]] = [[], []]
+
+  constructor(
+    readonly oid: string,
+    readonly name: string,
+    creator: string,
+    private readonly env: ObjectEnv,
+  ) {
+    this.holders = [new Set([creator]), new Set([creator])]
+    this.channels = [this.channelFor(0), this.channelFor(1)]
+  }
+
+  call(method: string, args: Record<string, unknown>, call: Call): void {
+    const end = toEnd(args.end)
+    if (end === null) return call.fail('ProcessError', `${this.name}: bad pipe end ${String(args.end)}`)
+    this.holders[end].add(call.caller.lid)
+    switch (method) {
+      case 'recv':
+        return this.channels[end].read(call, Number(args.want) || 1, null, { name: 'EOFError', message: `${this.name}: nothing to receive` })
+      case 'poll':
+        return this.poll(call, end, args.timeout as number | null)
+      default:
+        return unknownMethod(this, method, call)
+    }
+  }
+
+  tell(method: string, args: Record<string, unknown>, caller: Caller): void {
+    const end = toEnd(args.end)
+    if (end === null) return
+    switch (method) {
+      case 'send': {
+        this.holders[end].add(caller.lid)
+        const other = (1 - end) as End
+        this.channels[other].push(args.value)
+        this.env.emit(caller, { kind: 'pipe.send', end, bytes: typeof args.bytes === 'number' ? args.bytes : null })
+        return this.wakePollers(other)
+      }
+      case 'consumed':
+        return this.channels[end].consumedLeased(caller, Number(args.n))
+      case 'return':
+        return this.channels[end].returned(caller.lid)
+      case 'close':
+        this.env.emit(caller, { kind: 'pipe.close', end })
+        return this.letGo(caller.lid, end, caller)
+      default:
+        return unknownMethod(this, method)
+    }
+  }
+
+  hold(lid: string, part: number | null): void {
+    const end = toEnd(part)
+    if (end !== null) this.holders[end].add(lid)
+  }
+
+  processGone(lid: string, pid: number): void {
+    for (const end of [0, 1] as const) {
+      this.pollers[end] = this.pollers[end].filter((p) => p.lid !== lid)
+      this.channels[end].processGone(lid)
+      this.letGo(lid, end, { lid, pid })
+    }
+  }
+
+  private letGo(lid: string, end: End, who: { lid: string; pid: number }): void {
+    if (!this.holders[end].delete(lid) || this.holders[end].size > 0) return
+    // Nobody holds this end any more: the other end's readers reach EOF once its items are gone.
+    const other = (1 - end) as End
+    this.env.emit(who, { kind: 'pipe.eof', end: other })
+    this.channels[other].failReadersIfEnded()
+    this.wakePollers(other)
+  }
+
+  private poll(call: Call, end: End, timeout: number | null): void {
+    const ready = () => this.channels[end].readyFor(call.caller.lid) || this.holders[(1 - end) as End].size === 0
+    if (ready() || timeout === 0) return call.reply(ready())
+    const poller: Poller = {
+      lid: call.caller.lid,
+      wake: () => {
+        cancel()
+        this.pollers[end] = this.pollers[end].filter((p) => p !== poller)
+        call.reply(true)
+      },
+    }
+    const cancel = startTimer(timeout, () => {
+      this.pollers[end] = this.pollers[end].filter((p) => p !== poller)
+      call.reply(ready())
+    })
+    this.pollers[end].push(poller)
+  }
+
+  private wakePollers(end: End): void {
+    for (const poller of this.pollers[end].slice()) poller.wake()
+  }
+
+  private channelFor(end: End): ItemChannel {
+    return new ItemChannel(this.oid, {
+      consumed: (who, n) => {
+        for (let i = 0; i < n; i++) this.env.emit(who, { kind: 'pipe.recv', end, bytes: null })
+      },
+      endOfData: () =>
+        this.holders[(1 - end) as End].size === 0 ? { name: 'EOFError', message: `${this.name}: every holder of the other end has closed it; nothing is left to receive` } : null,
+      recallArgs: { end },
+    })
+  }
+}
+
+function toEnd(value: unknown): End | null {
+  return value === 0 || value === 1 ? value : null
+}

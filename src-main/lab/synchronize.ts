@@ -1,0 +1,259 @@
+// Locks, semaphores, events, conditions and barriers shared between lab processes (Python's
+// multiprocessing.synchronize). The broker in the host holds their state, serves waiters in
+// arrival order, and releases what a dead process held (reported as abandoned).
+import { labContext } from './context'
+import { ProcessError } from './errors'
+import { SharedObject, handleFor, type ObjectRef } from './objects'
+import type { TargetRef } from './protocol'
+import { notExportedMessage, targetRefFor, type ModuleTarget } from './reduction'
+import { checkTimeout, waitLimit, type WaitOptions } from './timeouts'
+
+export interface NameOption {
+  /** Shown in the UI and in events; defaults to e.g. Lock-3. */
+  name?: string
+}
+
+abstract class SemaphoreLike extends SharedObject {
+  /** Resolves true once acquired; false if `block: false` or the timeout ran out first. */
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return this.call<boolean>('acquire', { timeout: waitLimit(options, `${this.constructor.name}.acquire`) })
+  }
+
+  /** Rejects where Python raises: releasing what is not held, or a bounded semaphore above its value. */
+  release(): Promise<void> {
+    return this.call('release')
+  }
+
+  /** Runs `fn` holding the lock, and releases it however `fn` ends (Python's `with lock:`). */
+  async withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    await this.acquire()
+    try {
+      return await fn()
+    } finally {
+      await this.release()
+    }
+  }
+}
+
+export class Lock extends SemaphoreLike {
+  constructor(options: NameOption = {}) {
+    super()
+    this.register('lock', options.name, { value: 1 })
+  }
+
+  locked(): Promise<boolean> {
+    return this.call<boolean>('locked')
+  }
+}
+
+/** A lock its owner process may acquire again; it must release as many times. */
+export class RLock extends SemaphoreLike {
+  constructor(options: NameOption = {}) {
+    super()
+    this.register('rlock', options.name, { value: 1 })
+  }
+
+  locked(): Promise<boolean> {
+    return this.call<boolean>('locked')
+  }
+}
+
+export class Semaphore extends SemaphoreLike {
+  constructor(value = 1, options: NameOption = {}) {
+    super()
+    if (!Number.isInteger(value) || value < 0) throw new TypeError(`Semaphore value must be a whole number ≥ 0, got ${String(value)}`)
+    this.register(this instanceof BoundedSemaphore ? 'bounded-semaphore' : 'semaphore', options.name, { value })
+  }
+
+  getValue(): Promise<number> {
+    return this.call<number>('getValue')
+  }
+}
+
+/** A semaphore that may not be released above its initial value. */
+export class BoundedSemaphore extends Semaphore {}
+
+export class Event extends SharedObject {
+  constructor(options: NameOption = {}) {
+    super()
+    this.register('event', options.name, {})
+  }
+
+  set(): Promise<void> {
+    return this.call('set')
+  }
+
+  clear(): Promise<void> {
+    return this.call('clear')
+  }
+
+  isSet(): Promise<boolean> {
+    return this.call<boolean>('isSet')
+  }
+
+  /** Resolves true once the flag is set; false if the timeout ran out first. */
+  wait(timeoutMs?: number): Promise<boolean> {
+    return this.call<boolean>('wait', { timeout: checkTimeout(timeoutMs, 'Event.wait') })
+  }
+}
+
+export class Condition extends SharedObject {
+  declare private lock: Lock | RLock
+
+  constructor(lock?: Lock | RLock, options: NameOption = {}) {
+    super()
+    if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) throw new TypeError('Condition(lock): lock must be a Lock or an RLock')
+    Object.defineProperty(this, 'lock', { value: lock ?? new RLock(), enumerable: false })
+    this.register('condition', options.name, { lock: this.lock.oid })
+  }
+
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return this.lock.acquire(options)
+  }
+
+  release(): Promise<void> {
+    return this.lock.release()
+  }
+
+  withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.lock.withLock(fn)
+  }
+
+  /** Releases the lock, waits to be notified (or the timeout), then holds the lock again. */
+  wait(timeoutMs?: number): Promise<boolean> {
+    return this.call<boolean>('wait', { timeout: checkTimeout(timeoutMs, 'Condition.wait') })
+  }
+
+  /** Waits until `predicate()` is truthy, at most timeoutMs in all; returns its last value. */
+  async waitFor<T>(predicate: () => T | Promise<T>, timeoutMs?: number): Promise<T> {
+    const limit = checkTimeout(timeoutMs, 'Condition.waitFor')
+    const deadline = limit === null ? null : performance.now() + limit
+    let result = await predicate()
+    while (!result) {
+      const remaining = deadline === null ? undefined : deadline - performance.now()
+      if (remaining !== undefined && remaining <= 0) break
+      await this.wait(remaining)
+      result = await predicate()
+    }
+    return result
+  }
+
+  notify(n = 1): Promise<void> {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`Condition.notify(n): n must be a whole number ≥ 0, got ${String(n)}`)
+    return this.call('notify', { n })
+  }
+
+  notifyAll(): Promise<void> {
+    return this.call('notify', { n: Number.MAX_SAFE_INTEGER })
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return { lock: this.lock.toRef() }
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    Object.defineProperty(this, 'lock', { value: handleFor(extra.lock as ObjectRef), enumerable: false })
+  }
+}
+
+export interface BarrierOptions extends NameOption {
+  /** Runs once per pass, in the last process to arrive: an exported function, as a Process target. */
+  action?: ((...args: never[]) => unknown) | ModuleTarget
+  /** Default timeout of wait(), in ms. */
+  timeout?: number
+}
+
+export class Barrier extends SharedObject {
+  declare readonly parties: number
+  declare private action: TargetRef | null
+  declare private defaultTimeout: number | null
+
+  constructor(parties: number, options: BarrierOptions = {}) {
+    super()
+    if (!Number.isInteger(parties) || parties < 1) throw new TypeError(`Barrier(parties): parties must be a whole number ≥ 1, got ${String(parties)}`)
+    Object.defineProperties(this, {
+      parties: { value: parties, enumerable: false },
+      action: { value: actionRef(options.action), enumerable: false },
+      defaultTimeout: { value: checkTimeout(options.timeout, 'Barrier timeout'), enumerable: false },
+    })
+    this.register('barrier', options.name, { parties })
+  }
+
+  /** How many processes wait at the barrier now. */
+  get nWaiting(): Promise<number> {
+    return this.call<number>('nWaiting')
+  }
+
+  get broken(): Promise<boolean> {
+    return this.call<boolean>('broken')
+  }
+
+  /** Waits for all parties; resolves with this process's arrival index (0 … parties-1). */
+  async wait(timeoutMs?: number): Promise<number> {
+    const timeout = timeoutMs === undefined ? this.defaultTimeout : checkTimeout(timeoutMs, 'Barrier.wait')
+    const answer = await this.call<{ index: number; runAction: boolean }>('wait', { timeout })
+    if (answer.runAction) {
+      try {
+        await runAction(this.action)
+      } catch (error) {
+        await this.call('actionDone', { ok: false, error: error instanceof Error ? error.message : String(error) })
+        throw error
+      }
+      await this.call('actionDone', { ok: true })
+    }
+    return answer.index
+  }
+
+  abort(): Promise<void> {
+    return this.call('abort')
+  }
+
+  reset(): Promise<void> {
+    return this.call('reset')
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return { parties: this.parties, action: this.action, timeout: this.defaultTimeout }
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    Object.defineProperties(this, {
+      parties: { value: extra.parties, enumerable: false },
+      action: { value: extra.action ?? null, enumerable: false },
+      defaultTimeout: { value: extra.timeout ?? null, enumerable: false },
+    })
+  }
+}
+
+function actionRef(action: BarrierOptions['action']): TargetRef | null {
+  if (action === undefined) return null
+  const context = labContext()
+  if (typeof action === 'function') {
+    const ref = targetRefFor(context.namespace ?? {}, context.scriptUrl, action, 'function')
+    if (!ref) throw new TypeError(notExportedMessage('target', action.name, context.script).replace('Process target', 'Barrier action'))
+    return ref
+  }
+  if (typeof action?.module !== 'string' || typeof action.export !== 'string') throw new TypeError('Barrier action must be an exported function or { module, export }')
+  return { module: new URL(action.module, context.scriptUrl).href, export: action.export, kind: 'function' }
+}
+
+async function runAction(ref: TargetRef | null): Promise<void> {
+  if (!ref) return
+  const context = labContext()
+  const module = ref.module === context.scriptUrl && context.namespace ? context.namespace : ((await import(ref.module)) as Record<string, unknown>)
+  const action = module[ref.export]
+  if (typeof action !== 'function') throw new ProcessError(`Barrier action '${ref.export}' is not an exported function of ${ref.module}`)
+  await (action as () => unknown)()
+}
+
+for (const [type, constructor] of [
+  ['lock', Lock],
+  ['rlock', RLock],
+  ['semaphore', Semaphore],
+  ['bounded-semaphore', BoundedSemaphore],
+  ['event', Event],
+  ['condition', Condition],
+  ['barrier', Barrier],
+] as const) {
+  SharedObject.defineRebuild(type, constructor.prototype)
+}
