@@ -1,0 +1,95 @@
+// Where session logs live and how to find them again, without reading more than their first line.
+import { open, readdir, stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join, win32, posix } from 'node:path'
+import { parseHeader, SessionFormatError, type SessionHeader } from './format'
+
+export const SESSION_EXTENSION = '.ndjson'
+
+/**
+ * The CLI's default folder for session logs, in the platform's user data folder. (Electron's
+ * app.getPath('userData') is the desktop app's own choice; this module must not import electron.)
+ */
+export function defaultSessionDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32') {
+    const appData = env.APPDATA || win32.join(home, 'AppData', 'Roaming')
+    return win32.join(appData, 'proclab', 'sessions')
+  }
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', 'proclab', 'sessions')
+  // XDG says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME
+  const base = xdg && xdg.startsWith('/') ? xdg : posix.join(home, '.local', 'share')
+  return posix.join(base, 'proclab', 'sessions')
+}
+
+/** A file name that sorts by start time and cannot collide between two hosts started together. */
+export function sessionFileName(startedAtWall: number, hostPid: number): string {
+  const stamp = new Date(startedAtWall).toISOString().replace(/[:.]/g, '-')
+  return `session-${stamp}-${hostPid}${SESSION_EXTENSION}`
+}
+
+export interface SessionListing {
+  file: string
+  size: number
+  modifiedAtWall: number
+  /** null when the file is not a readable session; `error` says why. */
+  header: SessionHeader | null
+  error: string | null
+}
+
+/**
+ * Session files in a folder, newest first by start time; unreadable ones (foreign, newer format)
+ * after them. A missing folder is an empty list.
+ */
+export async function listSessions(dir: string): Promise<SessionListing[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const listings: SessionListing[] = []
+  for (const name of names) {
+    if (!name.endsWith(SESSION_EXTENSION)) continue
+    const file = join(dir, name)
+    let info
+    try {
+      info = await stat(file)
+    } catch {
+      continue // deleted between readdir and stat
+    }
+    if (!info.isFile()) continue
+    let header: SessionHeader | null = null
+    let error: string | null = null
+    try {
+      header = parseHeader(await readFirstLine(file), file)
+    } catch (cause) {
+      error = cause instanceof SessionFormatError ? cause.message : String(cause)
+    }
+    listings.push({ file, size: info.size, modifiedAtWall: info.mtimeMs, header, error })
+  }
+  return listings.sort((a, b) => {
+    if ((a.header === null) !== (b.header === null)) return a.header === null ? 1 : -1
+    return (b.header?.startedAtWall ?? b.modifiedAtWall) - (a.header?.startedAtWall ?? a.modifiedAtWall)
+  })
+}
+
+/** The first line, if it ends within 64 KiB (a header is ~150 bytes). */
+async function readFirstLine(file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r')
+  try {
+    const buffer = Buffer.alloc(64 * 1024)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    if (bytesRead === 0) return undefined
+    const text = buffer.subarray(0, bytesRead).toString('utf8')
+    const end = text.indexOf('\n')
+    return (end === -1 ? text : text.slice(0, end)).replace(/^\uFEFF/, '').replace(/\r$/, '')
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,87 @@
+// The on-disk shape of a session log: one header line, then one LabEvent per line (NDJSON).
+// Readers must accept every format up to SESSION_FORMAT and refuse newer ones by name, so a
+// session from a newer ProcLab fails with a sentence a user can act on, not a parse error.
+
+/** The format this version writes and the newest it reads. */
+export const SESSION_FORMAT = 1
+
+/** The session file's first line. Extra fields are allowed and ignored by readers. */
+export interface SessionHeader {
+  proclab: 'session'
+  format: number
+  /** ProcLab version that wrote the file. */
+  version: string
+  platform: string
+  /** Wall-clock time (ms since epoch) at which the session's t = 0. */
+  startedAtWall: number
+  hostPid: number
+}
+
+/** What a caller gives createRecorder: the marker fields are filled in by the recorder. */
+export type SessionHeaderInit = Omit<SessionHeader, 'proclab' | 'format'>
+
+/** The file is not a session this version can read: foreign, empty, or newer. */
+export class SessionFormatError extends Error {
+  override readonly name = 'SessionFormatError'
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message)
+  }
+}
+
+export function makeHeader(init: SessionHeaderInit): SessionHeader {
+  // The marker fields go first so `head -c 40 file` identifies a session.
+  return {
+    proclab: 'session',
+    format: SESSION_FORMAT,
+    version: init.version,
+    platform: init.platform,
+    startedAtWall: init.startedAtWall,
+    hostPid: init.hostPid,
+  }
+}
+
+/** Checks a parsed first line; throws SessionFormatError with a plain reason. */
+export function parseHeader(firstLine: string | undefined, file: string): SessionHeader {
+  if (firstLine === undefined || firstLine.trim() === '') {
+    throw new SessionFormatError(`${file} is empty: it has no ProcLab session header`, file)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(firstLine)
+  } catch {
+    throw new SessionFormatError(
+      `${file} is not a ProcLab session: its first line is not a session header` +
+        (firstLine.startsWith('{"proclab"') ? ' (the header line is cut short)' : ''),
+      file,
+    )
+  }
+  if (!isRecord(value) || value.proclab !== 'session') {
+    throw new SessionFormatError(`${file} is not a ProcLab session: its first line is not a session header`, file)
+  }
+  const format = value.format
+  if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
+    throw new SessionFormatError(`${file} has a session header with no valid format number`, file)
+  }
+  if (format > SESSION_FORMAT) {
+    throw new SessionFormatError(
+      `this session was written by a newer ProcLab (format ${format}); this version reads format ${SESSION_FORMAT}`,
+      file,
+    )
+  }
+  return {
+    ...value,
+    proclab: 'session',
+    format,
+    version: typeof value.version === 'string' ? value.version : 'unknown',
+    platform: typeof value.platform === 'string' ? value.platform : 'unknown',
+    startedAtWall: typeof value.startedAtWall === 'number' ? value.startedAtWall : 0,
+    hostPid: typeof value.hostPid === 'number' ? value.hostPid : 0,
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
