@@ -127,9 +127,20 @@ function defineIdentity(target: SharedObject, type: SharedObjectType, oid: strin
   })
 }
 
+const LABELS: Record<SharedObjectType, string> = {
+  lock: 'Lock',
+  rlock: 'RLock',
+  semaphore: 'Semaphore',
+  'bounded-semaphore': 'BoundedSemaphore',
+  event: 'Event',
+  condition: 'Condition',
+  barrier: 'Barrier',
+  queue: 'Queue',
+  'joinable-queue': 'JoinableQueue',
+  'simple-queue': 'SimpleQueue',
+  pipe: 'Pipe',
+}
+
 function defaultLabel(type: SharedObjectType): string {
-  return type
-    .split('-')
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join('')
+  return LABELS[type]
 }

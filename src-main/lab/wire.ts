@@ -58,8 +58,10 @@ export class FrameDecoder {
  */
 export class BatchedSender {
   private queue: unknown[] = []
+  /** Promises of sendWritten(), by their message's index in `queue`. */
+  private waiting = new Map<number, { resolve(): void; reject(error: Error): void }>()
   private scheduled = false
-  private written: Array<() => void> = []
+  private microtaskScheduled = false
 
   constructor(private readonly socket: Socket) {}
 
@@ -74,27 +76,58 @@ export class BatchedSender {
   /**
    * Sends and resolves once the frame holding the message is in the kernel's hands: from then on
    * it reaches the host even if this process dies. Flushed at the end of the current microtasks,
-   * so a burst of sends still shares one frame.
+   * so a burst of sends still shares one frame. A value that cannot be serialised rejects this
+   * promise alone (TypeError); the other messages still go.
    */
   sendWritten(message: unknown): Promise<void> {
-    this.queue.push(message)
-    return new Promise((resolve) => {
-      this.written.push(resolve)
-      if (this.written.length === 1) queueMicrotask(() => this.flushNow())
+    const index = this.queue.push(message) - 1
+    return new Promise((resolve, reject) => {
+      this.waiting.set(index, { resolve, reject })
+      if (!this.microtaskScheduled) {
+        this.microtaskScheduled = true
+        queueMicrotask(() => this.flushNow())
+      }
     })
   }
 
   flushNow(): void {
     this.scheduled = false
-    const waiters = this.written
-    this.written = []
-    if (this.queue.length === 0 || this.socket.destroyed) {
-      for (const resolve of waiters) resolve()
+    this.microtaskScheduled = false
+    const batch = this.queue
+    const waiting = this.waiting
+    this.queue = []
+    this.waiting = new Map()
+    if (batch.length === 0) return
+    if (this.socket.destroyed) {
+      for (const { reject } of waiting.values()) reject(new Error('the connection to the ProcLab host is closed'))
       return
     }
-    const batch = this.queue
-    this.queue = []
-    if (waiters.length === 0) this.socket.write(encodeFrame(batch))
-    else this.socket.write(encodeFrame(batch), () => waiters.forEach((resolve) => resolve()))
+    let frame: Buffer
+    try {
+      frame = encodeFrame(batch)
+    } catch {
+      frame = this.encodeWithoutBadMessages(batch, waiting)
+    }
+    if (waiting.size === 0) this.socket.write(frame)
+    else this.socket.write(frame, () => waiting.forEach(({ resolve }) => resolve()))
+  }
+
+  /** The slow path: find what cannot be serialised, reject it, keep the rest in order. */
+  private encodeWithoutBadMessages(batch: unknown[], waiting: Map<number, { resolve(): void; reject(error: Error): void }>): Buffer {
+    const good: unknown[] = []
+    batch.forEach((message, index) => {
+      try {
+        serialize(message)
+        good.push(message)
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        const failure = new TypeError(`this value cannot be sent to another process: ${reason}. Values cross by structured clone, like postMessage: plain data, Map, Set, Date, typed arrays and Buffers do (class instances arrive as plain objects); functions, symbols, sockets and streams do not.`)
+        const waiter = waiting.get(index)
+        waiting.delete(index)
+        if (waiter) waiter.reject(failure)
+        else process.emitWarning(failure)
+      }
+    })
+    return encodeFrame(good)
   }
 }

@@ -100,7 +100,12 @@ function summarize(events: LabEvent[], end: EventOf<'run.end'>): RunResult {
       return found
     },
     exitCode: (name) => exits.get(name)?.exitCode,
-    lines: (name) => output.get(name) ?? [],
+    lines: (name) => {
+      if (!starts.some((s) => s.name === name)) {
+        throw new Error(`no process named ${name} started; output by process: ${JSON.stringify([...output.entries()]).slice(0, 2000)}`)
+      }
+      return output.get(name) ?? []
+    },
   }
 }
 

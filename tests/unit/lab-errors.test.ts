@@ -1,10 +1,8 @@
 // Misuse gets a clear error where the user made it, and a failing script says why.
 import { describe, expect, it } from 'vitest'
 import { runSource } from '../helpers/lab'
+import { results } from '../helpers/results'
 
-function results(lines: string[]): Record<string, unknown> {
-  return Object.assign({}, ...lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as object))
-}
 
 describe('clear errors', () => {
   it('reports each misuse with a plain message and the right error class', async () => {

@@ -1,11 +1,8 @@
 // Process lifecycle, as Python's multiprocessing defines it, on real OS processes.
 import { describe, expect, it } from 'vitest'
 import { osParentPid, runLab, runSource } from '../helpers/lab'
+import { results } from '../helpers/results'
 
-/** Lab scripts report facts on stdout as `RESULT <json>`; this reads them back. */
-function results(lines: string[]): Record<string, unknown> {
-  return Object.assign({}, ...lines.filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as object))
-}
 
 describe('exit codes', () => {
   it('reports 0, 1 for an uncaught error, the code given to process.exit, -15 and -9', async () => {

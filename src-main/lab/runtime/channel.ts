@@ -62,7 +62,10 @@ export class BrokerChannel {
     const rid = this.nextRid++
     return new Promise((resolve, reject) => {
       this.waiting.set(rid, { resolve, reject })
-      this.sender.send({ ...body, rid } as Request)
+      this.sender.sendWritten({ ...body, rid } as Request).catch((error: Error) => {
+        this.waiting.delete(rid)
+        reject(error)
+      })
     })
   }
 
