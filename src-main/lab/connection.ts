@@ -113,7 +113,7 @@ export class Connection extends SharedObject {
       end: { value: end, enumerable: false },
       readable: { value: readable, enumerable: false },
       writable: { value: writable, enumerable: false },
-      reader: { value: new LeasedReader((method, args) => this.tell(method, args), { end }), enumerable: false },
+      reader: { value: new LeasedReader({ send: (method, args) => this.tell(method, args), count: (method, args) => this.tellCount(method, args) }, { end }), enumerable: false },
       isClosed: { value: false, enumerable: false, writable: true },
     })
     this.remember()

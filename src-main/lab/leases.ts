@@ -1,24 +1,28 @@
 // The reading side of a queue or pipe end in one process. A lone reader gets items in batches
 // (a lease) so that `await q.get()` in a loop does not pay a round trip per item; the broker keeps
 // leased items until they are consumed, takes them back when another reader needs them (a
-// recall), and puts them back in the queue if this process dies. Consumption is acknowledged in
-// batches, before any return, so the broker's count stays exact.
+// recall), and puts them back in the queue if this process dies. Each consumption is acknowledged
+// in the outgoing batch at once (merged into one message per batch), so the broker hears of it
+// before anything this process sends later and its count stays exact.
 import { fromRefs } from './reduction'
 
 /** The most items leased at once; it doubles from 1 while the queue keeps having enough. */
 const MAX_LEASE = 256
 
-export type Send = (method: string, args: Record<string, unknown>) => void
+export interface ReaderLink {
+  send(method: string, args: Record<string, unknown>): void
+  /** Adds one to the count of a merged message (see BatchedSender.sendMerged). */
+  count(method: string, args: Record<string, unknown>): void
+}
 
 export class LeasedReader {
   private buffer: unknown[] = []
   private head = 0
   private want = 1
-  private unacknowledged = 0
 
   /** `extra` goes with every message (a pipe end's index). */
   constructor(
-    private readonly send: Send,
+    private readonly link: ReaderLink,
     private readonly extra: Record<string, unknown> = {},
   ) {}
 
@@ -36,7 +40,7 @@ export class LeasedReader {
     if (this.head >= this.buffer.length) return { found: false }
     const value = this.buffer[this.head]
     this.buffer[this.head++] = undefined
-    if (this.unacknowledged++ === 0) setImmediate(() => this.acknowledge())
+    this.link.count('consumed', this.extra)
     return { found: true, value: fromRefs(value) }
   }
 
@@ -50,16 +54,9 @@ export class LeasedReader {
 
   /** Gives every unconsumed item back (on a recall, or when the reader closes). The broker kept copies. */
   giveBack(): void {
-    this.acknowledge()
     this.buffer = []
     this.head = 0
     this.want = 1
-    this.send('return', { ...this.extra })
-  }
-
-  private acknowledge(): void {
-    if (this.unacknowledged === 0) return
-    this.send('consumed', { ...this.extra, n: this.unacknowledged })
-    this.unacknowledged = 0
+    this.link.send('return', { ...this.extra })
   }
 }

@@ -74,6 +74,18 @@ export abstract class SharedObject {
     labContext().channel.send({ op: 'tell', oid: this.oid, method, args })
   }
 
+  /** Adds `n` to a count sent with `method`, one message per batch (acknowledgements). */
+  protected tellCount(method: string, args: Record<string, unknown>, n = 1): void {
+    const key = `${this.oid}:${method}:${String(args.end ?? '')}`
+    labContext().channel.sendMerged(
+      key,
+      () => ({ op: 'tell' as const, oid: this.oid, method, args: { ...args, n } }),
+      (message) => {
+        ;(message.args as { n: number }).n += n
+      },
+    )
+  }
+
   /** Sends without waiting for an answer, resolving once the message has left this process. */
   protected tellWritten(method: string, args?: unknown): Promise<void> {
     return labContext().channel.sendWritten({ op: 'tell', oid: this.oid, method, args })

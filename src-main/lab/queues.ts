@@ -82,7 +82,7 @@ export class Queue extends SharedObject {
   private init(maxsize: number): void {
     Object.defineProperties(this, {
       maxsize: { value: maxsize, enumerable: false },
-      reader: { value: new LeasedReader((method, args) => this.tell(method, args)), enumerable: false },
+      reader: { value: new LeasedReader({ send: (method, args) => this.tell(method, args), count: (method, args) => this.tellCount(method, args) }), enumerable: false },
       closed: { value: false, enumerable: false, writable: true },
     })
   }

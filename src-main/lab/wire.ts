@@ -60,6 +60,8 @@ export class BatchedSender {
   private queue: unknown[] = []
   /** Promises of sendWritten(), by their message's index in `queue`. */
   private waiting = new Map<number, { resolve(): void; reject(error: Error): void }>()
+  /** Messages of the current batch that later sends may merge into, by key. */
+  private mergeable = new Map<string, unknown>()
   private scheduled = false
   private microtaskScheduled = false
 
@@ -71,6 +73,18 @@ export class BatchedSender {
       this.scheduled = true
       setImmediate(() => this.flushNow())
     }
+  }
+
+  /**
+   * Sends `create()`, or, if this batch already holds a message under `key`, `merge`s into it
+   * (acknowledgements of 200 consumed items travel as one message, where the first one stood).
+   */
+  sendMerged<M>(key: string, create: () => M, merge: (message: M) => void): void {
+    const pending = this.mergeable.get(key) as M | undefined
+    if (pending !== undefined) return merge(pending)
+    const message = create()
+    this.mergeable.set(key, message)
+    this.send(message)
   }
 
   /**
@@ -97,6 +111,7 @@ export class BatchedSender {
     const waiting = this.waiting
     this.queue = []
     this.waiting = new Map()
+    this.mergeable.clear()
     if (batch.length === 0) return
     if (this.socket.destroyed) {
       for (const { reject } of waiting.values()) reject(new Error('the connection to the ProcLab host is closed'))

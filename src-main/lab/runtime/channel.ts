@@ -50,6 +50,11 @@ export class BrokerChannel {
     this.sender.send(message)
   }
 
+  /** See BatchedSender.sendMerged. */
+  sendMerged<M extends UpMessage>(key: string, create: () => M, merge: (message: M) => void): void {
+    this.sender.sendMerged(key, create, merge)
+  }
+
   /** Resolves once the message has left this process (see BatchedSender.sendWritten). */
   sendWritten(message: UpMessage): Promise<void> {
     return this.sender.sendWritten(message)
