@@ -1,0 +1,102 @@
+// What ProcLab promises beyond Python, tested by killing processes at the worst moment.
+import { describe, expect, it } from 'vitest'
+import type { EventOf } from '../../src-shared/events'
+import { runSource } from '../helpers/lab'
+import { results } from '../helpers/results'
+
+describe('guarantees beyond Python', () => {
+  it('releases a lock whose holder dies, reports it abandoned, and hands it to the next waiter', async () => {
+    const run = await runSource(`
+      import { Process, Lock, Queue, sleep } from 'proclab'
+      export async function holdAndDie(lock, ready) { await lock.acquire(); await ready.put('held'); await sleep(200); process.kill(process.pid, 'SIGKILL') }
+      export async function waitForIt(lock, out) { const t = performance.now(); const ok = await lock.acquire({ timeout: 20_000 }); await out.put({ ok, waited: performance.now() - t }); await lock.release() }
+      export default async function main() {
+        const lock = new Lock({ name: 'fragile' }), ready = new Queue(), out = new Queue()
+        const holder = new Process({ target: holdAndDie, args: [lock, ready], name: 'holder' }); await holder.start()
+        await ready.get()
+        const waiter = new Process({ target: waitForIt, args: [lock, out], name: 'waiter' }); await waiter.start()
+        const got = await out.get()
+        await holder.join(); await waiter.join()
+        console.log('RESULT ' + JSON.stringify({ got, holderExit: holder.exitCode, lockedAfter: await lock.locked() }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess')) as { got: { ok: boolean }; holderExit: number; lockedAfter: boolean }
+    expect(r).toMatchObject({ got: { ok: true }, holderExit: -9, lockedAfter: false })
+    const abandoned = run.events.filter((e): e is EventOf<'lock.abandoned'> => e.kind === 'lock.abandoned')
+    expect(abandoned).toHaveLength(1)
+    expect(abandoned[0]).toMatchObject({ lid: run.start('holder').lid, pid: run.start('holder').pid })
+    // The waiter got it only after the holder was gone.
+    const grant = run.events.find((e) => e.kind === 'lock.acquire' && e.lid === run.start('waiter').lid)!
+    expect(grant.seq).toBeGreaterThan(abandoned[0]!.seq)
+  })
+
+  it('never loses an item whose put resolved, even when the producer is killed right after', async () => {
+    const run = await runSource(`
+      import { Process, Queue } from 'proclab'
+      export async function produceThenDie(q, id, count) {
+        for (let i = 0; i < count; i++) await q.put(id * 1000 + i)
+        process.kill(process.pid, 'SIGKILL') // at once: no exit handler, no flush
+      }
+      export default async function main() {
+        const q = new Queue()
+        const ps = [1, 2, 3, 4].map((id) => new Process({ target: produceThenDie, args: [q, id, 25 * id] }))
+        for (const p of ps) await p.start()
+        for (const p of ps) await p.join()
+        const got = []
+        for (;;) { try { got.push(await q.get({ timeout: 500 })) } catch { break } }
+        console.log('RESULT ' + JSON.stringify({ got: got.sort((a, b) => a - b), exits: ps.map((p) => p.exitCode) }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess')) as { got: number[]; exits: number[] }
+    expect(r.exits).toEqual([-9, -9, -9, -9])
+    const expected = [1, 2, 3, 4].flatMap((id) => Array.from({ length: 25 * id }, (_, i) => id * 1000 + i)).sort((a, b) => a - b)
+    expect(r.got).toEqual(expected)
+  })
+
+  it('puts back the items a killed consumer had leased, so every item is consumed exactly once', async () => {
+    const run = await runSource(`
+      import { Process, Queue } from 'proclab'
+      export async function consumeThenDie(q, report, howMany) {
+        for (let i = 0; i < howMany; i++) await report.put(await q.get())
+        process.kill(process.pid, 'SIGKILL') // dies holding a lease of unconsumed items
+      }
+      export async function consumeRest(q, report) { for (;;) { let item; try { item = await q.get({ timeout: 300 }) } catch { return } await report.put(item) } }
+      export default async function main() {
+        const q = new Queue(), report = new Queue()
+        for (let i = 0; i < 300; i++) await q.put(i)
+        const first = new Process({ target: consumeThenDie, args: [q, report, 40] }); await first.start(); await first.join()
+        const leftAfterDeath = await q.qsize()
+        const second = new Process({ target: consumeRest, args: [q, report] }); await second.start(); await second.join()
+        const got = []
+        for (;;) { try { got.push(await report.get({ timeout: 200 })) } catch { break } }
+        console.log('RESULT ' + JSON.stringify({ got: got.sort((a, b) => a - b), leftAfterDeath, firstExit: first.exitCode }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess')) as { got: number[]; leftAfterDeath: number; firstExit: number }
+    expect(r.firstExit).toBe(-9)
+    expect(r.leftAfterDeath).toBe(260)
+    expect(r.got).toEqual(Array.from({ length: 300 }, (_, i) => i))
+  })
+
+  it('gives the reader EOF when the last holder of the write end dies without closing it', async () => {
+    const run = await runSource(`
+      import { Process, Pipe, EOFError } from 'proclab'
+      export async function writeThenDie(tx) { for (let i = 0; i < 10; i++) await tx.send(i); process.kill(process.pid, 'SIGKILL') }
+      export default async function main() {
+        const [rx, tx] = Pipe({ duplex: false })
+        const w = new Process({ target: writeThenDie, args: [tx] }); await w.start()
+        await tx.close()
+        const got = []
+        let eof = false
+        for (;;) { try { got.push(await rx.recv()) } catch (e) { eof = e instanceof EOFError; break } }
+        await w.join()
+        console.log('RESULT ' + JSON.stringify({ got, eof, exit: w.exitCode }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    expect(results(run.lines('MainProcess'))).toEqual({ got: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], eof: true, exit: -9 })
+  })
+})
