@@ -138,7 +138,11 @@ export class HostService implements Host {
   }
 
   private emit(body: EventBody, runId: string | null, at = monotonicMicros()): void {
-    const event = { ...body, seq: ++this.seq, t: Math.max(0, at - this.startMicros), runId } as LabEvent
+    // `body` is always a fresh literal from the emitter: stamped in place rather than copied.
+    const event = body as LabEvent
+    event.seq = ++this.seq
+    event.t = Math.max(0, at - this.startMicros)
+    event.runId = runId
     if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && this.runEvents.length < SNAPSHOT_LIMIT) this.runEvents.push(event)
     for (const listener of this.eventListeners) listener(event)
     this.frames.push(event)

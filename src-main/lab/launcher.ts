@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net'
 import { serialize } from 'node:v8'
 import type { LabContext } from './context'
 import { ProcessError } from './errors'
-import { labPaths } from './paths'
+import { labNodeArgs, labPaths } from './paths'
 import { ENV, monotonicMicros, signalExitCode, type ChildSpec } from './protocol'
 import { encodeFrame } from './wire'
 
@@ -31,7 +31,7 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   })
   const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout'), openStdio(brokerPath, spec.lid, 'stderr')])
   try {
-    const child = spawn(process.execPath, [labPaths().runtime], {
+    const child = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
       stdio: ['ignore', stdout, stderr],
       env: childEnv(spec.lid),
       windowsHide: true,

@@ -14,3 +14,11 @@ export function labPaths() {
     hooksUrl: pathToFileURL(join(out, 'lab-hooks.js')).href,
   }
 }
+
+/**
+ * Extra Node flags for every lab process, from PROCLAB_NODE_ARGS (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to profile a run; Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+export function labNodeArgs(): string[] {
+  return (process.env.PROCLAB_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+}

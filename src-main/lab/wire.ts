@@ -1,6 +1,7 @@
 // Frames between lab processes and the host's broker: a 4-byte big-endian length, then one
 // v8-serialised array of messages. Senders batch every message of a tick into one frame, which
 // is ~8x cheaper than a frame per message (see DESIGN.md, performance notes).
+import { writeSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { deserialize, serialize } from 'node:v8'
 
@@ -123,8 +124,32 @@ export class BatchedSender {
     } catch {
       frame = this.encodeWithoutBadMessages(batch, waiting)
     }
-    if (waiting.size === 0) this.socket.write(frame)
-    else this.socket.write(frame, () => waiting.forEach(({ resolve }) => resolve()))
+    const rest = this.writeNow(frame)
+    if (rest === null) {
+      // In the kernel already: whoever awaits a sendWritten() continues after this, never before.
+      for (const { resolve } of waiting.values()) resolve()
+    } else if (waiting.size === 0) {
+      this.socket.write(rest)
+    } else {
+      this.socket.write(rest, () => waiting.forEach(({ resolve }) => resolve()))
+    }
+  }
+
+  /**
+   * The fast path: with nothing queued in Node's stream, write straight to the descriptor, as
+   * libuv's try-write does, without the stream machinery. Returns what is left to write (null if
+   * all went out).
+   */
+  private writeNow(frame: Buffer): Buffer | null {
+    const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd
+    if (typeof fd !== 'number' || fd < 0 || this.socket.writableLength > 0 || process.platform === 'win32') return frame
+    try {
+      const written = writeSync(fd, frame)
+      return written === frame.length ? null : frame.subarray(written)
+    } catch {
+      // EAGAIN (the kernel buffer is full) and the like: let the stream queue it.
+      return frame
+    }
   }
 
   /** The slow path: find what cannot be serialised, reject it, keep the rest in order. */
