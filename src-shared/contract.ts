@@ -36,7 +36,7 @@ export type CommandArgs<K extends CommandName> = z.infer<(typeof commandSchemas)
 export interface HelloInfo {
   app: 'proclab'
   version: string
-  platform: NodeJS.Platform | string
+  platform: string
   hostPid: number
   /** Wall-clock time (ms since epoch) at which the session's t = 0. */
   sessionStartWall: number

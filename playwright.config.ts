@@ -1,0 +1,38 @@
+import { defineConfig } from '@playwright/test'
+
+// Two projects: `web` drives the real `proclab serve` with Debian's Chromium; `electron` drives the
+// desktop shell through Playwright's _electron (its tests decide for themselves whether the
+// Electron binary is present).
+export default defineConfig({
+  // Generous: real processes on a small, often busy machine. A passing run takes a few seconds a test.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  // Each test starts its own `proclab serve`, so tests of one file can share the two workers.
+  fullyParallel: true,
+  // Two cores: one browser plus one ProcLab host with its lab children per worker is plenty.
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  outputDir: 'test-results',
+  projects: [
+    {
+      name: 'web',
+      testDir: 'tests/e2e',
+      use: {
+        browserName: 'chromium',
+        viewport: { width: 1280, height: 800 },
+        screenshot: 'only-on-failure',
+        trace: 'retain-on-failure',
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        },
+      },
+    },
+    {
+      name: 'electron',
+      testDir: 'tests/electron',
+    },
+  ],
+})

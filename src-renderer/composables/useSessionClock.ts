@@ -1,0 +1,16 @@
+import { computed } from 'vue'
+import { useConnectionStore } from '../stores/connection'
+import { useNow } from './useNow'
+
+/**
+ * Event times are µs since the session started (the host's monotonic clock); hello tells us the
+ * wall-clock time of that zero, which is all we need to show live uptimes and times of day.
+ */
+export function useSessionClock() {
+  const connection = useConnectionStore()
+  const now = useNow()
+  const startWall = computed(() => connection.hello?.sessionStartWall ?? null)
+  const nowUs = computed(() => (startWall.value === null ? 0 : (now.value - startWall.value) * 1000))
+  const toWall = (t: number) => (startWall.value ?? 0) + t / 1000
+  return { nowUs, toWall, startWall }
+}

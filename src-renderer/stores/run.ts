@@ -1,0 +1,113 @@
+import { defineStore } from 'pinia'
+import type { RunSnapshot } from '../../src-shared/contract'
+import type { LabEvent } from '../../src-shared/events'
+import { call, errorMessage } from '../transport'
+import { applyEvent, emptyRun, resetRun, type RunModel } from './runModel'
+
+export interface JoinState {
+  waiting: boolean
+  error: string | null
+}
+
+export const useRunStore = defineStore('run', {
+  state: () => ({
+    ...emptyRun(),
+    /** The last start/stop that failed, in the host's words. */
+    actionError: null as string | null,
+    starting: false,
+    /** Joins the user asked for, by lid: the row shows "waiting…" while one is pending. */
+    joins: {} as Record<string, JoinState>,
+    selectedLid: null as string | null,
+    collapsed: {} as Record<string, boolean>,
+  }),
+  getters: {
+    processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
+    selected: (state) => (state.selectedLid ? (state.processes[state.selectedLid] ?? null) : null),
+    hasRun: (state) => state.runId !== null,
+  },
+  actions: {
+    /** One frame, one patch: subscribers and the DOM see the whole frame at once. */
+    applyFrame(events: LabEvent[]) {
+      if (events.length === 0) return
+      if (framesDuringSync) framesDuringSync.push(...events)
+      this.$patch((state) => {
+        const before = state.runId
+        for (const event of events) applyEvent(state as RunModel, event)
+        if (state.runId !== before) forgetView(state)
+      })
+    },
+    async syncSnapshot() {
+      framesDuringSync = []
+      let snapshot: RunSnapshot
+      let later: LabEvent[]
+      try {
+        snapshot = await call('run.snapshot', {})
+      } finally {
+        later = framesDuringSync ?? []
+        framesDuringSync = null
+      }
+      this.$patch((state) => {
+        const before = state.runId
+        resetRun(state as RunModel)
+        for (const event of snapshot.events) applyEvent(state as RunModel, event)
+        if (snapshot.runId !== null && state.runId === null) state.runId = snapshot.runId
+        state.running = snapshot.running
+        // Frames and the answer may come over different channels (Electron): anything newer than the
+        // snapshot that already arrived is folded back in; seq numbers drop the overlap.
+        for (const event of later) applyEvent(state as RunModel, event)
+        if (state.runId !== before) forgetView(state)
+      })
+    },
+    async start(args: { scenario: string } | { script: string }) {
+      this.starting = true
+      this.actionError = null
+      try {
+        await call('run.start', args)
+      } catch (error) {
+        const what = 'scenario' in args ? `scenario “${args.scenario}”` : `script ${args.script}`
+        this.actionError = `Could not start the ${what}: ${errorMessage(error)}`
+      } finally {
+        this.starting = false
+      }
+    },
+    async stop() {
+      this.actionError = null
+      try {
+        await call('run.stop', {})
+      } catch (error) {
+        this.actionError = `Could not stop the run: ${errorMessage(error)}`
+      }
+    },
+    async join(lid: string) {
+      const proc = this.processes[lid]
+      if (!proc || this.joins[lid]?.waiting) return
+      this.joins[lid] = { waiting: true, error: null }
+      try {
+        const result = await call('process.join', { pid: proc.pid })
+        // The exit event normally lands first; the join's answer covers a frame still in flight.
+        const current = this.processes[lid]
+        if (current && !current.exited && !result.timedOut) {
+          current.exited = true
+          current.exitCode = result.exitCode
+        }
+        this.joins[lid] = { waiting: false, error: null }
+      } catch (error) {
+        this.joins[lid] = { waiting: false, error: `Join failed: ${errorMessage(error)}` }
+      }
+    },
+    setCollapsed(lid: string, collapsed: boolean) {
+      if (collapsed) this.collapsed[lid] = true
+      else delete this.collapsed[lid]
+    },
+  },
+})
+
+/** Frame events seen while a snapshot request is in flight; null when none is. */
+let framesDuringSync: LabEvent[] | null = null
+
+/** What the user did to the previous run's rows means nothing for a new run. */
+function forgetView(state: { joins: Record<string, JoinState>; selectedLid: string | null; collapsed: Record<string, boolean> }): void {
+  state.joins = {}
+  state.selectedLid = null
+  state.collapsed = {}
+}

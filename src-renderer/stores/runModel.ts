@@ -1,0 +1,182 @@
+// The run as the UI sees it, rebuilt by folding the host's events in order. Pure functions over
+// plain data, so the Pinia store can apply a whole frame inside one $patch.
+import type { LabEvent } from '../../src-shared/events'
+
+export interface LabProcess {
+  lid: string
+  pid: number
+  ppid: number
+  name: string
+  daemon: boolean
+  /** null for the run's lab main process. */
+  parentLid: string | null
+  target: string
+  /** Session time (µs) of process.start. */
+  startT: number
+  exitT: number | null
+  exitCode: number | null
+  signal: string | null
+  exited: boolean
+  /** Picks the colour of its output lines; stable for the run. */
+  colorIndex: number
+}
+
+export interface OutputLine {
+  seq: number
+  t: number
+  lid: string
+  pid: number
+  stream: 'stdout' | 'stderr'
+  text: string
+}
+
+export interface RunNotice {
+  seq: number
+  message: string
+}
+
+export interface RunModel {
+  runId: string | null
+  title: string | null
+  source: string | null
+  running: boolean
+  startT: number | null
+  result: { ok: boolean; error: string | null; durationUs: number } | null
+  processes: Record<string, LabProcess>
+  /** lids in start order. */
+  order: string[]
+  lines: OutputLine[]
+  /** Things the supervisor had to tell (lab.error) and kills the OS refused. */
+  notices: RunNotice[]
+  /** Highest seq applied; events at or below it were already folded in (a snapshot and a frame can overlap). */
+  lastSeq: number
+}
+
+/** Output kept in memory per run; a runaway printer should not eat the renderer. */
+export const MAX_LINES = 20_000
+export const PROCESS_COLORS = 8
+
+// CSI sequences (colours, cursor moves) and OSC sequences (titles, links). A child told to use
+// colour (FORCE_COLOR in its environment) prints them; on a web page they are noise.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g
+
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') ? text.replace(ANSI, '') : text
+}
+
+export function emptyRun(): RunModel {
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], notices: [], lastSeq: -1 }
+}
+
+export function resetRun(model: RunModel): void {
+  Object.assign(model, emptyRun())
+}
+
+export function applyEvent(model: RunModel, event: LabEvent): void {
+  if (event.seq <= model.lastSeq) return
+  model.lastSeq = event.seq
+
+  switch (event.kind) {
+    case 'run.start': {
+      // A new run replaces the old one on screen; lastSeq survives so stale events stay ignored.
+      const lastSeq = model.lastSeq
+      resetRun(model)
+      Object.assign(model, { lastSeq, runId: event.runId, title: event.title, source: event.source, running: true, startT: event.t })
+      return
+    }
+    case 'run.end':
+      if (event.runId !== model.runId) return
+      model.running = false
+      model.result = { ok: event.ok, error: event.error, durationUs: event.durationUs }
+      return
+    case 'process.start':
+      if (!model.processes[event.lid]) model.order.push(event.lid)
+      model.processes[event.lid] = {
+        lid: event.lid,
+        pid: event.pid,
+        ppid: event.ppid,
+        name: event.name,
+        daemon: event.daemon,
+        parentLid: event.parentLid,
+        target: event.target,
+        startT: event.t,
+        exitT: null,
+        exitCode: null,
+        signal: null,
+        exited: false,
+        colorIndex: (model.order.length - 1) % PROCESS_COLORS,
+      }
+      return
+    case 'process.exit': {
+      const proc = model.processes[event.lid]
+      if (!proc) return
+      proc.exited = true
+      proc.exitT = event.t
+      proc.exitCode = event.exitCode
+      proc.signal = event.signal
+      return
+    }
+    case 'stdout':
+    case 'stderr':
+      model.lines.push({ seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) })
+      if (model.lines.length > MAX_LINES) model.lines.splice(0, model.lines.length - MAX_LINES)
+      return
+    case 'lab.error':
+      model.notices.push({ seq: event.seq, message: event.message })
+      return
+    case 'user.kill':
+      if (!event.ok) model.notices.push({ seq: event.seq, message: `Could not send ${event.signal} to pid ${event.pid}: ${event.error ?? 'refused'}` })
+      return
+    case 'user.join':
+      return
+  }
+}
+
+export interface TreeRow<T> {
+  key: string
+  item: T
+  level: number
+  parentKey: string | null
+  hasChildren: boolean
+  expanded: boolean
+  posInSet: number
+  setSize: number
+}
+
+/**
+ * Flattens a forest into the visible rows of a treegrid, depth first. Items whose parent is not
+ * in the list become roots, so nothing is ever hidden because its parent is unknown.
+ */
+export function flattenTree<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  parentKeyOf: (item: T) => string | null,
+  isCollapsed: (key: string) => boolean,
+): TreeRow<T>[] {
+  const keys = new Set(items.map(keyOf))
+  const children = new Map<string | null, T[]>()
+  for (const item of items) {
+    const parent = parentKeyOf(item)
+    const bucket = parent !== null && keys.has(parent) && parent !== keyOf(item) ? parent : null
+    const list = children.get(bucket)
+    if (list) list.push(item)
+    else children.set(bucket, [item])
+  }
+
+  const rows: TreeRow<T>[] = []
+  const visit = (parentKey: string | null, level: number, seen: Set<string>): void => {
+    const list = children.get(parentKey) ?? []
+    list.forEach((item, index) => {
+      const key = keyOf(item)
+      if (seen.has(key)) return // a ppid cycle (pid reuse) must not loop forever
+      seen.add(key)
+      const hasChildren = (children.get(key)?.length ?? 0) > 0
+      const expanded = hasChildren && !isCollapsed(key)
+      rows.push({ key, item, level, parentKey, hasChildren, expanded, posInSet: index + 1, setSize: list.length })
+      if (expanded) visit(key, level + 1, seen)
+    })
+  }
+  visit(null, 1, new Set())
+  return rows
+}

@@ -1,0 +1,105 @@
+// Every test gets its own `proclab serve` (the real host with real lab processes) and a page
+// opened on the URL it prints. One server per test keeps runs from leaking into each other.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const READY = /ProcLab UI: (\S+)/
+const START_TIMEOUT_MS = 15_000
+
+export interface ProclabServer {
+  url: string
+  pid: number
+  /** Everything the server wrote, for failure messages. */
+  log: () => string
+  /** Ends the server now (the fixture copes with a server that is already gone). */
+  stop: () => Promise<void>
+}
+
+async function startServer(): Promise<{ server: ProclabServer; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['bin/proclab.js', 'serve', '--port', '0'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Playwright sets FORCE_COLOR for its workers; lab children would inherit it and colour their output.
+    env: { ...process.env, FORCE_COLOR: undefined },
+  })
+  let output = ''
+  const log = () => output
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proclab serve printed no 'ProcLab UI:' line in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = READY.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      reject(new Error(`proclab serve exited early (code ${code}, signal ${signal}):\n${output}`))
+    })
+  })
+  return { server: { url, pid: child.pid ?? -1, log, stop: () => stopServer(child) }, child }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // SIGTERM lets the host end its lab processes; SIGKILL only if it hangs.
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timer)
+}
+
+export const test = base.extend<{ server: ProclabServer; app: Page; allowedConsoleErrors: RegExp | null }>({
+  /** Console errors a test expects (a test that stops the server sees the socket fail). */
+  allowedConsoleErrors: [null, { option: true }],
+  server: async ({}, use, testInfo) => {
+    const { server, child } = await startServer()
+    try {
+      await use(server)
+    } finally {
+      await stopServer(child)
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('proclab-serve.log', { body: server.log(), contentType: 'text/plain' })
+    }
+  },
+  /** The UI, loaded and connected to the host. */
+  app: async ({ page, server, allowedConsoleErrors }, use) => {
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    page.on('console', (message) => {
+      if (message.type() !== 'error' || allowedConsoleErrors?.test(message.text())) return
+      problems.push(`console error: ${message.text()}`)
+    })
+    await page.goto(server.url)
+    await expect(page.getByTestId('connection-status')).toHaveText('Connected')
+    await use(page)
+    // A CSP violation or an uncaught exception is a bug even if the test's checks passed.
+    expect(problems, problems.join('\n')).toEqual([])
+  },
+})
+
+export { expect }
+
+export function labTree(page: Page): Locator {
+  return page.getByRole('treegrid', { name: 'Lab processes' })
+}
+
+/** The lab tree's body rows (the header row has no data-row-key). */
+export function labRows(page: Page): Locator {
+  return labTree(page).locator('tbody tr[role="row"]')
+}
+
+export function cell(row: Locator, column: 'name' | 'pid' | 'ppid' | 'state' | 'exit' | 'uptime' | 'actions'): Locator {
+  return row.locator(`td[data-col="${column}"]`)
+}
+
+export async function runScenario(page: Page, id: string): Promise<void> {
+  await page.locator(`input[name="scenario"][value="${id}"]`).check()
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+}
