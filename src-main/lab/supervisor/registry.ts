@@ -20,6 +20,8 @@ export interface LabProcessRecord {
   spec: Uint8Array | null
   state: 'spawning' | 'alive' | 'exited'
   connection: ControlConnection | null
+  /** Its control connection has closed: the process has ended, or is ending. */
+  disconnected: boolean
   /** stdout/stderr streams not yet closed: the exit event waits for them, so output comes first. */
   openStreams: number
   /** Known exit not yet announced (waiting for the last output). */
@@ -31,8 +33,8 @@ export interface LabProcessRecord {
 export class Registry {
   private readonly byLid = new Map<string, LabProcessRecord>()
 
-  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
-    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, pendingExit: null, exit: null, onExit: [] }
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'disconnected' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
+    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, disconnected: false, pendingExit: null, exit: null, onExit: [] }
     this.byLid.set(record.lid, record)
     return record
   }
@@ -45,6 +47,10 @@ export class Registry {
   liveByPid(pid: number): LabProcessRecord | undefined {
     for (const record of this.byLid.values()) if (record.pid === pid && record.state !== 'exited') return record
     return undefined
+  }
+
+  childrenOf(lid: string): LabProcessRecord[] {
+    return [...this.byLid.values()].filter((record) => record.parentLid === lid)
   }
 
   live(runId?: string): LabProcessRecord[] {

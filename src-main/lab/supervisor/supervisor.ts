@@ -37,8 +37,6 @@ interface Run {
 
 /** How long a known exit waits for the process's last output before it is announced. */
 const OUTPUT_GRACE_MS = 250
-/** How long the host waits for a parent to report the exit of a child whose connection closed. */
-const PARENT_REPORT_GRACE_MS = 300
 /** Between SIGTERM and SIGKILL when a run is stopped. */
 const STOP_GRACE_MS = 1000
 
@@ -172,13 +170,23 @@ export class Supervisor {
       message: (message: UpMessage) => this.receive(record, connection, caller, message),
       closed: () => {
         record.connection = null
+        record.disconnected = true
         this.objects.processGone(record.lid, connection.pid)
-        // The parent reports exit codes; an orphan's parent is gone, so nobody will.
-        setTimeout(() => {
-          if (!record.exit && !record.pendingExit && record.parentLid !== null) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
-        }, PARENT_REPORT_GRACE_MS)
+        // Exit codes come from the parent, which waits on the child. A parent that ended first
+        // will never report: its children's exits are unknown (an orphan's, say).
+        if (!this.parentCanReport(record)) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+        for (const child of this.registry.childrenOf(record.lid)) {
+          if (child.disconnected && child.state === 'alive') this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
+        }
       },
     }
+  }
+
+  /** The lab main is reported by the host itself; a child by its parent while that is running. */
+  private parentCanReport(record: LabProcessRecord): boolean {
+    if (record.parentLid === null) return true
+    const parent = this.registry.get(record.parentLid)
+    return parent !== undefined && parent.connection !== null && parent.state !== 'exited'
   }
 
   private receive(from: LabProcessRecord, connection: ControlConnection, caller: Caller, message: UpMessage): void {
