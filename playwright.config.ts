@@ -1,4 +1,9 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
+
+// The servers the tests start record their sessions into the user's data folder: a throwaway one.
+process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
 
 // Two projects: `web` drives the real `proclab serve` with Debian's Chromium; `electron` drives the
 // desktop shell through Playwright's _electron (its tests decide for themselves whether the

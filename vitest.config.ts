@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 // Unit and integration tests run real processes: lab processes run the build in out/, so
@@ -10,5 +12,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: more workers only make timing-sensitive lab tests slower.
     maxWorkers: 2,
+    // Hosts record their sessions into the user's data folder: in tests, a throwaway one.
+    env: { XDG_DATA_HOME: join(tmpdir(), 'proclab-test-data') },
   },
 })

@@ -40,6 +40,8 @@ export interface HelloInfo {
   hostPid: number
   /** Wall-clock time (ms since epoch) at which the session's t = 0. */
   sessionStartWall: number
+  /** The NDJSON file this session is recorded to, or null when not recorded. */
+  sessionFile: string | null
 }
 
 export interface Localized {

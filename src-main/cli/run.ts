@@ -4,18 +4,18 @@ import type { LabEvent } from '../../src-shared/events'
 import { createHost, endLabWithHost } from '../host'
 import { findScenario } from '../scenarios/catalog'
 import { RunPrinter } from './run-printer'
-import { positiveInt, UsageError } from './usage'
+import { LOG_OPTIONS, positiveInt, sessionLogOption, UsageError } from './usage'
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'max-processes': { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    options: { 'max-processes': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, ...LOG_OPTIONS },
     strict: true,
   })
   const [target] = positionals
   if (!target || positionals.length > 1) throw new UsageError('run takes one script path or scenario id')
-  const host = await createHost({ maxProcesses: positiveInt(values['max-processes'], '--max-processes') })
+  const host = await createHost({ maxProcesses: positiveInt(values['max-processes'], '--max-processes'), sessionLog: sessionLogOption(values) })
   endLabWithHost(host)
   const printer = new RunPrinter(process.stdout, process.stderr, { quiet: values.quiet ?? false })
   const ended = new Promise<Extract<LabEvent, { kind: 'run.end' }>>((resolve) => {
@@ -35,5 +35,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   const end = await ended
   printer.summary(end)
   await host.dispose()
+  if (host.info.sessionFile && !values.quiet) process.stdout.write(`session log: ${host.info.sessionFile}\n`)
   return end.ok ? 0 : 1
 }

@@ -6,6 +6,8 @@ import { monotonicMicros } from '../lab/protocol'
 import { Supervisor } from '../lab/supervisor/supervisor'
 import { createMonitor, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
+import { openSessionLog } from './session-log'
+import type { Recorder } from '../session'
 import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
 import { errorInfo, HostError } from './errors'
 import { FrameCoalescer } from './frames'
@@ -29,9 +31,10 @@ export class HostService implements Host {
   private readonly monitor: Monitor
   private readonly protectedPids: Set<number>
   private disposed: Promise<void> | null = null
+  private recorder: Recorder | null = null
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.protectedPids = new Set([process.pid, ...(options.protectedPids ?? [])])
@@ -39,6 +42,10 @@ export class HostService implements Host {
 
   static async create(options: HostOptions = {}): Promise<HostService> {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
+    if (options.sessionLog !== false) {
+      host.recorder = await openSessionLog(options.sessionLog, host.info)
+      host.info.sessionFile = host.recorder.file
+    }
     host.supervisor = await Supervisor.create({
       maxProcesses: host.options.maxProcesses,
       telemetry: host.options.telemetry,
@@ -81,6 +88,7 @@ export class HostService implements Host {
     this.disposed ??= (async () => {
       await this.supervisor.dispose()
       this.frames.flush()
+      await this.recorder?.close()
     })()
     return this.disposed
   }
@@ -144,6 +152,7 @@ export class HostService implements Host {
     event.t = Math.max(0, at - this.startMicros)
     event.runId = runId
     if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && this.runEvents.length < SNAPSHOT_LIMIT) this.runEvents.push(event)
+    this.recorder?.append(event)
     for (const listener of this.eventListeners) listener(event)
     this.frames.push(event)
   }

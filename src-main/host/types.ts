@@ -8,6 +8,11 @@ export interface HostOptions {
   frameIntervalMs?: number
   /** Per-operation events of locks, queues and pipes (default true); off only to measure their cost. */
   telemetry?: boolean
+  /**
+   * Where this session's events are recorded (NDJSON, append-only): a file path, or false for no
+   * record. Default: a new file in the user's data folder (see session/files.ts).
+   */
+  sessionLog?: string | false
   /** Pids the UI may never signal, besides the host itself (e.g. Electron's renderer). */
   protectedPids?: number[]
 }

@@ -32,8 +32,9 @@ export function scriptDir(): { dir: string; write(name: string, source: string):
   }
 }
 
+/** A real host; unless the test asks for a session log, it records none (no files in the user's home). */
 export async function withHost<T>(options: HostOptions, body: (host: Host) => Promise<T>): Promise<T> {
-  const host = await createHost(options)
+  const host = await createHost({ sessionLog: false, ...options })
   try {
     return await body(host)
   } finally {

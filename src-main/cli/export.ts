@@ -1,0 +1,34 @@
+// `proclab export`: a recorded session as NDJSON, CSV or a Chrome trace (opens in Perfetto).
+import { createWriteStream } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { EXPORT_FORMATS, exportSession, type ExportFormat } from '../session'
+import { UsageError } from './usage'
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, kind: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' } },
+    strict: true,
+  })
+  const [file] = positionals
+  if (!file || positionals.length > 1) throw new UsageError('export takes one session file (see `proclab sessions`)')
+  const format = (values.format ?? 'ndjson') as ExportFormat
+  if (!(format in EXPORT_FORMATS)) throw new UsageError(`--format takes ${Object.keys(EXPORT_FORMATS).join(', ')}, got '${values.format}'`)
+  const out = values.output ? createWriteStream(values.output) : process.stdout
+  const result = await exportSession(file, format, out, {
+    kinds: values.kind,
+    fromUs: microseconds(values.from, '--from'),
+    toUs: microseconds(values.to, '--to'),
+    onWarning: (warning) => process.stderr.write(`proclab: ${warning.message}\n`),
+  })
+  if (values.output) process.stderr.write(`wrote ${values.output}: ${result.written} ${format} records from ${result.eventsRead} events in ${result.durationMs.toFixed(0)} ms\n`)
+  return 0
+}
+
+function microseconds(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${option} takes seconds since the session started, got '${value}'`)
+  return Math.round(seconds * 1e6)
+}

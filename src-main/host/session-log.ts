@@ -1,0 +1,15 @@
+// Where a host records its session: every event, as it happens, to an append-only NDJSON file.
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { HelloInfo } from '../../src-shared/contract'
+import { createRecorder, defaultSessionDir, sessionFileName, type Recorder } from '../session'
+
+export async function openSessionLog(file: string | undefined, info: HelloInfo): Promise<Recorder> {
+  const path = file ?? join(defaultSessionDir(), sessionFileName(info.sessionStartWall, info.hostPid))
+  await mkdir(dirname(path), { recursive: true })
+  return createRecorder(
+    path,
+    { version: info.version, platform: info.platform, startedAtWall: info.sessionStartWall, hostPid: info.hostPid },
+    { onError: (error) => process.stderr.write(`proclab: the session log ${path} stopped recording: ${error.message}\n`) },
+  )
+}
