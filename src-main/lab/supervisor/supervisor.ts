@@ -61,6 +61,7 @@ export class Supervisor {
         body.object = oid
         this.options.emit(body, record.runId, monotonicMicros())
       },
+      warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
     })
   }
 
@@ -180,6 +181,11 @@ export class Supervisor {
         }
       },
     }
+  }
+
+  /** Object ids start with the lid of the process that made them, which starts with the run id. */
+  private runOfObject(oid: string): string {
+    return oid.split(/[./]/)[0] ?? ''
   }
 
   /** The lab main is reported by the host itself; a child by its parent while that is running. */

@@ -24,6 +24,8 @@ export type ObjectEvent = Distribute<ObjectEventBody>
 export interface ObjectEnv {
   /** Telemetry about this object, attributed to a process. */
   emit(who: { lid: string; pid: number }, event: ObjectEvent): void
+  /** Something went wrong that no call can be failed for: reported as a lab.error event. */
+  warn(message: string): void
   /** Another object by id (a Condition's lock). */
   lookup(oid: string): BrokerObject | undefined
   /** Monotonic µs. */

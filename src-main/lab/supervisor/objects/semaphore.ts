@@ -54,8 +54,12 @@ export class SemaphoreObject implements BrokerObject {
     }
   }
 
-  tell(method: string): void {
-    unknownMethod(this, method)
+  tell(method: string, _args: Record<string, unknown>, caller: Caller): void {
+    if (method !== 'release') return unknownMethod(this, method)
+    // Sent without waiting by a process that holds it; it can only fail if another process
+    // released this Lock in between (Python allows that). Then there is no one to reject: say so.
+    const error = this.release(caller)
+    if (error) this.env.warn(error)
   }
 
   hold(): void {}

@@ -11,6 +11,7 @@ import { SemaphoreObject } from './semaphore'
 
 export interface TableEnv {
   emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string): void
+  warn(message: string, oid: string): void
   now(): number
 }
 
@@ -22,7 +23,12 @@ export class ObjectTable {
   /** Makes the object; returns its capacity for telemetry, or an error for a malformed request. */
   create(creator: Caller, oid: string, type: SharedObjectType, name: string, options: Record<string, unknown>): { capacity: number | null } | { error: string } {
     if (this.objects.has(oid) || !oid.startsWith(`${creator.lid}/`)) return { error: `bad object id '${oid}'` }
-    const env: ObjectEnv = { emit: (who, event) => this.env.emit(who, event, oid), now: this.env.now, lookup: (id) => this.objects.get(id) }
+    const env: ObjectEnv = {
+      emit: (who, event) => this.env.emit(who, event, oid),
+      warn: (message) => this.env.warn(message, oid),
+      now: this.env.now,
+      lookup: (id) => this.objects.get(id),
+    }
     const count = (key: string) => (Number.isInteger(options[key]) && (options[key] as number) >= 0 ? (options[key] as number) : null)
     let object: BrokerObject
     let capacity: number | null = null
