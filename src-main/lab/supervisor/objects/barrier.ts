@@ -48,12 +48,6 @@ export class BarrierObject implements BrokerObject {
     }
   }
 
-  tell(method: string): void {
-    unknownMethod(this, method)
-  }
-
-  hold(): void {}
-
   processGone(lid: string): void {
     if (this.arrivals.some((a) => a.call.caller.lid === lid) || this.actionRunner?.call.caller.lid === lid) {
       this.arrivals = this.arrivals.filter((a) => a.call.caller.lid !== lid)

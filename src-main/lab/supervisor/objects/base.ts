@@ -37,9 +37,10 @@ export interface BrokerObject {
   readonly type: SharedObjectType
   readonly name: string
   call(method: string, args: Record<string, unknown>, call: Call): void
-  tell(method: string, args: Record<string, unknown>, caller: Caller): void
-  /** A process holds this object from birth (it was passed as an argument); `part` is a pipe end. */
-  hold(lid: string, part: number | null): void
+  /** One-way operations (no answer); objects without any leave it out. */
+  tell?(method: string, args: Record<string, unknown>, caller: Caller): void
+  /** A process holds this object from birth (it was passed as an argument); `part` is a pipe end. Only pipes care. */
+  hold?(lid: string, part: number | null): void
   /** A process died or ended: drop its waiters, release what it held. */
   processGone(lid: string, pid: number): void
 }

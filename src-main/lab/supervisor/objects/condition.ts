@@ -51,12 +51,6 @@ export class ConditionObject implements BrokerObject {
     }
   }
 
-  tell(method: string): void {
-    unknownMethod(this, method)
-  }
-
-  hold(): void {}
-
   processGone(lid: string): void {
     this.sleepers = this.sleepers.filter((s) => s.call.caller.lid !== lid)
   }

@@ -48,12 +48,6 @@ export class EventObject implements BrokerObject {
     }
   }
 
-  tell(method: string): void {
-    unknownMethod(this, method)
-  }
-
-  hold(): void {}
-
   processGone(lid: string): void {
     this.waiters = this.waiters.filter((w) => w.lid !== lid)
   }

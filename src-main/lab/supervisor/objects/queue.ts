@@ -65,8 +65,6 @@ export class QueueObject implements BrokerObject {
     }
   }
 
-  hold(): void {}
-
   processGone(lid: string): void {
     this.putters.removeWhere((p) => p.caller.lid === lid)
     this.joiners = this.joiners.filter((j) => j.caller.lid !== lid)

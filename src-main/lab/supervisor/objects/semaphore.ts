@@ -62,8 +62,6 @@ export class SemaphoreObject implements BrokerObject {
     if (error) this.env.warn(error)
   }
 
-  hold(): void {}
-
   /** Acquires for `caller`; `done(true)` once held, `done(false)` on timeout. */
   acquire(caller: Caller, timeout: number | null, done: (granted: boolean) => void, restoreDepth = 1): void {
     const since = this.env.now()

@@ -1,7 +1,7 @@
 // Every shared object of the host's lab, by id: creates them from `create` messages, routes calls
 // and tells, and tells them when a process is gone.
 import type { SharedObjectType } from '../../../../src-shared/events'
-import type { BrokerObject, Call, Caller, ObjectEnv } from './base'
+import { unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { BarrierObject } from './barrier'
 import { ConditionObject } from './condition'
 import { EventObject } from './event'
@@ -76,14 +76,16 @@ export class ObjectTable {
   }
 
   tell(oid: string, method: string, args: unknown, caller: Caller): void {
-    this.objects.get(oid)?.tell(method, asArgs(args), caller)
+    const object = this.objects.get(oid)
+    if (object?.tell) object.tell(method, asArgs(args), caller)
+    else if (object) unknownMethod(object, method)
   }
 
   /** `holds` entries are `oid` or `oid#part` (a pipe end). */
   hold(lid: string, holds: readonly string[]): void {
     for (const entry of holds) {
       const [oid, part] = entry.split('#')
-      this.objects.get(oid!)?.hold(lid, part === undefined ? null : Number(part))
+      this.objects.get(oid!)?.hold?.(lid, part === undefined ? null : Number(part))
     }
   }
 
