@@ -55,6 +55,114 @@ export const SCENARIOS: readonly Scenario[] = [
       zh: '子进程睡眠十分钟。在它的行上终止或杀死它，观察退出码：SIGTERM 为 -15，SIGKILL 为 -9。',
     },
   },
+  {
+    id: 'printers-join',
+    file: 'printers-join.mjs',
+    title: { en: 'Three printers, one at a time (join)', zh: '三台打印机轮流打印（join）' },
+    lesson: {
+      en: 'Each printer is joined before the next starts, so their lines never mix. The order is the one written in the code, not who was ready first: serial, but not fair.',
+      zh: '每台打印机在下一台启动前就被 join，所以输出从不交错。但顺序由代码写死，而不是谁先准备好：串行了，却不公平。',
+    },
+  },
+  {
+    id: 'printers-lock',
+    file: 'printers-lock.mjs',
+    title: { en: 'Three printers share a Lock', zh: '三台打印机共用一把锁' },
+    lesson: {
+      en: 'All printers run at once; only printing is guarded by one shared Lock. Jobs never overlap, and the lock serves printers in the order they asked for it, so nobody cuts in.',
+      zh: '打印机同时运行，只有打印这一段由同一把锁保护。任务从不重叠，锁按请求先后依次分配，没有人能插队。',
+    },
+  },
+  {
+    id: 'tickets-lock',
+    file: 'tickets-lock.mjs',
+    title: { en: 'Buying tickets with a lock', zh: '加锁抢票' },
+    lesson: {
+      en: 'Ten buyers, three tickets in a JSON file. Reading the count, waiting and writing it back happen under one Lock, so exactly three buyers succeed and the count stops at 0.',
+      zh: '十个买家抢 JSON 文件里的三张票。读余票、等待、写回都在同一把锁内完成，所以恰好三人成功，余票停在 0。',
+    },
+  },
+  {
+    id: 'tickets-race',
+    file: 'tickets-race.mjs',
+    title: { en: 'Buying tickets without a lock', zh: '不加锁抢票' },
+    lesson: {
+      en: 'The same ten buyers without the lock: all of them read the count before anyone writes it back, so far more than three are told they got a ticket. Processes share files, not safety.',
+      zh: '同样十个买家，但不加锁：大家都在别人写回之前读到了余票，于是远超三人被告知买到了票。进程能共用文件，却不会自动互斥。',
+    },
+  },
+  {
+    id: 'queue-basics',
+    file: 'queue-basics.mjs',
+    title: { en: 'Queue basics: maxsize, Full and Empty', zh: '队列基础：maxsize、Full 与 Empty' },
+    lesson: {
+      en: 'A Queue is first in, first out. On a full queue put waits, putNowait throws Full, and put with a timeout throws Full when it runs out; get does the same with Empty on an empty queue.',
+      zh: '队列先进先出。队列满时 put 会阻塞，putNowait 抛出 Full，带超时的 put 到时抛出 Full；队列空时 get 同理，抛出 Empty。',
+    },
+  },
+  {
+    id: 'flash-sale',
+    file: 'flash-sale.mjs',
+    title: { en: 'Flash sale: 100 buyers, a Queue(10)', zh: '秒杀：100 人抢 10 件' },
+    lesson: {
+      en: 'One hundred processes each try putNowait on a Queue(10). The queue is the stock: the first ten get in, in order, and the other ninety get Full at once. No lock of your own is needed.',
+      zh: '一百个进程各自向 Queue(10) 做一次 putNowait。队列就是库存：前十个按先后进入，其余九十个立刻得到 Full。无需自己加锁。',
+    },
+  },
+  {
+    id: 'pipe-eof',
+    file: 'pipe-eof.mjs',
+    title: { en: 'Pipe: 100 messages, then EOF', zh: '管道：100 条消息后 EOF' },
+    lesson: {
+      en: 'Writer and reader each close the end they do not use. When the writer closes its end after 100 messages, the reader receives all of them and then EOFError tells it the stream is over.',
+      zh: '写方和读方各自关闭不用的那一端。写方发完 100 条后关闭写端，读方收完全部消息，随后 EOFError 告诉它数据已结束。',
+    },
+  },
+  {
+    id: 'pipe-hang',
+    file: 'pipe-hang.mjs',
+    title: { en: 'Pipe: the reader that never sees EOF', zh: '管道：永远等不到 EOF 的读方' },
+    lesson: {
+      en: 'The reader forgets to close its own copy of the write end, so after the 100 messages it waits for an EOF that cannot come. It gives up by a timeout; once it closes that end, EOF comes at once.',
+      zh: '读方忘了关闭自己持有的写端，收完 100 条后便一直等待不可能到来的 EOF。它靠超时放弃；一关掉那个写端，EOF 立刻到来。',
+    },
+  },
+  {
+    id: 'producer-consumer-timeout',
+    file: 'producer-consumer-timeout.mjs',
+    title: { en: 'Producers and consumers: stop by timeout', zh: '生产者消费者：超时退出' },
+    lesson: {
+      en: 'Two producers and three consumers share a Queue, which buffers and decouples them. Consumers stop after the queue stays empty for a while: easy, but only a guess about when the work is over.',
+      zh: '两个生产者和三个消费者共用一个队列，队列起缓冲和解耦作用。消费者在队列空了一段时间后退出：简单，但何时结束只是猜测。',
+    },
+  },
+  {
+    id: 'producer-consumer-sentinel',
+    file: 'producer-consumer-sentinel.mjs',
+    title: { en: 'Producers and consumers: stop by sentinel', zh: '生产者消费者：结束标记' },
+    lesson: {
+      en: 'After joining the producers, main puts one null per consumer. Each consumer stops at its null; the nulls queue behind the real items, so every item is eaten and nobody waits longer than needed.',
+      zh: '主进程 join 生产者后，为每个消费者放入一个 null。消费者取到 null 即退出；null 排在真实数据之后，所以每件都被消费，也没有多余等待。',
+    },
+  },
+  {
+    id: 'producer-consumer-joinable',
+    file: 'producer-consumer-joinable.mjs',
+    title: { en: 'Producers and consumers: JoinableQueue', zh: '生产者消费者：JoinableQueue' },
+    lesson: {
+      en: 'Consumers confirm each item with taskDone() and loop forever as daemons. join() on the queue returns when every item is confirmed; then main returns and the daemonic consumers end with it.',
+      zh: '消费者以守护进程身份无限循环，每处理一件就调用 taskDone()。队列的 join() 在全部确认后返回，主进程随即结束，守护消费者也随之终止。',
+    },
+  },
+  {
+    id: 'producer-consumer-pipe',
+    file: 'producer-consumer-pipe.mjs',
+    title: { en: 'Producers and consumers over a Pipe', zh: '用管道实现生产者消费者' },
+    lesson: {
+      en: 'Producers hold only the send end, consumers only the receive end, and main closes both of its own. When the last producer closes its end, consumers get EOFError after the last item.',
+      zh: '生产者只持有发送端，消费者只持有接收端，主进程关闭自己手里的两端。最后一个生产者关闭发送端后，消费者取完数据便得到 EOFError。',
+    },
+  },
 ]
 
 export function scenarioPath(scenario: Scenario): string {

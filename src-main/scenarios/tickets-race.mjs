@@ -1,0 +1,57 @@
+// Ticket grabbing WITHOUT a lock: the same JSON "database" with { count: 3 } and ten buyers, but
+// read-wait-write is no longer protected. A barrier lets all buyers in at the same moment; they
+// all read 3 before anyone has written, so they all "succeed" and write 2: ten tickets sold out of
+// three, and the database still says 2 are left.
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Barrier, Process, currentProcess, sleep } from 'proclab'
+
+const BUYERS = 10
+const TICKETS = 3
+/** The pause between reading and writing the count: much longer than the
+ * spread of the buyers' reads, which the barrier keeps small. */
+const SERVER_DELAY_MS = 300
+
+function readCount(db) {
+  return JSON.parse(readFileSync(db, 'utf8')).count
+}
+
+function writeCount(db, count) {
+  // Write a new file and rename it over the old one, so a reader never sees half a file.
+  const next = `${db}.${process.pid}`
+  writeFileSync(next, JSON.stringify({ count }))
+  renameSync(next, db)
+}
+
+export async function buyer(db, atTheDoor) {
+  const me = currentProcess().name
+  await atTheDoor.wait()
+  // No lock: nothing stops another buyer from reading the same count in the meantime.
+  const count = readCount(db)
+  await sleep(SERVER_DELAY_MS)
+  if (count > 0) {
+    writeCount(db, count - 1)
+    console.log(`${me} bought a ticket (count ${count} -> ${count - 1})`)
+  } else {
+    console.log(`${me} is too late: sold out`)
+  }
+}
+
+export default async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'proclab-tickets-'))
+  const db = join(dir, 'db.json')
+  writeCount(db, TICKETS)
+  try {
+    // A barrier as the starting gun: nobody reads before all buyers (and main) are at the door.
+    const atTheDoor = new Barrier(BUYERS + 1, { name: 'at-the-door', timeout: 20_000 })
+    const buyers = Array.from({ length: BUYERS }, (_, i) => new Process({ target: buyer, args: [db, atTheDoor], name: `buyer-${i + 1}` }))
+    for (const b of buyers) await b.start()
+    await atTheDoor.wait()
+    console.log(`all ${BUYERS} buyers are at the door: go!`)
+    for (const b of buyers) await b.join()
+    console.log(`tickets left in the database: ${readCount(db)} (started with ${TICKETS}). Count the "bought a ticket" lines: more than ${TICKETS} means the race oversold`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
