@@ -53,7 +53,7 @@ export class Connection extends SharedObject {
     this.check('recv', this.readable)
     const leased = this.reader.take()
     if (leased.found) return leased.value
-    return this.reader.received(await this.call<unknown[]>('recv', { end: this.end, want: this.reader.batch }))
+    return this.reader.received(await this.call<{ items: unknown[]; lease: number }>('recv', { end: this.end, want: this.reader.batch }))
   }
 
   /** Whether recv() would return at once (data, or EOF); waits up to timeoutMs (none: do not wait). */
@@ -88,7 +88,8 @@ export class Connection extends SharedObject {
   }
 
   override onPush(method: string, args: unknown): void {
-    if (method === 'recall' && (args as { end?: number }).end === this.end) this.reader.giveBack()
+    const recall = args as { end?: number; lease?: unknown }
+    if (method === 'recall' && recall.end === this.end) this.reader.recall(recall.lease)
   }
 
   override toString(): string {

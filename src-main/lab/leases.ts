@@ -19,6 +19,8 @@ export class LeasedReader {
   private buffer: unknown[] = []
   private head = 0
   private want = 1
+  /** The broker's id of the batch in `buffer` (0: none leased). */
+  private lease = 0
 
   /** `extra` goes with every message (a pipe end's index). */
   constructor(
@@ -44,19 +46,31 @@ export class LeasedReader {
     return { found: true, value: fromRefs(value) }
   }
 
-  /** Items the broker answered a read with: the first is the caller's, the rest are leased. */
-  received(items: unknown[]): unknown {
+  /** The broker's answer to a read: the first item is the caller's, the rest are leased. */
+  received(answer: { items: unknown[]; lease: number }): unknown {
+    const { items } = answer
     if (items.length >= this.want) this.want = Math.min(MAX_LEASE, this.want * 2)
     this.buffer = items
     this.head = 1
+    this.lease = answer.lease
     return fromRefs(items[0])
+  }
+
+  /**
+   * The broker wants lease `id` back (another reader waits). A recall of an older batch, which
+   * crossed our next read on the way, is ignored: that batch is consumed already.
+   */
+  recall(id: unknown): void {
+    if (id === this.lease && this.buffered > 0) this.giveBack()
   }
 
   /** Gives every unconsumed item back (on a recall, or when the reader closes). The broker kept copies. */
   giveBack(): void {
+    const lease = this.lease
     this.buffer = []
     this.head = 0
     this.want = 1
-    this.link.send('return', { ...this.extra })
+    this.lease = 0
+    this.link.send('return', { ...this.extra, lease })
   }
 }

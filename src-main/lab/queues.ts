@@ -40,7 +40,7 @@ export class Queue extends SharedObject {
     const leased = this.reader.take()
     if (leased.found) return leased.value
     const timeout = waitLimit(options, 'Queue.get')
-    return this.reader.received(await this.call<unknown[]>('get', { timeout, want: this.reader.batch }))
+    return this.reader.received(await this.call<{ items: unknown[]; lease: number }>('get', { timeout, want: this.reader.batch }))
   }
 
   getNowait(): Promise<unknown> {
@@ -67,8 +67,8 @@ export class Queue extends SharedObject {
     if (this.reader.buffered > 0) this.reader.giveBack()
   }
 
-  override onPush(method: string): void {
-    if (method === 'recall') this.reader.giveBack()
+  override onPush(method: string, args: unknown): void {
+    if (method === 'recall') this.reader.recall((args as { lease?: unknown }).lease)
   }
 
   protected override refExtra(): Record<string, unknown> {

@@ -81,6 +81,32 @@ describe('guarantees beyond Python', () => {
     expect(r.got).toEqual(Array.from({ length: 300 }, (_, i) => i))
   })
 
+  it('delivers every item exactly once to several consumers reading in bursts (leases recalled while reads cross them)', async () => {
+    const run = await runSource(`
+      import { Process, Queue, sleep } from 'proclab'
+      export async function consume(q, out) {
+        const got = []
+        for (let item = await q.get(); item !== null; item = await q.get()) { got.push(item); if (item % 13 === 0) await sleep(1) }
+        await out.put(got)
+      }
+      export default async function main() {
+        const q = new Queue(), out = new Queue()
+        const cs = [1, 2, 3].map(() => new Process({ target: consume, args: [q, out] }))
+        for (const c of cs) await c.start()
+        for (let i = 0; i < 3000; i++) { await q.put(i); if (i % 7 === 0) await sleep(i % 2) }
+        for (const _ of cs) await q.put(null)
+        const all = []
+        for (const _ of cs) all.push(...(await out.get()))
+        for (const c of cs) await c.join()
+        console.log('RESULT ' + JSON.stringify({ all: all.sort((a, b) => a - b), left: await q.qsize() }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess')) as { all: number[]; left: number }
+    expect(r.left).toBe(0)
+    expect(r.all).toEqual(Array.from({ length: 3000 }, (_, i) => i))
+  })
+
   it('gives the reader EOF when the last holder of the write end dies without closing it', async () => {
     const run = await runSource(`
       import { Process, Pipe, EOFError } from 'proclab'

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
   process.once('exit', () => channel.flushNow())
   channel.onPush = deliverPush
-  const exitCode = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
+  const failed = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
+  // As in Node, a script may set process.exitCode instead of calling process.exit().
+  const exitCode = failed || (typeof process.exitCode === 'number' ? process.exitCode : 0)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
   await channel.close()
   process.exit(exitCode)

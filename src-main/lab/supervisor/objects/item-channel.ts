@@ -7,15 +7,23 @@ import type { Call, Caller } from './base'
 import { Deque } from './deque'
 
 interface Lease {
+  /** Names this batch in recalls and returns, so a return meant for an older batch is ignored. */
+  id: number
   caller: Caller
   items: Deque<unknown>
   recalled: boolean
 }
 
+/** What a read is answered with: the items, and the lease id of those after the first (0: none). */
+export interface ReadAnswer {
+  items: unknown[]
+  lease: number
+}
+
 interface Reader {
   caller: Caller
   want: number
-  deliver(items: unknown[]): void
+  deliver(answer: ReadAnswer): void
   fail(name: string, message: string): void
 }
 
@@ -32,6 +40,7 @@ export class ItemChannel {
   private readonly items = new Deque<unknown>()
   private readonly leases = new Map<string, Lease>()
   private readonly readers = new Deque<Reader>()
+  private leaseCounter = 0
 
   constructor(
     private readonly oid: string,
@@ -58,7 +67,7 @@ export class ItemChannel {
   /** A read: answered with items, or waits (or fails with `emptyError` when it may not wait). */
   read(call: Call, want: number, timeout: number | null, emptyError: { name: string; message: string }, onWait: (cancel: () => void) => void = () => undefined): void {
     const { caller } = call
-    if (this.items.length > 0 && this.readers.length === 0) return this.serve(caller, want, (items) => call.reply(items))
+    if (this.items.length > 0 && this.readers.length === 0) return this.serve(caller, want, (answer) => call.reply(answer))
     this.recall(caller.lid)
     const ended = this.leasedElsewhere(caller.lid) ? null : this.hooks.endOfData()
     if (ended) return call.fail(ended.name, ended.message)
@@ -67,9 +76,9 @@ export class ItemChannel {
     const reader: Reader = {
       caller,
       want,
-      deliver: (items) => {
+      deliver: (answer) => {
         clearTimeout(timer)
-        call.reply(items)
+        call.reply(answer)
       },
       fail: (name, message) => {
         clearTimeout(timer)
@@ -98,10 +107,14 @@ export class ItemChannel {
     if (taken > 0) this.hooks.consumed(caller, taken)
   }
 
-  /** The lessee gave its unconsumed items back: they go to the front, in order. */
-  returned(lid: string): void {
+  /**
+   * The lessee gave back the unconsumed items of lease `id`: they go to the front, in order. A
+   * return for an older lease (its recall crossed a new read on the way) is ignored: the
+   * process keeps, and will consume, the batch it has now.
+   */
+  returned(lid: string, id: number | null): void {
     const lease = this.leases.get(lid)
-    if (!lease) return
+    if (!lease || (id !== null && lease.id !== id)) return
     this.leases.delete(lid)
     this.items.unshiftAll([...lease.items])
     this.serveReaders()
@@ -118,20 +131,24 @@ export class ItemChannel {
 
   processGone(lid: string): void {
     this.readers.removeWhere((r) => r.caller.lid === lid)
-    this.returned(lid)
+    this.returned(lid, null)
   }
 
-  private serve(caller: Caller, want: number, deliver: (items: unknown[]) => void): void {
+  private serve(caller: Caller, want: number, deliver: (answer: ReadAnswer) => void): void {
     const count = Math.max(1, Math.min(want, this.items.length))
     const batch: unknown[] = []
     for (let i = 0; i < count; i++) batch.push(this.items.shift())
+    let leaseId = 0
     if (count > 1) {
-      const lease = this.leases.get(caller.lid) ?? { caller, items: new Deque<unknown>(), recalled: false }
+      // A reader asks again only once it has consumed (and acknowledged) its whole last batch,
+      // so it holds at most one lease: this one.
+      const lease: Lease = { id: ++this.leaseCounter, caller, items: new Deque<unknown>(), recalled: false }
       for (let i = 1; i < count; i++) lease.items.push(batch[i])
       this.leases.set(caller.lid, lease)
+      leaseId = lease.id
     }
     this.hooks.consumed(caller, 1)
-    deliver(batch)
+    deliver({ items: batch, lease: leaseId })
   }
 
   private serveReaders(): void {
@@ -151,7 +168,7 @@ export class ItemChannel {
     for (const [lid, lease] of this.leases) {
       if (lid === exceptLid || lease.recalled || lease.items.length === 0) continue
       lease.recalled = true
-      lease.caller.push(this.oid, 'recall', this.hooks.recallArgs)
+      lease.caller.push(this.oid, 'recall', { ...this.hooks.recallArgs, lease: lease.id })
     }
   }
 }

@@ -55,7 +55,7 @@ export class PipeObject implements BrokerObject {
       case 'consumed':
         return this.channels[end].consumedLeased(caller, Number(args.n))
       case 'return':
-        return this.channels[end].returned(caller.lid)
+        return this.channels[end].returned(caller.lid, Number(args.lease) || 0)
       case 'close':
         this.env.emit(caller, { kind: 'pipe.close', end })
         return this.letGo(caller.lid, end, caller)

@@ -59,7 +59,7 @@ export class QueueObject implements BrokerObject {
       case 'consumed':
         return this.channel.consumedLeased(caller, Number(args.n))
       case 'return':
-        return this.channel.returned(caller.lid)
+        return this.channel.returned(caller.lid, Number(args.lease) || 0)
       default:
         return unknownMethod(this, method)
     }
@@ -111,8 +111,9 @@ export class QueueObject implements BrokerObject {
 
   private accept(caller: Caller, value: unknown): void {
     this.unfinished++
+    // The put is told first: a reader already waiting takes the item within push().
+    this.env.emit(caller, { kind: 'queue.put', depth: this.channel.size + 1 })
     this.channel.push(value)
-    this.env.emit(caller, { kind: 'queue.put', depth: this.channel.size })
   }
 
   private consumed(who: Caller, n: number): void {
