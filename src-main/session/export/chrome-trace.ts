@@ -6,6 +6,7 @@
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
 // recorded is lost from the trace.
+import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
 import type { SessionHeader } from '../format'
 import type { EventFilter } from './filter'
@@ -259,6 +260,7 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   let written = 0
   let pending: TraceEvent[] = []
   const builder = new TraceBuilder(header, filter, (event) => pending.push(event))
+  const objects = new ObjectLabels()
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -281,6 +283,7 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
     // a slice needs both of its ends; process.start always names its process.
     event(record, _included, sink) {
       const e = asLoose(record.event)
+      objects.relabel(e)
       if (e.t > builder.lastT) builder.lastT = e.t
       const wanted = families === null || families.has(familyOf(e.kind))
       if (e.kind === 'process.start') {

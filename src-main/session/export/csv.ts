@@ -1,6 +1,7 @@
 // One row per event with fixed columns, for spreadsheets and pandas. RFC 4180: CRLF rows, fields
 // quoted when they hold a quote, comma or line break. UTF-8 without a BOM.
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
+import { ObjectLabels } from './object-labels'
 import type { ExporterFactory } from './types'
 
 export const CSV_COLUMNS = ['seq', 't_us', 'wall', 'kind', 'pid', 'name', 'object', 'value', 'detail'] as const
@@ -14,6 +15,7 @@ export const csvExporter: ExporterFactory = (header) => {
   const wall = wallClock(header.startedAtWall)
   const nameByLid = new Map<string, string>()
   const nameByPid = new Map<number, string>()
+  const objects = new ObjectLabels()
   let written = 0
 
   function nameOf(e: LooseEvent): string {
@@ -39,6 +41,7 @@ export const csvExporter: ExporterFactory = (header) => {
     },
     event(record, included, sink) {
       const e = asLoose(record.event)
+      objects.relabel(e)
       const name = nameOf(e) // also learns names from excluded process.start events
       if (!included) return
       const pid = num(e, 'pid')
