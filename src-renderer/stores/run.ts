@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import type { RunSnapshot } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
 import { call, errorMessage } from '../transport'
+import { useObjectsStore } from './objects'
 import { applyEvent, emptyRun, resetRun, type RunModel } from './runModel'
 
 export interface JoinState {
@@ -35,6 +36,7 @@ export const useRunStore = defineStore('run', {
         for (const event of events) applyEvent(state as RunModel, event)
         if (state.runId !== before) forgetView(state)
       })
+      useObjectsStore().applyFrame(events)
     },
     async syncSnapshot() {
       framesDuringSync = []
@@ -57,6 +59,7 @@ export const useRunStore = defineStore('run', {
         for (const event of later) applyEvent(state as RunModel, event)
         if (state.runId !== before) forgetView(state)
       })
+      useObjectsStore().replace([...snapshot.events, ...later])
     },
     async start(args: { scenario: string } | { script: string }) {
       this.starting = true

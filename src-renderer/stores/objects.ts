@@ -1,0 +1,66 @@
+import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
+import type { LabEvent } from '../../src-shared/events'
+import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel } from './objectsModel'
+
+/**
+ * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
+ * Events are folded into a plain model first; then one $patch per frame publishes a frozen-in-time
+ * copy of each object the frame touched, so a frame of thousands of events costs Vue one update.
+ */
+export const useObjectsStore = defineStore('objects', {
+  state: () => ({
+    /** Where events are folded: not reactive, never read by components. */
+    folded: markRaw(emptyObjects()) as ObjectsModel,
+    runId: null as string | null,
+    /** Object ids in creation order. */
+    order: [] as string[],
+    /** Published copies (markRaw: replaced whole, never changed in place). */
+    objects: {} as Record<string, SharedObjectModel>,
+  }),
+  getters: {
+    list: (state) => state.order.map((id) => state.objects[id]).filter((o) => o !== undefined),
+    locks(): LockModel[] {
+      return this.list.filter((o): o is LockModel => o.family === 'lock')
+    },
+    queues(): QueueModel[] {
+      return this.list.filter((o): o is QueueModel => o.family === 'queue')
+    },
+    pipes(): PipeModel[] {
+      return this.list.filter((o): o is PipeModel => o.family === 'pipe')
+    },
+    others(): OtherModel[] {
+      return this.list.filter((o): o is OtherModel => o.family === 'other')
+    },
+  },
+  actions: {
+    /** One frame, one patch, however many events it carries. */
+    applyFrame(events: readonly LabEvent[]) {
+      if (events.length > 0) this.fold(events, false)
+    },
+    /** Starts over from a snapshot of the run (a late or reconnecting UI). */
+    replace(events: readonly LabEvent[]) {
+      this.fold(events, true)
+    },
+    fold(events: readonly LabEvent[], fromScratch: boolean) {
+      const folded = this.folded
+      const generation = folded.generation
+      if (fromScratch) resetObjects(folded)
+      const touched = new Set<string>()
+      for (const event of events) applyObjectEvent(folded, event, touched)
+      const everything = folded.generation !== generation
+      this.$patch((state) => {
+        if (everything) {
+          state.objects = Object.fromEntries(folded.order.map((id) => [id, markRaw(publishObject(folded.objects[id]!))]))
+        } else {
+          for (const id of touched) {
+            const obj = folded.objects[id]
+            if (obj) state.objects[id] = markRaw(publishObject(obj))
+          }
+        }
+        if (everything || state.order.length !== folded.order.length) state.order = folded.order.slice()
+        state.runId = folded.runId
+      })
+    },
+  },
+})

@@ -1,0 +1,431 @@
+// The current run's shared objects (locks, queues, pipes, ...) as the UI shows them, folded from
+// the host's events in order. Plain data and pure functions: the store folds a frame into a
+// non-reactive model (a reactive proxy costs ~50x per event) and then publishes a copy of each
+// object the frame touched. Anything that grows with the number of events (depth series, holds,
+// rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
+import type { LabEvent, SharedObjectType } from '../../src-shared/events'
+
+export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
+export type QueueType = 'queue' | 'joinable-queue' | 'simple-queue'
+
+const LOCK_TYPES: readonly string[] = ['lock', 'rlock', 'semaphore', 'bounded-semaphore'] satisfies LockType[]
+const QUEUE_TYPES: readonly string[] = ['queue', 'joinable-queue', 'simple-queue'] satisfies QueueType[]
+
+/** Depth samples kept per queue; older history is thinned (extremes kept) to stay under it. */
+export const MAX_DEPTH_SAMPLES = 2_000
+/** Completed holds kept per lock, newest last: enough to see the hand-offs, not a log. */
+export const MAX_HOLDS = 50
+/** Rate window and its resolution: puts/gets per second over the last second, in 100 ms steps. */
+export const RATE_WINDOW_US = 1_000_000
+const RATE_SLOT_US = 100_000
+
+/** Log-scale wait buckets: upper bounds in µs; the last bucket is open-ended. */
+export const WAIT_BUCKETS: readonly { label: string; upToUs: number }[] = [
+  { label: '< 1 ms', upToUs: 1_000 },
+  { label: '1–10 ms', upToUs: 10_000 },
+  { label: '10–100 ms', upToUs: 100_000 },
+  { label: '100 ms–1 s', upToUs: 1_000_000 },
+  { label: '≥ 1 s', upToUs: Infinity },
+]
+
+export interface ObjectInfo {
+  id: string
+  name: string
+  type: SharedObjectType
+  /** Semaphore value, queue maxsize or barrier parties; null when it has none (or is unbounded). */
+  capacity: number | null
+  creatorLid: string
+  creatorPid: number
+  createdT: number
+}
+
+export interface ProcessAt {
+  lid: string
+  pid: number
+  /** When it started holding or waiting (session µs). */
+  since: number
+}
+
+export interface HoldRecord {
+  lid: string
+  pid: number
+  start: number
+  end: number
+  /** Its holder died holding it and ProcLab released it. */
+  abandoned: boolean
+}
+
+export interface LockModel extends ObjectInfo {
+  family: 'lock'
+  holders: ProcessAt[]
+  /** In request order, as the broker serves them. */
+  waiting: ProcessAt[]
+  requests: number
+  acquires: number
+  releases: number
+  timeouts: number
+  abandoned: number
+  /** Most processes holding it at one moment: 1 for a Lock that did its job. */
+  peakHolders: number
+  /** Acquires per WAIT_BUCKETS bucket. */
+  waitCounts: number[]
+  maxWaitUs: number
+  totalWaitUs: number
+  holds: HoldRecord[]
+}
+
+export interface DepthSample {
+  t: number
+  depth: number
+}
+
+export interface RateSlot {
+  slot: number
+  count: number
+}
+
+export interface QueueModel extends ObjectInfo {
+  family: 'queue'
+  depth: number
+  peak: number
+  puts: number
+  gets: number
+  fulls: number
+  empties: number
+  lastT: number
+  /** Shared between published copies (too big to copy every frame): read them through `revision`. */
+  samples: DepthSample[]
+  putSlots: RateSlot[]
+  getSlots: RateSlot[]
+  revision: number
+}
+
+export interface PipeDirection {
+  sent: number
+  received: number
+  bytesSent: number
+  bytesReceived: number
+  /** Some message of this direction carried a byte count (sendBytes); plain send() reports none. */
+  sizedSends: number
+  /** Nobody holds the sending end any more: its reader gets EOF once it has taken everything. */
+  eof: boolean
+  eofT: number | null
+}
+
+export interface PipeModel extends ObjectInfo {
+  family: 'pipe'
+  /** dirs[0]: end 0 → end 1; dirs[1]: end 1 → end 0. */
+  dirs: [PipeDirection, PipeDirection]
+  /** pipe.close events per end: each is one process dropping its hold of that end. */
+  closes: [number, number]
+  /** No process holds the end any more (known from the EOF it caused). */
+  closed: [boolean, boolean]
+}
+
+export interface OtherModel extends ObjectInfo {
+  family: 'other'
+}
+
+export type SharedObjectModel = LockModel | QueueModel | PipeModel | OtherModel
+
+export interface ObjectsModel {
+  runId: string | null
+  objects: Record<string, SharedObjectModel>
+  /** Object ids in creation order. */
+  order: string[]
+  lastSeq: number
+  /** Bumped when a new run starts over: everything published before is stale. */
+  generation: number
+}
+
+export function emptyObjects(): ObjectsModel {
+  return { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 }
+}
+
+/**
+ * A copy of one object for the UI. A new top-level object (and new small arrays) each time, so
+ * every computed and prop that reads it sees the change; the depth series is shared, and `revision`
+ * tells its readers it moved.
+ */
+export function publishObject(obj: SharedObjectModel): SharedObjectModel {
+  switch (obj.family) {
+    case 'lock':
+      return { ...obj, holders: obj.holders.slice(), waiting: obj.waiting.slice(), waitCounts: obj.waitCounts.slice(), holds: obj.holds.slice() }
+    case 'queue':
+      return { ...obj }
+    case 'pipe':
+      return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
+    default:
+      return { ...obj }
+  }
+}
+
+export function resetObjects(model: ObjectsModel): void {
+  Object.assign(model, emptyObjects(), { generation: model.generation + 1 })
+}
+
+export function waitBucket(us: number): number {
+  const index = WAIT_BUCKETS.findIndex((b) => us < b.upToUs)
+  return index === -1 ? WAIT_BUCKETS.length - 1 : index
+}
+
+function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObjectModel {
+  const info: ObjectInfo = { id: event.object, name: event.name, type: event.type, capacity: event.capacity, creatorLid: event.lid, creatorPid: event.pid, createdT: event.t }
+  if (LOCK_TYPES.includes(event.type)) {
+    return { ...info, family: 'lock', holders: [], waiting: [], requests: 0, acquires: 0, releases: 0, timeouts: 0, abandoned: 0, peakHolders: 0, waitCounts: WAIT_BUCKETS.map(() => 0), maxWaitUs: 0, totalWaitUs: 0, holds: [] }
+  }
+  if (QUEUE_TYPES.includes(event.type)) {
+    return {
+      ...info,
+      family: 'queue',
+      depth: 0,
+      peak: 0,
+      puts: 0,
+      gets: 0,
+      fulls: 0,
+      empties: 0,
+      lastT: event.t,
+      samples: [{ t: event.t, depth: 0 }],
+      putSlots: [],
+      getSlots: [],
+      revision: 0,
+    }
+  }
+  if (event.type === 'pipe') {
+    const dir = (): PipeDirection => ({ sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, sizedSends: 0, eof: false, eofT: null })
+    return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false] }
+  }
+  return { ...info, family: 'other' }
+}
+
+/** Folds one event in; adds the id of every object it changed to `touched`. */
+export function applyObjectEvent(model: ObjectsModel, event: LabEvent, touched?: Set<string>): void {
+  if (event.seq <= model.lastSeq) return
+  model.lastSeq = event.seq
+
+  if (event.kind === 'run.start') {
+    const lastSeq = model.lastSeq
+    resetObjects(model)
+    Object.assign(model, { lastSeq, runId: event.runId })
+    touched?.clear()
+    return
+  }
+  // A UI that connected mid-run may not have seen run.start: the first event of a run names it.
+  if (model.runId === null && event.runId !== null) model.runId = event.runId
+  if (event.runId !== model.runId) return
+
+  switch (event.kind) {
+    case 'object.create':
+      if (!model.objects[event.object]) model.order.push(event.object)
+      model.objects[event.object] = create(event)
+      touched?.add(event.object)
+      return
+    case 'process.exit':
+      // The broker drops a dead process's waits without an event of their own.
+      for (const id of model.order) {
+        const obj = model.objects[id]
+        if (obj?.family === 'lock' && obj.waiting.some((w) => w.lid === event.lid)) {
+          obj.waiting = obj.waiting.filter((w) => w.lid !== event.lid)
+          touched?.add(id)
+        }
+      }
+      return
+    case 'lock.request':
+    case 'lock.acquire':
+    case 'lock.release':
+    case 'lock.timeout':
+    case 'lock.abandoned': {
+      const lock = model.objects[event.object]
+      if (lock?.family !== 'lock') return
+      applyLock(lock, event)
+      touched?.add(event.object)
+      return
+    }
+    case 'queue.put':
+    case 'queue.get':
+    case 'queue.full':
+    case 'queue.empty': {
+      const queue = model.objects[event.object]
+      if (queue?.family !== 'queue') return
+      applyQueue(queue, event)
+      touched?.add(event.object)
+      return
+    }
+    case 'pipe.send':
+    case 'pipe.recv':
+    case 'pipe.close':
+    case 'pipe.eof': {
+      const pipe = model.objects[event.object]
+      if (pipe?.family !== 'pipe') return
+      applyPipe(pipe, event)
+      touched?.add(event.object)
+      return
+    }
+    default:
+      return
+  }
+}
+
+type LockEvent = Extract<LabEvent, { kind: 'lock.request' | 'lock.acquire' | 'lock.release' | 'lock.timeout' | 'lock.abandoned' }>
+
+function removeFirst(list: ProcessAt[], lid: string): ProcessAt | null {
+  const index = list.findIndex((p) => p.lid === lid)
+  return index === -1 ? null : list.splice(index, 1)[0]!
+}
+
+function applyLock(lock: LockModel, event: LockEvent): void {
+  switch (event.kind) {
+    case 'lock.request':
+      lock.requests++
+      // An RLock's owner re-entering gets it at once, with no acquire event to close the wait.
+      if (lock.type === 'rlock' && lock.holders.some((h) => h.lid === event.lid)) return
+      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t })
+      return
+    case 'lock.acquire': {
+      removeFirst(lock.waiting, event.lid)
+      lock.acquires++
+      lock.waitCounts[waitBucket(event.waitedUs)]!++
+      lock.totalWaitUs += event.waitedUs
+      lock.maxWaitUs = Math.max(lock.maxWaitUs, event.waitedUs)
+      lock.holders.push({ lid: event.lid, pid: event.pid, since: event.t })
+      lock.peakHolders = Math.max(lock.peakHolders, lock.holders.length)
+      return
+    }
+    case 'lock.timeout':
+      removeFirst(lock.waiting, event.lid)
+      lock.timeouts++
+      return
+    case 'lock.release':
+    case 'lock.abandoned': {
+      const abandoned = event.kind === 'lock.abandoned'
+      if (abandoned) lock.abandoned++
+      else lock.releases++
+      const hold = removeFirst(lock.holders, event.lid)
+      lock.holds.push({ lid: event.lid, pid: event.pid, start: hold?.since ?? event.t - event.heldUs, end: event.t, abandoned })
+      if (lock.holds.length > MAX_HOLDS) lock.holds.splice(0, lock.holds.length - MAX_HOLDS)
+      return
+    }
+  }
+}
+
+type QueueEvent = Extract<LabEvent, { kind: 'queue.put' | 'queue.get' | 'queue.full' | 'queue.empty' }>
+
+function countInSlot(slots: RateSlot[], t: number): void {
+  const slot = Math.floor(t / RATE_SLOT_US)
+  const last = slots[slots.length - 1]
+  if (last && last.slot === slot) last.count++
+  else slots.push({ slot, count: 1 })
+  const keepFrom = slot - RATE_WINDOW_US / RATE_SLOT_US
+  while (slots.length > 0 && slots[0]!.slot < keepFrom) slots.shift()
+}
+
+/** Events per second over the window ending at `nowUs`. */
+export function ratePerSecond(slots: readonly RateSlot[], nowUs: number): number {
+  const from = Math.floor((nowUs - RATE_WINDOW_US) / RATE_SLOT_US)
+  let count = 0
+  for (const s of slots) if (s.slot > from) count += s.count
+  return count / (RATE_WINDOW_US / 1e6)
+}
+
+/**
+ * Halves the series by keeping, of each run of four samples, the lowest and the highest (in time
+ * order): peaks such as "it reached maxsize" survive any amount of thinning.
+ */
+export function thinSamples(samples: DepthSample[]): DepthSample[] {
+  const first = samples[0]
+  const last = samples[samples.length - 1]
+  if (!first || !last || samples.length < 8) return samples
+  const out: DepthSample[] = [first]
+  for (let i = 1; i < samples.length - 1; i += 4) {
+    const group = samples.slice(i, Math.min(i + 4, samples.length - 1))
+    let lo = group[0]!
+    let hi = group[0]!
+    for (const s of group) {
+      if (s.depth < lo.depth) lo = s
+      if (s.depth > hi.depth) hi = s
+    }
+    if (lo === hi) out.push(lo)
+    else out.push(...(lo.t <= hi.t ? [lo, hi] : [hi, lo]))
+  }
+  out.push(last)
+  return out
+}
+
+function applyQueue(queue: QueueModel, event: QueueEvent): void {
+  queue.lastT = event.t
+  switch (event.kind) {
+    case 'queue.put':
+      queue.puts++
+      countInSlot(queue.putSlots, event.t)
+      break
+    case 'queue.get':
+      queue.gets++
+      countInSlot(queue.getSlots, event.t)
+      break
+    case 'queue.full':
+      queue.fulls++
+      break
+    case 'queue.empty':
+      queue.empties++
+      break
+  }
+  queue.revision++
+  // A refused put or get leaves the depth as it was: nothing new to draw.
+  if (event.depth === queue.depth) return
+  queue.depth = event.depth
+  queue.peak = Math.max(queue.peak, event.depth)
+  queue.samples.push({ t: event.t, depth: event.depth })
+  if (queue.samples.length > MAX_DEPTH_SAMPLES) queue.samples = thinSamples(queue.samples)
+}
+
+type PipeEvent = Extract<LabEvent, { kind: 'pipe.send' | 'pipe.recv' | 'pipe.close' | 'pipe.eof' }>
+
+function applyPipe(pipe: PipeModel, event: PipeEvent): void {
+  switch (event.kind) {
+    case 'pipe.send': {
+      // What end e sends travels towards the other end: direction e.
+      const dir = pipe.dirs[event.end]
+      dir.sent++
+      if (event.bytes !== null) {
+        dir.bytesSent += event.bytes
+        dir.sizedSends++
+      }
+      return
+    }
+    case 'pipe.recv': {
+      // What end e receives came from the other end.
+      const dir = pipe.dirs[(1 - event.end) as 0 | 1]
+      dir.received++
+      if (event.bytes !== null) dir.bytesReceived += event.bytes
+      return
+    }
+    case 'pipe.close':
+      pipe.closes[event.end]++
+      return
+    case 'pipe.eof': {
+      // The reader of `end` reaches EOF because nobody holds the other end any more.
+      const other = (1 - event.end) as 0 | 1
+      pipe.closed[other] = true
+      pipe.dirs[other].eof = true
+      pipe.dirs[other].eofT = event.t
+      return
+    }
+  }
+}
+
+/** Waits and holds run from microseconds to minutes: ms while short, then formatDuration's style. */
+export function formatMicros(us: number): string {
+  const v = Math.max(0, us)
+  if (v < 1_000) return `${(v / 1_000).toFixed(2)} ms`
+  if (v < 10_000) return `${(v / 1_000).toFixed(1)} ms`
+  if (v < 1_000_000) return `${Math.round(v / 1_000)} ms`
+  const seconds = v / 1e6
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`
+  const whole = Math.floor(seconds)
+  return whole >= 3600 ? `${Math.floor(whole / 3600)}h ${String(Math.floor(whole / 60) % 60).padStart(2, '0')}m` : `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`
+}
+
+/** Object ids look like `3/7`: safe for an id attribute, but kept plain for selectors and idrefs. */
+export function domId(objectId: string): string {
+  return objectId.replace(/[^\w-]/g, '_')
+}
