@@ -1,0 +1,1 @@
+// Intentionally empty: the child of bench/node/bare-fork.mjs, Node's own start-up and nothing else.

@@ -1,0 +1,131 @@
+// What `proclab bench` measures: the measurements (one script run each, repeated and the best
+// kept) and the rows of the table, each comparing a ProcLab figure with a reference figure.
+import { join } from 'node:path'
+
+export type Side = 'lab' | 'python' | 'node' | 'system'
+
+export interface Sizes {
+  queueSmall: number
+  queueBytes: number
+  pipeSmall: number
+  pipeBytes: number
+  labLockIterations: number
+  pythonLockIterations: number
+  managerLockIterations: number
+  startRuns: number
+  startMany: number
+  telemetryItems: number
+  psCalls: number
+  recorderSeconds: number
+}
+
+export const FULL: Sizes = {
+  queueSmall: 200_000,
+  queueBytes: 25_000,
+  pipeSmall: 200_000,
+  pipeBytes: 2_000,
+  labLockIterations: 5_000,
+  pythonLockIterations: 50_000,
+  managerLockIterations: 2_000,
+  startRuns: 20,
+  startMany: 100,
+  telemetryItems: 100_000,
+  psCalls: 5,
+  recorderSeconds: 2,
+}
+
+export const QUICK: Sizes = {
+  queueSmall: 2_000,
+  queueBytes: 200,
+  pipeSmall: 2_000,
+  pipeBytes: 50,
+  labLockIterations: 100,
+  pythonLockIterations: 2_000,
+  managerLockIterations: 100,
+  startRuns: 2,
+  startMany: 5,
+  telemetryItems: 2_000,
+  psCalls: 2,
+  recorderSeconds: 0.2,
+}
+
+export const QUEUE_BYTES = 4096
+export const PIPE_BYTES = 64 * 1024
+export const LOCK_WORKERS = 4
+
+/** One script, run `runs` times; `metric` is the field compared, `better` says which way is best. */
+export interface Measurement {
+  id: string
+  side: Side
+  /** lab: the script under bench/lab; python: the workload name of mp_bench.py; node: the script under bench/node. */
+  script: string
+  params: Record<string, unknown>
+  metric: string
+  better: 'higher' | 'lower'
+  telemetry?: boolean
+  /** Only where the OS has it (Python's fork start method). */
+  platforms?: NodeJS.Platform[]
+}
+
+export interface Row {
+  id: string
+  title: string
+  unit: string
+  better: 'higher' | 'lower'
+  proclab: string
+  reference: string
+  referenceName: string
+  /** The goal for proclab ÷ reference (or, for kind 'cost', the most overhead allowed, as a fraction). */
+  target?: { kind: 'min-ratio' | 'max-ratio' | 'max-cost'; value: number; text: string }
+  /** 'cost': shows (reference ÷ proclab − 1) as a % (telemetry on vs off). */
+  kind?: 'ratio' | 'cost'
+}
+
+export function measurements(sizes: Sizes): Measurement[] {
+  const lock = { workers: LOCK_WORKERS }
+  return [
+    { id: 'lab.queue-small', side: 'lab', script: 'queue.mjs', params: { n: sizes.queueSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.queue-small', side: 'python', script: 'queue', params: { n: sizes.queueSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.queue-bytes', side: 'lab', script: 'queue.mjs', params: { n: sizes.queueBytes, size: QUEUE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
+    { id: 'py.queue-bytes', side: 'python', script: 'queue', params: { n: sizes.queueBytes, size: QUEUE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
+    { id: 'lab.pipe-small', side: 'lab', script: 'pipe.mjs', params: { n: sizes.pipeSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.pipe-small', side: 'python', script: 'pipe', params: { n: sizes.pipeSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.pipe-bytes', side: 'lab', script: 'pipe.mjs', params: { n: sizes.pipeBytes, size: PIPE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
+    { id: 'py.pipe-bytes', side: 'python', script: 'pipe', params: { n: sizes.pipeBytes, size: PIPE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
+    { id: 'lab.lock', side: 'lab', script: 'lock.mjs', params: { ...lock, iterations: sizes.labLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.lock', side: 'python', script: 'lock', params: { ...lock, iterations: sizes.pythonLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.manager-lock', side: 'python', script: 'manager-lock', params: { ...lock, iterations: sizes.managerLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.start', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
+    { id: 'node.bare-fork', side: 'node', script: 'bare-fork.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
+    { id: 'py.start-spawn', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'spawn' }, metric: 'meanMs', better: 'lower' },
+    { id: 'py.start-fork', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'fork' }, metric: 'meanMs', better: 'lower', platforms: ['linux', 'darwin', 'freebsd', 'openbsd'] },
+    { id: 'lab.start-many', side: 'lab', script: 'start-many.mjs', params: { n: sizes.startMany }, metric: 'seconds', better: 'lower' },
+    { id: 'py.start-many', side: 'python', script: 'start-many', params: { n: sizes.startMany, method: 'spawn' }, metric: 'seconds', better: 'lower' },
+    { id: 'lab.telemetry-on', side: 'lab', script: 'queue.mjs', params: { n: sizes.telemetryItems, size: 0 }, metric: 'perSecond', better: 'higher', telemetry: true },
+    { id: 'lab.telemetry-off', side: 'lab', script: 'queue.mjs', params: { n: sizes.telemetryItems, size: 0 }, metric: 'perSecond', better: 'higher', telemetry: false },
+  ]
+}
+
+export function rows(sizes: Sizes): Row[] {
+  const k = (n: number) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n))
+  const atLeastPython = { kind: 'min-ratio', value: 1, text: '≥ 1.0× Python' } as const
+  return [
+    { id: 'queue-small', title: `Queue 1→1, ${k(sizes.queueSmall)} small items`, unit: 'msgs/s', better: 'higher', proclab: 'lab.queue-small', reference: 'py.queue-small', referenceName: 'Python Queue', target: atLeastPython },
+    { id: 'queue-bytes', title: `Queue 1→1, ${k(sizes.queueBytes)} × 4 KiB`, unit: 'MB/s', better: 'higher', proclab: 'lab.queue-bytes', reference: 'py.queue-bytes', referenceName: 'Python Queue', target: atLeastPython },
+    { id: 'pipe-small', title: `Pipe one-way, ${k(sizes.pipeSmall)} small msgs`, unit: 'msgs/s', better: 'higher', proclab: 'lab.pipe-small', reference: 'py.pipe-small', referenceName: 'Python Pipe', target: atLeastPython },
+    { id: 'pipe-bytes', title: `Pipe one-way, ${k(sizes.pipeBytes)} × 64 KiB`, unit: 'MB/s', better: 'higher', proclab: 'lab.pipe-bytes', reference: 'py.pipe-bytes', referenceName: 'Python Pipe', target: atLeastPython },
+    { id: 'lock-manager', title: `Lock, ${LOCK_WORKERS} procs contending`, unit: 'ops/s', better: 'higher', proclab: 'lab.lock', reference: 'py.manager-lock', referenceName: 'Python Manager().Lock()', target: { kind: 'min-ratio', value: 5, text: '≥ 5× Manager().Lock()' } },
+    { id: 'lock-native', title: `Lock, ${LOCK_WORKERS} procs contending`, unit: 'ops/s', better: 'higher', proclab: 'lab.lock', reference: 'py.lock', referenceName: 'Python mp.Lock (semaphore)' },
+    { id: 'start-bare-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'node.bare-fork', referenceName: 'Node bare fork()', target: { kind: 'max-ratio', value: 1.25, text: '≤ 1.25× bare fork' } },
+    { id: 'start-python-spawn', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-spawn', referenceName: 'Python spawn' },
+    { id: 'start-python-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-fork', referenceName: 'Python fork' },
+    { id: 'start-many', title: `${sizes.startMany} processes at once, joined`, unit: 's', better: 'lower', proclab: 'lab.start-many', reference: 'py.start-many', referenceName: 'Python spawn' },
+    { id: 'telemetry', title: `Telemetry on vs off, Queue ${k(sizes.telemetryItems)}`, unit: 'msgs/s', better: 'higher', proclab: 'lab.telemetry-on', reference: 'lab.telemetry-off', referenceName: 'ProcLab, telemetry off', kind: 'cost', target: { kind: 'max-cost', value: 0.15, text: 'cost ≤ 15 %' } },
+  ]
+}
+
+export function scriptPath(root: string, measurement: Measurement): string {
+  if (measurement.side === 'lab') return join(root, 'bench', 'lab', measurement.script)
+  if (measurement.side === 'node') return join(root, 'bench', 'node', measurement.script)
+  return join(root, 'bench', 'python', 'mp_bench.py')
+}
