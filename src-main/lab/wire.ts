@@ -21,26 +21,32 @@ export function encodeFrame(messages: readonly unknown[]): Buffer {
 export class FrameDecoder {
   private pending: Buffer[] = []
   private pendingBytes = 0
+  /** Bytes needed before anything can be decoded: chunks are only joined once a frame is whole. */
+  private needed = HEADER
 
   push(chunk: Buffer): unknown[][] {
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
+    if (this.pendingBytes < this.needed) return []
     const frames: unknown[][] = []
-    let buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes)
+    const buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes)
     let offset = 0
+    this.needed = HEADER
     while (buffer.length - offset >= HEADER) {
       const length = buffer.readUInt32BE(offset)
       if (length > MAX_FRAME) throw new Error(`frame of ${length} bytes exceeds the ${MAX_FRAME}-byte limit`)
-      if (buffer.length - offset - HEADER < length) break
-      const body = buffer.subarray(offset + HEADER, offset + HEADER + length)
-      const messages = deserialize(body) as unknown
+      if (buffer.length - offset - HEADER < length) {
+        this.needed = HEADER + length
+        break
+      }
+      const messages = deserialize(buffer.subarray(offset + HEADER, offset + HEADER + length)) as unknown
       if (!Array.isArray(messages)) throw new Error('frame does not hold an array of messages')
       frames.push(messages)
       offset += HEADER + length
     }
-    buffer = buffer.subarray(offset)
-    this.pending = buffer.length ? [buffer] : []
-    this.pendingBytes = buffer.length
+    const rest = buffer.subarray(offset)
+    this.pending = rest.length ? [rest] : []
+    this.pendingBytes = rest.length
     return frames
   }
 
@@ -49,6 +55,7 @@ export class FrameDecoder {
     const rest = Buffer.concat(this.pending, this.pendingBytes)
     this.pending = []
     this.pendingBytes = 0
+    this.needed = HEADER
     return rest
   }
 }
@@ -66,13 +73,22 @@ export class BatchedSender {
   private scheduled = false
   private microtaskScheduled = false
 
-  constructor(private readonly socket: Socket) {}
+  /**
+   * `immediate` (lab processes): one-way messages wait for the event loop's turn, so a loop of
+   * puts and acknowledgements shares frames. `microtask` (the broker): replies go out as soon as
+   * the messages of one socket read are handled, still one frame for all of them.
+   */
+  constructor(
+    private readonly socket: Socket,
+    private readonly flushOn: 'immediate' | 'microtask' = 'immediate',
+  ) {}
 
   send(message: unknown): void {
     this.queue.push(message)
     if (!this.scheduled) {
       this.scheduled = true
-      setImmediate(() => this.flushNow())
+      if (this.flushOn === 'immediate') setImmediate(() => this.flushNow())
+      else queueMicrotask(() => this.flushNow())
     }
   }
 

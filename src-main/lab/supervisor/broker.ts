@@ -81,7 +81,7 @@ export class Broker {
   }
 
   private serveControl(socket: Socket, opening: Extract<Opening, { op: 'control' }>, decoder: FrameDecoder, handlers: BrokerHandlers, early: unknown[]): void {
-    const sender = new BatchedSender(socket)
+    const sender = new BatchedSender(socket, 'microtask')
     socket.setNoDelay?.(true)
     const connection: ControlConnection = {
       lid: opening.lid,

@@ -27,6 +27,17 @@ interface Reader {
   fail(name: string, message: string): void
 }
 
+/** A lease is kept to about this many bytes: big items go a few at a time. */
+const LEASE_BYTES = 1024 * 1024
+
+/** Cheap and good enough for a cap: exact for bytes and strings, a flat guess for the rest. */
+function approximateSize(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2
+  if (ArrayBuffer.isView(value)) return value.byteLength
+  if (value instanceof ArrayBuffer) return value.byteLength
+  return 64
+}
+
 export interface ChannelHooks {
   /** `n` items left the channel for good, taken by `who`. */
   consumed(who: Caller, n: number): void
@@ -135,9 +146,15 @@ export class ItemChannel {
   }
 
   private serve(caller: Caller, want: number, deliver: (answer: ReadAnswer) => void): void {
-    const count = Math.max(1, Math.min(want, this.items.length))
-    const batch: unknown[] = []
-    for (let i = 0; i < count; i++) batch.push(this.items.shift())
+    // A batch stops at `want` items or about LEASE_BYTES, whichever comes first (but has at least one).
+    const batch: unknown[] = [this.items.shift()]
+    let bytes = approximateSize(batch[0])
+    while (batch.length < want && this.items.length > 0 && bytes < LEASE_BYTES) {
+      const item = this.items.shift()
+      bytes += approximateSize(item)
+      batch.push(item)
+    }
+    const count = batch.length
     let leaseId = 0
     if (count > 1) {
       // A reader asks again only once it has consumed (and acknowledged) its whole last batch,
