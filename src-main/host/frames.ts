@@ -16,6 +16,8 @@ export class FrameCoalescer {
   }
 
   push(event: LabEvent): void {
+    // No UI attached (proclab run, the bench): nothing to build frames for.
+    if (this.listeners.size === 0) return
     this.pending.push(event)
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs)
   }
