@@ -1,0 +1,32 @@
+// The frame format between lab processes and the broker: whatever way the bytes are cut.
+import { describe, expect, it } from 'vitest'
+import { encodeFrame, FrameDecoder, MAX_FRAME } from '../../src-main/lab/wire'
+
+describe('FrameDecoder', () => {
+  const frames = [[{ op: 'a', n: 1 }], [new Map([['k', new Set([1, 2])]]), 'two'], [Buffer.alloc(70_000, 7)], []]
+  const bytes = Buffer.concat(frames.map((frame) => encodeFrame(frame)))
+
+  it('yields the same frames for every way of cutting the stream in two', () => {
+    for (let cut = 0; cut <= bytes.length; cut += 997) {
+      const decoder = new FrameDecoder()
+      const out = [...decoder.push(bytes.subarray(0, cut)), ...decoder.push(bytes.subarray(cut))]
+      expect(out).toEqual(frames)
+    }
+  })
+
+  it('decodes a large frame that arrives in many small chunks, once it is whole', () => {
+    const big = encodeFrame([Buffer.alloc(4 * 1024 * 1024, 3)])
+    const decoder = new FrameDecoder()
+    const out: unknown[][] = []
+    for (let offset = 0; offset < big.length; offset += 65_536) out.push(...decoder.push(big.subarray(offset, offset + 65_536)))
+    expect(out).toHaveLength(1)
+    expect((out[0]![0] as Buffer).length).toBe(4 * 1024 * 1024)
+    expect(decoder.takeRest().length).toBe(0)
+  })
+
+  it('refuses a length past the limit instead of waiting for it', () => {
+    const header = Buffer.alloc(4)
+    header.writeUInt32BE(MAX_FRAME + 1, 0)
+    expect(() => new FrameDecoder().push(header)).toThrow(/exceeds/)
+  })
+})
