@@ -27,6 +27,10 @@ export const commandSchemas = {
   /** Wait for a lab process to exit (as `join()` would), at most timeoutMs if given. */
   'process.join': z.object({ pid, timeoutMs: z.number().int().min(0).max(86_400_000).optional() }).strict(),
   'monitor.list': empty,
+  /** Machine-wide figures for the System tab's header: per-core CPU, memory, swap, load, counts. */
+  'monitor.system': empty,
+  /** What only a look inside one process tells: cwd, environment, open files, children. */
+  'monitor.details': z.object({ pid }).strict(),
 } as const
 
 export type CommandName = keyof typeof commandSchemas
@@ -42,6 +46,8 @@ export interface HelloInfo {
   sessionStartWall: number
   /** The NDJSON file this session is recorded to, or null when not recorded. */
   sessionFile: string | null
+  /** The user the host runs as, spelled as `SystemProcess.user` spells it (for "only my processes"). */
+  user: string
 }
 
 export interface Localized {
@@ -79,6 +85,40 @@ export interface SystemProcess {
   startedAt: number | null
   /** Started by this host's lab. */
   lab: boolean
+  /** Threads of the process; null where the platform does not say (systeminformation). */
+  threads: number | null
+  /** Nice value (-20..19 on Unix); null where the platform does not say. */
+  nice: number | null
+  /** rss as % of the machine's RAM, rounded to 0.1. */
+  memPercent: number
+}
+
+/** The System tab's header. */
+export interface SystemSummary {
+  /** % busy per core since the previous call (since boot on the very first), rounded to 0.1. */
+  cpus: number[]
+  /** 1, 5 and 15 minute load averages (zeros on Windows, which has none). */
+  load: [number, number, number]
+  /** Bytes. `used` is total - available, as `free` shows it. */
+  mem: { total: number; used: number; available: number }
+  swap: { total: number; used: number }
+  processes: number
+  /** Threads on the machine; null where the platform does not say. */
+  threads: number | null
+  uptimeS: number
+}
+
+/** A value read from the OS, or why it could not be: not readable is an answer, not a failure. */
+export type Readable<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+export interface ProcessDetails {
+  pid: number
+  cwd: Readable<string>
+  /** NAME=value strings, in the order the process has them. */
+  environment: Readable<string[]>
+  openFiles: Readable<number>
+  /** Direct children, by pid, ascending. */
+  children: number[]
 }
 
 export interface CommandResults {
@@ -90,6 +130,8 @@ export interface CommandResults {
   'process.signal': { pid: number; signal: SignalName }
   'process.join': { pid: number; exitCode: number | null; timedOut: boolean }
   'monitor.list': SystemProcess[]
+  'monitor.system': SystemSummary
+  'monitor.details': ProcessDetails
 }
 
 /** Error codes a UI can act on. */

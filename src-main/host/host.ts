@@ -4,7 +4,7 @@ import { parseRequest } from '../../src-shared/contract'
 import type { EventBody, LabEvent } from '../../src-shared/events'
 import { monotonicMicros } from '../lab/protocol'
 import { Supervisor } from '../lab/supervisor/supervisor'
-import { createMonitor, type Monitor } from '../monitor'
+import { createMonitor, hostUserName, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
 import { openSessionLog } from './session-log'
 import type { Recorder } from '../session'
@@ -34,7 +34,7 @@ export class HostService implements Host {
   private recorder: Recorder | null = null
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null }
+    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, user: hostUserName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.protectedPids = new Set([process.pid, ...(options.protectedPids ?? [])])
@@ -119,6 +119,8 @@ export class HostService implements Host {
       return { pid, exitCode, timedOut: waited.timedOut }
     },
     'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
+    'monitor.system': async () => this.monitor.system(),
+    'monitor.details': async ({ pid }) => this.monitor.details(pid),
   }
 
   private startRun(args: CommandArgs<'run.start'>): { runId: string } {

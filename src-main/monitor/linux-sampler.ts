@@ -84,6 +84,8 @@ export class LinuxProcSampler implements ProcessSampler {
       cpuPercentHint: null,
       rss: stat.rss * this.pageSize!,
       startedAt: Math.round(this.bootWallMs! + (stat.starttime * 1000) / ticks),
+      threads: stat.threads,
+      nice: stat.nice,
     }
   }
 

@@ -6,7 +6,7 @@ import type { RawProcess, TimedSample } from './types'
  * Turns a sample into contract rows. `previous` is the baseline for CPU %; without one (the first
  * sample) CPU is 0, as the contract says, rather than an average since boot.
  */
-export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number): SystemProcess[] {
+export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number, memTotal = 0): SystemProcess[] {
   const before = new Map<number, RawProcess>()
   if (previous) for (const p of previous.processes) before.set(p.pid, p)
   const intervalMs = previous ? current.at - previous.at : 0
@@ -21,5 +21,9 @@ export function buildRows(previous: TimedSample | null, current: TimedSample, la
     rss: p.rss,
     startedAt: p.startedAt,
     lab: labPids.has(p.pid),
+    threads: p.threads,
+    nice: p.nice,
+    // Unknown RAM (memTotal 0) reads as 0 % rather than Infinity.
+    memPercent: memTotal > 0 ? Math.round((p.rss / memTotal) * 1000) / 10 : 0,
   }))
 }

@@ -15,6 +15,7 @@ interface SiProcess {
   command: string
   params: string
   path: string
+  nice?: number
 }
 
 /**
@@ -52,6 +53,9 @@ export function fromSystemInformation(p: SiProcess, platform: NodeJS.Platform, c
     cpuPercentHint: Number.isFinite(p.cpu) ? p.cpu * perCore : null,
     rss: Math.max(0, Math.round((p.memRss || 0) * 1024)), // si reports KiB
     startedAt: parseStarted(p.started),
+    // systeminformation has no per-process thread count; Windows has no nice (its priority classes differ).
+    threads: null,
+    nice: platform !== 'win32' && Number.isFinite(p.nice) ? p.nice! : null,
   }
 }
 

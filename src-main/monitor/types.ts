@@ -1,4 +1,4 @@
-import type { ProcessState, SignalName, SystemProcess } from '../../src-shared/contract'
+import type { ProcessDetails, ProcessState, SignalName, SystemProcess, SystemSummary } from '../../src-shared/contract'
 
 /**
  * One process as a platform sampler sees it, before anything is computed across samples.
@@ -25,6 +25,10 @@ export interface RawProcess {
   rss: number
   /** Wall-clock start, ms since epoch, when known. Also tells a reused pid from the old process. */
   startedAt: number | null
+  /** Threads, when the platform says (Linux stat's num_threads). */
+  threads: number | null
+  /** Nice value, when the platform says. */
+  nice: number | null
 }
 
 /** The part a platform implements (htop's split: platform-specific sampling, everything else shared). */
@@ -49,6 +53,10 @@ export interface Monitor {
   readonly sampler: ProcessSampler
   /** The machine's processes now; `lab: true` for the given pids. CPU % is relative to the previous call. */
   list(labPids: ReadonlySet<number>): Promise<SystemProcess[]>
+  /** Machine-wide figures; CPU per core is relative to the previous call. */
+  system(): Promise<SystemSummary>
+  /** cwd, environment, open files and children of one process; throws MonitorError 'not-found' / 'refused'. */
+  details(pid: number): Promise<ProcessDetails>
   /** Sends a signal after the safety checks; throws a MonitorError, never anything else. */
   sendSignal(pid: number, signal: SignalName, guard: SignalGuard): void
 }
@@ -63,6 +71,8 @@ export interface MonitorOptions {
    * polling at once do not get 10 ms windows where one clock tick reads as 0 % or 100 %. Default 200.
    */
   minCpuWindowMs?: number
+  /** RAM in bytes, for memPercent. Defaults to MemTotal (Linux) or os.totalmem(). */
+  memTotal?: number
   /** For tests of the Windows rules on Linux. Defaults to process.platform. */
   platform?: NodeJS.Platform
 }

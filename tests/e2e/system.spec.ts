@@ -21,12 +21,17 @@ test('a lab process shows up in the system tree, marked, and can be killed from 
 
   await row.click()
   await expect(app.getByRole('heading', { name: /^Details: / })).toBeVisible()
+  // A 2 s refresh keeps the ended row on screen longer than expect's longest gap between checks (1 s).
+  await app.getByLabel('Refresh every').selectOption('2000')
   await row.getByRole('button', { name: /^Kill/ }).click()
   const dialog = app.getByRole('dialog', { name: 'Send a signal' })
   await dialog.getByRole('radio', { name: /SIGKILL/ }).check()
   await dialog.getByRole('button', { name: 'Send SIGKILL' }).click()
   await expect(dialog).toBeHidden()
-  await expect(row).toHaveCount(0) // gone from the next sample
+  // The first sample without it shows it greyed out as ended, rather than the rows below jumping up.
+  await expect(row).toHaveAttribute('data-vanished', 'true')
+  await expect(row.getByRole('button', { name: /^Kill/ })).toBeDisabled()
+  await expect(row).toHaveCount(0) // gone from the sample after that
 
   await app.getByRole('tab', { name: 'Lab' }).click()
   await expect(cell(sleeper, 'exit')).toHaveText('-9')

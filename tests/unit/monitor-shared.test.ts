@@ -15,6 +15,8 @@ function raw(pid: number, fields: Partial<RawProcess> = {}): RawProcess {
     cpuPercentHint: null,
     rss: 0,
     startedAt: 1_000,
+    threads: 1,
+    nice: 0,
     ...fields,
   }
 }
@@ -61,10 +63,14 @@ describe('buildRows', () => {
 
   it('computes CPU % against the previous sample and carries the fields over', () => {
     const previous = { at: 1000, processes: [raw(5, { cpuTimeMs: 100 })] }
-    const current = { at: 1500, processes: [raw(5, { cpuTimeMs: 350, rss: 4096, user: 'alice', state: 'running' })] }
-    expect(buildRows(previous, current, new Set(), 2)).toEqual<SystemProcess[]>([
-      { pid: 5, ppid: 1, name: 'p5', command: 'p5', user: 'alice', state: 'running', cpu: 50, rss: 4096, startedAt: 1000, lab: false },
+    const current = { at: 1500, processes: [raw(5, { cpuTimeMs: 350, rss: 4096, user: 'alice', state: 'running', threads: 3, nice: -5 })] }
+    expect(buildRows(previous, current, new Set(), 2, 16384)).toEqual<SystemProcess[]>([
+      { pid: 5, ppid: 1, name: 'p5', command: 'p5', user: 'alice', state: 'running', cpu: 50, rss: 4096, startedAt: 1000, lab: false, threads: 3, nice: -5, memPercent: 25 },
     ])
+  })
+
+  it('gives memPercent 0 rather than Infinity when RAM is unknown', () => {
+    expect(buildRows(null, { at: 0, processes: [raw(5, { rss: 4096 })] }, new Set(), 2, 0)[0]!.memPercent).toBe(0)
   })
 })
 
@@ -116,12 +122,14 @@ describe('systeminformation mapping', () => {
       cpuPercentHint: 12.5,
       rss: 2048 * 1024,
       startedAt: new Date(2024, 4, 6, 7, 8, 9).getTime(),
+      threads: null,
+      nice: null,
     })
   })
 
   it('on Windows scales the whole-machine share to per core and keeps the command line', () => {
-    const win = fromSystemInformation({ ...base, cpu: 25, state: 'blocked', command: 'C:\\x.exe -y', path: 'C:\\', params: '' }, 'win32', 4)
-    expect(win).toMatchObject({ cpuPercentHint: 100, state: 'disk-wait', command: 'C:\\x.exe -y' })
+    const win = fromSystemInformation({ ...base, nice: 5, cpu: 25, state: 'blocked', command: 'C:\\x.exe -y', path: 'C:\\', params: '' }, 'win32', 4)
+    expect(win).toMatchObject({ cpuPercentHint: 100, state: 'disk-wait', command: 'C:\\x.exe -y', nice: null })
   })
 
   it('parses start times, or gives null', () => {

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { encodeFrame, FrameDecoder, MAX_FRAME } from '../../src-main/lab/wire'
 
 describe('FrameDecoder', () => {
-  const frames = [[{ op: 'a', n: 1 }], [new Map([['k', new Set([1, 2])]]), 'two'], [Buffer.alloc(70_000, 7)], []]
+  const frames = [[{ op: 'a', n: 1 }], [new Map([['k', new Set([1, 2])]]), 'two'], [Buffer.alloc(5_000, 7)], []]
   const bytes = Buffer.concat(frames.map((frame) => encodeFrame(frame)))
 
   it('yields the same frames for every way of cutting the stream in two', () => {
-    for (let cut = 0; cut <= bytes.length; cut += 997) {
+    for (let cut = 0; cut <= bytes.length; cut += 211) {
       const decoder = new FrameDecoder()
       const out = [...decoder.push(bytes.subarray(0, cut)), ...decoder.push(bytes.subarray(cut))]
       expect(out).toEqual(frames)

@@ -1,0 +1,114 @@
+// The System tab as a monitor: machine header, sorting, filter chips, details of a real lab process,
+// and axe on all of it in both colour schemes.
+import { readdirSync, readlinkSync } from 'node:fs'
+import { cpus } from 'node:os'
+import AxeBuilder from '@axe-core/playwright'
+import type { Locator, Page } from '@playwright/test'
+import { cell, expect, labRows, runScenario, test } from './fixtures'
+
+function systemTree(page: Page): Locator {
+  return page.getByRole('treegrid', { name: 'System processes' })
+}
+
+/** pid, cpu and tree level of every body row, read in one go so a refresh cannot land mid-read. */
+async function readRows(page: Page): Promise<Array<{ pid: number; cpu: number; level: number }>> {
+  return systemTree(page)
+    .locator('tbody tr[role="row"]')
+    .evaluateAll((rows) =>
+      rows.map((r) => ({
+        pid: Number(r.getAttribute('data-pid')),
+        cpu: Number(r.querySelector('[data-col="cpu"]')?.textContent),
+        level: Number(r.getAttribute('aria-level')),
+      })),
+    )
+}
+
+async function expectNoViolations(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze()
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+  expect(summary, `${where}:\n${summary.join('\n')}`).toEqual([])
+}
+
+test('the header has a bar per core; sorting by pid and by CPU reorders rows, in the tree and flat', async ({ app }) => {
+  await app.getByRole('tab', { name: 'System' }).click()
+  const cores = app.getByRole('group', { name: /^CPU, \d+ cores$/ }).getByRole('meter')
+  await expect(cores).toHaveCount(cpus().length)
+  await expect(app.getByRole('meter', { name: 'Memory' })).toHaveAttribute('aria-valuetext', / of .* used$/)
+  await expect(systemTree(app).locator('tbody tr[data-pid="1"]')).toBeVisible()
+  // Two samples, so CPU % is measured rather than the first sample's zeros; then hold the table still.
+  await expect.poll(async () => (await readRows(app)).some((r) => r.cpu > 0)).toBe(true)
+  await app.getByRole('button', { name: 'Pause' }).click()
+  await expect(app.getByTestId('paused')).toBeVisible()
+
+  const pidHeader = systemTree(app).getByRole('columnheader', { name: /PID/ })
+  await expect(pidHeader).toHaveAttribute('aria-sort', 'ascending')
+  // By keyboard: the header's button toggles the direction.
+  await pidHeader.getByRole('button').focus()
+  await app.keyboard.press('Enter')
+  await expect(pidHeader).toHaveAttribute('aria-sort', 'descending')
+
+  // Tree view: every set of siblings is in descending pid order.
+  const tree = await readRows(app)
+  const siblings = new Map<string, number[]>()
+  const path: number[] = []
+  for (const row of tree) {
+    path.length = row.level - 1
+    const key = path.join('/')
+    siblings.set(key, [...(siblings.get(key) ?? []), row.pid])
+    path.push(row.pid)
+  }
+  expect([...siblings.values()].some((list) => list.length > 1)).toBe(true)
+  for (const list of siblings.values()) expect(list).toEqual([...list].sort((a, b) => b - a))
+
+  await app.getByRole('button', { name: 'Flat list' }).click()
+  await expect(app.getByRole('button', { name: 'Flat list' })).toHaveAttribute('aria-pressed', 'true')
+  const byPidDesc = await readRows(app)
+  expect(byPidDesc.every((r) => r.level === 1)).toBe(true)
+  expect(byPidDesc.map((r) => r.pid)).toEqual(byPidDesc.map((r) => r.pid).sort((a, b) => b - a))
+
+  const cpuHeader = systemTree(app).getByRole('columnheader', { name: /CPU %/ })
+  await cpuHeader.getByRole('button').click()
+  await expect(cpuHeader).toHaveAttribute('aria-sort', 'descending')
+  await expect(pidHeader).not.toHaveAttribute('aria-sort', /.+/)
+  const byCpu = await readRows(app)
+  // Busiest first, ties by pid: a different order from pid-descending, over the same rows.
+  expect(byCpu.map((r) => r.cpu)).toEqual(byCpu.map((r) => r.cpu).sort((a, b) => b - a))
+  expect(byCpu.map((r) => r.pid)).not.toEqual(byPidDesc.map((r) => r.pid))
+  expect(new Set(byCpu.map((r) => r.pid))).toEqual(new Set(byPidDesc.map((r) => r.pid)))
+})
+
+test('"only lab" shows the lab and hides init; details of a lab process; axe clean in both schemes', async ({ app }) => {
+  test.setTimeout(90_000) // axe twice on a busy 2-core machine
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  const pid = Number(((await cell(sleeper, 'pid').textContent()) ?? '').trim())
+
+  await app.getByRole('tab', { name: 'System' }).click()
+  const tree = systemTree(app)
+  await expect(tree.locator('tbody tr[data-pid="1"]')).toBeVisible()
+  const onlyLab = app.getByRole('button', { name: 'Only lab' })
+  await onlyLab.click()
+  await expect(onlyLab).toHaveAttribute('aria-pressed', 'true')
+  const row = tree.locator(`tbody tr[data-pid="${pid}"]`)
+  await expect(row.locator('.lab-badge')).toHaveText('lab')
+  await expect(tree.locator('tbody tr[data-pid="1"]')).toHaveCount(0)
+  // Every row left is the lab's.
+  await expect(tree.locator('tbody tr:not(.lab-process)')).toHaveCount(0)
+
+  await row.click()
+  await expect(app.getByRole('heading', { name: /^Details: / })).toBeVisible()
+  // What /proc says, read here on the same machine.
+  await expect(app.getByTestId('detail-cwd')).toHaveText(readlinkSync(`/proc/${pid}/cwd`))
+  await expect(app.getByTestId('detail-open-files')).toHaveText(/^\d+$/)
+  const openFiles = Number(await app.getByTestId('detail-open-files').textContent())
+  // stdio plus the broker socket at least; within a few of what the kernel lists now.
+  expect(openFiles).toBeGreaterThanOrEqual(4)
+  expect(Math.abs(openFiles - readdirSync(`/proc/${pid}/fd`).length)).toBeLessThanOrEqual(3)
+  await expect(app.getByRole('img', { name: /^CPU over the last \d+ samples/ })).toBeVisible()
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme })
+    await expectNoViolations(app, `System tab, only lab, details open, ${colorScheme}`)
+  }
+})
