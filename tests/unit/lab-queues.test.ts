@@ -139,3 +139,31 @@ describe('Pipe', () => {
     expect(run.events.some((e) => e.kind === 'pipe.eof')).toBe(true)
   })
 })
+
+describe('shared objects as arguments', () => {
+  it('arrive as live handles when nested in objects, arrays and Maps, and when made in a child', async () => {
+    const run = await runSource(`
+      import { Process, Lock, Queue, Pipe } from 'proclab'
+      export async function grandchild(kit) { await kit.get('out').put('grandchild saw ' + (await kit.get('lock').locked())) }
+      export async function child(tools, ends) {
+        await tools.out.put('locked in child: ' + (await tools.lock.locked()))
+        await ends[0].send('through a nested pipe end')
+        const own = new Lock({ name: 'made-in-child' })
+        await own.acquire()
+        const g = new Process({ target: grandchild, args: [new Map([['lock', own], ['out', tools.out]])] })
+        await g.start(); await g.join()
+      }
+      export default async function main() {
+        const lock = new Lock(), out = new Queue(), [rx, tx] = Pipe({ duplex: false })
+        await lock.acquire()
+        const p = new Process({ target: child, args: [{ lock, out }, [tx]] })
+        await p.start()
+        const got = [await out.get(), await rx.recv(), await out.get()]
+        await p.join()
+        console.log('RESULT ' + JSON.stringify({ got }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    expect(results(run.lines('MainProcess'))).toEqual({ got: ['locked in child: true', 'through a nested pipe end', 'grandchild saw true'] })
+  })
+})
