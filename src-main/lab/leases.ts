@@ -21,6 +21,11 @@ export class LeasedReader {
   private want = 1
   /** The broker's id of the batch in `buffer` (0: none leased). */
   private lease = 0
+  /**
+   * A recall can overtake the answer it is about: both come in one frame, the recall is handled at
+   * once and the answer only when the awaiting code resumes. Such a recall waits here.
+   */
+  private earlyRecall = 0
 
   /** `extra` goes with every message (a pipe end's index). */
   constructor(
@@ -53,6 +58,8 @@ export class LeasedReader {
     this.buffer = items
     this.head = 1
     this.lease = answer.lease
+    if (this.lease !== 0 && this.earlyRecall === this.lease) this.giveBack()
+    this.earlyRecall = 0
     return fromRefs(items[0])
   }
 
@@ -61,7 +68,13 @@ export class LeasedReader {
    * crossed our next read on the way, is ignored: that batch is consumed already.
    */
   recall(id: unknown): void {
-    if (id === this.lease && this.buffered > 0) this.giveBack()
+    if (typeof id !== 'number') return
+    if (id === this.lease) {
+      if (this.buffered > 0) this.giveBack()
+    } else if (id > this.lease) {
+      // A newer lease than ours: its answer is on its way (ids only grow).
+      this.earlyRecall = id
+    }
   }
 
   /** Gives every unconsumed item back (on a recall, or when the reader closes). The broker kept copies. */

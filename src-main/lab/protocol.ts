@@ -30,7 +30,10 @@ export interface ChildSpec {
 }
 
 export type Opening =
+  /** A lab process's up socket: it only writes, the broker only reads. */
   | { op: 'control'; lid: string; pid: number }
+  /** The same process's down socket: the broker only writes (replies, pushes). */
+  | { op: 'down'; lid: string; pid: number }
   | { op: 'stdio'; lid: string; stream: 'stdout' | 'stderr' }
 
 /** From a lab process to the broker. Requests carry `rid` and get exactly one Reply. */

@@ -147,7 +147,8 @@ export class BatchedSender {
     } else if (waiting.size === 0) {
       this.socket.write(rest)
     } else {
-      this.socket.write(rest, () => waiting.forEach(({ resolve }) => resolve()))
+      // Resolved only once Node handed the bytes to the kernel; a failed write rejects instead.
+      this.socket.write(rest, (error) => waiting.forEach(({ resolve, reject }) => (error ? reject(error) : resolve())))
     }
   }
 

@@ -7,6 +7,12 @@ import { BatchedSender, encodeFrame, FrameDecoder } from '../wire'
 type Request = Extract<UpMessage, { rid: number }>
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'rid'> : never) : never
 
+/**
+ * Two sockets, one per direction. If the broker wrote to a socket this process also writes to, and
+ * this process had already exited, Node would destroy the broker's end on the failed write and drop
+ * the bytes this process wrote last and the broker had not read yet (a put whose promise resolved).
+ * With one socket per direction, the up socket is only ever read by the broker, to its end.
+ */
 export class BrokerChannel {
   private readonly sender: BatchedSender
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
@@ -14,36 +20,35 @@ export class BrokerChannel {
   private closing = false
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly up: Socket,
+    down: Socket,
     onLost: () => void,
   ) {
-    this.sender = new BatchedSender(socket)
+    this.sender = new BatchedSender(up)
     const decoder = new FrameDecoder()
-    socket.on('data', (chunk) => {
+    down.on('data', (chunk) => {
       for (const frame of decoder.push(chunk)) for (const message of frame) this.receive(message as DownMessage)
     })
-    socket.on('close', () => {
+    const lost = () => {
       for (const { reject } of this.waiting.values()) reject(new Error('the ProcLab host went away'))
       this.waiting.clear()
       if (!this.closing) onLost()
-    })
-    socket.on('error', () => {
-      // 'close' follows and says what matters.
-    })
+    }
+    down.once('close', lost)
+    up.once('close', lost)
+    // 'close' follows an error and says what matters.
+    down.on('error', () => undefined)
+    up.on('error', () => undefined)
   }
 
-  /** Connects and says who we are. `onLost` runs if the host goes away before we close. */
-  static connect(path: string, opening: Opening, onLost: () => void): Promise<BrokerChannel> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(path)
-      socket.once('error', reject)
-      socket.once('connect', () => {
-        socket.off('error', reject)
-        socket.setNoDelay?.(true)
-        socket.write(encodeFrame([opening]))
-        resolve(new BrokerChannel(socket, onLost))
-      })
-    })
+  /** Connects both ways and says who we are. `onLost` runs if the host goes away before we close. */
+  static async connect(path: string, opening: Extract<Opening, { op: 'control' }>, onLost: () => void): Promise<BrokerChannel> {
+    const [up, down] = await Promise.all([connectTo(path), connectTo(path)])
+    up.setNoDelay?.(true)
+    up.write(encodeFrame([opening]))
+    down.write(encodeFrame([{ op: 'down', lid: opening.lid, pid: opening.pid } satisfies Opening]))
+    down.unref()
+    return new BrokerChannel(up, down, onLost)
   }
 
   send(message: UpMessage): void {
@@ -84,8 +89,8 @@ export class BrokerChannel {
     this.closing = true
     this.sender.flushNow()
     return new Promise((resolve) => {
-      if (this.socket.destroyed) return resolve()
-      this.socket.end(() => resolve())
+      if (this.up.destroyed) return resolve()
+      this.up.end(() => resolve())
       // A host that stopped reading must not keep a finished process alive.
       setTimeout(resolve, 1000).unref()
     })
@@ -102,4 +107,15 @@ export class BrokerChannel {
       this.onPush(message)
     }
   }
+}
+
+function connectTo(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path)
+    socket.once('error', reject)
+    socket.once('connect', () => {
+      socket.off('error', reject)
+      resolve(socket)
+    })
+  })
 }

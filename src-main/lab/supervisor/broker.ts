@@ -24,8 +24,37 @@ export interface BrokerHandlers {
   stdio(lid: string, stream: 'stdout' | 'stderr', socket: Socket, firstBytes: Buffer): void
 }
 
+/**
+ * Where the broker writes to one lab process: its down socket, which may connect a moment after
+ * its up socket; what is sent before then waits.
+ */
+class Downlink {
+  private sender: BatchedSender | null = null
+  private socket: Socket | null = null
+  private queued: unknown[] = []
+
+  attach(socket: Socket): void {
+    if (this.socket) return void socket.destroy()
+    this.socket = socket
+    this.sender = new BatchedSender(socket, 'microtask')
+    for (const message of this.queued) this.sender.send(message)
+    this.queued = []
+  }
+
+  send(message: unknown): void {
+    if (this.sender) this.sender.send(message)
+    else this.queued.push(message)
+  }
+
+  destroy(): void {
+    this.socket?.destroy()
+    this.queued = []
+  }
+}
+
 export class Broker {
   private readonly sockets = new Set<Socket>()
+  private readonly downlinks = new Map<string, Downlink>()
 
   private constructor(
     private readonly server: Server,
@@ -71,6 +100,9 @@ export class Broker {
       const opening = first?.[0] as Opening | undefined
       if (opening?.op === 'stdio') {
         handlers.stdio(opening.lid, opening.stream, socket, decoder.takeRest())
+      } else if (opening?.op === 'down') {
+        // Nothing is read from a down socket after its opening; a failed write there costs nothing else.
+        this.downlink(opening.lid).attach(socket)
       } else if (opening?.op === 'control') {
         this.serveControl(socket, opening, decoder, handlers, [...(first?.slice(1) ?? []), ...rest.flat()])
       } else {
@@ -81,13 +113,15 @@ export class Broker {
   }
 
   private serveControl(socket: Socket, opening: Extract<Opening, { op: 'control' }>, decoder: FrameDecoder, handlers: BrokerHandlers, early: unknown[]): void {
-    const sender = new BatchedSender(socket, 'microtask')
-    socket.setNoDelay?.(true)
+    const downlink = this.downlink(opening.lid)
     const connection: ControlConnection = {
       lid: opening.lid,
       pid: opening.pid,
-      send: (message) => sender.send(message),
-      destroy: () => socket.destroy(),
+      send: (message) => downlink.send(message),
+      destroy: () => {
+        socket.destroy()
+        downlink.destroy()
+      },
     }
     const session = handlers.control(connection)
     for (const message of early) session.message(message as UpMessage)
@@ -98,6 +132,21 @@ export class Broker {
         socket.destroy()
       }
     })
-    socket.on('close', () => session.closed())
+    // The up socket ends only after everything the process wrote has been read: it is gone.
+    socket.on('close', () => {
+      downlink.destroy()
+      this.downlinks.delete(opening.lid)
+      session.closed()
+    })
   }
+
+  private downlink(lid: string): Downlink {
+    let downlink = this.downlinks.get(lid)
+    if (!downlink) {
+      downlink = new Downlink()
+      this.downlinks.set(lid, downlink)
+    }
+    return downlink
+  }
+
 }
