@@ -114,8 +114,15 @@ function readOptional(path: string): string | typeof GONE | null {
  * comm is cut at 15 bytes ("systemd-journal"); when argv[0] starts with it, argv[0] has the whole
  * name: as a title a program set itself ("npm exec tsx ..."), or as a path whose basename it is.
  */
+/**
+ * Threads that programs rename the main thread to, so that the kernel's name says nothing about
+ * the program: Node ≥ 24 calls its main thread "MainThread" in every Node process.
+ */
+const RENAMED_MAIN_THREADS = new Set(['MainThread'])
+
 export function displayName(comm: string, argv: readonly string[]): string {
   const argv0 = argv[0]
+  if (argv0 !== undefined && RENAMED_MAIN_THREADS.has(comm)) return argv0.slice(argv0.lastIndexOf('/') + 1) || comm
   if (Buffer.byteLength(comm) < COMM_MAX || argv0 === undefined) return comm
   if (argv0.startsWith(comm)) return argv0
   const base = argv0.slice(argv0.lastIndexOf('/') + 1)

@@ -112,6 +112,8 @@ describe('cmdline, status, passwd, names', () => {
     expect(displayName('systemd-journal', ['/usr/lib/systemd/systemd-journald'])).toBe('systemd-journald')
     expect(displayName('npm exec tsx /t', ['npm exec tsx /tmp/x.mts'])).toBe('npm exec tsx /tmp/x.mts')
     expect(displayName('memfd:sealed-91', ['line_io_tools/binary_backend'])).toBe('memfd:sealed-91')
+    // Node ≥ 24 renames every Node process's main thread; the program's name comes from argv.
+    expect(displayName('MainThread', ['/opt/node/bin/node', '-e', '0'])).toBe('node')
     expect(displayName('bash', ['/bin/bash-but-longer'])).toBe('bash')
   })
 })
