@@ -94,10 +94,12 @@ describe.runIf(process.platform === 'linux')('monitor on live processes', () => 
 
   it('shows an orphan under whatever parent the OS gave it, not the dead shell', async () => {
     const shell = start('sh', ['-c', 'sleep 30 & echo $!'])
+    // Listen for the exit first: the shell ends right after its echo, maybe in the same tick.
+    const shellExited = shell.exitCode !== null ? Promise.resolve() : once(shell, 'exit')
     const [line] = (await once(shell.stdout!, 'data')) as [Buffer]
     const orphanPid = Number(line.toString().trim())
     strayPids.push(orphanPid)
-    await once(shell, 'exit')
+    await shellExited
     shell.stdout!.destroy()
 
     const monitor = createMonitor()
