@@ -1,10 +1,13 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { currentLocale, i18n, setLocale } from './i18n'
 import { useConnectionStore } from './stores/connection'
 import './styles/app.css'
 
 const app = createApp(App)
 app.use(createPinia())
+app.use(i18n)
+setLocale(currentLocale())
 app.mount('#app')
 useConnectionStore().start()

@@ -3,6 +3,7 @@ import type { RunSnapshot } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
 import { call, errorMessage } from '../transport'
 import { useObjectsStore } from './objects'
+import { useTimelineStore } from './timeline'
 import { applyEvent, emptyRun, resetRun, type RunModel } from './runModel'
 
 export interface JoinState {
@@ -37,6 +38,7 @@ export const useRunStore = defineStore('run', {
         if (state.runId !== before) forgetView(state)
       })
       useObjectsStore().applyFrame(events)
+      useTimelineStore().applyFrame(events)
     },
     async syncSnapshot() {
       framesDuringSync = []
@@ -59,7 +61,9 @@ export const useRunStore = defineStore('run', {
         for (const event of later) applyEvent(state as RunModel, event)
         if (state.runId !== before) forgetView(state)
       })
-      useObjectsStore().replace([...snapshot.events, ...later])
+      const all = [...snapshot.events, ...later]
+      useObjectsStore().replace(all)
+      useTimelineStore().replace(all)
     },
     async start(args: { scenario: string } | { script: string }) {
       this.starting = true
