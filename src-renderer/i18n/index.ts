@@ -4,6 +4,7 @@
 import { createI18n } from 'vue-i18n'
 import { messages as app } from './messages/app'
 import { messages as lab } from './messages/lab'
+import { messages as objects } from './messages/objects'
 import { messages as sessions } from './messages/sessions'
 import { messages as system } from './messages/system'
 import { messages as timeline } from './messages/timeline'
@@ -14,7 +15,7 @@ export type Locale = (typeof LOCALES)[number]
 
 type Messages = Record<string, MessageTree>
 
-const AREAS = { app, lab, sessions, system, timeline } satisfies Record<string, AreaMessages>
+const AREAS = { app, lab, objects, sessions, system, timeline } satisfies Record<string, AreaMessages>
 
 function localeMessages(locale: Locale): Messages {
   return Object.fromEntries(Object.entries(AREAS).map(([area, m]) => [area, m[locale]]))
