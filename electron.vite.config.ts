@@ -42,7 +42,7 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       // The same bundle is served by `proclab serve`; small is fast to load.
-      minify: true,
+      minify: process.env.PROCLAB_NO_MINIFY ? false : true,
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
   },

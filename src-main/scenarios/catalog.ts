@@ -163,6 +163,15 @@ export const SCENARIOS: readonly Scenario[] = [
       zh: '生产者只持有发送端，消费者只持有接收端，主进程关闭自己手里的两端。最后一个生产者关闭发送端后，消费者取完数据便得到 EOFError。',
     },
   },
+  {
+    id: 'event-flood',
+    file: 'event-flood.mjs',
+    title: { en: 'A flood of events', zh: '事件洪流' },
+    lesson: {
+      en: 'Four printers write 100,000 lines a second between them for 5 s while a producer passes 5,000 items to a consumer through a Queue. The screen stays responsive and every counter ends exact: 500,000 lines, 5,000 puts and gets.',
+      zh: '四个打印进程 5 秒内每秒共输出 10 万行，同时生产者通过队列把 5000 个数据交给消费者。界面保持流畅，所有计数最终准确：50 万行输出，5000 次 put 和 get。',
+    },
+  },
 ]
 
 export function scenarioPath(scenario: Scenario): string {

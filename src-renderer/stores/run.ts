@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
 import type { RunSnapshot } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
 import { call, errorMessage } from '../transport'
 import { useObjectsStore } from './objects'
 import { useTimelineStore } from './timeline'
-import { applyEvent, emptyRun, resetRun, type RunModel } from './runModel'
+import { applyEvent, emptyRun, resetRun, type LabProcess, type OutputLine, type RunModel, type RunNotice } from './runModel'
 
 export interface JoinState {
   waiting: boolean
@@ -13,7 +14,28 @@ export interface JoinState {
 
 export const useRunStore = defineStore('run', {
   state: () => ({
-    ...emptyRun(),
+    /** Where events are folded: not reactive, never read by components. */
+    folded: markRaw(emptyRun()) as RunModel,
+    // What components read: published from `folded` once per frame, never per event.
+    runId: null as string | null,
+    title: null as string | null,
+    source: null as string | null,
+    running: false,
+    startT: null as number | null,
+    result: null as RunModel['result'],
+    /** Copies of the folded processes (markRaw: replaced whole when anything changes). */
+    processes: {} as Record<string, LabProcess>,
+    order: [] as string[],
+    notices: [] as RunNotice[],
+    /**
+     * The folded lines themselves (markRaw: pushed to in place, so watch `linesVersion`, which moves
+     * with every new line). Copying 20,000 lines sixty times a second would cost more than drawing.
+     */
+    lines: markRaw([]) as OutputLine[],
+    linesTotal: 0,
+    linesVersion: 0,
+    /** The folded `version` last published. */
+    version: -1,
     /** The last start/stop that failed, in the host's words. */
     actionError: null as string | null,
     starting: false,
@@ -32,13 +54,30 @@ export const useRunStore = defineStore('run', {
     applyFrame(events: LabEvent[]) {
       if (events.length === 0) return
       if (framesDuringSync) framesDuringSync.push(...events)
-      this.$patch((state) => {
-        const before = state.runId
-        for (const event of events) applyEvent(state as RunModel, event)
-        if (state.runId !== before) forgetView(state)
-      })
+      const before = this.folded.runId
+      for (const event of events) applyEvent(this.folded, event)
+      this.publish(this.folded.runId !== before)
       useObjectsStore().applyFrame(events)
       useTimelineStore().applyFrame(events)
+    },
+    /** Copies what changed in the fold to the state components read, in one patch. */
+    publish(newRun: boolean) {
+      const folded = this.folded
+      this.$patch((state) => {
+        if (folded.version !== state.version) {
+          state.version = folded.version
+          Object.assign(state, { runId: folded.runId, title: folded.title, source: folded.source, running: folded.running, startT: folded.startT, result: folded.result })
+          state.processes = Object.fromEntries(folded.order.map((lid) => [lid, markRaw({ ...folded.processes[lid]! })]))
+          if (state.order.length !== folded.order.length) state.order = folded.order.slice()
+          if (state.notices.length !== folded.notices.length) state.notices = folded.notices.slice()
+        }
+        if (folded.linesVersion !== state.linesVersion) {
+          state.lines = markRaw(folded.lines)
+          state.linesTotal = folded.linesTotal
+          state.linesVersion = folded.linesVersion
+        }
+        if (newRun) forgetView(state)
+      })
     },
     async syncSnapshot() {
       framesDuringSync = []
@@ -50,17 +89,17 @@ export const useRunStore = defineStore('run', {
         later = framesDuringSync ?? []
         framesDuringSync = null
       }
-      this.$patch((state) => {
-        const before = state.runId
-        resetRun(state as RunModel)
-        for (const event of snapshot.events) applyEvent(state as RunModel, event)
-        if (snapshot.runId !== null && state.runId === null) state.runId = snapshot.runId
-        state.running = snapshot.running
-        // Frames and the answer may come over different channels (Electron): anything newer than the
-        // snapshot that already arrived is folded back in; seq numbers drop the overlap.
-        for (const event of later) applyEvent(state as RunModel, event)
-        if (state.runId !== before) forgetView(state)
-      })
+      const folded = this.folded
+      const before = folded.runId
+      resetRun(folded)
+      for (const event of snapshot.events) applyEvent(folded, event)
+      if (snapshot.runId !== null && folded.runId === null) folded.runId = snapshot.runId
+      folded.running = snapshot.running
+      // Frames and the answer may come over different channels (Electron): anything newer than the
+      // snapshot that already arrived is folded back in; seq numbers drop the overlap.
+      for (const event of later) applyEvent(folded, event)
+      folded.version++
+      this.publish(folded.runId !== before)
       const all = [...snapshot.events, ...later]
       useObjectsStore().replace(all)
       useTimelineStore().replace(all)
@@ -92,10 +131,12 @@ export const useRunStore = defineStore('run', {
       try {
         const result = await call('process.join', { pid: proc.pid })
         // The exit event normally lands first; the join's answer covers a frame still in flight.
-        const current = this.processes[lid]
+        const current = this.folded.processes[lid]
         if (current && !current.exited && !result.timedOut) {
           current.exited = true
           current.exitCode = result.exitCode
+          this.folded.version++
+          this.publish(false)
         }
         this.joins[lid] = { waiting: false, error: null }
       } catch (error) {

@@ -48,12 +48,20 @@ export interface RunModel {
   lines: OutputLine[]
   /** Things the supervisor had to tell (lab.error) and kills the OS refused. */
   notices: RunNotice[]
+  /** Lines of the run so far, also those no longer kept in `lines`. */
+  linesTotal: number
   /** Highest seq applied; events at or below it were already folded in (a snapshot and a frame can overlap). */
   lastSeq: number
+  /** Bumped by every change but a new line: the store publishes processes and notices when it moves. */
+  version: number
+  /** Bumped by every new line. Both counters only grow, across runs too. */
+  linesVersion: number
 }
 
 /** Output kept in memory per run; a runaway printer should not eat the renderer. */
 export const MAX_LINES = 20_000
+/** Trimming in steps, not per line: a splice moves every kept line. */
+const TRIM_SLACK = 5_000
 export const PROCESS_COLORS = 8
 
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, links). A child told to use
@@ -66,30 +74,42 @@ export function stripAnsi(text: string): string {
 }
 
 export function emptyRun(): RunModel {
-  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], notices: [], lastSeq: -1 }
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0 }
 }
 
 export function resetRun(model: RunModel): void {
-  Object.assign(model, emptyRun())
+  const { version, linesVersion } = model
+  Object.assign(model, emptyRun(), { version: version + 1, linesVersion: linesVersion + 1 })
 }
 
 export function applyEvent(model: RunModel, event: LabEvent): void {
   if (event.seq <= model.lastSeq) return
   model.lastSeq = event.seq
+  if (event.kind === 'stdout' || event.kind === 'stderr') {
+    model.lines.push({ seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) })
+    model.linesTotal++
+    model.linesVersion++
+    if (model.lines.length > MAX_LINES + TRIM_SLACK) model.lines.splice(0, model.lines.length - MAX_LINES)
+    return
+  }
+  if (applyChange(model, event)) model.version++
+}
 
+/** Folds an event that is not a line; says whether it changed what the run view shows. */
+function applyChange(model: RunModel, event: LabEvent): boolean {
   switch (event.kind) {
     case 'run.start': {
       // A new run replaces the old one on screen; lastSeq survives so stale events stay ignored.
       const lastSeq = model.lastSeq
       resetRun(model)
       Object.assign(model, { lastSeq, runId: event.runId, title: event.title, source: event.source, running: true, startT: event.t })
-      return
+      return true
     }
     case 'run.end':
-      if (event.runId !== model.runId) return
+      if (event.runId !== model.runId) return false
       model.running = false
       model.result = { ok: event.ok, error: event.error, durationUs: event.durationUs }
-      return
+      return true
     case 'process.start':
       if (!model.processes[event.lid]) model.order.push(event.lid)
       model.processes[event.lid] = {
@@ -107,30 +127,26 @@ export function applyEvent(model: RunModel, event: LabEvent): void {
         exited: false,
         colorIndex: (model.order.length - 1) % PROCESS_COLORS,
       }
-      return
+      return true
     case 'process.exit': {
       const proc = model.processes[event.lid]
-      if (!proc) return
+      if (!proc) return false
       proc.exited = true
       proc.exitT = event.t
       proc.exitCode = event.exitCode
       proc.signal = event.signal
-      return
+      return true
     }
-    case 'stdout':
-    case 'stderr':
-      model.lines.push({ seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) })
-      if (model.lines.length > MAX_LINES) model.lines.splice(0, model.lines.length - MAX_LINES)
-      return
     case 'lab.error':
       model.notices.push({ seq: event.seq, message: event.message })
-      return
+      return true
     case 'user.kill':
       if (!event.ok) model.notices.push({ seq: event.seq, message: `Could not send ${event.signal} to pid ${event.pid}: ${event.error ?? 'refused'}` })
-      return
+      return !event.ok
     case 'user.join':
-      return
+      return false
   }
+  return false
 }
 
 export interface TreeRow<T> {

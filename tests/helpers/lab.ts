@@ -86,7 +86,9 @@ function summarize(events: LabEvent[], end: EventOf<'run.end'>): RunResult {
     if (event.kind === 'process.exit') exits.set(nameOf.get(event.lid) ?? event.lid, event)
     if (event.kind === 'stdout' || event.kind === 'stderr') {
       const name = nameOf.get(event.lid) ?? event.lid
-      output.set(name, [...(output.get(name) ?? []), event.line])
+      const lines = output.get(name)
+      if (lines) lines.push(event.line)
+      else output.set(name, [event.line])
     }
   }
   return {

@@ -53,4 +53,28 @@ describe('captured output', () => {
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     expect(run.lines('Process-1')).toEqual(['job 3 任务 in Process-1'])
   })
+
+  it('keeps the tail of a big print that is still queued when the process ends', async () => {
+    // 4 MB in one write is far more than a socket buffer holds: most of it is still queued inside
+    // the child when its target returns, and must not be dropped by the exit.
+    const run = await runSource(`
+      import { Process } from 'proclab'
+      export async function printer(count) {
+        let block = ''
+        for (let n = 0; n < count; n++) block += 'line ' + n + ' ' + 'x'.repeat(30) + '\\n'
+        process.stdout.write(block)
+        process.stdout.write('last line')
+      }
+      export default async function main() {
+        const p = new Process({ target: printer, args: [100000] }); await p.start(); await p.join()
+        process.stdout.write('main: ' + 'y'.repeat(2_000_000) + '\\nmain done')
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const lines = run.lines('Process-1')
+    expect(lines.length).toBe(100_001)
+    expect(lines[99_999]).toMatch(/^line 99999 x+$/)
+    expect(lines.at(-1)).toBe('last line')
+    expect(run.lines('MainProcess').at(-1)).toBe('main done')
+  })
 })

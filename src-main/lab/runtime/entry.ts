@@ -28,7 +28,25 @@ async function main(): Promise<void> {
   const exitCode = failed || (typeof process.exitCode === 'number' ? process.exitCode : 0)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
   await channel.close()
+  await drainOutput()
   process.exit(exitCode)
+}
+
+/**
+ * Waits until everything written to stdout and stderr has left the process. On POSIX, writes to
+ * a pipe or socket are asynchronous: process.exit() would drop what is still queued, the tail of
+ * a big print.
+ */
+function drainOutput(): Promise<unknown> {
+  return Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) =>
+        new Promise<void>((resolve) => {
+          if (stream.writableLength === 0 || stream.destroyed) return resolve()
+          stream.write('', () => resolve())
+        }),
+    ),
+  )
 }
 
 async function runMain(lid: string, channel: BrokerChannel): Promise<number> {
