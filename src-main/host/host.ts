@@ -16,6 +16,11 @@ import type { Host, HostOptions, Unsubscribe } from './types'
 
 /** How many events of the current run a late UI can catch up on. */
 const SNAPSHOT_LIMIT = 100_000
+/**
+ * Kept past the limit: without them a UI that catches up after a flood would show a run with no
+ * end and processes that never exit. Lines and object operations are what floods are made of.
+ */
+const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'object.create', 'lab.error', 'user.kill', 'user.join'])
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResults[K]> }
 
@@ -153,7 +158,7 @@ export class HostService implements Host {
     event.seq = ++this.seq
     event.t = Math.max(0, at - this.startMicros)
     event.runId = runId
-    if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && this.runEvents.length < SNAPSHOT_LIMIT) this.runEvents.push(event)
+    if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && (this.runEvents.length < SNAPSHOT_LIMIT || SHAPES_THE_RUN.has(event.kind))) this.runEvents.push(event)
     this.recorder?.append(event)
     for (const listener of this.eventListeners) listener(event)
     this.frames.push(event)

@@ -1,6 +1,7 @@
 // Commands from outside (renderer, WebSocket) are validated: wrong input is a clear error, never a crash.
 import { describe, expect, it } from 'vitest'
-import { withHost } from '../helpers/lab'
+import type { RunSnapshot } from '../../src-shared/contract'
+import { runSource, withHost } from '../helpers/lab'
 
 describe('host commands from outside', () => {
   it('answers malformed and unknown commands with bad-request and keeps working', async () => {
@@ -70,5 +71,30 @@ describe('host commands from outside', () => {
       expect(frames.reduce((a, b) => a + b, 0)).toBe(count)
       expect(frames.length).toBeLessThan(count)
     })
+  })
+
+  it('keeps the run’s shape in the snapshot past its limit: a late UI still sees every exit and the end', async () => {
+    let snapshot: RunSnapshot | null = null
+    const run = await runSource(`
+      import { Process } from 'proclab'
+      export async function flood() { process.stdout.write('line\\n'.repeat(120000)) }
+      export default async function main() {
+        const p = new Process({ target: flood }); await p.start(); await p.join()
+        console.log('main after the flood')
+      }
+    `, {
+      during: async (host) => {
+        // Read the snapshot only once the run is over: it must still tell how it ended.
+        await new Promise<void>((resolve) => host.onEvent((event) => event.kind === 'run.end' && resolve()))
+        snapshot = await host.call('run.snapshot', {})
+      },
+    })
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    if (!snapshot) throw new Error('no snapshot taken')
+    const { events } = snapshot as RunSnapshot
+    expect(events.length).toBeLessThan(run.events.length)
+    const kinds = events.map((e) => e.kind)
+    expect(kinds.filter((k) => k === 'process.exit')).toHaveLength(2)
+    expect(kinds.at(-1)).toBe('run.end')
   })
 })
