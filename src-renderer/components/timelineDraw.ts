@@ -1,7 +1,7 @@
 // Draws the Gantt on a canvas: thousands of spans and ticks at up to 60 frames a second would be
 // too many DOM nodes. Everything a user learns from the picture is also in the text alternative
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
-import { ticksIn, type Lane, type Span, type Tick, type TimelineModel } from '../stores/timelineModel'
+import { openSpans, spanWindow, ticksIn, type Lane, type Span, type Tick, type TimelineModel } from '../stores/timelineModel'
 import { axisStep } from '../stores/timelineViewport'
 
 export const LABEL_W = 190
@@ -236,10 +236,17 @@ export function lockColor(scene: Pick<Scene, 'model' | 'theme'>, object: string)
   return scene.theme.palette[index % 8]!
 }
 
+/** The spans that may show in the range: a window of the closed ones (sorted by start), and the open ones. */
+function visibleSpans(lane: Lane, from: number, to: number): Span[] {
+  const { first, last } = spanWindow(lane, from, to)
+  const closed = lane.spans.slice(first, last).filter((s) => s.end !== null)
+  return closed.concat(openSpans(lane))
+}
+
 function drawSpans(ctx: CanvasRenderingContext2D, scene: Scene, lane: Lane, y: number, kind: Span['kind']): void {
   const { start, end } = scene.range
   let lastX = -Infinity
-  for (const span of lane.spans) {
+  for (const span of visibleSpans(lane, start, end)) {
     if (span.kind !== kind) continue
     const spanEnd = span.end ?? scene.now
     if (spanEnd < start || span.start > end) continue
@@ -391,8 +398,7 @@ export function hitAt(scene: Scene, row: number, t: number, dy = BAND.spanTop): 
   const perPx = (scene.range.end - scene.range.start) / Math.max(1, scene.width - LABEL_W)
   const tick = dy >= BAND.tickTop - 6 ? nearestTick(scene, lane.lid, t, 3 * perPx) : null
   let span: Span | null = null
-  for (let i = lane.spans.length - 1; i >= 0 && !tick; i--) {
-    const s = lane.spans[i]!
+  for (const s of tick ? [] : visibleSpans(lane, t - perPx, t + perPx)) {
     if (s.start - perPx <= t && t <= (s.end ?? scene.now) + perPx && (!span || s.kind === 'hold')) span = s
   }
   return { lane, row, span, tick, t }

@@ -44,6 +44,8 @@ export interface ProcessAt {
   pid: number
   /** When it started holding or waiting (session µs). */
   since: number
+  /** Asked for a free lock nobody queued for: granted at once, so it is no contention. */
+  atOnce?: boolean
 }
 
 export interface HoldRecord {
@@ -289,7 +291,7 @@ function applyLock(lock: LockModel, event: LockEvent): void {
       lock.requests++
       // An RLock's owner re-entering gets it at once, with no acquire event to close the wait.
       if (lock.type === 'rlock' && lock.holders.some((h) => h.lid === event.lid)) return
-      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t })
+      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t, atOnce: lock.holders.length < lockSlots(lock) && lock.waiting.length === 0 })
       return
     case 'lock.acquire': {
       removeFirst(lock.waiting, event.lid)
@@ -318,10 +320,16 @@ function applyLock(lock: LockModel, event: LockEvent): void {
   }
 }
 
+/** How many may hold it at once: a semaphore's value, one for a Lock or RLock. */
+function lockSlots(lock: LockModel): number {
+  return lock.type === 'semaphore' || lock.type === 'bounded-semaphore' ? (lock.capacity ?? 1) : 1
+}
+
 /** Adds a contention sample when the number waiting changed (thinned like depth samples). */
 function noteWaiting(lock: LockModel, t: number): void {
   lock.revision++
-  const waiting = lock.waiting.length
+  let waiting = 0
+  for (const w of lock.waiting) if (!w.atOnce) waiting++
   const last = lock.contention[lock.contention.length - 1]
   if (last && last.depth === waiting) return
   lock.peakWaiting = Math.max(lock.peakWaiting, waiting)
@@ -342,11 +350,13 @@ export function contentionCells(samples: readonly DepthSample[], from: number, t
     const start = Math.max(from, s.t)
     if (end < start || s.depth === 0) continue
     const first = Math.min(cells - 1, Math.floor((start - from) / width))
-    const last = Math.min(cells - 1, Math.floor((end - from) / width))
+    // A step that ends exactly on a cell's edge does not reach into that cell.
+    const last = Math.max(first, Math.min(cells - 1, Math.ceil((end - from) / width) - 1))
     for (let c = first; c <= last; c++) {
       const cell = out[c]!
-      cell.max = Math.max(cell.max, s.depth)
       const overlap = Math.min(end, from + (c + 1) * width) - Math.max(start, from + c * width)
+      if (overlap <= 0 && end > start) continue
+      cell.max = Math.max(cell.max, s.depth)
       cell.mean += (s.depth * Math.max(0, overlap)) / width
     }
   }

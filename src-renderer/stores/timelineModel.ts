@@ -54,7 +54,15 @@ export interface Lane {
   end: number | null
   exitCode: number | null
   signal: string | null
+  /** In start order (events arrive in time order, and a span starts at the event that opens it). */
   spans: Span[]
+  /**
+   * The spans still open, by kind and object (a stack: a semaphore can be held twice): finding the
+   * one an event closes must not scan a lane's history, which can be thousands of spans long.
+   */
+  open: Record<string, Span[]>
+  /** The longest closed span: how far back a span that reaches into a view can start. */
+  longestUs: number
   /** Closed spans dropped from this lane to stay under MAX_SPANS_PER_LANE. */
   droppedSpans: number
 }
@@ -137,7 +145,7 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       return
     case 'process.start':
       if (!model.lanes[event.lid]) model.order.push(event.lid)
-      model.lanes[event.lid] = { lid: event.lid, pid: event.pid, name: event.name, parentLid: event.parentLid, start: event.t, end: null, exitCode: null, signal: null, spans: [], droppedSpans: 0 }
+      model.lanes[event.lid] = { lid: event.lid, pid: event.pid, name: event.name, parentLid: event.parentLid, start: event.t, end: null, exitCode: null, signal: null, spans: [], open: {}, longestUs: 0, droppedSpans: 0 }
       return
     case 'process.exit': {
       const lane = model.lanes[event.lid]
@@ -187,18 +195,26 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
   }
 }
 
+function openKey(kind: SpanKind, object: string): string {
+  return `${kind} ${object}`
+}
+
 /** The newest span of this kind on this object that is still open. */
 function openSpan(lane: Lane, kind: SpanKind, object: string): Span | null {
-  for (let i = lane.spans.length - 1; i >= 0; i--) {
-    const span = lane.spans[i]!
-    if (span.end === null && span.kind === kind && span.object === object) return span
-  }
-  return null
+  const stack = lane.open[openKey(kind, object)]
+  return stack?.[stack.length - 1] ?? null
 }
 
 function pushSpan(lane: Lane, span: Span): void {
   lane.spans.push(span)
+  const key = openKey(span.kind, span.object)
+  ;(lane.open[key] ??= []).push(span)
   if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
+}
+
+/** Every span still open on a lane. */
+export function openSpans(lane: Lane): Span[] {
+  return Object.values(lane.open).flat()
 }
 
 /** Drops the oldest closed spans down to the cap (amortised: only once a quarter over it). */
@@ -237,13 +253,21 @@ function acquire(model: TimelineModel, lid: string, object: string, t: number): 
 
 function closeSpan(model: TimelineModel, lane: Lane | undefined, kind: SpanKind, object: string, t: number, outcome: SpanOutcome): void {
   const span = lane ? openSpan(lane, kind, object) : null
-  if (span) endSpan(model, span, t, outcome)
+  if (lane && span) endSpan(model, lane, span, t, outcome)
 }
 
-/** Ends an open span and takes it off its object's count of holders or waiters. */
-function endSpan(model: TimelineModel, span: Span, t: number, outcome: SpanOutcome): void {
+/** Ends an open span and takes it off its lane's open spans and its object's count of holders or waiters. */
+function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcome: SpanOutcome): void {
   span.end = Math.max(span.start, t)
   span.outcome = outcome
+  lane.longestUs = Math.max(lane.longestUs, span.end - span.start)
+  const key = openKey(span.kind, span.object)
+  const stack = lane.open[key]
+  if (stack) {
+    const index = stack.lastIndexOf(span)
+    if (index !== -1) stack.splice(index, 1)
+    if (stack.length === 0) delete lane.open[key]
+  }
   const obj = model.objects[span.object]
   if (!obj) return
   if (span.kind === 'hold') obj.holders = Math.max(0, obj.holders - 1)
@@ -254,7 +278,7 @@ function endSpan(model: TimelineModel, span: Span, t: number, outcome: SpanOutco
 function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t: number): void {
   if (!lane) return
   const open = openSpan(lane, 'hold', object)
-  if (open) return endSpan(model, open, t, 'abandoned')
+  if (open) return endSpan(model, lane, open, t, 'abandoned')
   for (let i = lane.spans.length - 1; i >= 0; i--) {
     const span = lane.spans[i]!
     if (span.kind === 'hold' && span.object === object) {
@@ -266,7 +290,7 @@ function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t
 
 /** A process that exits ends whatever it was still holding or waiting for. */
 function closeLaneAt(model: TimelineModel, lane: Lane, t: number): void {
-  for (const span of lane.spans) if (span.end === null) endSpan(model, span, t, 'gone')
+  for (const span of openSpans(lane)) endSpan(model, lane, span, t, 'gone')
 }
 
 function addTick(model: TimelineModel, tick: Tick): void {
@@ -318,6 +342,28 @@ export function laneTreeOrder(model: TimelineModel): Lane[] {
   }
   visit(null)
   return out
+}
+
+/** First index whose `start` (or `t`) is at least `value`, in an array sorted by it. */
+function lowerBound<T>(items: readonly T[], value: number, key: (item: T) => number): number {
+  let lo = 0
+  let hi = items.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (key(items[mid]!) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The index range of a lane's spans that may reach into [from, to]: none starts after `to`, and
+ * none closed one starts earlier than the longest closed span before `from`. Open spans are not
+ * bounded that way: take them from openSpans().
+ */
+export function spanWindow(lane: Lane, from: number, to: number): { first: number; last: number } {
+  const start = (s: Span) => s.start
+  return { first: lowerBound(lane.spans, from - lane.longestUs, start), last: lowerBound(lane.spans, to + 1, start) }
 }
 
 /** The ticks of [from, to], by binary search: ticks arrive in time order. */

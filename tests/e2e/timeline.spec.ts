@@ -181,3 +181,16 @@ test('hovering a hold shows what it is', async ({ app }) => {
   await app.mouse.move(x, y)
   await expect(timeline(app).getByTestId('timeline-tip')).toContainText(/held printer-lock from/)
 })
+
+test('pipe-eof: the reader lane shows its messages and the EOF that ended them', async ({ app }) => {
+  test.setTimeout(120_000)
+  await runScenario(app, 'pipe-eof')
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  await finished(app)
+  const reader = laneRow(app, 'reader')
+  // 100 messages received, then EOF once the writer's end was closed everywhere.
+  await expect(reader).toContainText('100 × pipe')
+  await expect(reader).toContainText('1 × EOF')
+  await expect(reader).toContainText(/exit 0/)
+  await expect(laneRow(app, 'MainProcess')).toContainText(/\d+ × pipe/)
+})

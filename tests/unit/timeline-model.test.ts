@@ -2,7 +2,7 @@
 // and from real runs of the printers scenarios through a real host (real processes, real Lock).
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyTimelineEvents, emptyTimeline, laneTreeOrder, MAX_SPANS_PER_LANE, MAX_TICKS, overlaps, spansOf, ticksIn, type TimelineModel } from '../../src-renderer/stores/timelineModel'
+import { applyTimelineEvents, emptyTimeline, laneTreeOrder, MAX_SPANS_PER_LANE, MAX_TICKS, openSpans, overlaps, spanWindow, spansOf, ticksIn, type TimelineModel } from '../../src-renderer/stores/timelineModel'
 import { runLab } from '../helpers/lab'
 
 /** Stamps bodies as the host would: seq gap-free, t as given. */
@@ -166,6 +166,33 @@ describe('timeline fold', () => {
     expect(model.ticks.length).toBeLessThanOrEqual(MAX_TICKS * 1.25)
     expect(model.ticks.length + model.droppedTicks).toBe(MAX_TICKS * 2)
     expect(model.ticks.at(-1)?.value).toBe(MAX_TICKS * 2 - 1)
+  })
+
+  it('closes spans without scanning history: a long hold stays open under 40,000 short ones', () => {
+    const events: Array<[number, EventBody]> = [
+      [0, { kind: 'run.start', title: 't', source: 's' }],
+      [1, start(a, 'A', null)],
+      [2, { kind: 'object.create', ...a, object: 'o1', type: 'lock', name: 'outer', capacity: null }],
+      [3, { kind: 'object.create', ...a, object: 'o2', type: 'lock', name: 'inner', capacity: null }],
+      [4, { kind: 'lock.request', ...a, object: 'o1' }],
+      [5, { kind: 'lock.acquire', ...a, object: 'o1', waitedUs: 1 }],
+    ]
+    let t = 10
+    for (let i = 0; i < 40_000; i++) {
+      events.push([t++, { kind: 'lock.request', ...a, object: 'o2' }], [t++, { kind: 'lock.acquire', ...a, object: 'o2', waitedUs: 1 }], [t++, { kind: 'lock.release', ...a, object: 'o2', heldUs: 1 }])
+    }
+    const stamped = stamp(events)
+    const model = emptyTimeline()
+    const cpu = process.cpuUsage()
+    applyTimelineEvents(model, stamped)
+    const used = process.cpuUsage(cpu)
+    expect((used.user + used.system) / 1e6).toBeLessThan(1)
+    const lane = model.lanes[a.lid]!
+    expect(openSpans(lane).map((s) => [s.object, s.start])).toEqual([['o1', 5]])
+    // A window at the end of the run holds only the last few short spans, not the whole history.
+    const window = spanWindow(lane, t - 10, t)
+    expect(window.last - window.first).toBeLessThanOrEqual(5)
+    expect(lane.longestUs).toBe(1)
   })
 
   it('folds 100,000 events in well under a second of CPU', () => {
