@@ -59,14 +59,17 @@ export function buildRows(tr: Translate, model: TimelineModel, lanes: readonly L
   })
 }
 
-type TickGroup = 'queue' | 'refused' | 'pipe' | 'eof' | 'output' | 'user'
+type TickGroup = 'queue' | 'refused' | 'sent' | 'received' | 'closed' | 'eof' | 'output' | 'user'
+
+const PIPE_GROUPS: Record<string, TickGroup> = { 'pipe.send': 'sent', 'pipe.recv': 'received', 'pipe.close': 'closed', 'pipe.eof': 'eof' }
 
 function groupOf(kind: string, style: ReturnType<typeof tickStyle>): TickGroup {
-  if (kind === 'pipe.eof') return 'eof'
+  const pipe = PIPE_GROUPS[kind]
+  if (pipe) return pipe
   if (style === 'alert') return 'refused'
   if (style === 'output') return 'output'
   if (style === 'user') return 'user'
-  return kind.startsWith('queue.') ? 'queue' : 'pipe'
+  return 'queue'
 }
 
 function countTicks(model: TimelineModel, range: { start: number; end: number }): Map<string, Map<TickGroup, number>> {

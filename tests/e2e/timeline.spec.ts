@@ -188,9 +188,10 @@ test('pipe-eof: the reader lane shows its messages and the EOF that ended them',
   await app.getByRole('tab', { name: 'Timeline' }).click()
   await finished(app)
   const reader = laneRow(app, 'reader')
-  // 100 messages received, then EOF once the writer's end was closed everywhere.
-  await expect(reader).toContainText('100 × pipe')
-  await expect(reader).toContainText('1 × EOF')
+  // It closed its copy of the write end, received the 100 messages, then got EOF once main closed its own.
+  await expect(reader).toContainText('100 × pipe received')
+  await expect(reader).toContainText('1 × pipe end closed')
+  await expect(reader).toContainText(/\d+ × EOF/)
   await expect(reader).toContainText(/exit 0/)
-  await expect(laneRow(app, 'MainProcess')).toContainText(/\d+ × pipe/)
+  await expect(laneRow(app, 'MainProcess')).toContainText('100 × pipe sent')
 })
