@@ -126,7 +126,7 @@ test('join: started together, the three children overlap on the timeline', async
   for (const child of children) expect(child.start).toBeLessThan(Math.min(...children.map((c) => c.end)))
 })
 
-test('keyboard: + and - zoom, arrows pan, 0 fits the run again', async ({ app }) => {
+test('keyboard and mouse: + and - zoom, arrows pan, 0 fits the run again; wheel zooms, drag pans', async ({ app }) => {
   test.setTimeout(120_000)
   await runScenario(app, 'printers-join')
   await app.getByRole('tab', { name: 'Timeline' }).click()
@@ -160,6 +160,18 @@ test('keyboard: + and - zoom, arrows pan, 0 fits the run again', async ({ app })
   // Down moves the cursor to the next lane, and the read-out names it.
   await app.keyboard.press('ArrowDown')
   await expect(timeline(app).getByTestId('timeline-readout')).toContainText(/printer-A \(pid \d+\)/)
+
+  // The mouse: the wheel zooms in around the pointer, a drag pans.
+  const box = (await chart.boundingBox())!
+  await app.mouse.move(box.x + box.width * 0.6, box.y + 40)
+  await app.mouse.wheel(0, -400)
+  await expect.poll(async () => { const r = await viewRange(chart); return r.end - r.start }).toBeLessThan((fitted.end - fitted.start) * 0.9)
+  const wheeled = await viewRange(chart)
+  await app.mouse.down()
+  await app.mouse.move(box.x + box.width * 0.3, box.y + 40, { steps: 5 })
+  await app.mouse.up()
+  // Dragged to the left: later times come into view.
+  await expect.poll(async () => (await viewRange(chart)).start).toBeGreaterThan(wheeled.start)
 })
 
 test('hovering a hold shows what it is', async ({ app }) => {
