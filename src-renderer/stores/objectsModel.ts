@@ -44,6 +44,8 @@ export interface ProcessAt {
   pid: number
   /** When it started holding or waiting (session µs). */
   since: number
+  /** Asked for a free lock nobody queued for: granted at once, so it is no contention. */
+  atOnce?: boolean
 }
 
 export interface HoldRecord {
@@ -72,6 +74,14 @@ export interface LockModel extends ObjectInfo {
   maxWaitUs: number
   totalWaitUs: number
   holds: HoldRecord[]
+  /**
+   * How many waited, over time (a step series: `depth` is the number waiting from `t` on), for the
+   * contention heat bar. Shared between published copies like a queue's samples: read it through
+   * `revision`.
+   */
+  contention: DepthSample[]
+  peakWaiting: number
+  revision: number
 }
 
 export interface DepthSample {
@@ -172,7 +182,7 @@ export function waitBucket(us: number): number {
 function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObjectModel {
   const info: ObjectInfo = { id: event.object, name: event.name, type: event.type, capacity: event.capacity, creatorLid: event.lid, creatorPid: event.pid, createdT: event.t }
   if (LOCK_TYPES.includes(event.type)) {
-    return { ...info, family: 'lock', holders: [], waiting: [], requests: 0, acquires: 0, releases: 0, timeouts: 0, abandoned: 0, peakHolders: 0, waitCounts: WAIT_BUCKETS.map(() => 0), maxWaitUs: 0, totalWaitUs: 0, holds: [] }
+    return { ...info, family: 'lock', holders: [], waiting: [], requests: 0, acquires: 0, releases: 0, timeouts: 0, abandoned: 0, peakHolders: 0, waitCounts: WAIT_BUCKETS.map(() => 0), maxWaitUs: 0, totalWaitUs: 0, holds: [], contention: [{ t: event.t, depth: 0 }], peakWaiting: 0, revision: 0 }
   }
   if (QUEUE_TYPES.includes(event.type)) {
     return {
@@ -226,6 +236,7 @@ export function applyObjectEvent(model: ObjectsModel, event: LabEvent, touched?:
         const obj = model.objects[id]
         if (obj?.family === 'lock' && obj.waiting.some((w) => w.lid === event.lid)) {
           obj.waiting = obj.waiting.filter((w) => w.lid !== event.lid)
+          noteWaiting(obj, event.t)
           touched?.add(id)
         }
       }
@@ -238,6 +249,7 @@ export function applyObjectEvent(model: ObjectsModel, event: LabEvent, touched?:
       const lock = model.objects[event.object]
       if (lock?.family !== 'lock') return
       applyLock(lock, event)
+      noteWaiting(lock, event.t)
       touched?.add(event.object)
       return
     }
@@ -279,7 +291,7 @@ function applyLock(lock: LockModel, event: LockEvent): void {
       lock.requests++
       // An RLock's owner re-entering gets it at once, with no acquire event to close the wait.
       if (lock.type === 'rlock' && lock.holders.some((h) => h.lid === event.lid)) return
-      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t })
+      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t, atOnce: lock.holders.length < lockSlots(lock) && lock.waiting.length === 0 })
       return
     case 'lock.acquire': {
       removeFirst(lock.waiting, event.lid)
@@ -306,6 +318,49 @@ function applyLock(lock: LockModel, event: LockEvent): void {
       return
     }
   }
+}
+
+/** How many may hold it at once: a semaphore's value, one for a Lock or RLock. */
+function lockSlots(lock: LockModel): number {
+  return lock.type === 'semaphore' || lock.type === 'bounded-semaphore' ? (lock.capacity ?? 1) : 1
+}
+
+/** Adds a contention sample when the number waiting changed (thinned like depth samples). */
+function noteWaiting(lock: LockModel, t: number): void {
+  lock.revision++
+  let waiting = 0
+  for (const w of lock.waiting) if (!w.atOnce) waiting++
+  const last = lock.contention[lock.contention.length - 1]
+  if (last && last.depth === waiting) return
+  lock.peakWaiting = Math.max(lock.peakWaiting, waiting)
+  lock.contention.push({ t, depth: waiting })
+  if (lock.contention.length > MAX_DEPTH_SAMPLES) lock.contention = thinSamples(lock.contention)
+}
+
+/**
+ * The contention heat bar's cells: the time [from, to] cut into `cells` equal slices, each with
+ * the most processes that waited at once within it and the time-weighted mean.
+ */
+export function contentionCells(samples: readonly DepthSample[], from: number, to: number, cells: number): Array<{ max: number; mean: number }> {
+  const out = Array.from({ length: cells }, () => ({ max: 0, mean: 0 }))
+  const width = Math.max(1, to - from) / cells
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!
+    const end = Math.min(to, samples[i + 1]?.t ?? to)
+    const start = Math.max(from, s.t)
+    if (end < start || s.depth === 0) continue
+    const first = Math.min(cells - 1, Math.floor((start - from) / width))
+    // A step that ends exactly on a cell's edge does not reach into that cell.
+    const last = Math.max(first, Math.min(cells - 1, Math.ceil((end - from) / width) - 1))
+    for (let c = first; c <= last; c++) {
+      const cell = out[c]!
+      const overlap = Math.min(end, from + (c + 1) * width) - Math.max(start, from + c * width)
+      if (overlap <= 0 && end > start) continue
+      cell.max = Math.max(cell.max, s.depth)
+      cell.mean += (s.depth * Math.max(0, overlap)) / width
+    }
+  }
+  return out
 }
 
 type QueueEvent = Extract<LabEvent, { kind: 'queue.put' | 'queue.get' | 'queue.full' | 'queue.empty' }>

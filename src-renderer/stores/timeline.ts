@@ -1,13 +1,31 @@
 import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
 import type { LabEvent } from '../../src-shared/events'
+import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel } from './timelineModel'
 
-/** The run's Gantt: lanes per process, lock holds and waits, queue and pipe ticks. */
+/**
+ * The run's Gantt: lanes per process, lock holds and waits, queue and pipe ticks. Events are folded
+ * into a plain, non-reactive model (100,000 events a second must not each wake Vue); the state
+ * only carries `revision`, bumped once per frame that changed something, which is what the view
+ * watches before it reads the model.
+ */
 export const useTimelineStore = defineStore('timeline', {
-  state: () => ({}),
+  state: () => ({
+    /** Not reactive: read it after reading `revision`. */
+    model: markRaw(emptyTimeline()) as TimelineModel,
+    revision: 0,
+  }),
   actions: {
     /** One frame of the current run, as the run store folds it. */
-    applyFrame(_events: readonly LabEvent[]) {},
+    applyFrame(events: readonly LabEvent[]) {
+      if (events.length > 0 && applyTimelineEvents(this.model, events)) this.revision++
+    },
     /** Starts over from these events (a snapshot, or a replay position). */
-    replace(_events: readonly LabEvent[]) {},
+    replace(events: readonly LabEvent[]) {
+      // A replay may step back in time: the events given are the whole truth (seq included).
+      resetTimeline(this.model)
+      applyTimelineEvents(this.model, events)
+      this.revision++
+    },
   },
 })

@@ -1,0 +1,381 @@
+// The run's Gantt, folded from the host's events in order: one lane per process, lock holds and
+// waits as spans on their process's lane, queue/pipe/output events as ticks. Plain data and pure
+// functions: the store folds whole frames into a non-reactive model (a reactive proxy costs far
+// more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
+// (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
+// capped, and so are spans per lane, oldest closed ones first.
+import type { LabEvent } from '../../src-shared/events'
+
+export type SpanKind = 'hold' | 'wait'
+/** How a span ended: a hold is released or abandoned, a wait is granted, times out, or its process is gone. */
+export type SpanOutcome = 'released' | 'abandoned' | 'acquired' | 'timeout' | 'gone' | null
+
+export interface Span {
+  kind: SpanKind
+  lid: string
+  object: string
+  start: number
+  /** null while it lasts. */
+  end: number | null
+  outcome: SpanOutcome
+}
+
+export type TickKind =
+  | 'queue.put'
+  | 'queue.get'
+  | 'queue.full'
+  | 'queue.empty'
+  | 'pipe.send'
+  | 'pipe.recv'
+  | 'pipe.close'
+  | 'pipe.eof'
+  | 'stdout'
+  | 'stderr'
+  | 'user.kill'
+  | 'user.join'
+
+export interface Tick {
+  t: number
+  lid: string
+  kind: TickKind
+  object: string | null
+  /** Queue depth after it, pipe end, or exit code (user.join); null when none. */
+  value: number | null
+  /** The output line, or the kill's signal. */
+  text: string | null
+}
+
+export interface Lane {
+  lid: string
+  pid: number
+  name: string
+  parentLid: string | null
+  start: number
+  end: number | null
+  exitCode: number | null
+  signal: string | null
+  /** In start order (events arrive in time order, and a span starts at the event that opens it). */
+  spans: Span[]
+  /**
+   * The spans still open, by kind and object (a stack: a semaphore can be held twice): finding the
+   * one an event closes must not scan a lane's history, which can be thousands of spans long.
+   */
+  open: Record<string, Span[]>
+  /** The longest closed span: how far back a span that reaches into a view can start. */
+  longestUs: number
+  /** Closed spans dropped from this lane to stay under MAX_SPANS_PER_LANE. */
+  droppedSpans: number
+}
+
+export interface TimelineObject {
+  id: string
+  name: string
+  type: string
+  /** Picks its colour: objects in creation order. */
+  index: number
+  /** How many may hold it at once (a semaphore's value; 1 for a Lock or RLock). */
+  slots: number
+  /** Open holds and waits on it now: a request to a free lock nobody queues for is no wait. */
+  holders: number
+  waiters: number
+}
+
+export interface TimelineModel {
+  runId: string | null
+  /** run.start's time, else the first event's. */
+  origin: number | null
+  /** run.end's time once the run is over. */
+  end: number | null
+  /** Newest event time seen. */
+  lastT: number
+  lanes: Record<string, Lane>
+  /** lids in start order (the view orders them as the tree). */
+  order: string[]
+  objects: Record<string, TimelineObject>
+  objectCount: number
+  ticks: Tick[]
+  droppedTicks: number
+  lastSeq: number
+  /** Bumped when a new run starts over. */
+  generation: number
+}
+
+/** Ticks kept for the run (newest win): enough to see a run's rhythm without growing forever. */
+export const MAX_TICKS = 20_000
+/** Spans kept per lane; a lock hammered in a tight loop would otherwise grow without end. */
+export const MAX_SPANS_PER_LANE = 10_000
+export function emptyTimeline(): TimelineModel {
+  return { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 }
+}
+
+export function resetTimeline(model: TimelineModel): void {
+  Object.assign(model, emptyTimeline(), { generation: model.generation + 1 })
+}
+
+/** Folds a batch of events; returns whether anything changed. */
+export function applyTimelineEvents(model: TimelineModel, events: readonly LabEvent[]): boolean {
+  let changed = false
+  for (const event of events) changed = applyTimelineEvent(model, event) || changed
+  return changed
+}
+
+export function applyTimelineEvent(model: TimelineModel, event: LabEvent): boolean {
+  if (event.seq <= model.lastSeq) return false
+  model.lastSeq = event.seq
+  if (event.kind === 'run.start') {
+    const lastSeq = model.lastSeq
+    resetTimeline(model)
+    Object.assign(model, { lastSeq, runId: event.runId, origin: event.t, lastT: event.t })
+    return true
+  }
+  // A UI that connected mid-run may not have seen run.start: the first event of a run names it.
+  if (model.runId === null && event.runId !== null) model.runId = event.runId
+  if (event.runId !== model.runId) return false
+  if (model.origin === null) model.origin = event.t
+  if (event.t > model.lastT) model.lastT = event.t
+  foldEvent(model, event)
+  return true
+}
+
+function foldEvent(model: TimelineModel, event: LabEvent): void {
+  switch (event.kind) {
+    case 'run.end':
+      // Every exit came before it; a process that outlived its run (it should not) stays open.
+      model.end = event.t
+      return
+    case 'process.start':
+      if (!model.lanes[event.lid]) model.order.push(event.lid)
+      model.lanes[event.lid] = { lid: event.lid, pid: event.pid, name: event.name, parentLid: event.parentLid, start: event.t, end: null, exitCode: null, signal: null, spans: [], open: {}, longestUs: 0, droppedSpans: 0 }
+      return
+    case 'process.exit': {
+      const lane = model.lanes[event.lid]
+      if (!lane) return
+      lane.end = event.t
+      lane.exitCode = event.exitCode
+      lane.signal = event.signal
+      closeLaneAt(model, lane, event.t)
+      return
+    }
+    case 'object.create':
+      if (!model.objects[event.object]) {
+        const slots = event.type === 'semaphore' || event.type === 'bounded-semaphore' ? (event.capacity ?? 1) : 1
+        model.objects[event.object] = { id: event.object, name: event.name, type: event.type, index: model.objectCount++, slots, holders: 0, waiters: 0 }
+      }
+      return
+    case 'lock.request':
+      return openWait(model, event.lid, event.object, event.t)
+    case 'lock.acquire':
+      return acquire(model, event.lid, event.object, event.t)
+    case 'lock.timeout':
+      return closeSpan(model, model.lanes[event.lid], 'wait', event.object, event.t, 'timeout')
+    case 'lock.release':
+      return closeSpan(model, model.lanes[event.lid], 'hold', event.object, event.t, 'released')
+    case 'lock.abandoned':
+      return abandon(model, model.lanes[event.lid], event.object, event.t)
+    case 'queue.put':
+    case 'queue.get':
+    case 'queue.full':
+    case 'queue.empty':
+      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.depth, text: null })
+    case 'pipe.send':
+    case 'pipe.recv':
+    case 'pipe.close':
+    case 'pipe.eof':
+      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.end, text: null })
+    case 'stdout':
+    case 'stderr':
+      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: null, value: null, text: event.line })
+    case 'user.kill':
+      if (event.lid) addTick(model, { t: event.t, lid: event.lid, kind: 'user.kill', object: null, value: null, text: event.signal })
+      return
+    case 'user.join':
+      return addTick(model, { t: event.t, lid: event.lid, kind: 'user.join', object: null, value: event.exitCode, text: null })
+    default:
+      return
+  }
+}
+
+function openKey(kind: SpanKind, object: string): string {
+  return `${kind} ${object}`
+}
+
+/** The newest span of this kind on this object that is still open. */
+function openSpan(lane: Lane, kind: SpanKind, object: string): Span | null {
+  const stack = lane.open[openKey(kind, object)]
+  return stack?.[stack.length - 1] ?? null
+}
+
+function pushSpan(lane: Lane, span: Span): void {
+  lane.spans.push(span)
+  const key = openKey(span.kind, span.object)
+  ;(lane.open[key] ??= []).push(span)
+  if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
+}
+
+/** Every span still open on a lane. */
+export function openSpans(lane: Lane): Span[] {
+  return Object.values(lane.open).flat()
+}
+
+/** Drops the oldest closed spans down to the cap (amortised: only once a quarter over it). */
+function trimSpans(lane: Lane): void {
+  const excess = lane.spans.length - MAX_SPANS_PER_LANE
+  let dropped = 0
+  lane.spans = lane.spans.filter((span) => {
+    if (dropped >= excess || span.end === null) return true
+    dropped++
+    return false
+  })
+  lane.droppedSpans += dropped
+}
+
+function openWait(model: TimelineModel, lid: string, object: string, t: number): void {
+  const lane = model.lanes[lid]
+  if (!lane) return
+  const obj = model.objects[object]
+  // An RLock's owner re-entering gets it at once, with no acquire event to close a wait.
+  if (obj?.type === 'rlock' && openSpan(lane, 'hold', object)) return
+  // A free lock with nobody in line is granted at once: the request and its acquire are one
+  // broker call apart (tens of µs, more on a busy machine), which is no wait worth drawing.
+  if (obj && obj.holders < obj.slots && obj.waiters === 0) return
+  if (obj) obj.waiters++
+  pushSpan(lane, { kind: 'wait', lid, object, start: t, end: null, outcome: null })
+}
+
+function acquire(model: TimelineModel, lid: string, object: string, t: number): void {
+  const lane = model.lanes[lid]
+  if (!lane) return
+  closeSpan(model, lane, 'wait', object, t, 'acquired')
+  const obj = model.objects[object]
+  if (obj) obj.holders++
+  pushSpan(lane, { kind: 'hold', lid, object, start: t, end: null, outcome: null })
+}
+
+function closeSpan(model: TimelineModel, lane: Lane | undefined, kind: SpanKind, object: string, t: number, outcome: SpanOutcome): void {
+  const span = lane ? openSpan(lane, kind, object) : null
+  if (lane && span) endSpan(model, lane, span, t, outcome)
+}
+
+/** Ends an open span and takes it off its lane's open spans and its object's count of holders or waiters. */
+function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcome: SpanOutcome): void {
+  span.end = Math.max(span.start, t)
+  span.outcome = outcome
+  lane.longestUs = Math.max(lane.longestUs, span.end - span.start)
+  const key = openKey(span.kind, span.object)
+  const stack = lane.open[key]
+  if (stack) {
+    const index = stack.lastIndexOf(span)
+    if (index !== -1) stack.splice(index, 1)
+    if (stack.length === 0) delete lane.open[key]
+  }
+  const obj = model.objects[span.object]
+  if (!obj) return
+  if (span.kind === 'hold') obj.holders = Math.max(0, obj.holders - 1)
+  else obj.waiters = Math.max(0, obj.waiters - 1)
+}
+
+/** The holder died holding it; its exit may already have closed the hold (as 'gone'). */
+function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t: number): void {
+  if (!lane) return
+  const open = openSpan(lane, 'hold', object)
+  if (open) return endSpan(model, lane, open, t, 'abandoned')
+  for (let i = lane.spans.length - 1; i >= 0; i--) {
+    const span = lane.spans[i]!
+    if (span.kind === 'hold' && span.object === object) {
+      if (span.outcome === 'gone') span.outcome = 'abandoned'
+      return
+    }
+  }
+}
+
+/** A process that exits ends whatever it was still holding or waiting for. */
+function closeLaneAt(model: TimelineModel, lane: Lane, t: number): void {
+  for (const span of openSpans(lane)) endSpan(model, lane, span, t, 'gone')
+}
+
+function addTick(model: TimelineModel, tick: Tick): void {
+  if (!model.lanes[tick.lid]) return
+  model.ticks.push(tick)
+  // Amortised: cut a quarter at once rather than shift() per event.
+  if (model.ticks.length > MAX_TICKS * 1.25) {
+    const excess = model.ticks.length - MAX_TICKS
+    model.ticks.splice(0, excess)
+    model.droppedTicks += excess
+  }
+}
+
+/** Where the run's time axis ends now: run.end, else the later of the newest event and the clock. */
+export function timelineEnd(model: TimelineModel, nowUs: number): number {
+  if (model.end !== null) return model.end
+  return Math.max(model.lastT, nowUs)
+}
+
+/** Spans of one kind on a lane, in start order. */
+export function spansOf(lane: Lane, kind: SpanKind): Span[] {
+  return lane.spans.filter((s) => s.kind === kind)
+}
+
+/** Two spans overlap when each starts before the other ends (an open one lasts until `until`). */
+export function overlaps(a: { start: number; end: number | null }, b: { start: number; end: number | null }, until = Infinity): boolean {
+  return a.start < (b.end ?? until) && b.start < (a.end ?? until)
+}
+
+/** Lanes in tree order: each process right after its parent, children in start order. */
+export function laneTreeOrder(model: TimelineModel): Lane[] {
+  const lanes = model.order.map((lid) => model.lanes[lid]!)
+  const children = new Map<string | null, Lane[]>()
+  for (const lane of lanes) {
+    const parent = lane.parentLid !== null && model.lanes[lane.parentLid] && lane.parentLid !== lane.lid ? lane.parentLid : null
+    const list = children.get(parent)
+    if (list) list.push(lane)
+    else children.set(parent, [lane])
+  }
+  const out: Lane[] = []
+  const seen = new Set<string>()
+  const visit = (parent: string | null) => {
+    for (const lane of children.get(parent) ?? []) {
+      if (seen.has(lane.lid)) continue
+      seen.add(lane.lid)
+      out.push(lane)
+      visit(lane.lid)
+    }
+  }
+  visit(null)
+  return out
+}
+
+/** First index whose `start` (or `t`) is at least `value`, in an array sorted by it. */
+function lowerBound<T>(items: readonly T[], value: number, key: (item: T) => number): number {
+  let lo = 0
+  let hi = items.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (key(items[mid]!) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The index range of a lane's spans that may reach into [from, to]: none starts after `to`, and
+ * none closed one starts earlier than the longest closed span before `from`. Open spans are not
+ * bounded that way: take them from openSpans().
+ */
+export function spanWindow(lane: Lane, from: number, to: number): { first: number; last: number } {
+  const start = (s: Span) => s.start
+  return { first: lowerBound(lane.spans, from - lane.longestUs, start), last: lowerBound(lane.spans, to + 1, start) }
+}
+
+/** The ticks of [from, to], by binary search: ticks arrive in time order. */
+export function ticksIn(ticks: readonly Tick[], from: number, to: number): { first: number; last: number } {
+  let lo = 0
+  let hi = ticks.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (ticks[mid]!.t < from) lo = mid + 1
+    else hi = mid
+  }
+  let end = lo
+  while (end < ticks.length && ticks[end]!.t <= to) end++
+  return { first: lo, last: end }
+}
