@@ -39,12 +39,12 @@ export function initialLocale(): Locale {
   return languages.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh' : 'en'
 }
 
-
-
 export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
+  // Chinese has one form for every count: "{n} 行". (The default rule would pick a third form.)
+  pluralRules: { zh: () => 0 },
   messages: { en: localeMessages('en'), zh: localeMessages('zh') } as Record<string, Messages>,
 })
 

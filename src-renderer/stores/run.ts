@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia'
 import type { RunSnapshot } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
+import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
+import { useProcessEventsStore } from './processEvents'
 import { useObjectsStore } from './objects'
 import { useTimelineStore } from './timeline'
 import { applyEvent, emptyRun, resetRun, type RunModel } from './runModel'
@@ -10,6 +12,8 @@ export interface JoinState {
   waiting: boolean
   error: string | null
 }
+
+export type StartArgs = { scenario: string } | { script: string }
 
 export const useRunStore = defineStore('run', {
   state: () => ({
@@ -21,6 +25,8 @@ export const useRunStore = defineStore('run', {
     joins: {} as Record<string, JoinState>,
     selectedLid: null as string | null,
     collapsed: {} as Record<string, boolean>,
+    /** What this window last started, for Re-run. */
+    lastStart: null as StartArgs | null,
   }),
   getters: {
     processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
@@ -39,6 +45,7 @@ export const useRunStore = defineStore('run', {
       })
       useObjectsStore().applyFrame(events)
       useTimelineStore().applyFrame(events)
+      useProcessEventsStore().applyFrame(events)
     },
     async syncSnapshot() {
       framesDuringSync = []
@@ -64,15 +71,18 @@ export const useRunStore = defineStore('run', {
       const all = [...snapshot.events, ...later]
       useObjectsStore().replace(all)
       useTimelineStore().replace(all)
+      useProcessEventsStore().replace(all)
     },
-    async start(args: { scenario: string } | { script: string }) {
+    async start(args: StartArgs) {
       this.starting = true
       this.actionError = null
+      this.lastStart = args
       try {
         await call('run.start', args)
       } catch (error) {
-        const what = 'scenario' in args ? `scenario “${args.scenario}”` : `script ${args.script}`
-        this.actionError = `Could not start the ${what}: ${errorMessage(error)}`
+        const key = 'scenario' in args ? 'lab.errors.startScenario' : 'lab.errors.startScript'
+        const what = 'scenario' in args ? args.scenario : args.script
+        this.actionError = i18n.global.t(key, { what, error: errorMessage(error) })
       } finally {
         this.starting = false
       }
@@ -82,7 +92,7 @@ export const useRunStore = defineStore('run', {
       try {
         await call('run.stop', {})
       } catch (error) {
-        this.actionError = `Could not stop the run: ${errorMessage(error)}`
+        this.actionError = i18n.global.t('lab.errors.stop', { error: errorMessage(error) })
       }
     },
     async join(lid: string) {
@@ -99,8 +109,17 @@ export const useRunStore = defineStore('run', {
         }
         this.joins[lid] = { waiting: false, error: null }
       } catch (error) {
-        this.joins[lid] = { waiting: false, error: `Join failed: ${errorMessage(error)}` }
+        this.joins[lid] = { waiting: false, error: i18n.global.t('lab.errors.join', { error: errorMessage(error) }) }
       }
+    },
+    /** The same scenario or script again; a live run is stopped first (the host runs one at a time). */
+    async rerun(args: StartArgs) {
+      if (this.running) {
+        await this.stop()
+        if (this.actionError) return
+        await untilStopped(this)
+      }
+      await this.start(args)
     },
     setCollapsed(lid: string, collapsed: boolean) {
       if (collapsed) this.collapsed[lid] = true
@@ -108,6 +127,22 @@ export const useRunStore = defineStore('run', {
     },
   },
 })
+
+/** Resolves once the run's end arrives (or after a while: the start then reports what is wrong). */
+function untilStopped(store: { running: boolean; $subscribe: (cb: () => void) => () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    if (!store.running) return resolve()
+    const timer = setTimeout(done, 10_000)
+    const unsubscribe = store.$subscribe(() => {
+      if (!store.running) done()
+    })
+    function done() {
+      clearTimeout(timer)
+      unsubscribe()
+      resolve()
+    }
+  })
+}
 
 /** Frame events seen while a snapshot request is in flight; null when none is. */
 let framesDuringSync: LabEvent[] | null = null
