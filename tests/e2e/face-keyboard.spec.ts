@@ -1,0 +1,116 @@
+// htop-like keys on the Lab tab, against real lab processes: j joins, t and k signal (after the
+// kill dialog's confirmation), Enter opens the details drawer, Esc closes it, / searches.
+import { cell, expect, labRow, labRows, labTree, runScenario, test } from './fixtures'
+
+test('j on a selected row joins it: "waiting…", then its exit code', async ({ app }) => {
+  await runScenario(app, 'join')
+  const children = labTree(app).locator('tbody tr[aria-level="2"]')
+  await expect(children).toHaveCount(3)
+  const last = children.last() // sleeps 3 s
+  await expect(cell(last, 'state')).toHaveText('running')
+  await last.click()
+  await expect(last).toBeFocused()
+  await app.keyboard.press('j')
+  await expect(cell(last, 'exit')).toHaveText('waiting…')
+  await expect(cell(last, 'exit')).toHaveText('0', { timeout: 15_000 })
+  await expect(cell(last, 'state')).toHaveText('exited')
+})
+
+test('t asks to terminate, k asks to kill: Esc backs out, Enter confirms and the exit code is -9', async ({ app }) => {
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await sleeper.click()
+  const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+
+  await app.keyboard.press('t')
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeChecked()
+  await app.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await expect(sleeper).toBeFocused()
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+
+  await app.keyboard.press('k')
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('radio', { name: /SIGKILL/ })).toBeChecked()
+  await expect(dialog.getByRole('radio', { name: /SIGKILL/ })).toBeFocused()
+  await app.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(cell(sleeper, 'exit')).toHaveText('-9')
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
+  await expect(app.getByTestId('lab-details').getByTestId('exit-status')).toContainText('-9 (SIGKILL)')
+
+  // An exited process takes no more signals: k does nothing.
+  await sleeper.focus()
+  await app.keyboard.press('k')
+  await expect(dialog).toBeHidden()
+})
+
+test('keys typed into a text box are text: k in the output search kills nothing', async ({ app }) => {
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await sleeper.click()
+  await app.keyboard.press('/')
+  const search = app.getByRole('searchbox', { name: 'Search output' })
+  await expect(search).toBeFocused()
+  await app.keyboard.type('kjt?')
+  await expect(search).toHaveValue('kjt?')
+  await expect(app.getByRole('dialog')).toHaveCount(0)
+  await expect(cell(sleeper, 'exit')).not.toHaveText('waiting…')
+  // Esc clears the box, a second Esc leaves it.
+  await app.keyboard.press('Escape')
+  await expect(search).toHaveValue('')
+  await app.getByRole('button', { name: 'Stop' }).click()
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
+})
+
+test('Enter opens the details drawer, Esc closes it and gives the row its focus back', async ({ app }) => {
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  const drawer = app.getByTestId('lab-details')
+  await sleeper.click()
+  await expect(drawer).toBeVisible()
+  await app.keyboard.press('Escape')
+  await expect(drawer).toBeHidden()
+  await expect(sleeper).toBeFocused()
+  await app.keyboard.press('Enter')
+  await expect(app.getByRole('heading', { name: 'Details: sleeper' })).toBeVisible()
+  // Esc from inside the drawer closes it too.
+  await drawer.getByRole('button', { name: 'Close details' }).focus()
+  await app.keyboard.press('Escape')
+  await expect(drawer).toBeHidden()
+  await expect(sleeper).toBeFocused()
+  await app.getByRole('button', { name: 'Stop' }).click()
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
+})
+
+test('the row menu opens with Shift+F10 and with a right click, and joins from there', async ({ app }) => {
+  await runScenario(app, 'join')
+  const children = labTree(app).locator('tbody tr[aria-level="2"]')
+  await expect(children).toHaveCount(3)
+  const last = children.last()
+  await last.click()
+  await app.keyboard.press('Shift+F10')
+  const menu = app.getByRole('menu')
+  await expect(menu).toBeVisible()
+  await expect(menu.getByRole('menuitem', { name: 'Details' })).toBeFocused()
+  await app.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+  await expect(last).toBeFocused()
+
+  await last.click({ button: 'right' })
+  await expect(menu).toBeVisible()
+  await menu.getByRole('menuitem', { name: 'Join' }).click()
+  await expect(menu).toBeHidden()
+  await expect(cell(last, 'exit')).toHaveText(/waiting…|^0$/)
+  await expect(cell(last, 'exit')).toHaveText('0', { timeout: 15_000 })
+  // An exited process: the menu offers nothing that needs a live one.
+  await last.click({ button: 'right' })
+  await expect(menu.getByRole('menuitem', { name: /^Kill/ })).toBeDisabled()
+  await expect(menu.getByRole('menuitem', { name: 'Join' })).toBeDisabled()
+  await app.keyboard.press('Escape')
+  await expect(labRows(app)).toHaveCount(4)
+})
