@@ -1,6 +1,6 @@
 // htop-like keys on the Lab tab, against real lab processes: j joins, t and k signal (after the
 // kill dialog's confirmation), Enter opens the details drawer, Esc closes it, / searches.
-import { cell, expect, labRow, labRows, labTree, runScenario, test } from './fixtures'
+import { cell, expect, labRow, labTree, runScenario, test } from './fixtures'
 
 test('j on a selected row joins it: "waiting…", then its exit code', async ({ app }) => {
   await runScenario(app, 'join')
@@ -87,30 +87,41 @@ test('Enter opens the details drawer, Esc closes it and gives the row its focus 
   await expect(cell(sleeper, 'state')).toHaveText('exited')
 })
 
-test('the row menu opens with Shift+F10 and with a right click, and joins from there', async ({ app }) => {
-  await runScenario(app, 'join')
-  const children = labTree(app).locator('tbody tr[aria-level="2"]')
-  await expect(children).toHaveCount(3)
-  const last = children.last()
-  await last.click()
+test('the row menu opens with Shift+F10 and with a right click; join and kill from it', async ({ app }) => {
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await sleeper.click()
   await app.keyboard.press('Shift+F10')
   const menu = app.getByRole('menu')
   await expect(menu).toBeVisible()
   await expect(menu.getByRole('menuitem', { name: 'Details' })).toBeFocused()
+  await app.keyboard.press('ArrowDown')
+  await expect(menu.getByRole('menuitem', { name: /^Terminate/ })).toBeFocused()
   await app.keyboard.press('Escape')
   await expect(menu).toBeHidden()
-  await expect(last).toBeFocused()
+  await expect(sleeper).toBeFocused()
 
-  await last.click({ button: 'right' })
+  // Join waits for a process that sleeps ten minutes...
+  await sleeper.click({ button: 'right' })
   await expect(menu).toBeVisible()
   await menu.getByRole('menuitem', { name: 'Join' }).click()
   await expect(menu).toBeHidden()
-  await expect(cell(last, 'exit')).toHaveText(/waiting…|^0$/)
-  await expect(cell(last, 'exit')).toHaveText('0', { timeout: 15_000 })
+  await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
+
+  // ...until a kill from the same menu ends it; the join then reports its exit code.
+  await sleeper.click({ button: 'right' })
+  await menu.getByRole('menuitem', { name: /^Kill/ }).click()
+  const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+  await expect(dialog.getByRole('radio', { name: /SIGKILL/ })).toBeChecked()
+  await dialog.getByRole('button', { name: 'Send SIGKILL' }).click()
+  await expect(cell(sleeper, 'exit')).toHaveText('-9')
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
+
   // An exited process: the menu offers nothing that needs a live one.
-  await last.click({ button: 'right' })
+  await sleeper.click({ button: 'right' })
   await expect(menu.getByRole('menuitem', { name: /^Kill/ })).toBeDisabled()
   await expect(menu.getByRole('menuitem', { name: 'Join' })).toBeDisabled()
   await app.keyboard.press('Escape')
-  await expect(labRows(app)).toHaveCount(4)
+  await expect(menu).toBeHidden()
 })
