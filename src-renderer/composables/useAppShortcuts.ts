@@ -8,11 +8,13 @@ import { useShortcuts } from './useShortcuts'
 /**
  * Views mark their search box with data-shortcut="search"; "/" focuses the one in the visible tab
  * panel (#panel-<tab>), so each view keeps its own box and none of them needs to know about keys.
+ * A view that has not marked one yet gets its first search input.
  */
 export const SEARCH_SELECTOR = '[data-shortcut="search"]'
 
 export function focusSearch(tab: string): boolean {
-  const box = document.querySelector<HTMLElement>(`#panel-${CSS.escape(tab)} ${SEARCH_SELECTOR}`)
+  const panel = document.getElementById(`panel-${tab}`)
+  const box = panel?.querySelector<HTMLElement>(SEARCH_SELECTOR) ?? panel?.querySelector<HTMLElement>('input[type="search"]')
   if (!box) return false
   box.focus()
   if (box instanceof HTMLInputElement) box.select()

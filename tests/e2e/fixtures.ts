@@ -87,8 +87,9 @@ export const test = base.extend<{ server: ProclabServer; app: Page; allowedConso
 
 export { expect }
 
+/** By class, not accessible name: the name is translated (lab.spec.ts checks the English one). */
 export function labTree(page: Page): Locator {
-  return page.getByRole('treegrid', { name: 'Lab processes' })
+  return page.locator('table.lab-tree[role="treegrid"]')
 }
 
 /** The lab tree's body rows (the header row has no data-row-key). */
