@@ -2,6 +2,9 @@
 // kill dialog's confirmation), Enter opens the details drawer, Esc closes it, / searches.
 import { cell, expect, labRow, labTree, runScenario, test } from './fixtures'
 
+// Several steps with real processes each: on a busy 2-core machine one step can take seconds.
+test.describe.configure({ timeout: 120_000 })
+
 test('j on a selected row joins it: "waiting…", then its exit code', async ({ app }) => {
   await runScenario(app, 'join')
   const children = labTree(app).locator('tbody tr[aria-level="2"]')
@@ -124,4 +127,31 @@ test('the row menu opens with Shift+F10 and with a right click; join and kill fr
   await expect(menu.getByRole('menuitem', { name: 'Join' })).toBeDisabled()
   await app.keyboard.press('Escape')
   await expect(menu).toBeHidden()
+})
+
+test('on the System tab, / focuses its filter and t terminates the selected process', async ({ app }) => {
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  const pid = ((await cell(sleeper, 'pid').textContent()) ?? '').trim()
+
+  await app.getByRole('tab', { name: 'System' }).click()
+  await app.keyboard.press('/')
+  const filter = app.locator('#panel-system input[type="search"]')
+  await expect(filter).toBeFocused()
+  await app.keyboard.type(pid)
+  const row = app.getByRole('treegrid', { name: 'System processes' }).locator(`tbody tr[data-pid="${pid}"]`)
+  await row.click()
+  await expect(row).toHaveAttribute('aria-selected', 'true')
+
+  const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+  await app.keyboard.press('t')
+  await expect(dialog).toBeVisible()
+  await expect(dialog).toContainText(`pid ${pid}`)
+  await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeChecked()
+  await dialog.getByRole('button', { name: 'Send SIGTERM' }).click()
+  await expect(dialog).toBeHidden()
+
+  await app.getByRole('tab', { name: 'Lab' }).click()
+  await expect(cell(sleeper, 'exit')).toHaveText('-15')
 })

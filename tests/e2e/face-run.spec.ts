@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cell, expect, labRow, labRows, runScenario, test } from './fixtures'
 
+// Several steps with real processes each: on a busy 2-core machine one step can take seconds.
+test.describe.configure({ timeout: 120_000 })
+
 test('the empty state says what to do before the first run', async ({ app }) => {
   await expect(app.getByTestId('run-state')).toHaveText(/No run yet/)
   await expect(app.getByText(/No run yet: pick a scenario/)).toBeVisible()

@@ -2,6 +2,9 @@
 // against a real `proclab serve`.
 import { chooseLanguage, chooseTheme, expect, pageBackground, test } from './fixtures'
 
+// Several steps with real processes each: on a busy 2-core machine one step can take seconds.
+test.describe.configure({ timeout: 120_000 })
+
 // app.css: --bg of each scheme, as the browser reports the body's background.
 const LIGHT_BG = 'rgb(244, 245, 247)'
 const DARK_BG = 'rgb(17, 19, 22)'
