@@ -1,22 +1,25 @@
 // htop-like keys on the Lab tab, against real lab processes: j joins, t and k signal (after the
 // kill dialog's confirmation), Enter opens the details drawer, Esc closes it, / searches.
-import { cell, expect, labRow, labTree, runScenario, test } from './fixtures'
+import { cell, expect, labRow, runScenario, test } from './fixtures'
 
 // Several steps with real processes each: on a busy 2-core machine one step can take seconds.
 test.describe.configure({ timeout: 120_000 })
 
-test('j on a selected row joins it: "waiting…", then its exit code', async ({ app }) => {
-  await runScenario(app, 'join')
-  const children = labTree(app).locator('tbody tr[aria-level="2"]')
-  await expect(children).toHaveCount(3)
-  const last = children.last() // sleeps 3 s
-  await expect(cell(last, 'state')).toHaveText('running')
-  await last.click()
-  await expect(last).toBeFocused()
+test('j on a selected row joins it: "waiting…" until it ends, then its exit code', async ({ app }) => {
+  // The ten-minute sleeper: a join on it waits for sure, however slow the machine is.
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRow(app, 'sleeper')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await sleeper.click()
+  await expect(sleeper).toBeFocused()
   await app.keyboard.press('j')
-  await expect(cell(last, 'exit')).toHaveText('waiting…')
-  await expect(cell(last, 'exit')).toHaveText('0', { timeout: 15_000 })
-  await expect(cell(last, 'state')).toHaveText('exited')
+  await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  // The join ends when the process does.
+  await app.keyboard.press('k')
+  await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('button', { name: 'Send SIGKILL' }).click()
+  await expect(cell(sleeper, 'exit')).toHaveText('-9', { timeout: 15_000 })
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
 })
 
 test('t asks to terminate, k asks to kill: Esc backs out, Enter confirms and the exit code is -9', async ({ app }) => {
