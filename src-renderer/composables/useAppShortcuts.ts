@@ -1,4 +1,5 @@
 import type { SignalName } from '../../src-shared/contract'
+import { i18n } from '../i18n'
 import { useKillStore, type KillTarget } from '../stores/kill'
 import { useRunStore } from '../stores/run'
 import { useSystemStore } from '../stores/system'
@@ -46,10 +47,16 @@ export function useAppShortcuts(): void {
     return null
   }
 
+  /** A key that has nothing to act on says so, rather than doing nothing in silence. */
+  function nothingToActOn(): false {
+    ui.showKeyHint(i18n.global.t(ui.activeTab === 'lab' || ui.activeTab === 'system' ? 'app.keyHint.select' : 'app.keyHint.noProcesses'))
+    return false
+  }
+
   // Both go through the one kill dialog: a stray key never kills without a confirmation.
   function askToSignal(signal: SignalName): boolean {
     const target = selectedTarget()
-    if (!target) return false
+    if (!target) return nothingToActOn()
     kill.open(target)
     kill.signal = signal
     return true
@@ -64,7 +71,7 @@ export function useAppShortcuts(): void {
     t: () => askToSignal('SIGTERM'),
     j: () => {
       const p = run.selected
-      if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return false
+      if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return nothingToActOn()
       void run.join(p.lid)
     },
     Escape: () => {

@@ -7,6 +7,9 @@ export const TAB_IDS = ['lab', 'timeline', 'system', 'sessions'] as const
 export type TabId = (typeof TAB_IDS)[number]
 
 const THEME_KEY = 'proclab.theme'
+/** Long enough to read a short sentence, short enough not to linger over what comes next. */
+const HINT_MS = 4_000
+let hintTimer: ReturnType<typeof setTimeout> | null = null
 
 function isTheme(value: unknown): value is Theme {
   return typeof value === 'string' && (THEMES as readonly string[]).includes(value)
@@ -42,9 +45,16 @@ export const useUiStore = defineStore('ui', {
       helpOpen: false,
       /** The Lab tab's details drawer; Esc closes it, Enter or a click on a row opens it again. */
       detailsOpen: true,
+      /** Why the last shortcut did nothing; cleared after a few seconds. */
+      keyHint: null as string | null,
     }
   },
   actions: {
+    showKeyHint(text: string) {
+      this.keyHint = text
+      if (hintTimer) clearTimeout(hintTimer)
+      hintTimer = setTimeout(() => (this.keyHint = null), HINT_MS)
+    },
     setTheme(theme: Theme) {
       this.theme = theme
       applyTheme(theme)

@@ -158,3 +158,12 @@ test('on the System tab, / focuses its filter and t terminates the selected proc
   await app.getByRole('tab', { name: 'Lab' }).click()
   await expect(cell(sleeper, 'exit')).toHaveText('-15')
 })
+
+test('a key with nothing to act on says so instead of doing nothing', async ({ app }) => {
+  await app.getByRole('tab', { name: 'Lab' }).focus()
+  await app.keyboard.press('k')
+  await expect(app.getByRole('dialog')).toHaveCount(0)
+  await expect(app.getByTestId('key-hint')).toHaveText(/Select a running process first/)
+  // It goes away by itself.
+  await expect(app.getByTestId('key-hint')).toBeEmpty({ timeout: 15_000 })
+})

@@ -7,6 +7,10 @@ export const messages: AreaMessages = {
     tabs: { label: 'Views', lab: 'Lab', timeline: 'Timeline', system: 'System', sessions: 'Sessions' },
     theme: { label: 'Theme', system: 'System', light: 'Light', dark: 'Dark' },
     language: 'Language',
+    keyHint: {
+      select: 'Select a running process first (click it, or move to it with the arrow keys).',
+      noProcesses: 'This view has no processes to act on: go to Lab or System.',
+    },
     connection: {
       connected: 'Connected',
       connecting: 'Connecting…',
@@ -45,6 +49,10 @@ export const messages: AreaMessages = {
     tabs: { label: '视图', lab: '实验', timeline: '时间线', system: '系统', sessions: '会话' },
     theme: { label: '主题', system: '跟随系统', light: '浅色', dark: '深色' },
     language: '语言',
+    keyHint: {
+      select: '请先选中一个正在运行的进程（点击它，或用方向键移到它上面）。',
+      noProcesses: '这个视图里没有可操作的进程：请切换到“实验”或“系统”。',
+    },
     connection: {
       connected: '已连接',
       connecting: '正在连接…',
