@@ -34,6 +34,9 @@ test('t asks to terminate, k asks to kill: Esc backs out, Enter confirms and the
   await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeChecked()
   await app.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
+  // The browser closes the dialog at once but tells the page in a later task: wait until the
+  // kill store has let go of the target (its form is gone) before the next key.
+  await expect(app.locator('dialog.kill-dialog form')).toHaveCount(0)
   await expect(sleeper).toBeFocused()
   await expect(cell(sleeper, 'state')).toHaveText('running')
 

@@ -81,17 +81,18 @@ test('kill from a row: the confirm dialog sends SIGTERM and the exit code is -15
 })
 
 test('join from a row shows "waiting…" until the process ends, then its exit code', async ({ app }) => {
-  await runScenario(app, 'join')
-  const children = labTree(app).locator('tbody tr[aria-level="2"]')
-  await expect(children).toHaveCount(3)
-  // The last one started sleeps 3 s: long enough to watch the join wait.
-  const last = children.last()
-  await expect(cell(last, 'state')).toHaveText('running')
-  await last.getByRole('button', { name: /^Join/ }).click()
-  await expect(cell(last, 'exit')).toHaveText('waiting…')
-  await expect(cell(last, 'state')).toHaveText('running')
-  await expect(cell(last, 'exit')).toHaveText('0', { timeout: 10_000 })
-  await expect(cell(last, 'state')).toHaveText('exited')
+  // The ten-minute sleeper: the join surely waits, however busy the machine (a 3 s child may not).
+  await runScenario(app, 'long-sleeper')
+  const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await sleeper.getByRole('button', { name: /^Join/ }).click()
+  await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
+  await expect(cell(sleeper, 'state')).toHaveText('running')
+  // It ends when the process does.
+  await sleeper.getByRole('button', { name: /^Kill/ }).click()
+  await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('button', { name: 'Send SIGTERM' }).click()
+  await expect(cell(sleeper, 'exit')).toHaveText('-15', { timeout: 15_000 })
+  await expect(cell(sleeper, 'state')).toHaveText('exited')
 })
 
 test('a script path that does not exist gets a clear error', async ({ app }) => {
