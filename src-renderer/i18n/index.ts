@@ -35,16 +35,21 @@ export function initialLocale(): Locale {
   } catch {
     // Storage can be unavailable (privacy settings); the OS language still decides.
   }
+  return osLocale()
+}
+
+/** The OS (browser) language: any Chinese variant means 简体中文. */
+function osLocale(): Locale {
   const languages = navigator.languages?.length ? navigator.languages : [navigator.language]
   return languages.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh' : 'en'
 }
-
-
 
 export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
+  // Chinese has one form for every count: "{n} 行". (The default rule would pick a third form.)
+  pluralRules: { zh: () => 0 },
   messages: { en: localeMessages('en'), zh: localeMessages('zh') } as Record<string, Messages>,
 })
 
@@ -58,8 +63,11 @@ export function currentLocale(): Locale {
 export function setLocale(locale: Locale): void {
   ;(i18n.global.locale as unknown as { value: string }).value = locale
   document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en'
+  // Only a choice that differs from the OS is remembered, so someone who never chose keeps
+  // following the OS language when it changes.
   try {
-    localStorage.setItem(STORAGE_KEY, locale)
+    if (locale === osLocale()) localStorage.removeItem(STORAGE_KEY)
+    else localStorage.setItem(STORAGE_KEY, locale)
   } catch {
     // Not remembered, still switched.
   }

@@ -2,7 +2,9 @@ import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { RunSnapshot } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
+import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
+import { useProcessEventsStore } from './processEvents'
 import { useObjectsStore } from './objects'
 import { useTimelineStore } from './timeline'
 import { applyEvent, emptyRun, resetRun, type LabProcess, type OutputLine, type RunModel, type RunNotice } from './runModel'
@@ -11,6 +13,8 @@ export interface JoinState {
   waiting: boolean
   error: string | null
 }
+
+export type StartArgs = { scenario: string } | { script: string }
 
 export const useRunStore = defineStore('run', {
   state: () => ({
@@ -43,6 +47,8 @@ export const useRunStore = defineStore('run', {
     joins: {} as Record<string, JoinState>,
     selectedLid: null as string | null,
     collapsed: {} as Record<string, boolean>,
+    /** What this window last started, for Re-run. */
+    lastStart: null as StartArgs | null,
   }),
   getters: {
     processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
@@ -59,6 +65,7 @@ export const useRunStore = defineStore('run', {
       this.publish(this.folded.runId !== before)
       useObjectsStore().applyFrame(events)
       useTimelineStore().applyFrame(events)
+      useProcessEventsStore().applyFrame(events)
     },
     /** Copies what changed in the fold to the state components read, in one patch. */
     publish(newRun: boolean) {
@@ -103,15 +110,18 @@ export const useRunStore = defineStore('run', {
       const all = [...snapshot.events, ...later]
       useObjectsStore().replace(all)
       useTimelineStore().replace(all)
+      useProcessEventsStore().replace(all)
     },
-    async start(args: { scenario: string } | { script: string }) {
+    async start(args: StartArgs) {
       this.starting = true
       this.actionError = null
+      this.lastStart = args
       try {
         await call('run.start', args)
       } catch (error) {
-        const what = 'scenario' in args ? `scenario “${args.scenario}”` : `script ${args.script}`
-        this.actionError = `Could not start the ${what}: ${errorMessage(error)}`
+        const key = 'scenario' in args ? 'lab.errors.startScenario' : 'lab.errors.startScript'
+        const what = 'scenario' in args ? args.scenario : args.script
+        this.actionError = i18n.global.t(key, { what, error: errorMessage(error) })
       } finally {
         this.starting = false
       }
@@ -121,7 +131,7 @@ export const useRunStore = defineStore('run', {
       try {
         await call('run.stop', {})
       } catch (error) {
-        this.actionError = `Could not stop the run: ${errorMessage(error)}`
+        this.actionError = i18n.global.t('lab.errors.stop', { error: errorMessage(error) })
       }
     },
     async join(lid: string) {
@@ -140,8 +150,17 @@ export const useRunStore = defineStore('run', {
         }
         this.joins[lid] = { waiting: false, error: null }
       } catch (error) {
-        this.joins[lid] = { waiting: false, error: `Join failed: ${errorMessage(error)}` }
+        this.joins[lid] = { waiting: false, error: i18n.global.t('lab.errors.join', { error: errorMessage(error) }) }
       }
+    },
+    /** The same scenario or script again; a live run is stopped first (the host runs one at a time). */
+    async rerun(args: StartArgs) {
+      if (this.running) {
+        await this.stop()
+        if (this.actionError) return
+        await untilStopped(this)
+      }
+      await this.start(args)
     },
     setCollapsed(lid: string, collapsed: boolean) {
       if (collapsed) this.collapsed[lid] = true
@@ -149,6 +168,22 @@ export const useRunStore = defineStore('run', {
     },
   },
 })
+
+/** Resolves once the run's end arrives (or after a while: the start then reports what is wrong). */
+function untilStopped(store: { running: boolean; $subscribe: (cb: () => void) => () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    if (!store.running) return resolve()
+    const timer = setTimeout(done, 10_000)
+    const unsubscribe = store.$subscribe(() => {
+      if (!store.running) done()
+    })
+    function done() {
+      clearTimeout(timer)
+      unsubscribe()
+      resolve()
+    }
+  })
+}
 
 /** Frame events seen while a snapshot request is in flight; null when none is. */
 let framesDuringSync: LabEvent[] | null = null

@@ -1,7 +1,8 @@
-// WCAG 2.1 AA as axe-core can check it, on both tabs and the dialog, in both colour schemes.
+// WCAG 2.1 AA as axe-core can check it, on both tabs and the dialogs, in both colour schemes (from the
+// OS and forced by the theme control), in English and in Chinese.
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { cell, expect, labRows, runScenario, test } from './fixtures'
+import { cell, chooseLanguage, chooseTheme, expect, labRow, labRows, runScenario, test } from './fixtures'
 
 async function expectNoViolations(page: Page, where: string): Promise<void> {
   const started = Date.now()
@@ -14,7 +15,7 @@ async function expectNoViolations(page: Page, where: string): Promise<void> {
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`no axe violations in the ${colorScheme} scheme`, async ({ app, server }) => {
     // Each axe pass injects and runs ~500 KB of script: seconds apiece on a busy 2-core machine.
-    test.setTimeout(120_000)
+    test.setTimeout(240_000)
     await app.emulateMedia({ colorScheme })
     await runScenario(app, 'long-sleeper')
     const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
@@ -40,5 +41,35 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(systemRows.and(app.locator(`[data-pid="${server.pid}"]`))).toBeVisible()
     await sleeperRow.click()
     await expectNoViolations(app, `System tab, ${colorScheme}`)
+  })
+}
+
+// The theme control overrides the OS: each forced theme is checked on an OS set to the other one,
+// with the UI in Chinese (other words, other widths), the details drawer, the row menu and the help open.
+for (const theme of ['light', 'dark'] as const) {
+  test(`no axe violations with the ${theme} theme forced, in Chinese`, async ({ app }) => {
+    test.setTimeout(240_000)
+    await app.emulateMedia({ colorScheme: theme === 'light' ? 'dark' : 'light' })
+    await chooseTheme(app, theme)
+    await chooseLanguage(app, 'zh')
+    await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN')
+    await app.locator('input[name="scenario"][value="long-sleeper"]').check()
+    await app.getByRole('button', { name: '运行', exact: true }).click()
+    const sleeper = labRow(app, 'sleeper')
+    await expect(cell(sleeper, 'state')).toHaveText('运行中')
+    await sleeper.click()
+    await expect(app.getByRole('heading', { name: '详情: sleeper' })).toBeVisible()
+    await expect(app.getByRole('log', { name: /输出/ })).toContainText('sleeping')
+    await expectNoViolations(app, `Lab tab, ${theme} theme, zh`)
+
+    await sleeper.click({ button: 'right' })
+    await expect(app.getByRole('menu')).toBeVisible()
+    await expectNoViolations(app, `Row menu, ${theme} theme, zh`)
+    await app.keyboard.press('Escape')
+
+    await app.keyboard.press('?')
+    await expect(app.getByRole('dialog', { name: '键盘快捷键' })).toBeVisible()
+    await expectNoViolations(app, `Help, ${theme} theme, zh`)
+    await app.keyboard.press('Escape')
   })
 }

@@ -77,7 +77,8 @@ export const test = base.extend<{ server: ProclabServer; app: Page; allowedConso
       problems.push(`console error: ${message.text()}`)
     })
     await page.goto(server.url)
-    await expect(page.getByTestId('connection-status')).toHaveText('Connected')
+    // By attribute, not text: the words depend on the UI's language.
+    await expect(page.getByTestId('connection-status')).toHaveAttribute('data-connected', 'true')
     await use(page)
     // A CSP violation or an uncaught exception is a bug even if the test's checks passed.
     expect(problems, problems.join('\n')).toEqual([])
@@ -86,8 +87,9 @@ export const test = base.extend<{ server: ProclabServer; app: Page; allowedConso
 
 export { expect }
 
+/** By class, not accessible name: the name is translated (lab.spec.ts checks the English one). */
 export function labTree(page: Page): Locator {
-  return page.getByRole('treegrid', { name: 'Lab processes' })
+  return page.locator('table.lab-tree[role="treegrid"]')
 }
 
 /** The lab tree's body rows (the header row has no data-row-key). */
@@ -95,11 +97,30 @@ export function labRows(page: Page): Locator {
   return labTree(page).locator('tbody tr[role="row"]')
 }
 
-export function cell(row: Locator, column: 'name' | 'pid' | 'ppid' | 'state' | 'exit' | 'uptime' | 'actions'): Locator {
+export function cell(row: Locator, column: 'name' | 'pid' | 'ppid' | 'state' | 'exit' | 'cpu' | 'memory' | 'uptime' | 'actions'): Locator {
   return row.locator(`td[data-col="${column}"]`)
 }
 
 export async function runScenario(page: Page, id: string): Promise<void> {
   await page.locator(`input[name="scenario"][value="${id}"]`).check()
   await page.getByRole('button', { name: 'Run', exact: true }).click()
+}
+
+/** The lab tree's row of the process with this name. */
+export function labRow(page: Page, name: string): Locator {
+  return labRows(page).filter({ has: page.locator('td[data-col="name"] .proc-name', { hasText: new RegExp(`^${name}$`) }) })
+}
+
+/** Picks a theme in the header's control; its label is "Theme" in English, "主题" in Chinese. */
+export async function chooseTheme(page: Page, theme: 'system' | 'light' | 'dark'): Promise<void> {
+  await page.locator('#theme-select').selectOption(theme)
+}
+
+export async function chooseLanguage(page: Page, locale: 'en' | 'zh'): Promise<void> {
+  await page.locator('#language-select').selectOption(locale)
+}
+
+/** The body's computed background: what a theme switch visibly changes. */
+export async function pageBackground(page: Page): Promise<string> {
+  return page.evaluate(() => getComputedStyle(document.body).backgroundColor)
 }

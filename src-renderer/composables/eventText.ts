@@ -1,0 +1,31 @@
+import type { LabEvent } from '../../src-shared/events'
+
+type T = (key: string, named?: Record<string, unknown>) => string
+
+/** One line about an event for the details drawer: its numbers, in the user's language. */
+export function eventDetail(t: T, event: LabEvent): string {
+  const object = 'object' in event ? String(event.object) : ''
+  switch (event.kind) {
+    case 'process.start':
+      return t('lab.events.start', { target: event.target, ppid: event.ppid })
+    case 'process.exit':
+      return t('lab.events.exit', { code: event.exitCode ?? '?', signal: event.signal ?? '–' })
+    case 'user.kill':
+      return event.ok ? t('lab.events.killOk', { signal: event.signal }) : t('lab.events.killFailed', { signal: event.signal, error: event.error ?? '' })
+    case 'user.join':
+      return event.timedOut ? t('lab.events.joinTimedOut') : t('lab.events.joined', { code: event.exitCode ?? '?' })
+    case 'lock.acquire':
+    case 'lock.timeout':
+      return t('lab.events.waited', { object, ms: (event.waitedUs / 1000).toFixed(1) })
+    case 'lock.release':
+    case 'lock.abandoned':
+      return t('lab.events.held', { object, ms: (event.heldUs / 1000).toFixed(1) })
+    case 'queue.put':
+    case 'queue.get':
+    case 'queue.full':
+    case 'queue.empty':
+      return t('lab.events.depth', { object, depth: event.depth })
+    default:
+      return object
+  }
+}

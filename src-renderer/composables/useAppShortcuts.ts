@@ -1,0 +1,84 @@
+import type { SignalName } from '../../src-shared/contract'
+import { i18n } from '../i18n'
+import { useKillStore, type KillTarget } from '../stores/kill'
+import { useRunStore } from '../stores/run'
+import { useSystemStore } from '../stores/system'
+import { useUiStore } from '../stores/ui'
+import { useShortcuts } from './useShortcuts'
+
+/**
+ * Views mark their search box with data-shortcut="search"; "/" focuses the one in the visible tab
+ * panel (#panel-<tab>), so each view keeps its own box and none of them needs to know about keys.
+ * A view that has not marked one yet gets its first search input.
+ */
+export const SEARCH_SELECTOR = '[data-shortcut="search"]'
+
+export function focusSearch(tab: string): boolean {
+  const panel = document.getElementById(`panel-${tab}`)
+  const box = panel?.querySelector<HTMLElement>(SEARCH_SELECTOR) ?? panel?.querySelector<HTMLElement>('input[type="search"]')
+  if (!box) return false
+  box.focus()
+  if (box instanceof HTMLInputElement) box.select()
+  return true
+}
+
+/** Puts keyboard focus back on a lab tree row (after the drawer closes, or a parent was picked). */
+export function focusLabRow(lid: string): void {
+  document.querySelector<HTMLElement>(`#panel-lab tr[data-row-key="${CSS.escape(lid)}"]`)?.focus()
+}
+
+/** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, Esc close the drawer. */
+export function useAppShortcuts(): void {
+  const ui = useUiStore()
+  const run = useRunStore()
+  const kill = useKillStore()
+  const system = useSystemStore()
+
+  /** The selected row of the visible tree, if it is a process that can still take a signal. */
+  function selectedTarget(): KillTarget | null {
+    if (ui.activeTab === 'lab') {
+      const p = run.selected
+      return p && !p.exited ? { pid: p.pid, name: p.name } : null
+    }
+    if (ui.activeTab === 'system') {
+      const p = system.selected
+      return p ? { pid: p.pid, name: p.name } : null
+    }
+    return null
+  }
+
+  /** A key that has nothing to act on says so, rather than doing nothing in silence. */
+  function nothingToActOn(): false {
+    ui.showKeyHint(i18n.global.t(ui.activeTab === 'lab' || ui.activeTab === 'system' ? 'app.keyHint.select' : 'app.keyHint.noProcesses'))
+    return false
+  }
+
+  // Both go through the one kill dialog: a stray key never kills without a confirmation.
+  function askToSignal(signal: SignalName): boolean {
+    const target = selectedTarget()
+    if (!target) return nothingToActOn()
+    kill.open(target)
+    kill.signal = signal
+    return true
+  }
+
+  useShortcuts({
+    '?': () => {
+      ui.helpOpen = true
+    },
+    '/': () => focusSearch(ui.activeTab),
+    k: () => askToSignal('SIGKILL'),
+    t: () => askToSignal('SIGTERM'),
+    j: () => {
+      const p = run.selected
+      if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return nothingToActOn()
+      void run.join(p.lid)
+    },
+    Escape: () => {
+      const p = run.selected
+      if (ui.activeTab !== 'lab' || !ui.detailsOpen || !p) return false
+      ui.detailsOpen = false
+      focusLabRow(p.lid)
+    },
+  })
+}

@@ -1,0 +1,49 @@
+import { defineStore } from 'pinia'
+import type { LabEvent } from '../../src-shared/events'
+
+/** Events kept per process for its details drawer: the recent past, not the whole story. */
+export const EVENTS_PER_PROCESS = 50
+
+/** Output has its own pane; here it would only push the interesting events out. */
+const SKIPPED = new Set(['stdout', 'stderr'])
+
+function lidOf(event: LabEvent): string | null {
+  return 'lid' in event && typeof event.lid === 'string' ? event.lid : null
+}
+
+// Plain Map outside Pinia's reactivity: a run can produce 100,000 events a second, and making each
+// one reactive would cost more than the drawer is worth. `version` tells views to look again.
+const byLid = new Map<string, LabEvent[]>()
+
+function add(events: readonly LabEvent[]): void {
+  for (const event of events) {
+    if (event.kind === 'run.start') byLid.clear()
+    const lid = lidOf(event)
+    if (lid === null || SKIPPED.has(event.kind)) continue
+    let list = byLid.get(lid)
+    if (!list) byLid.set(lid, (list = []))
+    list.push(event)
+    if (list.length > EVENTS_PER_PROCESS * 2) list.splice(0, list.length - EVENTS_PER_PROCESS)
+  }
+}
+
+/** The last events of each lab process of the current run (not its output). */
+export const useProcessEventsStore = defineStore('processEvents', {
+  state: () => ({ version: 0 }),
+  actions: {
+    applyFrame(events: readonly LabEvent[]) {
+      add(events)
+      this.version++
+    },
+    replace(events: readonly LabEvent[]) {
+      byLid.clear()
+      add(events)
+      this.version++
+    },
+    /** The last `limit` events of a process, oldest first. Read `version` in the same computed. */
+    recent(lid: string, limit = EVENTS_PER_PROCESS): LabEvent[] {
+      void this.version
+      return (byLid.get(lid) ?? []).slice(-limit)
+    },
+  },
+})
