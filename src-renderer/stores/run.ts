@@ -21,6 +21,8 @@ export const useRunStore = defineStore('run', {
     joins: {} as Record<string, JoinState>,
     selectedLid: null as string | null,
     collapsed: {} as Record<string, boolean>,
+    /** A saved session is on screen (stores/replay.ts): live frames are ignored until back to live. */
+    replaying: false,
   }),
   getters: {
     processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
@@ -30,8 +32,13 @@ export const useRunStore = defineStore('run', {
   actions: {
     /** One frame, one patch: subscribers and the DOM see the whole frame at once. */
     applyFrame(events: LabEvent[]) {
-      if (events.length === 0) return
+      // Replay shows another time; mixing in the live run would show neither. Back to live re-syncs.
+      if (events.length === 0 || this.replaying) return
       if (framesDuringSync) framesDuringSync.push(...events)
+      this.foldMore(events)
+    },
+    /** Folds events after those already shown, into this store and the ones fed with the same frames. */
+    foldMore(events: readonly LabEvent[]) {
       this.$patch((state) => {
         const before = state.runId
         for (const event of events) applyEvent(state as RunModel, event)
@@ -40,7 +47,31 @@ export const useRunStore = defineStore('run', {
       useObjectsStore().applyFrame(events)
       useTimelineStore().applyFrame(events)
     },
+    /** Replay: shows exactly these events, from scratch, the way syncSnapshot shows the host's. */
+    showEvents(events: readonly LabEvent[]) {
+      this.$patch((state) => {
+        const before = state.runId
+        resetRun(state as RunModel)
+        for (const event of events) applyEvent(state as RunModel, event)
+        // Scrubbing within one run keeps the user's selection and folds.
+        if (state.runId !== before) forgetView(state)
+      })
+      useObjectsStore().replace(events)
+      useTimelineStore().replace(events)
+    },
+    enterReplay() {
+      this.replaying = true
+      this.showEvents([])
+    },
+    /** Back to the live run: what happened meanwhile comes from the host's snapshot. */
+    async leaveReplay() {
+      if (!this.replaying) return
+      this.replaying = false
+      await this.syncSnapshot()
+    },
     async syncSnapshot() {
+      // A reconnect while replaying must not replace the replay; leaving it syncs again.
+      if (this.replaying) return
       framesDuringSync = []
       let snapshot: RunSnapshot
       let later: LabEvent[]
@@ -50,6 +81,7 @@ export const useRunStore = defineStore('run', {
         later = framesDuringSync ?? []
         framesDuringSync = null
       }
+      if (this.replaying) return // a replay began while the snapshot was on its way
       this.$patch((state) => {
         const before = state.runId
         resetRun(state as RunModel)
@@ -66,6 +98,8 @@ export const useRunStore = defineStore('run', {
       useTimelineStore().replace(all)
     },
     async start(args: { scenario: string } | { script: string }) {
+      // Running something is a live action: the replay ends first.
+      await this.leaveReplay()
       this.starting = true
       this.actionError = null
       try {
@@ -78,6 +112,7 @@ export const useRunStore = defineStore('run', {
       }
     },
     async stop() {
+      if (this.replaying) return
       this.actionError = null
       try {
         await call('run.stop', {})
@@ -87,7 +122,8 @@ export const useRunStore = defineStore('run', {
     },
     async join(lid: string) {
       const proc = this.processes[lid]
-      if (!proc || this.joins[lid]?.waiting) return
+      // A replayed process is history: its pid may belong to someone else by now.
+      if (!proc || this.joins[lid]?.waiting || this.replaying) return
       this.joins[lid] = { waiting: true, error: null }
       try {
         const result = await call('process.join', { pid: proc.pid })
