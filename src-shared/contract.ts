@@ -154,7 +154,8 @@ export interface SessionRunInfo {
   startT: number
   endT: number | null
   ok: boolean | null
-  events: number
+  /** Events of the run; null in the listing (counting them there would mean parsing every line). */
+  events: number | null
 }
 
 export interface SessionInfo {

@@ -25,7 +25,7 @@ export async function readRunForReplay(
   const warnings: SessionWarning[] = []
   // Throws SessionFormatError for a foreign, empty or newer file before anything is read.
   const session = await openSessionBatches(file, { onWarning: (w) => warnings.push(w) })
-  const runs = new RunIndex()
+  const runs = new RunIndex(true)
   let chosen: string | null = wantedRunId ?? null
   let events: LabEvent[] = []
   let bytes = 0

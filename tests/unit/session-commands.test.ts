@@ -58,8 +58,8 @@ describe('sessions.list', () => {
     const other = list.find((s) => s.id === id)
     expect(other).toMatchObject({ current: false, events: 9, eventsEstimated: false, format: 1, startedAtWall: HEADER.startedAtWall, error: null })
     expect(other?.runs?.map((r) => [r.runId, r.title, r.events, r.ok])).toEqual([
-      ['r1', 'Hello', 4, true],
-      ['r2', '打印机', 5, null],
+      ['r1', 'Hello', null, true],
+      ['r2', '打印机', null, null],
     ])
   })
 })
@@ -103,7 +103,10 @@ describe('sessions.read', () => {
     writeFileSync(file, lines.join('\n').replace(/\n$/, '') + '\n{"seq":10,"t":150,"runId":"r2","kind":"std')
     const last = await h.call('sessions.read', { id })
     expect(last.runId).toBe('r2')
-    expect(last.runs.map((r) => r.runId)).toEqual(['r1', 'r2'])
+    expect(last.runs.map((r) => [r.runId, r.events])).toEqual([
+      ['r1', 4],
+      ['r2', 5],
+    ])
     expect(last.events.map((e) => e.kind)).toEqual(['run.start', 'process.start', 'process.start', 'stdout', 'process.exit'])
     expect(last.skippedLines).toBe(2)
     expect(last.message).toMatch(/2 damaged lines were skipped.*cut short/)
