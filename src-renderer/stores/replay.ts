@@ -90,7 +90,7 @@ export const useReplayStore = defineStore('replay', {
       if (this.cursorUs >= this.endUs) this.seek(this.startUs)
       this.playing = true
       lastTickAt = performance.now()
-      playTimer = setInterval(() => this.tick(), PLAY_TICK_MS)
+      playTimer ??= setInterval(() => this.tick(), PLAY_TICK_MS)
     },
     pause() {
       this.playing = false
@@ -98,7 +98,8 @@ export const useReplayStore = defineStore('replay', {
       playTimer = null
     },
     tick() {
-      if (!this.active) return this.pause()
+      // Whatever paused (the button, Back to live, a new run), no tick may move the cursor after it.
+      if (!this.playing || !this.active) return this.pause()
       const now = performance.now()
       // Real elapsed time, not the nominal tick: a busy renderer must not slow the replay's clock.
       const elapsedUs = (now - lastTickAt) * 1000 * this.speed

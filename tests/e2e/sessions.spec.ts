@@ -123,6 +123,7 @@ test('a run is exported in every format, then replayed to the same processes and
   await app.getByRole('button', { name: 'Play' }).click()
   await expect(time).not.toHaveText(/^0\.0 s of /)
   await app.getByRole('button', { name: 'Pause' }).click()
+  await expect(app.getByRole('button', { name: 'Play' })).toBeVisible()
   const paused = await time.textContent()
   expect(paused).not.toMatch(/^0\.0 s of /)
   await app.waitForTimeout(500)
