@@ -158,8 +158,12 @@ export class RunIndex {
       this.runs.set(runId, { runId, title: typeof event.title === 'string' ? event.title : runId, startT: t, endT: null, ok: null, events: this.countEvents ? 1 : null })
       return
     }
-    const run = this.runs.get(runId)
-    if (!run) return
+    let run = this.runs.get(runId)
+    if (!run) {
+      // Its run.start is missing (a damaged line, an edited file): the run still exists.
+      run = { runId, title: runId, startT: t, endT: null, ok: null, events: this.countEvents ? 0 : null }
+      this.runs.set(runId, run)
+    }
     if (run.events !== null) run.events++
     if (event.kind === 'run.end') {
       run.endT = t

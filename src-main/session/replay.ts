@@ -30,11 +30,14 @@ export async function readRunForReplay(
   let events: LabEvent[] = []
   let bytes = 0
   let omitted = 0
+  const seen = new Set<string>()
   try {
     for await (const batch of session.batches) {
       for (const { event, raw } of batch) {
         runs.countEvent(event as unknown as Record<string, unknown>)
-        if (event.kind === 'run.start' && wantedRunId === undefined) {
+        // The last run by default: a new run (by its run.start, or by its first event if that line is lost) starts over.
+        if (wantedRunId === undefined && typeof event.runId === 'string' && (event.kind === 'run.start' || (event.runId !== chosen && !seen.has(event.runId)))) {
+          seen.add(event.runId)
           chosen = event.runId
           events = []
           bytes = 0
