@@ -129,6 +129,19 @@ describe('sessions.read', () => {
     expect(listed).toMatchObject({ startedAtWall: null, error: expect.stringContaining('newer ProcLab') })
   })
 
+  it('still finds a run whose run.start line was lost', async () => {
+    const file = join(dir, 'headless-run.ndjson')
+    const events = twoRuns().filter((e) => (e as { seq: number }).seq !== 5)
+    await writeSessionFile(file, events)
+    const replay = await readRunForReplay(file, 'headless-run.ndjson', undefined)
+    expect(replay.runId).toBe('r2')
+    expect(replay.events.map((e) => e.seq)).toEqual([6, 7, 8, 9])
+    expect(replay.runs.map((r) => [r.runId, r.title, r.events])).toEqual([
+      ['r1', 'Hello', 4],
+      ['r2', 'r2', 4],
+    ])
+  })
+
   it('caps what a replay holds and says how much it left out', async () => {
     const { dir: d } = { dir }
     const events = twoRuns()
