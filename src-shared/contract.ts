@@ -11,6 +11,16 @@ export type SignalName = z.infer<typeof signalSchema>
 const pid = z.number().int().positive().max(2 ** 31 - 1)
 const empty = z.object({}).strict()
 
+/**
+ * A session's id is its file name as the recorder names it (session/files.ts sessionFileName):
+ * a plain name, never a path, so no command can reach outside the sessions folder.
+ */
+export const SESSION_ID_PATTERN = /^session-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-\d{1,10}\.ndjson$/
+const sessionId = z.string().max(80).regex(SESSION_ID_PATTERN, 'not a session id (a session file name such as session-2025-01-01T00-00-00-000Z-123.ndjson)')
+export const EXPORT_FORMAT_NAMES = ['ndjson', 'csv', 'chrome-trace'] as const
+export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number]
+const sessionTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+
 export const commandSchemas = {
   hello: empty,
   'scenarios.list': empty,
@@ -31,6 +41,22 @@ export const commandSchemas = {
   'monitor.system': empty,
   /** What only a look inside one process tells: cwd, environment, open files, children. */
   'monitor.details': z.object({ pid }).strict(),
+  /** The recorded sessions in the sessions folder, newest first. */
+  'sessions.list': empty,
+  /** Deletes a recorded session; never the one being recorded now. */
+  'sessions.delete': z.object({ id: sessionId }).strict(),
+  /** One run of a session for replay (the last run when runId is absent). */
+  'sessions.read': z.object({ id: sessionId, runId: z.string().min(1).max(64).optional() }).strict(),
+  /** Writes an export into the exports folder next to the sessions and says where. */
+  'sessions.export': z
+    .object({
+      id: sessionId,
+      format: z.enum(EXPORT_FORMAT_NAMES),
+      kinds: z.array(z.string().min(1).max(64)).min(1).max(64).optional(),
+      fromUs: sessionTime.optional(),
+      toUs: sessionTime.optional(),
+    })
+    .strict(),
 } as const
 
 export type CommandName = keyof typeof commandSchemas
@@ -121,6 +147,65 @@ export interface ProcessDetails {
   children: number[]
 }
 
+export interface SessionRunInfo {
+  runId: string
+  title: string
+  /** Session time (µs) of run.start and run.end; endT null if the run never ended in the file. */
+  startT: number
+  endT: number | null
+  ok: boolean | null
+  /** Events of the run; null in the listing (counting them there would mean parsing every line). */
+  events: number | null
+}
+
+export interface SessionInfo {
+  /** The file name in the sessions folder. */
+  id: string
+  size: number
+  /** From the header; null when the file is not a session this version reads (see error). */
+  startedAtWall: number | null
+  version: string | null
+  platform: string | null
+  format: number | null
+  /** Lines after the header; estimated from the size for large files (eventsEstimated). */
+  events: number
+  eventsEstimated: boolean
+  /** The session's runs, or null when the file is too large to scan for a listing. */
+  runs: SessionRunInfo[] | null
+  /** The session this host is recording now: it cannot be deleted. */
+  current: boolean
+  error: string | null
+}
+
+export interface SessionReplay {
+  id: string
+  startedAtWall: number
+  version: string
+  platform: string
+  runs: SessionRunInfo[]
+  /** The run whose events follow; null when the session has no run. */
+  runId: string | null
+  events: LabEvent[]
+  /** Events of the run left out because of the replay's cap; `message` says so. */
+  omitted: number
+  /** Lines skipped as torn or corrupt. */
+  skippedLines: number
+  /** Something the user should know (a cap reached, lines skipped), or null. */
+  message: string | null
+}
+
+export interface SessionExportInfo {
+  id: string
+  format: ExportFormatName
+  /** File name in the exports folder (what the web download route takes). */
+  name: string
+  path: string
+  bytes: number
+  /** Lines, rows or trace events written. */
+  written: number
+  skippedLines: number
+}
+
 export interface CommandResults {
   hello: HelloInfo
   'scenarios.list': ScenarioInfo[]
@@ -132,6 +217,10 @@ export interface CommandResults {
   'monitor.list': SystemProcess[]
   'monitor.system': SystemSummary
   'monitor.details': ProcessDetails
+  'sessions.list': SessionInfo[]
+  'sessions.delete': { id: string; deleted: true }
+  'sessions.read': SessionReplay
+  'sessions.export': SessionExportInfo
 }
 
 /** Error codes a UI can act on. */

@@ -37,6 +37,12 @@ export type EventBody =
   | (ProcessRef & { kind: 'stdout' | 'stderr'; line: string })
   | { kind: 'user.kill'; pid: number; lid: string | null; signal: string; ok: boolean; error: string | null }
   | { kind: 'user.join'; pid: number; lid: string; exitCode: number | null; timedOut: boolean }
+  /** The user asked for a run (scenario id or script path); runId of the run it started, if any. */
+  | { kind: 'user.run'; source: string; ok: boolean; error: string | null; startedRunId: string | null }
+  | { kind: 'user.stop'; ok: boolean; stopped: boolean; error: string | null }
+  | { kind: 'user.export'; session: string; format: string; ok: boolean; path: string | null; error: string | null }
+  /** CPU (% of one core since the previous sample) and resident memory of the run's live lab processes. */
+  | { kind: 'monitor.sample'; processes: Array<{ lid: string; pid: number; cpu: number; rss: number }> }
   /** A shared object (Lock, Queue, Pipe, ...) was created; `object` names it in later events. */
   | (ProcessRef & { kind: 'object.create'; object: string; type: SharedObjectType; name: string; capacity: number | null })
   | (ProcessRef & ObjectRef & { kind: 'lock.request' })

@@ -7,7 +7,9 @@ import { Supervisor } from '../lab/supervisor/supervisor'
 import { createMonitor, hostUserName, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
 import { openSessionLog } from './session-log'
-import type { Recorder } from '../session'
+import { defaultSessionDir, exportsDirFor, type Recorder } from '../session'
+import { LabSampler } from './lab-sampler'
+import { SessionCommands } from './session-commands'
 import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
 import { errorInfo, HostError } from './errors'
 import { FrameCoalescer } from './frames'
@@ -37,18 +39,34 @@ export class HostService implements Host {
   private readonly protectedPids: Set<number>
   private disposed: Promise<void> | null = null
   private recorder: Recorder | null = null
+  private readonly sessionsDir: string
+  private readonly sessions: SessionCommands
+  private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
     this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, user: hostUserName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.protectedPids = new Set([process.pid, ...(options.protectedPids ?? [])])
+    this.sessionsDir = options.sessionsDir ?? defaultSessionDir()
+    this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
+    this.sampler = new LabSampler(
+      options.sampleIntervalMs ?? 1000,
+      () => this.supervisor.registry.live(this.supervisor.currentRunId ?? undefined).flatMap((r) => (r.pid === null ? [] : [{ lid: r.lid, pid: r.pid }])),
+      this.monitor,
+      (body) => this.emit(body, this.supervisor.currentRunId),
+    )
+  }
+
+  /** Where sessions.export writes; the web server serves downloads from here only. */
+  get exportsDir(): string {
+    return this.sessions.exportsDir
   }
 
   static async create(options: HostOptions = {}): Promise<HostService> {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
     if (options.sessionLog !== false) {
-      host.recorder = await openSessionLog(options.sessionLog, host.info)
+      host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info)
       host.info.sessionFile = host.recorder.file
     }
     host.supervisor = await Supervisor.create({
@@ -91,6 +109,7 @@ export class HostService implements Host {
 
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
+      this.sampler.stop()
       await this.supervisor.dispose()
       this.frames.flush()
       await this.recorder?.close()
@@ -101,8 +120,8 @@ export class HostService implements Host {
   private readonly handlers: Handlers = {
     hello: async () => this.info,
     'scenarios.list': async () => SCENARIOS.map(scenarioInfo),
-    'run.start': async (args) => this.startRun(args),
-    'run.stop': async () => ({ stopped: await this.supervisor.stopRun() }),
+    'run.start': async (args) => this.userRun(args),
+    'run.stop': async () => this.userStop(),
     'run.snapshot': async () => ({ runId: this.runEvents[0]?.runId ?? null, running: this.supervisor.currentRunId !== null, events: this.runEvents.slice() }),
     'process.signal': async ({ pid, signal }) => {
       const record = this.supervisor.registry.liveByPid(pid)
@@ -126,6 +145,35 @@ export class HostService implements Host {
     'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
     'monitor.system': async () => this.monitor.system(),
     'monitor.details': async ({ pid }) => this.monitor.details(pid),
+    'sessions.list': async () => this.sessions.list(),
+    'sessions.delete': async (args) => this.sessions.delete(args),
+    'sessions.read': async (args) => this.sessions.read(args),
+    'sessions.export': async (args) => this.sessions.export(args),
+  }
+
+  /** run.start as the user asked for it: recorded with its result, refusals included. */
+  private userRun(args: CommandArgs<'run.start'>): { runId: string } {
+    const source = 'scenario' in args ? `scenario:${args.scenario}` : args.script
+    try {
+      const started = this.startRun(args)
+      this.emit({ kind: 'user.run', source, ok: true, error: null, startedRunId: started.runId }, started.runId)
+      return started
+    } catch (error) {
+      this.emit({ kind: 'user.run', source, ok: false, error: errorInfo(error).message, startedRunId: null }, null)
+      throw error
+    }
+  }
+
+  private async userStop(): Promise<{ stopped: boolean }> {
+    const runId = this.supervisor.currentRunId
+    try {
+      const stopped = await this.supervisor.stopRun()
+      this.emit({ kind: 'user.stop', ok: true, stopped, error: null }, runId)
+      return { stopped }
+    } catch (error) {
+      this.emit({ kind: 'user.stop', ok: false, stopped: false, error: errorInfo(error).message }, runId)
+      throw error
+    }
   }
 
   private startRun(args: CommandArgs<'run.start'>): { runId: string } {
@@ -146,7 +194,9 @@ export class HostService implements Host {
     this.runEvents = []
     const startedAt = monotonicMicros()
     this.emit({ kind: 'run.start', title, source: script }, runId, startedAt)
+    this.sampler.start()
     void this.supervisor.startRun(runId, script).then((outcome) => {
+      this.sampler.stop()
       this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt }, runId)
     })
     return { runId }

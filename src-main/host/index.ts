@@ -4,7 +4,7 @@ import type { Host, HostOptions } from './types'
 export type { Host, HostOptions, Unsubscribe } from './types'
 export { HostError } from './errors'
 
-export function createHost(options: HostOptions = {}): Promise<Host & { killAllNow(): void }> {
+export function createHost(options: HostOptions = {}): Promise<Host & { killAllNow(): void; readonly exportsDir: string }> {
   return HostService.create(options)
 }
 

@@ -2,10 +2,10 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { HelloInfo } from '../../src-shared/contract'
-import { createRecorder, defaultSessionDir, sessionFileName, type Recorder } from '../session'
+import { createRecorder, sessionFileName, type Recorder } from '../session'
 
-export async function openSessionLog(file: string | undefined, info: HelloInfo): Promise<Recorder> {
-  const path = file ?? join(defaultSessionDir(), sessionFileName(info.sessionStartWall, info.hostPid))
+export async function openSessionLog(file: string | undefined, sessionsDir: string, info: HelloInfo): Promise<Recorder> {
+  const path = file ?? join(sessionsDir, sessionFileName(info.sessionStartWall, info.hostPid))
   await mkdir(dirname(path), { recursive: true })
   return createRecorder(
     path,

@@ -13,6 +13,13 @@ export interface HostOptions {
    * record. Default: a new file in the user's data folder (see session/files.ts).
    */
   sessionLog?: string | false
+  /**
+   * The folder the Sessions tab lists (and where a default session log goes). Default: the user's
+   * data folder (session/files.ts). Exports go to its sibling `exports/`.
+   */
+  sessionsDir?: string
+  /** How often the run's lab processes are sampled (CPU, memory) into the log; 0 for never. Default 1000 ms. */
+  sampleIntervalMs?: number
   /** Pids the UI may never signal, besides the host itself (e.g. Electron's renderer). */
   protectedPids?: number[]
 }

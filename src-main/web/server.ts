@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import type { Host } from '../host/types'
 import { ClientSet, type ClientLimits } from './clients'
+import { EXPORT_PREFIX, serveExport } from './downloads'
 import { MiB } from './protocol'
 import { contentSecurityPolicy, cspFromHtml, hostAllowed, LOOPBACK, newToken, originAllowed, securityHeaders, tokenMatches } from './security'
 import { openStaticRoot, requestPath, serveStatic } from './static'
@@ -19,6 +20,8 @@ export interface WebServerOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string
   limits?: Partial<ClientLimits>
+  /** Where the host writes sessions.export files; GET /export/<name>?token=… serves them. */
+  exportsDir?: string
 }
 
 export interface WebServer {
@@ -67,7 +70,15 @@ export async function startWebServer(host: Host, options: WebServerOptions): Pro
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!hostAllowed(req.headers, port)) return plain(res, 403, 'Forbidden: unexpected Host header\n', headers)
-    if (requestPath(req.url) === WS_PATH) return plain(res, 426, 'This endpoint only speaks WebSocket\n', { ...headers, Upgrade: 'websocket' })
+    const path = requestPath(req.url)
+    if (path === WS_PATH) return plain(res, 426, 'This endpoint only speaks WebSocket\n', { ...headers, Upgrade: 'websocket' })
+    if (path.startsWith(EXPORT_PREFIX)) {
+      serveExport(req, res, path, options.exportsDir, token, headers, (status, body) => plain(res, status, body, headers)).catch(() => {
+        if (!res.headersSent) plain(res, 500, 'Internal error\n', headers)
+        else res.destroy()
+      })
+      return
+    }
     serveStatic(root, req, res, headers).catch(() => {
       if (!res.headersSent) plain(res, 500, 'Internal error\n', headers)
       else res.destroy()

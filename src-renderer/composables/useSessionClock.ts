@@ -1,5 +1,6 @@
 import { computed } from 'vue'
 import { useConnectionStore } from '../stores/connection'
+import { useReplayStore } from '../stores/replay'
 import { useNow } from './useNow'
 
 /**
@@ -8,9 +9,11 @@ import { useNow } from './useNow'
  */
 export function useSessionClock() {
   const connection = useConnectionStore()
+  const replay = useReplayStore()
   const now = useNow()
-  const startWall = computed(() => connection.hello?.sessionStartWall ?? null)
-  const nowUs = computed(() => (startWall.value === null ? 0 : (now.value - startWall.value) * 1000))
+  // In replay, "now" is the scrubber's time in the replayed session.
+  const startWall = computed(() => (replay.active ? replay.startedAtWall : (connection.hello?.sessionStartWall ?? null)))
+  const nowUs = computed(() => (replay.active ? replay.cursorUs : startWall.value === null ? 0 : (now.value - startWall.value) * 1000))
   const toWall = (t: number) => (startWall.value ?? 0) + t / 1000
   return { nowUs, toWall, startWall }
 }

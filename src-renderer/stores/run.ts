@@ -49,6 +49,8 @@ export const useRunStore = defineStore('run', {
     collapsed: {} as Record<string, boolean>,
     /** What this window last started, for Re-run. */
     lastStart: null as StartArgs | null,
+    /** A saved session is on screen (stores/replay.ts): live frames are ignored until back to live. */
+    replaying: false,
   }),
   getters: {
     processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
@@ -58,8 +60,13 @@ export const useRunStore = defineStore('run', {
   actions: {
     /** One frame, one patch: subscribers and the DOM see the whole frame at once. */
     applyFrame(events: LabEvent[]) {
-      if (events.length === 0) return
+      // Replay shows another time; mixing in the live run would show neither. Back to live re-syncs.
+      if (events.length === 0 || this.replaying) return
       if (framesDuringSync) framesDuringSync.push(...events)
+      this.foldMore(events)
+    },
+    /** Folds events after those already shown, into this store and the ones fed with the same frames. */
+    foldMore(events: readonly LabEvent[]) {
       const before = this.folded.runId
       for (const event of events) applyEvent(this.folded, event)
       this.publish(this.folded.runId !== before)
@@ -75,8 +82,8 @@ export const useRunStore = defineStore('run', {
           state.version = folded.version
           Object.assign(state, { runId: folded.runId, title: folded.title, source: folded.source, running: folded.running, startT: folded.startT, result: folded.result })
           state.processes = Object.fromEntries(folded.order.map((lid) => [lid, markRaw({ ...folded.processes[lid]! })]))
-          if (state.order.length !== folded.order.length) state.order = folded.order.slice()
-          if (state.notices.length !== folded.notices.length) state.notices = folded.notices.slice()
+          state.order = folded.order.slice()
+          state.notices = folded.notices.slice()
         }
         if (folded.linesVersion !== state.linesVersion) {
           state.lines = markRaw(folded.lines)
@@ -86,7 +93,31 @@ export const useRunStore = defineStore('run', {
         if (newRun) forgetView(state)
       })
     },
+    /** Replay: shows exactly these events, from scratch, the way syncSnapshot shows the host's. */
+    showEvents(events: readonly LabEvent[]) {
+      const folded = this.folded
+      const before = folded.runId
+      resetRun(folded)
+      for (const event of events) applyEvent(folded, event)
+      // Scrubbing within one run keeps the user's selection and folds.
+      this.publish(folded.runId !== before)
+      useObjectsStore().replace(events)
+      useTimelineStore().replace(events)
+      useProcessEventsStore().replace(events)
+    },
+    enterReplay() {
+      this.replaying = true
+      this.showEvents([])
+    },
+    /** Back to the live run: what happened meanwhile comes from the host's snapshot. */
+    async leaveReplay() {
+      if (!this.replaying) return
+      this.replaying = false
+      await this.syncSnapshot()
+    },
     async syncSnapshot() {
+      // A reconnect while replaying must not replace the replay; leaving it syncs again.
+      if (this.replaying) return
       framesDuringSync = []
       let snapshot: RunSnapshot
       let later: LabEvent[]
@@ -96,6 +127,7 @@ export const useRunStore = defineStore('run', {
         later = framesDuringSync ?? []
         framesDuringSync = null
       }
+      if (this.replaying) return // a replay began while the snapshot was on its way
       const folded = this.folded
       const before = folded.runId
       resetRun(folded)
@@ -113,6 +145,8 @@ export const useRunStore = defineStore('run', {
       useProcessEventsStore().replace(all)
     },
     async start(args: StartArgs) {
+      // Running something is a live action: the replay ends first.
+      await this.leaveReplay()
       this.starting = true
       this.actionError = null
       this.lastStart = args
@@ -127,6 +161,7 @@ export const useRunStore = defineStore('run', {
       }
     },
     async stop() {
+      if (this.replaying) return
       this.actionError = null
       try {
         await call('run.stop', {})
@@ -136,7 +171,8 @@ export const useRunStore = defineStore('run', {
     },
     async join(lid: string) {
       const proc = this.processes[lid]
-      if (!proc || this.joins[lid]?.waiting) return
+      // A replayed process is history: its pid may belong to someone else by now.
+      if (!proc || this.joins[lid]?.waiting || this.replaying) return
       this.joins[lid] = { waiting: true, error: null }
       try {
         const result = await call('process.join', { pid: proc.pid })

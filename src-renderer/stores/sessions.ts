@@ -1,0 +1,68 @@
+import { defineStore } from 'pinia'
+import type { ExportFormatName, SessionExportInfo, SessionInfo } from '../../src-shared/contract'
+import { call, errorMessage, getTransport } from '../transport'
+
+export interface ExportState {
+  busy: boolean
+  result: SessionExportInfo | null
+  error: string | null
+}
+
+/** The Sessions tab: the recorded sessions, and what the user did to them. */
+export const useSessionsStore = defineStore('sessions', {
+  state: () => ({
+    list: [] as SessionInfo[],
+    loaded: false,
+    loading: false,
+    /** Listing failed: shown instead of the table. */
+    error: null as string | null,
+    /** A delete the host refused or that failed, in its words. */
+    actionError: null as string | null,
+    exports: {} as Record<string, ExportState>,
+  }),
+  actions: {
+    async load() {
+      this.loading = true
+      try {
+        this.list = await call('sessions.list', {})
+        this.error = null
+        this.loaded = true
+      } catch (error) {
+        this.error = errorMessage(error)
+      } finally {
+        this.loading = false
+      }
+    },
+    async remove(id: string): Promise<boolean> {
+      this.actionError = null
+      try {
+        await call('sessions.delete', { id })
+        this.list = this.list.filter((s) => s.id !== id)
+        delete this.exports[id]
+        return true
+      } catch (error) {
+        this.actionError = errorMessage(error)
+        return false
+      }
+    },
+    async exportSession(id: string, format: ExportFormatName) {
+      this.exports[id] = { busy: true, result: null, error: null }
+      try {
+        this.exports[id] = { busy: false, result: await call('sessions.export', { id, format }), error: null }
+      } catch (error) {
+        this.exports[id] = { busy: false, result: null, error: errorMessage(error) }
+      }
+    },
+  },
+})
+
+/**
+ * Where the browser can fetch an export, in web mode: `proclab serve` serves the exports folder
+ * at /export/<name>, with the same token the page was opened with. The desktop app has no URL
+ * for it (null): the file's path is shown instead.
+ */
+export function downloadUrl(name: string): string | null {
+  if (getTransport().kind !== 'websocket') return null
+  const token = new URLSearchParams(window.location.search).get('token') ?? ''
+  return `/export/${encodeURIComponent(name)}?token=${encodeURIComponent(token)}`
+}

@@ -1,0 +1,225 @@
+// The Sessions tab's host commands against a real host recording into a temporary sessions folder.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Host } from '../../src-main/host'
+import { createHost } from '../../src-main/host'
+import { loadSession, readRunForReplay, sessionFileName } from '../../src-main/session'
+import type { LabEvent } from '../../src-shared/events'
+import { HEADER, parseCsv, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
+
+let dir = ''
+let cleanup = async () => {}
+let host: (Host & { exportsDir: string }) | null = null
+beforeEach(async () => {
+  ;({ dir, cleanup } = await tempDir())
+})
+afterEach(async () => {
+  await host?.dispose()
+  host = null
+  await cleanup()
+})
+
+async function startHost(): Promise<Host & { exportsDir: string }> {
+  host = await createHost({ sessionsDir: join(dir, 'sessions') })
+  return host
+}
+
+/** Two runs: r1 (hello, ended) and r2 (printers, two processes, a torn last line). */
+function twoRuns(): object[] {
+  let seq = 0
+  const e = (t: number, runId: string, body: object) => ({ seq: ++seq, t, runId, ...body })
+  return [
+    e(0, 'r1', { kind: 'run.start', title: 'Hello', source: 'hello.mjs' }),
+    e(10, 'r1', { kind: 'process.start', lid: 'L1', pid: 2001, ppid: 1000, name: 'MainProcess', daemon: false, parentLid: null, target: 'main' }),
+    e(20, 'r1', { kind: 'process.exit', lid: 'L1', pid: 2001, exitCode: 0, signal: null }),
+    e(30, 'r1', { kind: 'run.end', ok: true, error: null, durationUs: 30 }),
+    e(100, 'r2', { kind: 'run.start', title: '打印机', source: 'printers.mjs' }),
+    e(110, 'r2', { kind: 'process.start', lid: 'L2', pid: 2002, ppid: 1000, name: 'MainProcess', daemon: false, parentLid: null, target: 'main' }),
+    e(120, 'r2', { kind: 'process.start', lid: 'L3', pid: 2003, ppid: 2002, name: '打印机1', daemon: false, parentLid: 'L2', target: 'printer' }),
+    e(130, 'r2', { kind: 'stdout', lid: 'L3', pid: 2003, line: '打印 "文件", 第1页' }),
+    e(140, 'r2', { kind: 'process.exit', lid: 'L3', pid: 2003, exitCode: -15, signal: 'SIGTERM' }),
+  ]
+}
+
+async function fakeSession(events: object[], header: object = HEADER, wall = Date.UTC(2025, 0, 1)): Promise<string> {
+  const id = sessionFileName(wall, 4242)
+  await writeSessionFile(join(dir, 'sessions', id), events, header)
+  return id
+}
+
+describe('sessions.list', () => {
+  it('lists the current session and the others with their runs and event counts', async () => {
+    const h = await startHost()
+    const id = await fakeSession(twoRuns())
+    const list = await h.call('sessions.list', {})
+    const current = list.find((s) => s.current)
+    expect(current?.id).toBe(h.info.sessionFile!.split('/').pop())
+    const other = list.find((s) => s.id === id)
+    expect(other).toMatchObject({ current: false, events: 9, eventsEstimated: false, format: 1, startedAtWall: HEADER.startedAtWall, error: null })
+    expect(other?.runs?.map((r) => [r.runId, r.title, r.events, r.ok])).toEqual([
+      ['r1', 'Hello', null, true],
+      ['r2', '打印机', null, null],
+    ])
+  })
+})
+
+describe('sessions.delete', () => {
+  it('refuses path traversal and anything that is not a session file name', async () => {
+    const h = await startHost()
+    const id = await fakeSession(twoRuns())
+    const bad = ['../' + id, '/etc/passwd', `${id}/../../x`, '..', '', 'notes.ndjson', `sessions/${id}`, id.replace('.ndjson', '.txt'), `..\\${id}`, `${id}\0`]
+    for (const candidate of bad) {
+      const response = await h.handle({ id: 1, cmd: 'sessions.delete', args: { id: candidate } })
+      expect(response, candidate).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    }
+    expect(existsSync(join(dir, 'sessions', id))).toBe(true)
+    expect(await h.handle({ id: 2, cmd: 'sessions.delete', args: { id: sessionFileName(Date.UTC(2020, 0, 1), 1) } })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+  })
+
+  it('refuses the current session and deletes another', async () => {
+    const h = await startHost()
+    const id = await fakeSession(twoRuns())
+    const currentId = h.info.sessionFile!.split('/').pop()!
+    const refused = await h.handle({ id: 1, cmd: 'sessions.delete', args: { id: currentId } })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } })
+    expect(existsSync(h.info.sessionFile!)).toBe(true)
+    expect(await h.call('sessions.delete', { id })).toEqual({ id, deleted: true })
+    expect(existsSync(join(dir, 'sessions', id))).toBe(false)
+    expect((await h.call('sessions.list', {})).map((s) => s.id)).toEqual([currentId])
+  })
+})
+
+describe('sessions.read', () => {
+  it('gives the last run by default, another on request, and skips damaged lines with a count', async () => {
+    const h = await startHost()
+    const events = twoRuns()
+    const id = await fakeSession(events)
+    // A corrupt line in the middle and a torn last line.
+    const file = join(dir, 'sessions', id)
+    const lines = readFileSync(file, 'utf8').split('\n')
+    lines.splice(3, 0, '{"seq":99,"t":')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(file, lines.join('\n').replace(/\n$/, '') + '\n{"seq":10,"t":150,"runId":"r2","kind":"std')
+    const last = await h.call('sessions.read', { id })
+    expect(last.runId).toBe('r2')
+    expect(last.runs.map((r) => [r.runId, r.events])).toEqual([
+      ['r1', 4],
+      ['r2', 5],
+    ])
+    expect(last.events.map((e) => e.kind)).toEqual(['run.start', 'process.start', 'process.start', 'stdout', 'process.exit'])
+    expect(last.skippedLines).toBe(2)
+    expect(last.message).toMatch(/2 damaged lines were skipped.*cut short/)
+    const first = await h.call('sessions.read', { id, runId: 'r1' })
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    expect(await h.handle({ id: 1, cmd: 'sessions.read', args: { id, runId: 'r9' } })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('r1, r2') } })
+  })
+
+  it('refuses a file of another format version, or no session at all, with a clear error', async () => {
+    const h = await startHost()
+    const newer = await fakeSession(twoRuns(), { ...HEADER, format: 2 })
+    const response = await h.handle({ id: 1, cmd: 'sessions.read', args: { id: newer } })
+    expect(response).toMatchObject({ ok: false, error: { code: 'failed' } })
+    if (!response.ok) expect(response.error.message).toBe(`Cannot open session ${newer}: this session was written by a newer ProcLab (format 2); this version reads format 1`)
+    const foreign = await fakeSession([{ hello: 'world' }], { name: 'not a session' }, Date.UTC(2024, 5, 1))
+    const refused = await h.handle({ id: 2, cmd: 'sessions.read', args: { id: foreign } })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringContaining('is not a ProcLab session') } })
+    // The list says the same instead of failing as a whole.
+    const listed = (await h.call('sessions.list', {})).find((s) => s.id === newer)
+    expect(listed).toMatchObject({ startedAtWall: null, error: expect.stringContaining('newer ProcLab') })
+  })
+
+  it('still finds a run whose run.start line was lost', async () => {
+    const file = join(dir, 'headless-run.ndjson')
+    const events = twoRuns().filter((e) => (e as { seq: number }).seq !== 5)
+    await writeSessionFile(file, events)
+    const replay = await readRunForReplay(file, 'headless-run.ndjson', undefined)
+    expect(replay.runId).toBe('r2')
+    expect(replay.events.map((e) => e.seq)).toEqual([6, 7, 8, 9])
+    expect(replay.runs.map((r) => [r.runId, r.title, r.events])).toEqual([
+      ['r1', 'Hello', 4],
+      ['r2', 'r2', 4],
+    ])
+  })
+
+  it('caps what a replay holds and says how much it left out', async () => {
+    const { dir: d } = { dir }
+    const events = twoRuns()
+    for (let i = 0; i < 50; i++) events.push({ seq: 10 + i, t: 200 + i, runId: 'r2', kind: 'stdout', lid: 'L2', pid: 2002, line: `line ${i}` })
+    const file = join(d, 'big.ndjson')
+    await writeSessionFile(file, events)
+    const replay = await readRunForReplay(file, 'big.ndjson', undefined, { maxEvents: 20, maxBytes: 1 << 20 })
+    expect(replay.events).toHaveLength(20)
+    expect(replay.omitted).toBe(35)
+    expect(replay.message).toMatch(/55 events; the replay shows the first 20/)
+  })
+})
+
+describe('sessions.export', () => {
+  it('writes each format into exports/ beside the sessions, valid and complete, and records the action', async () => {
+    const h = await startHost()
+    const id = await fakeSession(twoRuns())
+    const ndjson = await h.call('sessions.export', { id, format: 'ndjson' })
+    expect(ndjson.path).toBe(join(h.exportsDir, ndjson.name))
+    expect(h.exportsDir).toBe(join(dir, 'exports'))
+    const lines = readFileSync(ndjson.path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as LabEvent)
+    expect(lines).toHaveLength(10)
+    expect(ndjson.written).toBe(9)
+
+    const csv = await h.call('sessions.export', { id, format: 'csv', kinds: ['stdout'] })
+    const rows = parseCsv(readFileSync(csv.path, 'utf8'))
+    expect(rows).toEqual([expect.arrayContaining(['seq', 'kind']), expect.arrayContaining(['8', 'stdout', '打印机1', expect.stringContaining('打印 "文件", 第1页')])])
+
+    const trace = await h.call('sessions.export', { id, format: 'chrome-trace' })
+    const parsed = JSON.parse(readFileSync(trace.path, 'utf8')) as { traceEvents: TraceEvent[] }
+    expect(traceProblems(parsed)).toEqual([])
+    expect(parsed.traceEvents.some((e) => e.ph === 'M' && e.args?.name === '打印机1 (2003)')).toBe(true)
+
+    // Nothing half-written is left behind, and a bad range is refused before any file is made.
+    expect(readdirSync(h.exportsDir).sort()).toEqual([ndjson.name, csv.name, trace.name].sort())
+    expect(await h.handle({ id: 1, cmd: 'sessions.export', args: { id, format: 'csv', fromUs: 10, toUs: 5 } })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    expect(await h.handle({ id: 2, cmd: 'sessions.export', args: { id, format: 'xml' } })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+
+    const file = h.info.sessionFile!
+    await h.dispose()
+    const recorded = (await loadSession(file)).events.filter((e) => e.kind === 'user.export')
+    expect(recorded.map((e) => e.kind === 'user.export' && [e.format, e.ok, e.path])).toEqual([
+      ['ndjson', true, ndjson.path],
+      ['csv', true, csv.path],
+      ['chrome-trace', true, trace.path],
+    ])
+  })
+})
+
+describe('user actions and samples in the log', () => {
+  it('records run and stop with their result, and samples the lab processes while a run is live', async () => {
+    host = await createHost({ sessionsDir: join(dir, 'sessions'), sampleIntervalMs: 200 })
+    const h = host
+    expect(await h.handle({ id: 1, cmd: 'run.start', args: { scenario: 'nope' } })).toMatchObject({ ok: false })
+    const { runId } = await h.call('run.start', { scenario: 'long-sleeper' })
+    const sampled = new Promise<LabEvent>((resolve) => h.onEvent((e) => e.kind === 'monitor.sample' && e.processes.length >= 2 && resolve(e)))
+    const sample = await sampled
+    expect(await h.call('run.stop', {})).toEqual({ stopped: true })
+    const file = h.info.sessionFile!
+    await h.dispose()
+    const events = (await loadSession(file)).events
+    const runs = events.filter((e) => e.kind === 'user.run')
+    expect(runs).toEqual([
+      expect.objectContaining({ source: 'scenario:nope', ok: false, error: expect.stringContaining("No scenario 'nope'"), startedRunId: null, runId: null }),
+      expect.objectContaining({ source: 'scenario:long-sleeper', ok: true, error: null, startedRunId: runId, runId }),
+    ])
+    expect(events.filter((e) => e.kind === 'user.stop')).toEqual([expect.objectContaining({ ok: true, stopped: true, runId })])
+    if (sample.kind !== 'monitor.sample') throw new Error('not a sample')
+    const pids = new Set(events.filter((e) => e.kind === 'process.start').map((e) => e.kind === 'process.start' && e.pid))
+    for (const p of sample.processes) {
+      expect(pids.has(p.pid)).toBe(true)
+      expect(p.rss).toBeGreaterThan(1024 * 1024)
+      expect(p.cpu).toBeGreaterThanOrEqual(0)
+    }
+    expect(sample.runId).toBe(runId)
+    // Sampling stops with the run.
+    const last = events.findLast((e) => e.kind === 'monitor.sample')!
+    const end = events.find((e) => e.kind === 'run.end')!
+    expect(last.seq).toBeLessThan(end.seq)
+  })
+})
