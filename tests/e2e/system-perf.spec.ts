@@ -21,7 +21,7 @@ const APPLY_BUDGET_MS = 16
  */
 const MAX_LOAD_PER_CORE = 1.5
 /** Scroll passes after the warm-up pass; the best one counts (load from other programs comes in bursts). */
-const SCROLL_PASSES = 3
+const SCROLL_PASSES = 2
 
 interface PerfLog {
   longTasks: Array<{ start: number; duration: number }>
@@ -104,7 +104,7 @@ async function scrollPass(page: Page): Promise<void> {
 }
 
 test('10,000 processes: the tree expands, scrolls without long tasks, and a sample applies within a frame', async ({ page }, testInfo) => {
-  test.setTimeout(240_000)
+  test.setTimeout(480_000)
   const procRoot = writeFakeProc({ count: PROCESSES })
   const server = await startServer(procRoot)
   try {
