@@ -25,7 +25,9 @@ export interface LinuxSamplerOptions {
  * every tick and is read every sample; cmdline and status rarely change (setproctitle, setuid) and
  * cost two more reads per process, twice what stat costs: re-reading them at most every few seconds
  * takes a 1,000-process refresh from three files per process to one. An exec changes comm, and a
- * process that became a zombie lost its argv: either one is read again at once.
+ * process that became a zombie lost its argv: either one is read again at once. What is missed is an
+ * exec of a program with the same comm between two samples (bash exec'ing bash): its new command
+ * line shows within SLOW_FIELDS_MAX_AGE_MS, the price of not reading two files per process a second.
  */
 const SLOW_FIELDS_MAX_AGE_MS = 5_000
 
