@@ -33,7 +33,11 @@ export const commandSchemas = {
   'run.stop': empty,
   /** The current run's events so far, so a UI that connects late can catch up. */
   'run.snapshot': empty,
-  'process.signal': z.object({ pid, signal: signalSchema }).strict(),
+  /**
+   * Send a signal to one process, or with `tree: true` to it and every descendant (by ppid): the
+   * tree is stopped top-down first so nothing forks a replacement, then signalled, then continued.
+   */
+  'process.signal': z.object({ pid, signal: signalSchema, tree: z.boolean().optional() }).strict(),
   /** Wait for a lab process to exit (as `join()` would), at most timeoutMs if given. */
   'process.join': z.object({ pid, timeoutMs: z.number().int().min(0).max(86_400_000).optional() }).strict(),
   'monitor.list': empty,
@@ -135,6 +139,15 @@ export interface SystemSummary {
 }
 
 /** A value read from the OS, or why it could not be: not readable is an answer, not a failure. */
+/** One process of a tree signal: sent, or why not (refused, already gone, ...). Top-down order. */
+export interface SignalOutcome {
+  pid: number
+  ok: boolean
+  /** Set when ok is false: 'refused' (protected, another user's), 'not-found' (ended meanwhile), 'failed'. */
+  code?: 'refused' | 'not-found' | 'failed'
+  error?: string
+}
+
 export type Readable<T> = { ok: true; value: T } | { ok: false; reason: string }
 
 export interface ProcessDetails {
@@ -212,7 +225,7 @@ export interface CommandResults {
   'run.start': { runId: string }
   'run.stop': { stopped: boolean }
   'run.snapshot': RunSnapshot
-  'process.signal': { pid: number; signal: SignalName }
+  'process.signal': { pid: number; signal: SignalName; tree?: SignalOutcome[] }
   'process.join': { pid: number; exitCode: number | null; timedOut: boolean }
   'monitor.list': SystemProcess[]
   'monitor.system': SystemSummary

@@ -10,7 +10,7 @@ import { packageRoot } from '../package-root'
 import { measureRecorderThroughput } from '../session/measure'
 import { findPython, LabRunner, runProgram, type BenchFields } from './bench/runners'
 import { formatTable, type BenchReport, type Figure, type ResultRow, type Status } from './bench/report'
-import { proclabRefreshCost, psRefreshCost, systeminformationRefreshCost, type RefreshCost } from './bench/system'
+import { MONITOR_IDS, monitorRows } from './bench/monitor'
 import { FULL, measurements, QUICK, rows, scriptPath, type Measurement, type Row, type Sizes } from './bench/workloads'
 import { positiveInt, UsageError } from './usage'
 
@@ -183,14 +183,12 @@ function resultRow(row: Row, outcomes: Map<string, Outcome>): ResultRow {
   return { id: row.id, title: row.title, unit: row.unit, better: row.better, proclab, reference, ratio, kind, target: row.target?.text ?? null, status, optional: false }
 }
 
-const EXTRA_IDS = ['monitor-ps', 'monitor-systeminformation', 'recorder']
+const EXTRA_IDS = [...MONITOR_IDS, 'recorder']
 
 /** The monitor's refresh cost and the session recorder's throughput, where those modules exist. */
 async function extras(sizes: Sizes, only: Set<string> | null, skipped: BenchReport['skipped'], log: (message: string) => void): Promise<ResultRow[]> {
   const wanted = (id: string) => !only || only.has(id)
   const result: ResultRow[] = []
-  const cost = (name: string, c: RefreshCost | Error): Figure =>
-    c instanceof Error ? { name, value: null, runs: [], error: c.message } : { name, value: c.cpuMs, runs: [c.cpuMs], detail: { ...c } }
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | Error> => {
     try {
       log(what)
@@ -199,39 +197,9 @@ async function extras(sizes: Sizes, only: Set<string> | null, skipped: BenchRepo
       return error instanceof Error ? error : new Error(String(error))
     }
   }
-  if (wanted('monitor-ps') || wanted('monitor-systeminformation')) {
-    const ours = await attempt('monitor refresh (ProcLab sampler)', proclabRefreshCost)
-    const refs: [string, string, () => Promise<RefreshCost>][] = [
-      ['monitor-ps', 'ps -eo pid,ppid,stat,pcpu,rss,comm', () => psRefreshCost(sizes.psCalls)],
-      ['monitor-systeminformation', 'systeminformation.processes()', systeminformationRefreshCost],
-    ]
-    for (const [id, name, fn] of refs) {
-      if (!wanted(id)) continue
-      if (id === 'monitor-systeminformation' && sizes !== FULL && !only?.has(id)) {
-        skipped.push({ id, reason: 'takes seconds of CPU per call; measured in the full run (or ask for it with --only)' })
-        continue
-      }
-      const theirs = await attempt(`monitor refresh (${name})`, fn)
-      const proclab = cost('ProcLab', ours)
-      const reference = cost(name, theirs)
-      const both = proclab.value !== null && reference.value !== null
-      const wall = (c: RefreshCost | Error) => (c instanceof Error ? '—' : `${c.wallMs.toFixed(0)} ms wall, ${c.processes ?? '?'} processes`)
-      result.push({
-        id,
-        title: 'Monitor one refresh, CPU',
-        unit: 'ms CPU',
-        better: 'lower',
-        proclab,
-        reference,
-        ratio: both && reference.value! > 0 ? proclab.value! / reference.value! : null,
-        kind: 'ratio',
-        target: null,
-        status: proclab.value === null ? 'ERROR' : null,
-        optional: true,
-        note: `ProcLab ${wall(ours)}; ${name} ${wall(theirs)} (CPU includes child processes; ps CPU is counted in 10 ms clock ticks)`,
-      })
-    }
-  }
+  // With 1,000 extra sleep processes (full run) started and ended by bench/monitor.ts.
+  const systeminformation = sizes === FULL || (only?.has('monitor-systeminformation') ?? false)
+  result.push(...(await monitorRows({ sleepers: sizes.sleepers, idleSeconds: sizes.idleSeconds, psCalls: sizes.psCalls, systeminformation }, wanted, skipped, log)))
   if (wanted('recorder')) {
     const measured = await attempt('session recorder throughput', async () => {
       return measureRecorderThroughput({ rate: 200_000, seconds: sizes.recorderSeconds, burst: sizes === FULL, verify: true })

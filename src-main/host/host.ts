@@ -1,5 +1,5 @@
 // The application service behind every UI: one lab supervisor, one monitor, one event stream.
-import type { CommandArgs, CommandName, CommandResults, HelloInfo, Response } from '../../src-shared/contract'
+import type { CommandArgs, CommandName, CommandResults, HelloInfo, Response, SignalName, SignalOutcome } from '../../src-shared/contract'
 import { parseRequest } from '../../src-shared/contract'
 import type { EventBody, LabEvent } from '../../src-shared/events'
 import { monotonicMicros } from '../lab/protocol'
@@ -123,7 +123,8 @@ export class HostService implements Host {
     'run.start': async (args) => this.userRun(args),
     'run.stop': async () => this.userStop(),
     'run.snapshot': async () => ({ runId: this.runEvents[0]?.runId ?? null, running: this.supervisor.currentRunId !== null, events: this.runEvents.slice() }),
-    'process.signal': async ({ pid, signal }) => {
+    'process.signal': async ({ pid, signal, tree }) => {
+      if (tree) return this.signalTree(pid, signal)
       const record = this.supervisor.registry.liveByPid(pid)
       try {
         this.monitor.sendSignal(pid, signal, { protectedPids: this.protectedPids })
@@ -174,6 +175,25 @@ export class HostService implements Host {
       this.emit({ kind: 'user.stop', ok: false, stopped: false, error: errorInfo(error).message }, runId)
       throw error
     }
+  }
+
+  /** Kill tree: one user.kill event per process it reached, so the lab log shows each of its own. */
+  private async signalTree(pid: number, signal: SignalName): Promise<CommandResults['process.signal']> {
+    const records = new Map<number, ReturnType<Supervisor['registry']['liveByPid']>>()
+    for (const p of this.supervisor.registry.livePids()) records.set(p, this.supervisor.registry.liveByPid(p))
+    let outcomes: SignalOutcome[]
+    try {
+      outcomes = await this.monitor.signalTree(pid, signal, { protectedPids: this.protectedPids })
+    } catch (error) {
+      const info = errorInfo(error)
+      this.emit({ kind: 'user.kill', pid, lid: records.get(pid)?.lid ?? null, signal, ok: false, error: info.message }, records.get(pid)?.runId ?? null)
+      throw new HostError(info.code, info.message)
+    }
+    for (const o of outcomes) {
+      const record = records.get(o.pid)
+      this.emit({ kind: 'user.kill', pid: o.pid, lid: record?.lid ?? null, signal, ok: o.ok, error: o.error ?? null }, record?.runId ?? null)
+    }
+    return { pid, signal, tree: outcomes }
   }
 
   private startRun(args: CommandArgs<'run.start'>): { runId: string } {

@@ -20,6 +20,26 @@ export interface LinuxSamplerOptions {
   batchSize?: number
 }
 
+/**
+ * How long a process's command line and user are reused before they are read again. stat changes
+ * every tick and is read every sample; cmdline and status rarely change (setproctitle, setuid) and
+ * cost two more reads per process, twice what stat costs: re-reading them at most every few seconds
+ * takes a 1,000-process refresh from three files per process to one. An exec changes comm, and a
+ * process that became a zombie lost its argv: either one is read again at once. What is missed is an
+ * exec of a program with the same comm between two samples (bash exec'ing bash): its new command
+ * line shows within SLOW_FIELDS_MAX_AGE_MS, the price of not reading two files per process a second.
+ */
+const SLOW_FIELDS_MAX_AGE_MS = 5_000
+
+interface SlowFields {
+  starttime: number
+  comm: string
+  cmdline: string[]
+  uid: number | null
+  /** performance.now() of the read, staggered per pid so they do not all expire on the same sample. */
+  freshUntil: number
+}
+
 /** TASK_COMM_LEN - 1: the kernel keeps at most this many bytes of a process name. */
 const COMM_MAX = 15
 
@@ -37,6 +57,7 @@ export class LinuxProcSampler implements ProcessSampler {
   private pageSize: number | undefined
   private clockTicks: number | undefined
   private bootWallMs: number | undefined
+  private slow = new Map<number, SlowFields>()
 
   constructor(options: LinuxSamplerOptions = {}) {
     this.root = options.procRoot ?? '/proc'
@@ -50,28 +71,37 @@ export class LinuxProcSampler implements ProcessSampler {
     this.ensureSystemFacts()
     const pids = readdirSync(this.root).filter((entry) => /^\d+$/.test(entry))
     const result: RawProcess[] = []
+    const previous = this.slow
+    this.slow = new Map()
+    const now = performance.now()
     for (let i = 0; i < pids.length; i++) {
       if (i > 0 && i % this.batchSize === 0) await yieldToEventLoop()
-      const row = this.readProcess(pids[i]!)
+      const row = this.readProcess(pids[i]!, previous, now)
       if (row) result.push(row)
     }
     return result
   }
 
   /** One process, or null if it vanished while we read it (normal: processes end all the time). */
-  private readProcess(pidDir: string): RawProcess | null {
+  private readProcess(pidDir: string, previous: ReadonlyMap<number, SlowFields>, now: number): RawProcess | null {
     const dir = `${this.root}/${pidDir}`
     const statText = readOptional(`${dir}/stat`)
     // No stat, no row: it vanished, or the kernel hides it from us (hidepid, EACCES).
     if (statText === GONE || statText === null) return null
     const stat = parseProcStat(statText)
     if (!stat) return null
-    const cmdlineText = readOptional(`${dir}/cmdline`)
-    const statusText = readOptional(`${dir}/status`)
-    if (cmdlineText === GONE || statusText === GONE) return null
-    const cmdline = parseCmdline(cmdlineText ?? '')
+    let slow = previous.get(stat.pid)
+    if (!slow || slow.freshUntil < now || slow.starttime !== stat.starttime || slow.comm !== stat.comm || stat.state === 'Z') {
+      const cmdlineText = readOptional(`${dir}/cmdline`)
+      const statusText = readOptional(`${dir}/status`)
+      if (cmdlineText === GONE || statusText === GONE) return null
+      // Staggered by pid, so the re-reads spread over the samples instead of landing on one.
+      const stagger = (stat.pid % 16) * (SLOW_FIELDS_MAX_AGE_MS / 16)
+      slow = { starttime: stat.starttime, comm: stat.comm, cmdline: parseCmdline(cmdlineText ?? ''), uid: statusText === null ? null : parseStatusUid(statusText), freshUntil: now + SLOW_FIELDS_MAX_AGE_MS / 2 + stagger }
+    }
+    this.slow.set(stat.pid, slow)
+    const { cmdline, uid } = slow
     const ticks = this.clockTicks!
-    const uid = statusText === null ? null : parseStatusUid(statusText)
     return {
       pid: stat.pid,
       ppid: stat.ppid,

@@ -4,22 +4,38 @@ import { readLinuxDetails, readPortableDetails } from './details'
 import { LinuxProcSampler } from './linux-sampler'
 import { buildRows } from './rows'
 import { SystemInformationSampler } from './si-sampler'
+import { MonitorError } from './errors'
+import { ancestorsOf, readProcParents, readPsParents, type ParentTable } from './process-parents'
+import { signalTree } from './signal-tree'
 import { sendSignal } from './signals'
 import { LinuxSystemReader, SiSystemReader, totalMemoryBytes, type SystemReader } from './system-stats'
-import type { Monitor, MonitorOptions, ProcessSampler, TimedSample } from './types'
+import type { Monitor, MonitorOptions, ProcessSampler, SignalGuard, TimedSample } from './types'
+
+/** The environment variable that points the monitor at a simulated procfs (tests and benchmarks only). */
+export const PROC_ROOT_ENV = 'PROCLAB_PROC_ROOT'
 
 /** /proc on Linux (~0.1 s of CPU per 1,000-process sample against ~1 s for systeminformation), systeminformation elsewhere. */
-export function defaultSampler(platform: NodeJS.Platform = process.platform): ProcessSampler {
-  return platform === 'linux' ? new LinuxProcSampler() : new SystemInformationSampler(platform)
+export function defaultSampler(platform: NodeJS.Platform = process.platform, procRoot = '/proc'): ProcessSampler {
+  // A simulated procfs is Linux-shaped whatever the OS: read it with the Linux sampler.
+  return platform === 'linux' || procRoot !== '/proc' ? new LinuxProcSampler({ procRoot }) : new SystemInformationSampler(platform)
+}
+
+/** Parent pids now, read fresh: /proc on Linux, one `ps` on macOS, the last sample on Windows. */
+function parentReader(platform: NodeJS.Platform, lastSample: () => TimedSample | null): () => ParentTable {
+  if (platform === 'linux') return () => readProcParents('/proc')
+  if (platform === 'win32') return () => new Map((lastSample()?.processes ?? []).map((p) => [p.pid, p.ppid]))
+  return readPsParents
 }
 
 export function createMonitor(options: MonitorOptions = {}): Monitor {
   const platform = options.platform ?? process.platform
-  const sampler = options.sampler ?? defaultSampler(platform)
+  const procRoot = options.procRoot ?? (process.env[PROC_ROOT_ENV] || '/proc')
+  const simulatedRoot = procRoot === '/proc' ? null : procRoot
+  const sampler = options.sampler ?? defaultSampler(platform, procRoot)
   const cores = options.cores ?? availableParallelism()
   const minWindowMs = options.minCpuWindowMs ?? 200
   // RAM does not change under a running monitor (hotplug aside), so it is read once.
-  const memTotal = options.memTotal ?? totalMemoryBytes(platform)
+  const memTotal = options.memTotal ?? totalMemoryBytes(simulatedRoot !== null ? 'linux' : platform, procRoot)
   let baseline: TimedSample | null = null
   let latest: TimedSample | null = null
   // Callers that ask while a sample is being taken share it: one read of /proc, one CPU baseline.
@@ -41,9 +57,24 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       .map((p) => p.pid)
       .sort((a, b) => a - b)
 
+  const readParents = parentReader(platform, () => latest)
+  /** The caller's guard plus the host's ancestors; and no signal at all into a simulated table. */
+  function fullGuard(pid: number, guard: SignalGuard): SignalGuard {
+    if (simulatedRoot !== null) {
+      throw new MonitorError('refused', `refusing to signal pid ${pid}: the monitor shows a simulated process table (${PROC_ROOT_ENV}=${simulatedRoot}), whose pids are not real processes`)
+    }
+    let ancestors: ReadonlySet<number> = new Set()
+    try {
+      ancestors = ancestorsOf(process.pid, readParents())
+    } catch {
+      // No parent table (ps missing): the per-pid checks still protect pid 1 and the host.
+    }
+    return { ...guard, ancestorPids: new Set([...(guard.ancestorPids ?? []), ...ancestors]) }
+  }
+
   const systemReader: SystemReader =
-    platform === 'linux'
-      ? new LinuxSystemReader()
+    platform === 'linux' || simulatedRoot !== null
+      ? new LinuxSystemReader(procRoot)
       : new SiSystemReader(() => {
           const processes = latest?.processes ?? []
           const threads = processes.every((p) => p.threads !== null) && processes.length > 0 ? processes.reduce((n, p) => n + p.threads!, 0) : null
@@ -52,6 +83,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
 
   return {
     sampler,
+    simulatedRoot,
     async list(labPids: ReadonlySet<number>): Promise<SystemProcess[]> {
       inFlight ??= takeSample().finally(() => {
         inFlight = null
@@ -61,10 +93,13 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     },
     system: () => systemReader.read(),
     async details(pid) {
-      return platform === 'linux' ? readLinuxDetails(pid, childrenFromSample) : readPortableDetails(pid, childrenFromSample, platform)
+      return platform === 'linux' || simulatedRoot !== null ? readLinuxDetails(pid, childrenFromSample, procRoot) : readPortableDetails(pid, childrenFromSample, platform)
     },
     sendSignal(pid, signal, guard) {
-      sendSignal(pid, signal, guard, platform)
+      sendSignal(pid, signal, fullGuard(pid, guard), platform)
+    },
+    async signalTree(pid, signal, guard) {
+      return signalTree(pid, signal, fullGuard(pid, guard), readParents, platform)
     },
   }
 }

@@ -1,4 +1,4 @@
-import type { ProcessDetails, ProcessState, SignalName, SystemProcess, SystemSummary } from '../../src-shared/contract'
+import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemProcess, SystemSummary } from '../../src-shared/contract'
 
 /**
  * One process as a platform sampler sees it, before anything is computed across samples.
@@ -47,6 +47,8 @@ export interface TimedSample {
 export interface SignalGuard {
   /** Pids that must never be signalled from the UI: the host itself, its renderer, ... */
   protectedPids: ReadonlySet<number>
+  /** The host's parent, grandparent, ...: signalling one would end ProcLab too. The monitor fills it in. */
+  ancestorPids?: ReadonlySet<number>
 }
 
 export interface Monitor {
@@ -59,6 +61,14 @@ export interface Monitor {
   details(pid: number): Promise<ProcessDetails>
   /** Sends a signal after the safety checks; throws a MonitorError, never anything else. */
   sendSignal(pid: number, signal: SignalName, guard: SignalGuard): void
+  /**
+   * The signal to `pid` and all its descendants (stop, signal, continue; see signal-tree.ts).
+   * Rejects with a MonitorError when the root itself is refused or gone; per-process refusals and
+   * failures below it are in the outcomes.
+   */
+  signalTree(pid: number, signal: SignalName, guard: SignalGuard): Promise<SignalOutcome[]>
+  /** Set when the process table is a simulated one (PROCLAB_PROC_ROOT): no signal is ever sent then. */
+  readonly simulatedRoot: string | null
 }
 
 export interface MonitorOptions {
@@ -73,6 +83,12 @@ export interface MonitorOptions {
   minCpuWindowMs?: number
   /** RAM in bytes, for memPercent. Defaults to MemTotal (Linux) or os.totalmem(). */
   memTotal?: number
+  /**
+   * Where the Linux sampler reads procfs. Default: $PROCLAB_PROC_ROOT, else /proc. Anything but
+   * /proc is a simulated table (tests, benchmarks: thousands of made-up processes), whose pids are
+   * not real: the monitor then refuses every signal.
+   */
+  procRoot?: string
   /** For tests of the Windows rules on Linux. Defaults to process.platform. */
   platform?: NodeJS.Platform
 }

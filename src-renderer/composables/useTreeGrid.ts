@@ -1,4 +1,4 @@
-import { nextTick, ref, type Ref } from 'vue'
+import { computed, nextTick, ref, type Ref } from 'vue'
 
 export interface TreeGridRowInfo {
   key: string
@@ -13,9 +13,22 @@ export interface TreeGridOptions {
   setExpanded: (key: string, expanded: boolean) => void
   /** Selection follows focus: the details panel shows the row you are on. */
   select: (key: string) => void
+  /**
+   * Virtualised grids: bring row `index` into the rendered window and into view before it is
+   * focused (only rendered rows exist in the DOM). Without it, the browser's focus scrolling does.
+   */
+  scrollToRow?: (index: number) => void
+  /** Rows a PageUp/PageDown moves by; default 10. A virtualised grid passes the rows on screen. */
+  pageSize?: () => number
 }
 
 const PAGE = 10
+/** Frames to wait for a virtualised row to be rendered after scrolling to it. */
+const RENDER_WAIT_FRAMES = 10
+
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()))
+}
 
 /**
  * Keyboard model of the WAI-ARIA treegrid pattern, for a <table role="treegrid"> whose rows carry
@@ -26,10 +39,18 @@ const PAGE = 10
 export function useTreeGrid(table: Ref<HTMLElement | null>, options: TreeGridOptions) {
   const focusedKey = ref<string | null>(null)
 
-  function tabIndexFor(key: string): 0 | -1 {
+  /**
+   * The row in the tab order: the focused one while it is still there, else the first. Computed once
+   * per change of rows or focus, not per row drawn (a scan of 10,000 rows per row would not do).
+   */
+  const currentKey = computed<string | null>(() => {
     const rows = options.rows()
-    const current = rows.some((r) => r.key === focusedKey.value) ? focusedKey.value : rows[0]?.key
-    return key === current ? 0 : -1
+    const focused = focusedKey.value
+    return focused !== null && rows.some((r) => r.key === focused) ? focused : (rows[0]?.key ?? null)
+  })
+
+  function tabIndexFor(key: string): 0 | -1 {
+    return key === currentKey.value ? 0 : -1
   }
 
   function rowElement(key: string): HTMLElement | null {
@@ -39,8 +60,16 @@ export function useTreeGrid(table: Ref<HTMLElement | null>, options: TreeGridOpt
   async function focusRow(key: string): Promise<void> {
     focusedKey.value = key
     options.select(key)
+    if (options.scrollToRow) options.scrollToRow(options.rows().findIndex((r) => r.key === key))
     await nextTick()
-    rowElement(key)?.focus()
+    let el = rowElement(key)
+    for (let i = 0; !el && options.scrollToRow && i < RENDER_WAIT_FRAMES; i++) {
+      await nextFrame()
+      el = rowElement(key)
+    }
+    // Already scrolled into view (below the sticky header) by scrollToRow; the browser's own
+    // focus scrolling would put it under the header.
+    el?.focus({ preventScroll: options.scrollToRow !== undefined })
   }
 
   function onRowFocus(key: string): void {
@@ -63,6 +92,7 @@ export function useTreeGrid(table: Ref<HTMLElement | null>, options: TreeGridOpt
     const cellControls = Array.from(rowEl.querySelectorAll<HTMLElement>('button:not([disabled])'))
     const controlIndex = cellControls.indexOf(target)
 
+    const page = Math.max(1, options.pageSize?.() ?? PAGE)
     const moveTo = (i: number) => {
       const next = rows[Math.max(0, Math.min(rows.length - 1, i))]
       if (next) void focusRow(next.key)
@@ -76,10 +106,10 @@ export function useTreeGrid(table: Ref<HTMLElement | null>, options: TreeGridOpt
         moveTo(index - 1)
         break
       case 'PageDown':
-        moveTo(index + PAGE)
+        moveTo(index + page)
         break
       case 'PageUp':
-        moveTo(index - PAGE)
+        moveTo(index - page)
         break
       case 'Home':
         if (!onRow) return
@@ -113,5 +143,5 @@ export function useTreeGrid(table: Ref<HTMLElement | null>, options: TreeGridOpt
     event.preventDefault()
   }
 
-  return { focusedKey, tabIndexFor, onKeydown, onRowFocus, focusRow }
+  return { focusedKey, currentKey, tabIndexFor, onKeydown, onRowFocus, focusRow }
 }

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import type { SignalName } from '../../src-shared/contract'
+import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
 
 /** The signals the dialog offers, in the order shown; SIGTERM (the polite one) first and default. */
@@ -8,14 +9,8 @@ export const KILL_SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP'
 const _everySignalOffered: Exclude<SignalName, (typeof KILL_SIGNALS)[number]> extends never ? true : never = true
 void _everySignalOffered
 
-export const SIGNAL_HELP: Record<SignalName, string> = {
-  SIGTERM: 'ask it to end (can be caught)',
-  SIGKILL: 'end it at once (cannot be caught)',
-  SIGINT: 'interrupt, as Ctrl+C does',
-  SIGHUP: 'hang up',
-  SIGSTOP: 'pause it',
-  SIGCONT: 'resume a paused process',
-}
+/** How many refused or failed pids of a tree the dialog names before "and N more". */
+const LISTED_FAILURES = 5
 
 export interface KillTarget {
   pid: number
@@ -27,6 +22,8 @@ export const useKillStore = defineStore('kill', {
   state: () => ({
     target: null as KillTarget | null,
     signal: 'SIGTERM' as SignalName,
+    /** Kill whole tree: the process and every descendant (see the host's process.signal). */
+    tree: false,
     sending: false,
     error: null as string | null,
   }),
@@ -34,6 +31,7 @@ export const useKillStore = defineStore('kill', {
     open(target: KillTarget) {
       this.target = target
       this.signal = 'SIGTERM'
+      this.tree = false
       this.error = null
     },
     close() {
@@ -45,12 +43,22 @@ export const useKillStore = defineStore('kill', {
       if (!this.target) return false
       this.sending = true
       this.error = null
+      const { t } = i18n.global
       try {
-        await call('process.signal', { pid: this.target.pid, signal: this.signal })
+        const result = await call('process.signal', { pid: this.target.pid, signal: this.signal, ...(this.tree ? { tree: true } : {}) })
+        // A process that ended by itself meanwhile is not a failure: gone is what was asked for.
+        const failed = (result.tree ?? []).filter((o) => !o.ok && o.code !== 'not-found')
+        if (failed.length > 0) {
+          // Some of the tree was reached: say which were not and why, and keep the dialog open.
+          const listed = failed.slice(0, LISTED_FAILURES).map((o) => o.error ?? `pid ${o.pid}`)
+          if (failed.length > LISTED_FAILURES) listed.push(`+${failed.length - LISTED_FAILURES}`)
+          this.error = t('system.kill.partial', { signal: this.signal, ok: result.tree!.length - failed.length, total: result.tree!.length, list: listed.join('; ') })
+          return false
+        }
         this.close()
         return true
       } catch (error) {
-        this.error = `Could not send ${this.signal} to ${this.target.name} (pid ${this.target.pid}): ${errorMessage(error)}`
+        this.error = t('system.kill.error', { signal: this.signal, name: this.target.name, pid: this.target.pid, reason: errorMessage(error) })
         return false
       } finally {
         this.sending = false

@@ -1,5 +1,33 @@
 // The System tab: the machine's real process tree, with the lab's own processes marked.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { readdirSync, readFileSync } from 'node:fs'
 import { cell, expect, labRows, runScenario, test } from './fixtures'
+
+/** Pids whose parent is `pid`, from /proc, excluding zombies (ended, waiting to be reaped). */
+function runningChildren(pid: number): number[] {
+  const found: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(ppid) === pid && state !== 'Z') found.push(Number(entry))
+    } catch {
+      // ended while we looked
+    }
+  }
+  return found
+}
+
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
 
 test('a lab process shows up in the system tree, marked, and can be killed from there', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
@@ -51,4 +79,45 @@ test('a kill the OS refuses is explained in the dialog', async ({ app }) => {
   await dialog.getByRole('button', { name: 'Cancel' }).click()
   await expect(dialog).toBeHidden()
   await expect(init).toBeVisible()
+})
+
+test('kill whole tree from the system view: after confirming, a shell and its sleeps all end', async ({ app }) => {
+  test.skip(process.platform !== 'linux', 'reads /proc to check the tree')
+  const shell = spawn('sh', ['-c', 'sleep 300 & sleep 300 & wait'], { stdio: 'ignore' })
+  const shellPid = shell.pid!
+  const exited = once(shell, 'exit')
+  let sleeps: number[] = []
+  try {
+    await expect.poll(() => (sleeps = runningChildren(shellPid)).length).toBe(2)
+
+    await app.getByRole('tab', { name: 'System' }).click()
+    await app.getByLabel('Filter').fill(String(shellPid))
+    const row = app.getByRole('treegrid', { name: 'System processes' }).locator(`tbody tr[data-pid="${shellPid}"]`)
+    await expect(row).toBeVisible()
+    await row.getByRole('button', { name: /^Kill/ }).click()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await dialog.getByRole('checkbox', { name: /Whole tree/ }).check()
+    // Cancel first: nothing is sent without the confirmation.
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toBeHidden()
+    expect(sleeps.filter(running)).toHaveLength(2)
+    expect(running(shellPid)).toBe(true)
+
+    await row.getByRole('button', { name: /^Kill/ }).click()
+    // The dialog opens fresh: one process unless asked again.
+    await expect(dialog.getByRole('checkbox', { name: /Whole tree/ })).not.toBeChecked()
+    await dialog.getByRole('checkbox', { name: /Whole tree/ }).check()
+    await dialog.getByRole('button', { name: 'Send SIGTERM to the tree' }).click()
+    await expect(dialog).toBeHidden()
+    expect(await exited).toEqual([null, 'SIGTERM'])
+    await expect.poll(() => sleeps.filter(running)).toEqual([])
+  } finally {
+    for (const pid of [shellPid, ...sleeps]) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone, as it should be
+      }
+    }
+  }
 })

@@ -17,6 +17,10 @@ export interface Sizes {
   telemetryItems: number
   psCalls: number
   recorderSeconds: number
+  /** Extra `sleep` processes alive while the monitor rows are measured. */
+  sleepers: number
+  /** How long the monitor's idle refresh is measured. */
+  idleSeconds: number
 }
 
 export const FULL: Sizes = {
@@ -32,6 +36,8 @@ export const FULL: Sizes = {
   telemetryItems: 100_000,
   psCalls: 5,
   recorderSeconds: 2,
+  sleepers: 1000,
+  idleSeconds: 10,
 }
 
 export const QUICK: Sizes = {
@@ -47,6 +53,8 @@ export const QUICK: Sizes = {
   telemetryItems: 2_000,
   psCalls: 2,
   recorderSeconds: 0.2,
+  sleepers: 100,
+  idleSeconds: 2,
 }
 
 export const QUEUE_BYTES = 4096

@@ -1,0 +1,68 @@
+// A simulated procfs for tests and benchmarks: thousands of made-up processes in a temp folder, in
+// the shape the Linux sampler reads (stat, status, cmdline per pid; stat, meminfo, loadavg and
+// uptime at the top). Point PROCLAB_PROC_ROOT at it and the monitor shows them; it then refuses
+// every signal, since none of these pids is real.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export interface FakeProcOptions {
+  /** Processes, pid 1 included. */
+  count: number
+  /** Children per parent: the tree is a heap (pid n's parent is n / fanout), so depth is log_fanout(count). */
+  fanout?: number
+  /** Folder to fill; default a new one under the OS temp folder. */
+  dir?: string
+}
+
+const NAMES = ['bash', 'node', 'python3', 'postgres', 'nginx', 'sshd', 'chromium', 'java', 'sleep', 'make', 'cc1', 'rustc', 'go', 'redis-server', 'containerd-shim-runc-v2']
+const STATES = ['S', 'S', 'S', 'S', 'S', 'S', 'R', 'I', 'D', 'T', 'Z']
+
+/** Real top-level files where this machine has them (so the header shows sane figures), else made up. */
+function topLevelFile(name: string, fallback: string): string {
+  try {
+    return readFileSync(`/proc/${name}`, 'utf8')
+  } catch {
+    return fallback
+  }
+}
+
+function statLine(pid: number, ppid: number, comm: string, state: string, threads: number): string {
+  const utime = (pid * 37) % 5000
+  const stime = (pid * 11) % 900
+  const starttime = 1000 + pid * 3
+  const rss = 200 + ((pid * 97) % 40_000)
+  // Fields 1–52 of proc(5); only those the sampler reads vary.
+  const fields = [pid, `(${comm})`, state, ppid, pid, pid, 0, -1, 4194304, 100, 0, 0, 0, utime, stime, 0, 0, 20, pid % 7 === 0 ? 5 : 0, threads, 0, starttime, 10_000_000, rss]
+  while (fields.length < 52) fields.push(0)
+  return `${fields.join(' ')}\n`
+}
+
+/** Writes the tree and returns its folder; `removeFakeProc` deletes it. */
+export function writeFakeProc(options: FakeProcOptions): string {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'proclab-fake-proc-'))
+  const fanout = Math.max(2, options.fanout ?? 8)
+  const ownUid = typeof process.getuid === 'function' ? process.getuid() : 1000
+  writeFileSync(join(dir, 'stat'), topLevelFile('stat', 'cpu  100 0 100 1000 0 0 0 0 0 0\ncpu0 100 0 100 1000 0 0 0 0 0 0\nbtime 1700000000\n'))
+  writeFileSync(join(dir, 'meminfo'), topLevelFile('meminfo', 'MemTotal: 8000000 kB\nMemFree: 4000000 kB\nMemAvailable: 5000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n'))
+  writeFileSync(join(dir, 'loadavg'), `0.50 0.40 0.30 2/${options.count} ${options.count}\n`)
+  writeFileSync(join(dir, 'uptime'), topLevelFile('uptime', '100000.00 150000.00\n'))
+  for (let pid = 1; pid <= options.count; pid++) {
+    const ppid = pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout))
+    const name = pid === 1 ? 'init' : NAMES[pid % NAMES.length]!
+    const state = pid === 1 ? 'S' : STATES[pid % STATES.length]!
+    const threads = 1 + (pid % 5)
+    const uid = pid % 3 === 0 ? 0 : ownUid
+    const procDir = join(dir, String(pid))
+    mkdirSync(procDir)
+    writeFileSync(join(procDir, 'stat'), statLine(pid, ppid, name, state, threads))
+    writeFileSync(join(procDir, 'status'), `Name:\t${name}\nState:\t${state}\nPid:\t${pid}\nPPid:\t${ppid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nThreads:\t${threads}\n`)
+    // Zombies have no argv; the rest a plausible one, NUL-separated as the kernel writes it.
+    writeFileSync(join(procDir, 'cmdline'), state === 'Z' ? '' : `/usr/bin/${name}\0--worker\0${pid}\0`)
+  }
+  return dir
+}
+
+export function removeFakeProc(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
