@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import type { HelloInfo } from '../../src-shared/contract'
 import { call, errorMessage, getTransport, type ConnectionStatus } from '../transport'
+import { FrameBatcher } from '../transport/frameBatcher'
 import { useRunStore } from './run'
 import { useScenariosStore } from './scenarios'
 
@@ -24,7 +25,8 @@ export const useConnectionStore = defineStore('connection', {
       const transport = getTransport()
       this.transportKind = transport.kind
       const run = useRunStore()
-      transport.onFrame((frame) => run.applyFrame(frame.events))
+      const frames = new FrameBatcher((events) => run.applyFrame(events))
+      transport.onFrame((frame) => frames.push(frame.events))
       transport.onStatus((status) => {
         this.status = { ...status }
         if (status.state === 'connected') void this.greet()

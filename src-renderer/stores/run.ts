@@ -66,7 +66,11 @@ export const useRunStore = defineStore('run', {
       this.foldMore(events)
     },
     /** Folds events after those already shown, into this store and the ones fed with the same frames. */
-    foldMore(events: readonly LabEvent[]) {
+    foldMore(all: readonly LabEvent[]) {
+      // Events a snapshot already brought (frames can overlap it) are not news to any store.
+      const seen = this.folded.lastSeq
+      const events = all.length > 0 && all[0]!.seq <= seen ? all.filter((e) => e.seq > seen) : all
+      if (events.length === 0) return
       const before = this.folded.runId
       for (const event of events) applyEvent(this.folded, event)
       this.publish(this.folded.runId !== before)

@@ -17,8 +17,10 @@ export interface ProclabServer {
   stop: () => Promise<void>
 }
 
-async function startServer(): Promise<{ server: ProclabServer; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/proclab.js', 'serve', '--port', '0'], {
+async function startServer(niceness: number): Promise<{ server: ProclabServer; child: ChildProcess }> {
+  // `nice` keeps a load generator (the host and its lab processes) from starving the browser being measured.
+  const [command, args] = niceness > 0 ? ['nice', ['-n', String(niceness), process.execPath]] : [process.execPath, []]
+  const child = spawn(command, [...args, 'bin/proclab.js', 'serve', '--port', '0'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Playwright sets FORCE_COLOR for its workers; lab children would inherit it and colour their output.
@@ -56,11 +58,13 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export const test = base.extend<{ server: ProclabServer; app: Page; allowedConsoleErrors: RegExp | null }>({
+export const test = base.extend<{ server: ProclabServer; app: Page; allowedConsoleErrors: RegExp | null; serverNice: number }>({
+  /** Niceness of the `proclab serve` under test and so of its lab processes (0: as the test runner). */
+  serverNice: [0, { option: true }],
   /** Console errors a test expects (a test that stops the server sees the socket fail). */
   allowedConsoleErrors: [null, { option: true }],
-  server: async ({}, use, testInfo) => {
-    const { server, child } = await startServer()
+  server: async ({ serverNice }, use, testInfo) => {
+    const { server, child } = await startServer(serverNice)
     try {
       await use(server)
     } finally {
