@@ -3,6 +3,7 @@
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
 import { openSpans, spanWindow, ticksIn, type Lane, type Span, type Tick, type TimelineModel } from '../stores/timelineModel'
 import { axisStep } from '../stores/timelineViewport'
+import { cssColorReader } from '../composables/cssColor'
 
 export const LABEL_W = 190
 export const AXIS_H = 24
@@ -28,7 +29,7 @@ export interface Theme {
 /** The theme's colours, read from the element's computed style (app.css's variables). */
 export function readTheme(el: Element): Theme {
   const style = getComputedStyle(el)
-  const v = (name: string) => style.getPropertyValue(name).trim() || '#888'
+  const v = cssColorReader(el.parentElement ?? el)
   return {
     bg: v('--bg'),
     surface: v('--surface'),

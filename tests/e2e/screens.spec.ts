@@ -1,0 +1,55 @@
+// One screenshot of each screen after a real run, kept as test artifacts. With
+// PROCLAB_UPDATE_SCREENSHOT=1 they also replace the README's pictures in docs/screens/.
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Locator, Page } from '@playwright/test'
+import { expect, runScenario, test } from './fixtures'
+
+const DOCS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+
+async function keep(page: Page, name: string): Promise<void> {
+  const path = test.info().outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await test.info().attach(name, { path, contentType: 'image/png' })
+  if (process.env.PROCLAB_UPDATE_SCREENSHOT === '1') {
+    mkdirSync(DOCS, { recursive: true })
+    await page.screenshot({ path: `${DOCS}${name}.png` })
+  }
+}
+
+function canvasColours(canvas: Locator): Promise<number> {
+  return canvas.evaluate((el: HTMLCanvasElement) => {
+    const ctx = el.getContext('2d')
+    if (!ctx || el.width === 0) return 0
+    const data = ctx.getImageData(0, 0, el.width, el.height).data
+    const colours = new Set<number>()
+    for (let i = 0; i < data.length; i += 4 * 37) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!)
+    return colours.size
+  })
+}
+
+test('screenshots of the Lab, Timeline, System and Sessions screens after the printers-lock run', async ({ app }) => {
+  test.setTimeout(240_000)
+  await app.setViewportSize({ width: 1440, height: 900 })
+  await runScenario(app, 'printers-lock')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 120_000 })
+
+  await keep(app, 'lab')
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  const canvas = app.locator('#panel-timeline canvas').first()
+  await expect(canvas).toBeVisible()
+  // The Gantt is painted in the theme's colours: a canvas of one colour means the colours did not resolve.
+  await expect.poll(() => canvasColours(canvas), { timeout: 20_000 }).toBeGreaterThan(5)
+  await keep(app, 'timeline')
+  await app.getByRole('tab', { name: 'System' }).click()
+  await expect(app.locator('#panel-system [role="treegrid"]').first()).toBeVisible({ timeout: 30_000 })
+  await keep(app, 'system')
+  await app.getByRole('tab', { name: 'Sessions' }).click()
+  await expect(app.locator('#panel-sessions table').first()).toBeVisible({ timeout: 60_000 })
+  await keep(app, 'sessions')
+  // The dark theme, on the screen that explains the run best.
+  await app.emulateMedia({ colorScheme: 'dark' })
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  await expect.poll(() => canvasColours(canvas), { timeout: 20_000 }).toBeGreaterThan(5)
+  await keep(app, 'timeline-dark')
+})
