@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 // The Electron shell: one window over the host. Everything the app does lives in the host; this
 // file only wires window, IPC and lifecycle, and makes sure quitting ends every lab process.
 import { app, BrowserWindow, dialog } from 'electron'
@@ -35,7 +36,8 @@ async function start(): Promise<void> {
   await app.whenReady()
   hardenSessions()
   installMenu()
-  hostReady = createHost()
+  // The desktop app keeps its sessions where Electron keeps the app's data (userData/sessions).
+  hostReady = createHost({ sessionsDir: join(app.getPath('userData'), 'sessions') })
   let host: ShellHost
   try {
     host = await hostReady
