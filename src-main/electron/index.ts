@@ -1,6 +1,6 @@
-import { join } from 'node:path'
 // The Electron shell: one window over the host. Everything the app does lives in the host; this
 // file only wires window, IPC and lifecycle, and makes sure quitting ends every lab process.
+import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createHost } from '../host'
 import type { Host } from '../host/types'
