@@ -85,6 +85,9 @@ export class BatchedSender {
 
   send(message: unknown): void {
     this.queue.push(message)
+    // A later count must not merge into a message sent before this one: the receiver would see
+    // it ahead of this message (an acknowledgement ahead of the `return` it followed).
+    this.mergeable.clear()
     if (!this.scheduled) {
       this.scheduled = true
       if (this.flushOn === 'immediate') setImmediate(() => this.flushNow())
@@ -93,15 +96,15 @@ export class BatchedSender {
   }
 
   /**
-   * Sends `create()`, or, if this batch already holds a message under `key`, `merge`s into it
-   * (acknowledgements of 200 consumed items travel as one message, where the first one stood).
+   * Sends `create()`, or, if the last message of this batch is the one under `key`, `merge`s into
+   * it (acknowledgements of 200 consumed items in a row travel as one message).
    */
   sendMerged<M>(key: string, create: () => M, merge: (message: M) => void): void {
     const pending = this.mergeable.get(key) as M | undefined
     if (pending !== undefined) return merge(pending)
     const message = create()
-    this.mergeable.set(key, message)
     this.send(message)
+    this.mergeable.set(key, message)
   }
 
   /**
@@ -112,6 +115,7 @@ export class BatchedSender {
    */
   sendWritten(message: unknown): Promise<void> {
     const index = this.queue.push(message) - 1
+    this.mergeable.clear()
     return new Promise((resolve, reject) => {
       this.waiting.set(index, { resolve, reject })
       if (!this.microtaskScheduled) {
