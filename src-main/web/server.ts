@@ -34,8 +34,10 @@ export interface WebServer {
 
 const DEFAULT_LIMITS: ClientLimits = {
   maxMessageBytes: 1 * MiB,
-  maxBufferedBytes: 32 * MiB,
-  maxStallMs: 10_000,
+  // A flood of 100,000 events a second is ~12 MB/s of frames; a tab that falls behind for a few
+  // seconds must catch up, not be cut off (its counts would then come from a capped snapshot).
+  maxBufferedBytes: 128 * MiB,
+  maxStallMs: 30_000,
   // A UI is a browser tab or two; the bound keeps worst-case memory at maxClients × maxBufferedBytes.
   maxClients: 16,
 }
