@@ -5,6 +5,13 @@ import { defineConfig } from '@playwright/test'
 // The servers the tests start record their sessions into the user's data folder: a throwaway one.
 process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
 
+/** The specs that measure the page: `npm test` runs them in a step of their own (scripts/test.mjs). */
+const PERF_SPECS = ['**/perf.spec.ts', '**/system-perf.spec.ts']
+const perfOnly = process.env.PROCLAB_E2E_PERF === '1'
+// CI's second pass (another Node for the host) skips what only the browser does: axe, the
+// screenshots and the renderer's 10,000-row measurement answer the same under any Node.
+const browserOnly = process.env.PROCLAB_E2E_HOST_ONLY === '1' ? ['**/a11y.spec.ts', '**/screens.spec.ts', '**/system-perf.spec.ts'] : []
+
 // Two projects: `web` drives the real `proclab serve` with Debian's Chromium; `electron` drives the
 // desktop shell through Playwright's _electron (its tests decide for themselves whether the
 // Electron binary is present).
@@ -24,9 +31,7 @@ export default defineConfig({
     {
       name: 'web',
       testDir: 'tests/e2e',
-      // CI's second pass (another Node for the host) skips what only the browser does: axe, the
-      // screenshots and the renderer's 10,000-row measurement answer the same under any Node.
-      testIgnore: process.env.PROCLAB_E2E_HOST_ONLY === '1' ? ['**/a11y.spec.ts', '**/screens.spec.ts', '**/system-perf.spec.ts'] : [],
+      ...(perfOnly ? { testMatch: PERF_SPECS, testIgnore: browserOnly } : { testIgnore: [...PERF_SPECS, ...browserOnly] }),
       use: {
         browserName: 'chromium',
         viewport: { width: 1280, height: 800 },
@@ -41,6 +46,8 @@ export default defineConfig({
     {
       name: 'electron',
       testDir: 'tests/electron',
+      // Not in the perf step: it ran with the others.
+      testIgnore: perfOnly ? ['**'] : [],
     },
   ],
 })

@@ -2,7 +2,7 @@
 // Both transports (Electron IPC and the WebSocket of `proclab serve`) carry exactly these shapes
 // and validate incoming commands with the same runtime schemas.
 import { z } from 'zod'
-import type { LabEvent } from './events'
+import type { FrameEvent, LabEvent } from './events'
 
 export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
 export const signalSchema = z.enum(SIGNALS)
@@ -95,7 +95,8 @@ export interface ScenarioInfo {
 export interface RunSnapshot {
   runId: string | null
   running: boolean
-  events: LabEvent[]
+  /** The run so far; the oldest lines of a long run are counted in gaps, not sent. */
+  events: FrameEvent[]
 }
 
 export type ProcessState = 'running' | 'sleeping' | 'disk-wait' | 'stopped' | 'zombie' | 'idle' | 'unknown'
@@ -271,7 +272,7 @@ export type Response<K extends CommandName = CommandName> =
 /** What a transport pushes to the UI: the host's events, coalesced into frames (at most 60 a second). */
 export interface EventFrame {
   type: 'events'
-  events: LabEvent[]
+  events: FrameEvent[]
 }
 
 /** Messages from server to client on the WebSocket. */

@@ -63,6 +63,27 @@ export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']
 export type EventOf<K extends EventKind> = Extract<LabEvent, { kind: K }>
 
+/** One line of a process's output. */
+export type LineEvent = EventOf<'stdout' | 'stderr'>
+
+export function isLineEvent(event: { kind: string }): event is LineEvent {
+  return event.kind === 'stdout' || event.kind === 'stderr'
+}
+
+/**
+ * Output lines of one process that a UI was not sent: a flood prints far more than anyone can read,
+ * and every line sent costs the page as much as it costs the host. Counted, so totals stay exact,
+ * and placed where the first of them was (its seq and t). Only in frames and snapshots: the session
+ * log keeps every line.
+ */
+export interface OutputGap extends EventStamp, ProcessRef {
+  kind: 'output.gap'
+  count: number
+}
+
+/** What UIs are sent: the host's events, with runs of a flood's lines folded into gaps. */
+export type FrameEvent = LabEvent | OutputGap
+
 export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe'
 
 /** Which shared object an event is about: its id (unique per host), as named in its object.create. */

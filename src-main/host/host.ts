@@ -13,16 +13,9 @@ import { SessionCommands } from './session-commands'
 import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
 import { errorInfo, HostError } from './errors'
 import { FrameCoalescer } from './frames'
+import { RunBacklog } from './run-backlog'
 import { checkScriptPath } from './script-path'
 import type { Host, HostOptions, Unsubscribe } from './types'
-
-/** How many events of the current run a late UI can catch up on. */
-const SNAPSHOT_LIMIT = 100_000
-/**
- * Kept past the limit: without them a UI that catches up after a flood would show a run with no
- * end and processes that never exit. Lines and object operations are what floods are made of.
- */
-const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'object.create', 'lab.error', 'user.kill', 'user.join'])
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResults[K]> }
 
@@ -32,7 +25,7 @@ export class HostService implements Host {
   private seq = 0
   private readonly eventListeners = new Set<(event: LabEvent) => void>()
   private readonly frames: FrameCoalescer
-  private runEvents: LabEvent[] = []
+  private readonly backlog = new RunBacklog()
   private runCounter = 0
   private supervisor!: Supervisor
   private readonly monitor: Monitor
@@ -122,7 +115,11 @@ export class HostService implements Host {
     'scenarios.list': async () => SCENARIOS.map(scenarioInfo),
     'run.start': async (args) => this.userRun(args),
     'run.stop': async () => this.userStop(),
-    'run.snapshot': async () => ({ runId: this.runEvents[0]?.runId ?? null, running: this.supervisor.currentRunId !== null, events: this.runEvents.slice() }),
+    'run.snapshot': async () => {
+      // Whatever frames are pending go out first: no frame sent after the snapshot overlaps it.
+      this.frames.flush()
+      return { runId: this.backlog.currentRunId, running: this.supervisor.currentRunId !== null, events: this.backlog.snapshot() }
+    },
     'process.signal': async ({ pid, signal, tree }) => {
       if (tree) return this.signalTree(pid, signal)
       const record = this.supervisor.registry.liveByPid(pid)
@@ -211,7 +208,7 @@ export class HostService implements Host {
       title = script
     }
     const runId = `r${++this.runCounter}`
-    this.runEvents = []
+    this.backlog.startRun(runId)
     const startedAt = monotonicMicros()
     this.emit({ kind: 'run.start', title, source: script }, runId, startedAt)
     this.sampler.start()
@@ -228,7 +225,7 @@ export class HostService implements Host {
     event.seq = ++this.seq
     event.t = Math.max(0, at - this.startMicros)
     event.runId = runId
-    if (runId !== null && runId === (this.runEvents[0]?.runId ?? runId) && (this.runEvents.length < SNAPSHOT_LIMIT || SHAPES_THE_RUN.has(event.kind))) this.runEvents.push(event)
+    this.backlog.push(event)
     this.recorder?.append(event)
     for (const listener of this.eventListeners) listener(event)
     this.frames.push(event)

@@ -25,7 +25,7 @@ export const useConnectionStore = defineStore('connection', {
       const transport = getTransport()
       this.transportKind = transport.kind
       const run = useRunStore()
-      const frames = new FrameBatcher((events) => run.applyFrame(events))
+      const frames = new FrameBatcher({ fold: (events) => run.foldFrame(events), publish: () => run.publishAll() })
       transport.onFrame((frame) => frames.push(frame.events))
       transport.onStatus((status) => {
         this.status = { ...status }

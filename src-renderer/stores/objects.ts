@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../src-shared/events'
 import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel } from './objectsModel'
 
 /**
@@ -8,6 +8,10 @@ import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockM
  * Events are folded into a plain model first; then one $patch per frame publishes a frozen-in-time
  * copy of each object the frame touched, so a frame of thousands of events costs Vue one update.
  */
+/** Objects changed since the last publish, and the model's generation (a new run) it showed. */
+const touched = new Set<string>()
+let publishedGeneration = -1
+
 export const useObjectsStore = defineStore('objects', {
   state: () => ({
     /** Where events are folded: not reactive, never read by components. */
@@ -34,21 +38,21 @@ export const useObjectsStore = defineStore('objects', {
     },
   },
   actions: {
-    /** One frame, one patch, however many events it carries. */
-    applyFrame(events: readonly LabEvent[]) {
-      if (events.length > 0) this.fold(events, false)
+    /** Events as the run store folds them; shown at publish, one patch however many there were. */
+    fold(events: readonly FrameEvent[]) {
+      for (const event of events) applyObjectEvent(this.folded, event, touched)
     },
     /** Starts over from a snapshot of the run (a late or reconnecting UI). */
-    replace(events: readonly LabEvent[]) {
-      this.fold(events, true)
+    replace(events: readonly FrameEvent[]) {
+      resetObjects(this.folded)
+      this.fold(events)
+      this.publish()
     },
-    fold(events: readonly LabEvent[], fromScratch: boolean) {
+    publish() {
       const folded = this.folded
-      const generation = folded.generation
-      if (fromScratch) resetObjects(folded)
-      const touched = new Set<string>()
-      for (const event of events) applyObjectEvent(folded, event, touched)
-      const everything = folded.generation !== generation
+      const everything = folded.generation !== publishedGeneration
+      if (!everything && touched.size === 0) return
+      publishedGeneration = folded.generation
       this.$patch((state) => {
         if (everything) {
           state.objects = Object.fromEntries(folded.order.map((id) => [id, markRaw(publishObject(folded.objects[id]!))]))
@@ -61,6 +65,7 @@ export const useObjectsStore = defineStore('objects', {
         if (everything || state.order.length !== folded.order.length) state.order = folded.order.slice()
         state.runId = folded.runId
       })
+      touched.clear()
     },
   },
 })

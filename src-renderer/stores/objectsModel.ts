@@ -3,7 +3,7 @@
 // non-reactive model (a reactive proxy costs ~50x per event) and then publishes a copy of each
 // object the frame touched. Anything that grows with the number of events (depth series, holds,
 // rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
-import type { LabEvent, SharedObjectType } from '../../src-shared/events'
+import type { FrameEvent, LabEvent, SharedObjectType } from '../../src-shared/events'
 
 export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
 export type QueueType = 'queue' | 'joinable-queue' | 'simple-queue'
@@ -209,8 +209,8 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
 }
 
 /** Folds one event in; adds the id of every object it changed to `touched`. */
-export function applyObjectEvent(model: ObjectsModel, event: LabEvent, touched?: Set<string>): void {
-  if (event.seq <= model.lastSeq) return
+export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched?: Set<string>): void {
+  if (event.kind === 'output.gap' || event.seq <= model.lastSeq) return
   model.lastSeq = event.seq
 
   if (event.kind === 'run.start') {

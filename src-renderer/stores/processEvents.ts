@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent } from '../../src-shared/events'
 
 /** Events kept per process for its details drawer: the recent past, not the whole story. */
 export const EVENTS_PER_PROCESS = 50
@@ -7,17 +7,19 @@ export const EVENTS_PER_PROCESS = 50
 /** Output has its own pane; here it would only push the interesting events out. */
 const SKIPPED = new Set(['stdout', 'stderr'])
 
-function lidOf(event: LabEvent): string | null {
+function lidOf(event: FrameEvent): string | null {
   return 'lid' in event && typeof event.lid === 'string' ? event.lid : null
 }
 
 // Plain Map outside Pinia's reactivity: a run can produce 100,000 events a second, and making each
 // one reactive would cost more than the drawer is worth. `version` tells views to look again.
 const byLid = new Map<string, LabEvent[]>()
+let foldedSincePublish = false
 
-function add(events: readonly LabEvent[]): void {
+function add(events: readonly FrameEvent[]): void {
   for (const event of events) {
     if (event.kind === 'run.start') byLid.clear()
+    if (event.kind === 'output.gap') continue
     const lid = lidOf(event)
     if (lid === null || SKIPPED.has(event.kind)) continue
     let list = byLid.get(lid)
@@ -31,11 +33,16 @@ function add(events: readonly LabEvent[]): void {
 export const useProcessEventsStore = defineStore('processEvents', {
   state: () => ({ version: 0 }),
   actions: {
-    applyFrame(events: readonly LabEvent[]) {
+    fold(events: readonly FrameEvent[]) {
       add(events)
+      foldedSincePublish = true
+    },
+    publish() {
+      if (!foldedSincePublish) return
+      foldedSincePublish = false
       this.version++
     },
-    replace(events: readonly LabEvent[]) {
+    replace(events: readonly FrameEvent[]) {
       byLid.clear()
       add(events)
       this.version++

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { RunSnapshot } from '../../src-shared/contract'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../src-shared/events'
 import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
 import { useProcessEventsStore } from './processEvents'
@@ -37,6 +37,8 @@ export const useRunStore = defineStore('run', {
      */
     lines: markRaw([]) as OutputLine[],
     linesTotal: 0,
+    /** Lines of the run no longer kept (the oldest). */
+    linesDropped: 0,
     linesVersion: 0,
     /** The folded `version` last published. */
     version: -1,
@@ -58,29 +60,40 @@ export const useRunStore = defineStore('run', {
     hasRun: (state) => state.runId !== null,
   },
   actions: {
-    /** One frame, one patch: subscribers and the DOM see the whole frame at once. */
-    applyFrame(events: LabEvent[]) {
+    /** Events from the host's frames: folded now, shown at the next publishAll (frameBatcher.ts). */
+    foldFrame(events: FrameEvent[]) {
       // Replay shows another time; mixing in the live run would show neither. Back to live re-syncs.
       if (events.length === 0 || this.replaying) return
       if (framesDuringSync) framesDuringSync.push(...events)
-      this.foldMore(events)
+      this.fold(events)
     },
-    /** Folds events after those already shown, into this store and the ones fed with the same frames. */
-    foldMore(all: readonly LabEvent[]) {
+    /** Folds events after those already folded into this store's model and those fed with the same frames. */
+    fold(all: readonly FrameEvent[]) {
       // Events a snapshot already brought (frames can overlap it) are not news to any store.
       const seen = this.folded.lastSeq
       const events = all.length > 0 && all[0]!.seq <= seen ? all.filter((e) => e.seq > seen) : all
       if (events.length === 0) return
-      const before = this.folded.runId
       for (const event of events) applyEvent(this.folded, event)
-      this.publish(this.folded.runId !== before)
-      useObjectsStore().applyFrame(events)
-      useTimelineStore().applyFrame(events)
-      useProcessEventsStore().applyFrame(events)
+      useObjectsStore().fold(events)
+      useTimelineStore().fold(events)
+      useProcessEventsStore().fold(events)
+    },
+    /** What was folded since the last publish, shown: one patch per store, one render. */
+    publishAll() {
+      this.publish()
+      useObjectsStore().publish()
+      useTimelineStore().publish()
+      useProcessEventsStore().publish()
+    },
+    foldMore(events: readonly FrameEvent[]) {
+      this.fold(events)
+      this.publishAll()
     },
     /** Copies what changed in the fold to the state components read, in one patch. */
-    publish(newRun: boolean) {
+    publish() {
       const folded = this.folded
+      // What the user did to the rows of a run means nothing for the next.
+      const newRun = folded.runId !== this.runId
       this.$patch((state) => {
         if (folded.version !== state.version) {
           state.version = folded.version
@@ -92,19 +105,19 @@ export const useRunStore = defineStore('run', {
         if (folded.linesVersion !== state.linesVersion) {
           state.lines = markRaw(folded.lines)
           state.linesTotal = folded.linesTotal
+          state.linesDropped = folded.linesDropped
           state.linesVersion = folded.linesVersion
         }
         if (newRun) forgetView(state)
       })
     },
     /** Replay: shows exactly these events, from scratch, the way syncSnapshot shows the host's. */
-    showEvents(events: readonly LabEvent[]) {
+    showEvents(events: readonly FrameEvent[]) {
       const folded = this.folded
-      const before = folded.runId
       resetRun(folded)
       for (const event of events) applyEvent(folded, event)
       // Scrubbing within one run keeps the user's selection and folds.
-      this.publish(folded.runId !== before)
+      this.publish()
       useObjectsStore().replace(events)
       useTimelineStore().replace(events)
       useProcessEventsStore().replace(events)
@@ -124,7 +137,7 @@ export const useRunStore = defineStore('run', {
       if (this.replaying) return
       framesDuringSync = []
       let snapshot: RunSnapshot
-      let later: LabEvent[]
+      let later: FrameEvent[]
       try {
         snapshot = await call('run.snapshot', {})
       } finally {
@@ -133,7 +146,6 @@ export const useRunStore = defineStore('run', {
       }
       if (this.replaying) return // a replay began while the snapshot was on its way
       const folded = this.folded
-      const before = folded.runId
       resetRun(folded)
       for (const event of snapshot.events) applyEvent(folded, event)
       if (snapshot.runId !== null && folded.runId === null) folded.runId = snapshot.runId
@@ -142,7 +154,7 @@ export const useRunStore = defineStore('run', {
       // snapshot that already arrived is folded back in; seq numbers drop the overlap.
       for (const event of later) applyEvent(folded, event)
       folded.version++
-      this.publish(folded.runId !== before)
+      this.publish()
       const all = [...snapshot.events, ...later]
       useObjectsStore().replace(all)
       useTimelineStore().replace(all)
@@ -186,7 +198,7 @@ export const useRunStore = defineStore('run', {
           current.exited = true
           current.exitCode = result.exitCode
           this.folded.version++
-          this.publish(false)
+          this.publish()
         }
         this.joins[lid] = { waiting: false, error: null }
       } catch (error) {
@@ -226,7 +238,7 @@ function untilStopped(store: { running: boolean; $subscribe: (cb: () => void) =>
 }
 
 /** Frame events seen while a snapshot request is in flight; null when none is. */
-let framesDuringSync: LabEvent[] | null = null
+let framesDuringSync: FrameEvent[] | null = null
 
 /** What the user did to the previous run's rows means nothing for a new run. */
 function forgetView(state: { joins: Record<string, JoinState>; selectedLid: string | null; collapsed: Record<string, boolean> }): void {

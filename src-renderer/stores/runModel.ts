@@ -1,6 +1,6 @@
 // The run as the UI sees it, rebuilt by folding the host's events in order. Pure functions over
 // plain data, so the Pinia store can apply a whole frame inside one $patch.
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent } from '../../src-shared/events'
 
 export interface LabProcess {
   lid: string
@@ -21,14 +21,26 @@ export interface LabProcess {
   colorIndex: number
 }
 
-export interface OutputLine {
+interface LineOf {
   seq: number
   t: number
   lid: string
   pid: number
+}
+
+export interface PrintedLine extends LineOf {
+  kind: 'line'
   stream: 'stdout' | 'stderr'
   text: string
 }
+
+/** Where the host left out `count` lines of a process (a flood): the pane says so in their place. */
+export interface LineGap extends LineOf {
+  kind: 'gap'
+  count: number
+}
+
+export type OutputLine = PrintedLine | LineGap
 
 export interface RunNotice {
   seq: number
@@ -48,8 +60,10 @@ export interface RunModel {
   lines: OutputLine[]
   /** Things the supervisor had to tell (lab.error) and kills the OS refused. */
   notices: RunNotice[]
-  /** Lines of the run so far, also those no longer kept in `lines`. */
+  /** Lines of the run so far, also those no longer kept in `lines` and those in gaps. */
   linesTotal: number
+  /** Lines no longer kept in `lines` (the oldest, past MAX_LINES). */
+  linesDropped: number
   /** Highest seq applied; events at or below it were already folded in (a snapshot and a frame can overlap). */
   lastSeq: number
   /** Bumped by every change but a new line: the store publishes processes and notices when it moves. */
@@ -74,7 +88,7 @@ export function stripAnsi(text: string): string {
 }
 
 export function emptyRun(): RunModel {
-  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0 }
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0 }
 }
 
 export function resetRun(model: RunModel): void {
@@ -82,17 +96,31 @@ export function resetRun(model: RunModel): void {
   Object.assign(model, emptyRun(), { version: version + 1, linesVersion: linesVersion + 1 })
 }
 
-export function applyEvent(model: RunModel, event: LabEvent): void {
+export function applyEvent(model: RunModel, event: FrameEvent): void {
   if (event.seq <= model.lastSeq) return
   model.lastSeq = event.seq
   if (event.kind === 'stdout' || event.kind === 'stderr') {
-    model.lines.push({ seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) })
-    model.linesTotal++
-    model.linesVersion++
-    if (model.lines.length > MAX_LINES + TRIM_SLACK) model.lines.splice(0, model.lines.length - MAX_LINES)
+    addLine(model, { kind: 'line', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) }, 1)
+    return
+  }
+  if (event.kind === 'output.gap') {
+    addLine(model, { kind: 'gap', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, count: event.count }, event.count)
     return
   }
   if (applyChange(model, event)) model.version++
+}
+
+/** How many lines of output a row of the pane stands for. */
+export function linesIn(line: OutputLine): number {
+  return line.kind === 'gap' ? line.count : 1
+}
+
+function addLine(model: RunModel, line: OutputLine, count: number): void {
+  model.lines.push(line)
+  model.linesTotal += count
+  model.linesVersion++
+  if (model.lines.length <= MAX_LINES + TRIM_SLACK) return
+  for (const old of model.lines.splice(0, model.lines.length - MAX_LINES)) model.linesDropped += linesIn(old)
 }
 
 /** Folds an event that is not a line; says whether it changed what the run view shows. */

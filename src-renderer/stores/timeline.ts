@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../src-shared/events'
 import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel } from './timelineModel'
 
 /**
@@ -9,6 +9,9 @@ import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel }
  * only carries `revision`, bumped once per frame that changed something, which is what the view
  * watches before it reads the model.
  */
+/** Whether the model moved since `revision` last did. */
+let foldedSincePublish = false
+
 export const useTimelineStore = defineStore('timeline', {
   state: () => ({
     /** Not reactive: read it after reading `revision`. */
@@ -16,12 +19,17 @@ export const useTimelineStore = defineStore('timeline', {
     revision: 0,
   }),
   actions: {
-    /** One frame of the current run, as the run store folds it. */
-    applyFrame(events: readonly LabEvent[]) {
-      if (events.length > 0 && applyTimelineEvents(this.model, events)) this.revision++
+    /** Events of the current run, as the run store folds them; the view hears of them at publish. */
+    fold(events: readonly FrameEvent[]) {
+      if (applyTimelineEvents(this.model, events)) foldedSincePublish = true
+    },
+    publish() {
+      if (!foldedSincePublish) return
+      foldedSincePublish = false
+      this.revision++
     },
     /** Starts over from these events (a snapshot, or a replay position). */
-    replace(events: readonly LabEvent[]) {
+    replace(events: readonly FrameEvent[]) {
       // A replay may step back in time: the events given are the whole truth (seq included).
       resetTimeline(this.model)
       applyTimelineEvents(this.model, events)

@@ -4,7 +4,7 @@
 // more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent } from '../../src-shared/events'
 
 export type SpanKind = 'hold' | 'wait'
 /** How a span ended: a hold is released or abandoned, a wait is granted, times out, or its process is gone. */
@@ -113,14 +113,15 @@ export function resetTimeline(model: TimelineModel): void {
 }
 
 /** Folds a batch of events; returns whether anything changed. */
-export function applyTimelineEvents(model: TimelineModel, events: readonly LabEvent[]): boolean {
+export function applyTimelineEvents(model: TimelineModel, events: readonly FrameEvent[]): boolean {
   let changed = false
   for (const event of events) changed = applyTimelineEvent(model, event) || changed
   return changed
 }
 
-export function applyTimelineEvent(model: TimelineModel, event: LabEvent): boolean {
-  if (event.seq <= model.lastSeq) return false
+export function applyTimelineEvent(model: TimelineModel, event: FrameEvent): boolean {
+  // Lines a flood left out have no place of their own on the timeline.
+  if (event.kind === 'output.gap' || event.seq <= model.lastSeq) return false
   model.lastSeq = event.seq
   if (event.kind === 'run.start') {
     const lastSeq = model.lastSeq

@@ -4,15 +4,20 @@
 // PerformanceObserver, registered before the run starts.
 import type { Page } from '@playwright/test'
 import { expect, runScenario, test } from './fixtures'
+import { cpuBusy } from './machine-load'
 
 /**
- * The goal is no long task over 50 ms. On a 2-core machine the flood's own processes (and the
- * other tests' browsers) share the cores with this page, and a long task is wall time: the page is
- * often simply not scheduled. So by default the test holds a bound that catches a frozen page and
- * reports the measured figures; PROCLAB_PERF_STRICT=1 holds the 50 ms goal itself.
+ * The goal is no long task over 50 ms, and `npm test` runs this spec alone (its perf step), with
+ * the flood's own processes niced below the page. A long task is wall time, though: on a machine
+ * whose cores other programs already keep busy, the page is often simply not scheduled. So the
+ * goal is held when the machine was quiet before the run (or PROCLAB_PERF_STRICT=1 says to hold it
+ * anyway); otherwise the test holds a bound that still catches a frozen page, and reports the
+ * measured figures either way.
  */
 const GOAL_MS = 50
-const LONG_TASK_LIMIT_MS = process.env.PROCLAB_PERF_STRICT === '1' ? GOAL_MS : 500
+const FROZEN_MS = 500
+/** Busier than this (a share of all cores) before the run, and the machine is not quiet. */
+const QUIET_BUSY = 0.3
 const PRINTED_LINES = 4 * 25_000 * 5
 const SUMMARY_LINES = 4 + 1 // each printer's "done" line and the consumer's count
 const ITEMS = 5_000
@@ -40,6 +45,8 @@ test.use({ trace: 'off', serverNice: 10 })
 
 test('100,000 events a second for 5 s: the page keeps responding and every total is exact (long tasks measured)', async ({ app }) => {
   test.setTimeout(120_000)
+  const busy = await cpuBusy()
+  const limitMs = process.env.PROCLAB_PERF_STRICT === '1' || busy <= QUIET_BUSY ? GOAL_MS : FROZEN_MS
   await watchLongTasks(app)
   const before = await longTasks(app)
   await runScenario(app, 'event-flood')
@@ -50,13 +57,16 @@ test('100,000 events a second for 5 s: the page keeps responding and every total
   const queue = app.getByRole('region', { name: /^Shared objects/ }).getByRole('region', { name: /^items / })
   await expect(queue.locator('[data-count="puts"]')).toHaveText(/^5,?001$/) // the items and the None-like sentinel
   await expect(queue.locator('[data-count="gets"]')).toHaveText(/^5,?001$/)
+  // The consumer's one line may have scrolled by under the printers' last lines: narrowed to its process, it is in view.
+  const consumer = await app.locator('#output-process option', { hasText: /^consumer \[/ }).getAttribute('value')
+  await app.locator('#output-process').selectOption(consumer ?? 'no consumer in the process filter')
   await expect(app.getByRole('log', { name: /Output/ })).toContainText(`consumer got ${ITEMS} items`)
 
   const during = (await longTasks(app)).slice(before.length)
   const worst = Math.max(0, ...during.map((task) => task.duration))
   const total = during.reduce((sum, task) => sum + task.duration, 0)
-  const summary = `${during.length} long tasks, ${during.filter((task) => task.duration > GOAL_MS).length} over ${GOAL_MS} ms, worst ${worst} ms, ${total} ms in all`
+  const summary = `${during.length} long tasks, ${during.filter((task) => task.duration > GOAL_MS).length} over ${GOAL_MS} ms, worst ${worst} ms, ${total} ms in all; cores ${Math.round(busy * 100)} % busy before the run, so held to ${limitMs} ms`
   test.info().annotations.push({ type: 'long tasks', description: summary })
   console.log(`perf: ${summary}`)
-  expect(during.filter((task) => task.duration > LONG_TASK_LIMIT_MS), `long tasks over ${LONG_TASK_LIMIT_MS} ms (worst ${worst} ms)`).toEqual([])
+  expect(during.filter((task) => task.duration > limitMs), `long tasks over ${limitMs} ms (worst ${worst} ms)`).toEqual([])
 })

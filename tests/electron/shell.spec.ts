@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test'
 import type { EventFrame, Response } from '../../src-shared/contract'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent } from '../../src-shared/events'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const electronDir = join(root, 'node_modules', 'electron')
@@ -26,7 +26,7 @@ interface PageGlobals {
     request(request: { id: number; cmd: string; args?: unknown }): Promise<Response>
     onFrame(listener: (frame: EventFrame) => void): () => void
   }
-  __frames?: LabEvent[]
+  __frames?: FrameEvent[]
   open(url: string): unknown
   location: { href: string }
 }
