@@ -64,6 +64,7 @@ const contention = [
   { seq: 27, t: 60, ...R, kind: 'process.exit', lid: 'A', pid: 11, exitCode: 0, signal: null },
   start(28, 61, 'D', 11, '任务D'), // pid 11 reused
   { seq: 29, t: 70, ...R, kind: 'stdout', lid: 'D', pid: 11, line: 'reused pid' },
+  { seq: 30, t: 70, ...R, kind: 'monitor.sample', processes: [{ lid: 'D', pid: 11, cpu: 97.5, rss: 52428800 }, { lid: 'B', pid: 12, cpu: 0, rss: 1048576 }] },
 ]
 
 describe('NDJSON export', () => {
@@ -171,7 +172,7 @@ describe('Chrome trace export', () => {
     const file = join(dir, 'q.ndjson')
     await writeSessionFile(file, contention)
     const events = await trace(file)
-    expect(events.filter((e) => e.ph === 'C').map((e) => [e.name, e.ts, e.args!.depth, e.pid])).toEqual([
+    expect(events.filter((e) => e.ph === 'C' && e.name.startsWith('queue')).map((e) => [e.name, e.ts, e.args!.depth, e.pid])).toEqual([
       ['queue q depth', 50, 1, 1000],
       ['queue q depth', 51, 0, 1000],
     ])
@@ -189,6 +190,21 @@ describe('Chrome trace export', () => {
     expect(events.find((e) => e.ph === 'M' && e.name === 'process_name' && e.pid === d.pid)!.args!.name).toBe('任务D (11)')
     expect(d).toMatchObject({ ts: 61, dur: 9, args: { exited: false } })
     expect(events.find((e) => e.name === 'stdout')!.pid).toBe(d.pid)
+  })
+
+  it('draws the samples of each process as CPU and memory counters on its own track', async () => {
+    const file = join(dir, 'samples.ndjson')
+    await writeSessionFile(file, contention)
+    const events = await trace(file)
+    const d = events.find((e) => e.ph === 'X' && e.name === '任务D')!
+    const b = events.find((e) => e.ph === 'X' && e.name === '任务B')!
+    const counters = events.filter((e) => e.ph === 'C' && !e.name.startsWith('queue')).map((e) => [e.name, e.pid, e.ts, e.args])
+    expect(counters).toEqual([
+      ['CPU %', d.pid, 70, { cpu: 97.5 }],
+      ['memory MiB', d.pid, 70, { rss: 50 }],
+      ['CPU %', b.pid, 70, { cpu: 0 }],
+      ['memory MiB', b.pid, 70, { rss: 1 }],
+    ])
   })
 
   it('clips slices to a time range', async () => {

@@ -1,7 +1,8 @@
 // Chrome Trace Event JSON, for Perfetto and chrome://tracing. Each lab process is a trace
 // process named "name (pid)": its lifetime is an X slice on its main track, with its output and
 // the user's actions on it as instants; lock waits and holds are X slices on lanes of their own
-// (see trace-tracks.ts); queue depths are C counters on the host. Intervals are written when
+// (see trace-tracks.ts); queue depths are C counters on the host, and the samples of each
+// process's CPU and memory are counters on that process. Intervals are written when
 // they end, so the output streams; viewers sort by ts themselves.
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
@@ -60,11 +61,10 @@ export class TraceBuilder {
     this.emit({ name, cat, ph: 'i', s: 't', ts: e.t, pid: proc.pid, tid: proc.pid, args: { seq: e.seq, ...args } })
   }
 
-  /** A counter track on the host: shared objects (a queue) belong to no one process. */
-  counter(e: LooseEvent, name: string, values: Record<string, number>): void {
+  /** A counter track: a process's own, or the host's for what belongs to no one process (a queue). */
+  counter(e: LooseEvent, name: string, values: Record<string, number>, proc: TraceProcess = this.tracks.host): void {
     if (e.t < this.from || e.t > this.to) return
-    const host = this.tracks.host
-    this.emit({ name, cat: 'counter', ph: 'C', ts: e.t, pid: host.pid, tid: host.pid, args: values })
+    this.emit({ name, cat: 'counter', ph: 'C', ts: e.t, pid: proc.pid, tid: proc.pid, args: values })
   }
 
   /** Clipped to the export's time range; dropped when wholly outside it. */
@@ -212,6 +212,20 @@ const queueDepth: Handler = (e, b) => {
   if (depth !== null) b.counter(e, `queue ${str(e, 'object') ?? '?'} depth`, { depth })
 }
 
+/** monitor.sample: one CPU and one memory counter per lab process it names. */
+const samples: Handler = (e, b) => {
+  const list = Array.isArray(e.processes) ? (e.processes as unknown[]) : []
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue
+    const sample = { seq: e.seq, t: e.t, runId: e.runId, kind: e.kind, ...(entry as Record<string, unknown>) }
+    const proc = b.trackOf(sample)
+    const cpu = num(sample, 'cpu')
+    const rss = num(sample, 'rss')
+    if (cpu !== null) b.counter(e, 'CPU %', { cpu }, proc)
+    if (rss !== null) b.counter(e, 'memory MiB', { rss: Math.round((rss / 1048576) * 10) / 10 }, proc)
+  }
+}
+
 export const HANDLERS: Record<string, Handler> = {
   'run.start': (e, b) => b.startRun(e),
   'run.end': (e, b) => b.endRun(e.t, rest(e)),
@@ -245,6 +259,7 @@ export const HANDLERS: Record<string, Handler> = {
   'queue.get': queueDepth,
   'pipe.send': pipe,
   'pipe.recv': pipe,
+  'monitor.sample': samples,
 }
 
 function familyOf(kind: string): string {
