@@ -215,8 +215,9 @@ async function extras(sizes: Sizes, only: Set<string> | null, skipped: BenchRepo
         reference: { name: 'offered rate', value: measured.rate, runs: [measured.rate] },
         ratio: measured.writtenPerSecond / measured.rate,
         kind: 'ratio',
-        target: null,
-        status: measured.ok ? null : 'ERROR',
+        // The issue's goal: sustained 200k events/s into the log, no event lost.
+        target: '≥ 0.95× offered, none lost',
+        status: !measured.ok ? 'MISS' : measured.writtenPerSecond >= 0.95 * measured.rate ? 'PASS' : 'MISS',
         optional: true,
         note: `written/s counts close(); appended ${measured.appendedPerSecond.toLocaleString('en-US')}/s${measured.burstPerSecond ? `, unpaced burst ${measured.burstPerSecond.toLocaleString('en-US')}/s` : ''}; lost ${String(measured.lost)}, dropped ${measured.dropped}`,
       })

@@ -35,7 +35,7 @@ export const FULL: Sizes = {
   startMany: 100,
   telemetryItems: 100_000,
   psCalls: 5,
-  recorderSeconds: 2,
+  recorderSeconds: 10,
   sleepers: 1000,
   idleSeconds: 10,
 }
