@@ -8,9 +8,11 @@ process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
 /** The specs that measure the page: `npm test` runs them in a step of their own (scripts/test.mjs). */
 const PERF_SPECS = ['**/perf.spec.ts', '**/system-perf.spec.ts']
 const perfOnly = process.env.PROCLAB_E2E_PERF === '1'
-// CI's second pass (another Node for the host) skips what only the browser does: axe, the
-// screenshots and the renderer's 10,000-row measurement answer the same under any Node.
-const browserOnly = process.env.PROCLAB_E2E_HOST_ONLY === '1' ? ['**/a11y.spec.ts', '**/screens.spec.ts', '**/system-perf.spec.ts'] : []
+// CI's second pass (another Node for the host) skips what only the browser does: axe, themes and
+// languages, the screenshots, the screen sizes and the renderer's 10,000-row measurement answer
+// the same under any Node.
+const browserOnly =
+  process.env.PROCLAB_E2E_HOST_ONLY === '1' ? ['**/a11y.spec.ts', '**/screens.spec.ts', '**/screen-sizes.spec.ts', '**/face-shell.spec.ts', '**/system-perf.spec.ts'] : []
 
 // Two projects: `web` drives the real `proclab serve` with Debian's Chromium; `electron` drives the
 // desktop shell through Playwright's _electron (its tests decide for themselves whether the
