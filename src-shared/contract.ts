@@ -2,7 +2,7 @@
 // Both transports (Electron IPC and the WebSocket of `proclab serve`) carry exactly these shapes
 // and validate incoming commands with the same runtime schemas.
 import { z } from 'zod'
-import type { FrameEvent, LabEvent } from './events'
+import type { FrameEvent } from './events'
 
 export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
 export const signalSchema = z.enum(SIGNALS)
@@ -199,7 +199,8 @@ export interface SessionReplay {
   runs: SessionRunInfo[]
   /** The run whose events follow; null when the session has no run. */
   runId: string | null
-  events: LabEvent[]
+  /** Its events, output thinned as the live view's (a flood's lines counted in gaps). */
+  events: FrameEvent[]
   /** Events of the run left out because of the replay's cap; `message` says so. */
   omitted: number
   /** Lines skipped as torn or corrupt. */

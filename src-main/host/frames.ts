@@ -3,14 +3,9 @@
 // reader could follow (the rest are counted in gaps: output-thinning.ts).
 import type { EventFrame } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
-import { thinOutput } from './output-thinning'
+import { LIVE_LINES_PER_SECOND, thinOutput } from '../../src-shared/output-thinning'
 
-/**
- * Output lines UIs are sent per second of frames. A pane shows a few dozen lines; at 60 frames a
- * second a reader sees at most a few thousand go by, and scrolling back finds the newest ones of
- * each stretch. A frame that waited longer (a busy host) may carry more, in proportion.
- */
-export const LIVE_LINES_PER_SECOND = 12_000
+// A frame that waited longer than its interval (a busy host) may carry more lines, in proportion.
 /** The least a frame may carry, however soon it follows the last. */
 const MIN_LINES_PER_FRAME = 200
 /** The most: a frame is parsed in one task, and one that waited long must not make that task long. */

@@ -3,7 +3,7 @@
 // lines are kept and the older ones counted in one gap per process, so the UI's totals stay exact.
 import type { FrameEvent, LabEvent, LineEvent, OutputGap } from '../../src-shared/events'
 import { isLineEvent } from '../../src-shared/events'
-import { gapAt } from './output-thinning'
+import { gapAt } from '../../src-shared/output-thinning'
 
 /** Events other than lines kept for a late UI; past it only those that shape the run are. */
 export const EVENT_LIMIT = 100_000

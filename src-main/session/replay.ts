@@ -1,9 +1,12 @@
 // One run of a saved session, in memory, for the UI's replay. The file streams by a chunk at a
 // time; only the chosen run's events are kept, up to a cap, so a huge session cannot exhaust
 // the host or the WebSocket. Without a runId the last run is chosen, in one pass: each new
-// run.start drops the events gathered for the previous run.
-import type { LabEvent } from '../../src-shared/events'
+// run.start drops the events gathered for the previous run. Output is thinned as the live view
+// thins it (src-shared/output-thinning.ts): a flood's lines are counted in gaps, so a replay of a
+// run that printed millions of lines still reaches the run's end.
+import type { FrameEvent, LabEvent } from '../../src-shared/events'
 import type { SessionReplay } from '../../src-shared/contract'
+import { LIVE_LINES_PER_SECOND, thinOutput } from '../../src-shared/output-thinning'
 import { RunIndex } from './catalog'
 import { openSessionBatches, type SessionWarning } from './reader'
 
@@ -14,6 +17,53 @@ export const REPLAY_MAX_BYTES = 24 * 1024 * 1024
 export interface ReplayLimits {
   maxEvents: number
   maxBytes: number
+}
+
+/** Session time thinned at once: about six frames of the live view. */
+const WINDOW_US = 100_000
+const LINES_PER_WINDOW = (LIVE_LINES_PER_SECOND * WINDOW_US) / 1e6
+
+/** Gathers a run's events a window of session time at a time, and keeps them thinned and capped. */
+class ThinnedRun {
+  events: FrameEvent[] = []
+  bytes = 0
+  omitted = 0
+  /** Lines counted in gaps rather than kept. */
+  thinned = 0
+  private window: LabEvent[] = []
+  private windowEnd = -Infinity
+  private readonly rawBytes = new Map<LabEvent, number>()
+
+  constructor(private readonly limits: ReplayLimits) {}
+
+  add(event: LabEvent, rawLength: number): void {
+    if (event.t >= this.windowEnd) {
+      this.flush()
+      this.windowEnd = event.t + WINDOW_US
+    }
+    this.window.push(event)
+    this.rawBytes.set(event, rawLength)
+  }
+
+  flush(): void {
+    for (const event of thinOutput(this.window, LINES_PER_WINDOW)) {
+      if (event.kind === 'output.gap') {
+        this.thinned += event.count
+        this.keep(event, 0)
+      } else this.keep(event, this.rawBytes.get(event) ?? 0)
+    }
+    this.window = []
+    this.rawBytes.clear()
+  }
+
+  private keep(event: FrameEvent, bytes: number): void {
+    if (this.events.length >= this.limits.maxEvents || this.bytes + bytes > this.limits.maxBytes) {
+      this.omitted++
+      return
+    }
+    this.events.push(event)
+    this.bytes += bytes
+  }
 }
 
 export async function readRunForReplay(
@@ -27,9 +77,7 @@ export async function readRunForReplay(
   const session = await openSessionBatches(file, { onWarning: (w) => warnings.push(w) })
   const runs = new RunIndex(true)
   let chosen: string | null = wantedRunId ?? null
-  let events: LabEvent[] = []
-  let bytes = 0
-  let omitted = 0
+  let run = new ThinnedRun(limits)
   const seen = new Set<string>()
   try {
     for await (const batch of session.batches) {
@@ -39,19 +87,13 @@ export async function readRunForReplay(
         if (wantedRunId === undefined && typeof event.runId === 'string' && (event.kind === 'run.start' || (event.runId !== chosen && !seen.has(event.runId)))) {
           seen.add(event.runId)
           chosen = event.runId
-          events = []
-          bytes = 0
-          omitted = 0
+          run = new ThinnedRun(limits)
         }
         if (chosen === null || event.runId !== chosen) continue
-        if (events.length >= limits.maxEvents || bytes + raw.length > limits.maxBytes) {
-          omitted++
-          continue
-        }
-        events.push(event)
-        bytes += raw.length
+        run.add(event, raw.length)
       }
     }
+    run.flush()
   } finally {
     await session.close()
   }
@@ -66,15 +108,19 @@ export async function readRunForReplay(
     platform: session.header.platform,
     runs: list,
     runId: list.length > 0 ? chosen : null,
-    events,
-    omitted,
+    events: run.events,
+    omitted: run.omitted,
     skippedLines: warnings.length,
-    message: replayMessage(events.length, omitted, warnings, limits),
+    message: replayMessage(run, warnings, limits),
   }
 }
 
-function replayMessage(kept: number, omitted: number, warnings: SessionWarning[], limits: ReplayLimits): string | null {
+function replayMessage({ events, omitted, thinned }: ThinnedRun, warnings: SessionWarning[], limits: ReplayLimits): string | null {
+  const kept = events.length
   const parts: string[] = []
+  if (thinned > 0) {
+    parts.push(`${thinned} output lines went by faster than the live view shows; the replay counts them without their text, as the live view does (the session log and its exports have every line).`)
+  }
   if (omitted > 0) {
     parts.push(
       `This run has ${kept + omitted} events; the replay shows the first ${kept} (it holds at most ${limits.maxEvents} events or ` +

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { SessionRunInfo } from '../../src-shared/contract'
-import type { LabEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../src-shared/events'
 import { call, errorMessage } from '../transport'
 import { useRunStore } from './run'
 
@@ -26,7 +26,7 @@ export const useReplayStore = defineStore('replay', {
     runs: [] as SessionRunInfo[],
     runId: null as string | null,
     /** The run's events in seq order (markRaw: never changed, can be 100,000 long). */
-    events: markRaw([]) as readonly LabEvent[],
+    events: markRaw([]) as readonly FrameEvent[],
     /** times[i]: the latest t among events 0..i, so the cursor can binary-search a sorted list. */
     times: markRaw([]) as readonly number[],
     /** Events folded into the run store: events[0 .. applied). */
@@ -120,7 +120,7 @@ export const useReplayStore = defineStore('replay', {
   },
 })
 
-function runningMax(events: readonly LabEvent[]): number[] {
+function runningMax(events: readonly FrameEvent[]): number[] {
   const times = new Array<number>(events.length)
   let max = 0
   for (let i = 0; i < events.length; i++) {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EventFrame, RunSnapshot } from '../../src-shared/contract'
 import type { FrameEvent, LabEvent } from '../../src-shared/events'
-import { fairShares, thinOutput } from '../../src-main/host/output-thinning'
+import { fairShares, thinOutput } from '../../src-shared/output-thinning'
 import { LINE_LIMIT } from '../../src-main/host/run-backlog'
 import { runSource } from '../helpers/lab'
 

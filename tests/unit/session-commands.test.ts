@@ -153,6 +153,43 @@ describe('sessions.read', () => {
     expect(replay.omitted).toBe(35)
     expect(replay.message).toMatch(/55 events; the replay shows the first 20/)
   })
+
+  it('thins a flood of output as the live view does, so the replay still reaches the end, with every line counted', async () => {
+    let seq = 0
+    const stamp = (t: number) => ({ seq: ++seq, t, runId: 'r1' })
+    const events: object[] = [{ ...stamp(0), kind: 'run.start', title: 'flood', source: 'flood.mjs' }]
+    for (const [lid, pid] of [['A', 11], ['B', 12]] as const) events.push({ ...stamp(1), kind: 'process.start', lid, pid, ppid: 1, name: lid, daemon: false, parentLid: null, target: 'flood' })
+    // 40,000 lines in half a second of session time (80,000 a second), two printers interleaved.
+    for (let i = 0; i < 20_000; i++) {
+      events.push({ ...stamp(10 + i * 25), kind: 'stdout', lid: 'A', pid: 11, line: `a ${i}` })
+      events.push({ ...stamp(10 + i * 25), kind: 'stdout', lid: 'B', pid: 12, line: `b ${i}` })
+    }
+    events.push({ ...stamp(600_000), kind: 'process.exit', lid: 'A', pid: 11, exitCode: 0, signal: null })
+    events.push({ ...stamp(600_001), kind: 'process.exit', lid: 'B', pid: 12, exitCode: 0, signal: null })
+    events.push({ ...stamp(600_002), kind: 'run.end', ok: true, error: null, durationUs: 600_002 })
+    const file = join(dir, 'flood.ndjson')
+    await writeSessionFile(file, events)
+
+    const replay = await readRunForReplay(file, 'flood.ndjson', undefined, { maxEvents: 10_000, maxBytes: 1 << 24 })
+    expect(replay.omitted).toBe(0)
+    expect(replay.events.at(-1)).toMatchObject({ kind: 'run.end' })
+    expect(replay.events.filter((e) => e.kind === 'process.exit')).toHaveLength(2)
+    let lines = 0
+    let shown = 0
+    for (const e of replay.events) {
+      if (e.kind === 'stdout') {
+        lines++
+        shown++
+      }
+      if (e.kind === 'output.gap') lines += e.count
+    }
+    expect(lines).toBe(40_000)
+    expect(shown).toBeLessThanOrEqual(6 * 1_200) // 12,000 lines a second of session time
+    expect(replay.message).toMatch(/went by faster than the live view shows/)
+    // Seq order holds, gaps included: the replay folds events in that order.
+    const seqs = replay.events.map((e) => e.seq)
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y))
+  })
 })
 
 describe('sessions.export', () => {

@@ -2,8 +2,15 @@
 // draw as it costs the host to send, for lines nobody can read at that speed. UIs get at most a
 // budget of lines per frame; the rest are counted in gaps (OutputGap), so every total stays exact
 // and the session log, which keeps every line, is where the full text is.
-import type { FrameEvent, LabEvent, LineEvent, OutputGap } from '../../src-shared/events'
-import { isLineEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent, LineEvent, OutputGap } from './events'
+import { isLineEvent } from './events'
+
+/**
+ * Output lines UIs are shown per second of a run, live or replayed. A pane shows a few dozen
+ * lines; at 60 frames a second a reader sees at most a few thousand go by, and scrolling back
+ * finds the newest ones of each stretch.
+ */
+export const LIVE_LINES_PER_SECOND = 12_000
 
 /**
  * Splits `budget` lines among processes, fairly: a process that printed little keeps all of it,
