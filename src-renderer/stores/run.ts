@@ -85,6 +85,7 @@ export const useRunStore = defineStore('run', {
       useTimelineStore().publish()
       useProcessEventsStore().publish()
     },
+    /** Folds and shows at once: a replay's step has no frames to wait for. */
     foldMore(events: readonly FrameEvent[]) {
       this.fold(events)
       this.publishAll()
