@@ -12,6 +12,7 @@ export { parseProcStat, parseCmdline, parseStatusUid, type ProcStat } from './pr
 export { stateFromLetter, stateFromWord } from './state'
 export { cpuPercent } from './cpu'
 export { buildRows } from './rows'
+export { ChangeLog, diffTables, fromColumns, toColumns } from './changes'
 export { buildProcessTree, flattenTree, type ProcessTreeNode, type TreeItem } from './tree'
 export { measureSampleCost, type SampleCost } from './measure'
 export { parseCoreTimes, coreBusyPercent, parseMeminfo, parseLoadavg, memoryFromMeminfo, LinuxSystemReader, totalMemoryBytes, type CoreTimes } from './system-stats'

@@ -61,19 +61,26 @@ export interface IdleCost {
   wallMs: number
   refreshes: number
   processes: number
+  /** JSON sent per refresh (changes + system), bytes. */
+  bytesPerRefresh: number
 }
 
 /**
- * What the host spends on a System tab left open: every `intervalMs`, monitor.list + monitor.system
- * and the JSON the transport would send, for `seconds`. CPU of this process (process.cpuUsage) over
- * the wall time, as % of one core. One unmeasured refresh first: getconf, /etc/passwd, the baseline.
+ * What the host spends on a System tab left open: every `intervalMs`, what the tab asks for —
+ * monitor.changes (since its previous answer) and monitor.system — and the JSON the transport
+ * sends for them, for `seconds`. CPU of this process (process.cpuUsage) over the wall time, as % of
+ * one core. One unmeasured refresh first: getconf, /etc/passwd, the baseline, the whole table.
  */
 export async function idleRefreshCost(seconds: number, intervalMs = 1000): Promise<IdleCost> {
   const monitor = createMonitor()
   const none = new Set<number>()
+  let since: number | undefined
+  let bytes = 0
   const refresh = async () => {
-    const [rows, summary] = await Promise.all([monitor.list(none), monitor.system()])
-    return JSON.stringify(rows).length + JSON.stringify(summary).length > 0 ? rows.length : 0
+    const [changes, summary] = await Promise.all([monitor.changes(none, since), monitor.system()])
+    since = changes.id
+    bytes = JSON.stringify(changes).length + JSON.stringify(summary).length
+    return changes.count
   }
   await refresh()
   await new Promise((resolve) => setTimeout(resolve, intervalMs))
@@ -81,15 +88,17 @@ export async function idleRefreshCost(seconds: number, intervalMs = 1000): Promi
   const t0 = performance.now()
   let refreshes = 0
   let processes = 0
+  let sent = 0
   while (performance.now() - t0 < seconds * 1000) {
     processes = await refresh()
+    sent += bytes
     refreshes++
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
   const wallMs = performance.now() - t0
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
-  return { percentOfCore: Math.round((cpuMs / wallMs) * 1000) / 10, cpuMs: Math.round(cpuMs), wallMs: Math.round(wallMs), refreshes, processes }
+  return { percentOfCore: Math.round((cpuMs / wallMs) * 1000) / 10, cpuMs: Math.round(cpuMs), wallMs: Math.round(wallMs), refreshes, processes, bytesPerRefresh: Math.round(sent / Math.max(1, refreshes)) }
 }
 
 const IDLE_GOAL_PERCENT = 2
@@ -125,7 +134,7 @@ async function idleRow(sizes: MonitorBenchSizes, log: Log): Promise<ResultRow> {
       reference: goal,
       ratio: idle.percentOfCore / IDLE_GOAL_PERCENT,
       status: idle.percentOfCore <= IDLE_GOAL_PERCENT ? 'PASS' : 'MISS',
-      note: `${idle.refreshes} refreshes of ${idle.processes} processes (list + system + JSON), ${idle.cpuMs} ms CPU in ${(idle.wallMs / 1000).toFixed(1)} s`,
+      note: `${idle.refreshes} refreshes of ${idle.processes} processes (changes + system + JSON, ~${(idle.bytesPerRefresh / 1024).toFixed(1)} KiB a refresh), ${idle.cpuMs} ms CPU in ${(idle.wallMs / 1000).toFixed(1)} s`,
     }
   } catch (error) {
     return { ...base, proclab: { name: 'ProcLab', value: null, runs: [], error: String(error) }, reference: goal, ratio: null, status: 'ERROR' }
