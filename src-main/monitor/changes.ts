@@ -76,7 +76,8 @@ export function diffTables(before: ReadonlyMap<number, SystemProcess>, now: read
 /** Every field of SYSTEM_PROCESS_FIELDS equal (a unit test holds the two lists together). */
 export function sameRow(a: SystemProcess, b: SystemProcess): boolean {
   return (
-    a.cpu === b.cpu &&
+    a === b ||
+    (a.cpu === b.cpu &&
     a.rss === b.rss &&
     a.memPercent === b.memPercent &&
     a.state === b.state &&
@@ -88,7 +89,7 @@ export function sameRow(a: SystemProcess, b: SystemProcess): boolean {
     a.user === b.user &&
     a.startedAt === b.startedAt &&
     a.lab === b.lab &&
-    a.nice === b.nice
+    a.nice === b.nice)
   )
 }
 

@@ -79,6 +79,8 @@ export class LinuxProcSampler implements ProcessSampler {
   private clockTicks: number | undefined
   private bootWallMs: number | undefined
   private readonly slow = new Map<number, SlowFields>()
+  /** Each process as the last sample returned it. */
+  private readonly last = new Map<number, RawProcess>()
   private readonly statFiles: StatFiles
 
   constructor(options: LinuxSamplerOptions = {}) {
@@ -104,6 +106,7 @@ export class LinuxProcSampler implements ProcessSampler {
     const listed = new Set(pids)
     this.statFiles.keepOnly(listed)
     for (const pid of this.slow.keys()) if (!listed.has(pid)) this.slow.delete(pid)
+    for (const pid of this.last.keys()) if (!listed.has(pid)) this.last.delete(pid)
     return result
   }
 
@@ -123,21 +126,31 @@ export class LinuxProcSampler implements ProcessSampler {
       if (!slow) return null
       this.slow.set(stat.pid, slow)
     }
-    const ticks = this.clockTicks!
-    return {
-      pid: stat.pid,
-      ppid: stat.ppid,
-      name: slow.name,
-      command: slow.command,
-      user: slow.user,
-      state: stateFromLetter(stat.state),
-      cpuTimeMs: ((stat.utime + stat.stime) * 1000) / ticks,
-      cpuPercentHint: null,
-      rss: stat.rss * this.pageSize!,
-      startedAt: this.startedAtMs(stat.starttime),
-      threads: stat.threads,
-      nice: stat.nice,
+    const state = stateFromLetter(stat.state)
+    const cpuTimeMs = ((stat.utime + stat.stime) * 1000) / this.clockTicks!
+    const rss = stat.rss * this.pageSize!
+    const startedAt = this.startedAtMs(stat.starttime)
+    // A process that reads as it did last time is handed back as the same object: no garbage, and
+    // the row built from it can be reused as well (rows.ts RowReuse).
+    const last = this.last.get(pid)
+    if (
+      last &&
+      last.cpuTimeMs === cpuTimeMs &&
+      last.rss === rss &&
+      last.state === state &&
+      last.ppid === stat.ppid &&
+      last.threads === stat.threads &&
+      last.nice === stat.nice &&
+      last.startedAt === startedAt &&
+      last.name === slow.name &&
+      last.command === slow.command &&
+      last.user === slow.user
+    ) {
+      return last
     }
+    const raw: RawProcess = { pid: stat.pid, ppid: stat.ppid, name: slow.name, command: slow.command, user: slow.user, state, cpuTimeMs, cpuPercentHint: null, rss, startedAt, threads: stat.threads, nice: stat.nice }
+    this.last.set(pid, raw)
+    return raw
   }
 
   /** Wall-clock start in ms since the epoch, from stat's starttime (clock ticks since boot). */

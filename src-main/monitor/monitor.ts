@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { SystemProcess } from '../../src-shared/contract'
 import { readLinuxDetails, readPortableDetails } from './details'
 import { LinuxProcSampler } from './linux-sampler'
-import { buildRows } from './rows'
+import { buildRows, RowReuse } from './rows'
 import { SystemInformationSampler } from './si-sampler'
 import { ChangeLog } from './changes'
 import { MonitorError } from './errors'
@@ -90,8 +90,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       inFlight = null
     })
     const { previous, current } = await inFlight
-    return buildRows(previous, current, labPids, cores, memTotal)
+    return buildRows(previous, current, labPids, cores, memTotal, rowReuse)
   }
+  const rowReuse = new RowReuse()
   const changeLog = new ChangeLog()
 
   return {
