@@ -21,17 +21,18 @@ export class RowReuse {
 
   /** Remembers this call's rows; entries of processes not in it are dropped. */
   keep(raws: readonly RawProcess[], rows: readonly SystemProcess[]): void {
-    if (raws.length < this.rows.size) {
+    for (let i = 0; i < raws.length; i++) {
+      this.madeFrom.set(raws[i]!.pid, raws[i]!)
+      this.rows.set(rows[i]!.pid, rows[i]!)
+    }
+    // More entries than rows: some are of processes that ended.
+    if (this.rows.size > raws.length) {
       const now = new Set(raws.map((p) => p.pid))
       for (const pid of this.rows.keys()) {
         if (now.has(pid)) continue
         this.rows.delete(pid)
         this.madeFrom.delete(pid)
       }
-    }
-    for (let i = 0; i < raws.length; i++) {
-      this.madeFrom.set(raws[i]!.pid, raws[i]!)
-      this.rows.set(rows[i]!.pid, rows[i]!)
     }
   }
 }

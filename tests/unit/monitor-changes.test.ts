@@ -175,3 +175,17 @@ describe.runIf(process.platform === 'linux')('kept stat descriptors', () => {
     }
   })
 })
+
+describe('RowReuse', () => {
+  it('hands back last call’s row for an unchanged process, and forgets ended ones', async () => {
+    const { RowReuse, buildRows } = await import('../../src-main/monitor/rows')
+    const raw = (pid: number) => ({ pid, ppid: 1, name: 'x', command: 'x', user: 'u', state: 'sleeping' as const, cpuTimeMs: 10, cpuPercentHint: null, rss: 4096, startedAt: 1, threads: 1, nice: 0 })
+    const reuse = new RowReuse()
+    const a = raw(1)
+    const first = buildRows(null, { at: 0, processes: [a, raw(2)] }, new Set(), 2, 0, reuse)
+    const second = buildRows({ at: 0, processes: [a] }, { at: 1000, processes: [a, raw(3)] }, new Set(), 2, 0, reuse)
+    expect(second[0]).toBe(first[0]) // same raw, CPU 0 both times
+    expect(buildRows(null, { at: 0, processes: [a] }, new Set([1]), 2, 0, reuse)[0]).not.toBe(first[0]) // now a lab process
+    expect((reuse as unknown as { rows: Map<number, unknown> }).rows.size).toBe(1)
+  })
+})
