@@ -1,5 +1,9 @@
 import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
 
+/** Set on the scroller while it scrolls (see markScrolling); system.css turns the rows' pointer events off under it. */
+export const SCROLLING_CLASS = 'scrolling'
+const SCROLL_SETTLE_MS = 150
+
 export interface RowWindowOptions {
   /** Rows in the whole list. */
   count: () => number
@@ -54,7 +58,23 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
     scrollTop.value = Math.max(0, Math.min(target, totalHeight.value + headerHeight.value - viewportHeight.value))
   }
 
+  /**
+   * While the list scrolls, rows do not take the pointer: rows moving under a still pointer would
+   * otherwise change :hover on every frame, which measured ~a quarter of the style work of a scroll
+   * step. A click lands again SCROLL_SETTLE_MS after the last scroll event.
+   */
+  let settleTimer: ReturnType<typeof setTimeout> | null = null
+  function markScrolling(el: HTMLElement): void {
+    if (settleTimer === null) el.classList.add(SCROLLING_CLASS)
+    else clearTimeout(settleTimer)
+    settleTimer = setTimeout(() => {
+      settleTimer = null
+      el.classList.remove(SCROLLING_CLASS)
+    }, SCROLL_SETTLE_MS)
+  }
+
   function onScroll(): void {
+    if (scroller.value) markScrolling(scroller.value)
     const top = scroller.value?.scrollTop ?? 0
     // Only a row crossing an edge changes the window; smaller moves need no work at all.
     const now = inView(top)
@@ -81,6 +101,7 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
     resizeObserver.observe(el)
   })
   onBeforeUnmount(() => {
+    if (settleTimer !== null) clearTimeout(settleTimer)
     resizeObserver?.disconnect()
     scroller.value?.removeEventListener('scroll', onScroll)
   })
