@@ -4,7 +4,7 @@ import { i18n } from '../i18n'
 import type { ProcessDetails, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 import { call, errorMessage } from '../transport'
 import { ProcessHistories, type ProcessHistory } from './systemHistory'
-import type { SystemRow } from './systemRows'
+import { orderRows, type LastOrder, type SystemRow } from './systemRows'
 import { compareRows, DEFAULT_DIR, type SortDir, type SortKey } from './systemSort'
 import { ProcessTable, type TableChange } from './systemTable'
 
@@ -131,23 +131,12 @@ export const useSystemStore = defineStore('system', {
       return table.get(pid)
     },
     /**
-     * Every row to consider for drawing: the latest sample's, then those that just vanished. Read
-     * `orderVersion` to know when to ask again. Rows of `previousOrder` (the last rows drawn) come
-     * first and in that order, so sorting them again is sorting an almost sorted list, which is
-     * close to linear; new rows follow.
+     * Every row to consider for drawing, sorted: the latest sample's and those that just vanished.
+     * Read `orderVersion` to know when to ask again; `last` (the previous answer) makes it a merge.
      */
-    allRows(previousOrder: readonly SystemRow[] = []): SystemRow[] {
-      const rows: SystemRow[] = []
-      const placed = new Set<number>()
-      for (const old of previousOrder) {
-        const p = old.vanished ? undefined : table.get(old.pid)
-        if (!p) continue
-        rows.push(p)
-        placed.add(p.pid)
-      }
-      if (placed.size < table.size) for (const p of table.values()) if (!placed.has(p.pid)) rows.push(p)
-      for (const p of vanished) rows.push(p)
-      return rows
+    orderedRows(last?: LastOrder): LastOrder {
+      const rows = orderRows(table, vanished, this.sortKey, this.sortDir, last)
+      return { rows, serial: table.serial, sortKey: this.sortKey, sortDir: this.sortDir }
     },
     /** The row drawn for `pid`: its latest values, or its last ones while it is shown as vanished. */
     rowFor(pid: number, fallback: SystemRow): SystemRow {

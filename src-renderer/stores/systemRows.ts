@@ -24,16 +24,17 @@ export interface RowFilter {
  * ancestors so it keeps its place in the tree; the chips do not, so "only lab" shows the lab's own
  * processes and not init, the shell and the host above them.
  */
-export function visibleRows(all: Iterable<SystemRow>, filter: RowFilter): SystemRow[] {
+export function visibleRows(all: Iterable<SystemRow>, filter: RowFilter): readonly SystemRow[] {
+  return filterRows([...all].sort(compareRows(filter.sortKey, filter.sortDir)), filter)
+}
+
+/** The rows of `sorted` that pass the filter, in its order (`sorted` itself when nothing filters). */
+export function filterRows(sorted: readonly SystemRow[], filter: RowFilter): readonly SystemRow[] {
   const { user, onlyLab, onlyZombies } = filter
-  const chips = user !== undefined || onlyLab || onlyZombies
-  const picked: SystemRow[] = []
-  for (const p of all) {
-    if (chips && ((user !== undefined && p.user !== user) || (onlyLab && !p.lab) || (onlyZombies && p.state !== 'zombie'))) continue
-    picked.push(p)
-  }
-  picked.sort(compareRows(filter.sortKey, filter.sortDir))
   const needle = filter.text.trim().toLowerCase()
+  const chips = user !== undefined || onlyLab || onlyZombies
+  if (!chips && !needle) return sorted
+  const picked = chips ? sorted.filter((p) => !((user !== undefined && p.user !== user) || (onlyLab && !p.lab) || (onlyZombies && p.state !== 'zombie'))) : sorted
   if (!needle) return picked
   const matches = (p: SystemRow) => `${p.pid} ${p.name} ${p.user} ${p.command}`.toLowerCase().includes(needle)
   if (filter.flat) return picked.filter(matches)
@@ -45,6 +46,62 @@ export function visibleRows(all: Iterable<SystemRow>, filter: RowFilter): System
     for (let q: SystemRow | undefined = p; q && !keep.has(q.pid); q = byPid.get(q.ppid)) keep.add(q.pid)
   }
   return picked.filter((p) => keep.has(p.pid))
+}
+
+/** A row of the renderer's table: a process, and when it entered the table (see ProcessTable). */
+export type TableRow = SystemProcess & { readonly serial: number }
+
+/** What orderRows reads: the table's rows, and the latest serial handed out. */
+export interface OrderSource {
+  values(): Iterable<TableRow>
+  get(pid: number): TableRow | undefined
+  readonly serial: number
+}
+
+/** The last order made, to start the next one from. */
+export interface LastOrder {
+  rows: readonly SystemRow[]
+  /** The source's serial then: rows entered since have a higher one. */
+  serial: number
+  sortKey: SortKey
+  sortDir: SortDir
+}
+
+/**
+ * Every row (the table's, then `vanished`), sorted. From `last` (the previous order, same sort) it
+ * is a merge: the rows that are the same objects as then are still in order, so only the changed
+ * and new ones are sorted, then merged in — O(n) for a second in which a few hundred of 10,000
+ * processes changed, where a sort of them all took ~5 ms by CPU.
+ */
+export function orderRows(source: OrderSource, vanished: readonly SystemRow[], sortKey: SortKey, sortDir: SortDir, last?: LastOrder): SystemRow[] {
+  const compare = compareRows(sortKey, sortDir)
+  if (!last || last.sortKey !== sortKey || last.sortDir !== sortDir) return [...source.values(), ...vanished].sort(compare)
+  const kept: SystemRow[] = []
+  const moved: SystemRow[] = []
+  for (const old of last.rows) {
+    if (old.vanished) continue
+    const row = source.get(old.pid)
+    // Gone, or a row that left and came back since (it is among the new ones below).
+    if (!row || row.serial > last.serial) continue
+    if (row === old) kept.push(row)
+    else moved.push(row)
+  }
+  for (const row of source.values()) if (row.serial > last.serial) moved.push(row)
+  moved.push(...vanished)
+  moved.sort(compare)
+  return merge(kept, moved, compare)
+}
+
+function merge(a: readonly SystemRow[], b: readonly SystemRow[], compare: (x: SystemRow, y: SystemRow) => number): SystemRow[] {
+  if (b.length === 0) return a.slice()
+  const out: SystemRow[] = new Array(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!
+  while (i < a.length) out[k++] = a[i++]!
+  while (j < b.length) out[k++] = b[j++]!
+  return out
 }
 
 /** One line of the tree grid (what useTreeGrid needs, and where the row sits). */

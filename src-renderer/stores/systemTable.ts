@@ -1,6 +1,7 @@
 // The renderer's copy of the machine's process table, kept up to date from `monitor.changes`.
 // Pure (no Vue, no DOM): the store wraps it, and unit tests drive it with the host's own answers.
 import { SYSTEM_PROCESS_FIELDS, type SystemProcess, type SystemProcessChanges } from '../../src-shared/contract'
+import type { TableRow } from './systemRows'
 
 type Field = (typeof SYSTEM_PROCESS_FIELDS)[number]
 
@@ -18,10 +19,14 @@ export interface TableChange {
 
 /**
  * Processes by pid. A row object is never changed in place: a changed process gets a new object,
- * so views can tell a changed row from an unchanged one by identity.
+ * so views can tell a changed row from an unchanged one by identity. Each row carries the serial of
+ * its entry into the table (kept by its later versions), so a view can tell the rows that entered
+ * since it last looked without a set of everything it saw.
  */
 export class ProcessTable {
-  private readonly rows = new Map<number, SystemProcess>()
+  private readonly rows = new Map<number, TableRow>()
+  /** The last serial handed out. */
+  serial = 0
   /** The answer this copy is at, for the next `since`; null before the first or after a mismatch. */
   answerId: number | null = null
 
@@ -29,11 +34,11 @@ export class ProcessTable {
     return this.rows.size
   }
 
-  get(pid: number): SystemProcess | undefined {
+  get(pid: number): TableRow | undefined {
     return this.rows.get(pid)
   }
 
-  values(): IterableIterator<SystemProcess> {
+  values(): IterableIterator<TableRow> {
     return this.rows.values()
   }
 
@@ -54,9 +59,10 @@ export class ProcessTable {
     const fields = this.applyUpdates(changes, touched)
     const added = changes.added
     for (let i = 0; i < added.pid.length; i++) {
-      const row = {} as Record<Field, unknown>
+      const row = {} as Record<Field | 'serial', unknown>
       for (const field of SYSTEM_PROCESS_FIELDS) row[field] = added[field][i]
-      const process = row as unknown as SystemProcess
+      row.serial = ++this.serial
+      const process = row as unknown as TableRow
       this.rows.set(process.pid, process)
       touched.push(process.pid)
     }
@@ -87,7 +93,7 @@ export class ProcessTable {
       }
     }
     for (const [pid, row] of fresh) {
-      this.rows.set(pid, row as unknown as SystemProcess)
+      this.rows.set(pid, row as unknown as TableRow)
       touched.push(pid)
     }
     return fields

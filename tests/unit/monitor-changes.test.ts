@@ -14,7 +14,12 @@ function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {
   return { pid, ppid: 1, name: `p${pid}`, command: `/bin/p${pid}`, user: 'u', state: 'sleeping', cpu: 0, rss: 4096, startedAt: 1000 + pid, lab: false, threads: 1, nice: 0, memPercent: 0.1, ...fields }
 }
 
-const byPid = (rows: Iterable<SystemProcess>) => new Map([...rows].map((r) => [r.pid, r]))
+/** Rows by pid, without the renderer table's own `serial` (when a row entered it). */
+const byPid = (rows: Iterable<SystemProcess>) => new Map([...rows].map((r) => [r.pid, withoutSerial(r)]))
+const withoutSerial = (r: SystemProcess): SystemProcess => {
+  const { serial: _serial, ...rest } = r as SystemProcess & { serial?: number }
+  return rest
+}
 
 /** A pseudo-random but repeatable sequence, so a failure can be replayed. */
 function seeded(seed: number): () => number {
@@ -102,7 +107,7 @@ describe('ChangeLog answers applied by the renderer table', () => {
     expect(busy.vanished.map((r) => r.pid)).toEqual([3])
     expect(busy.touched).toEqual([2])
     expect(copy.get(2)).not.toBe(old)
-    expect(copy.get(2)).toMatchObject({ cpu: 50, rss: 8192 })
+    expect(copy.get(2)).toMatchObject({ cpu: 50, rss: 8192, serial: old!.serial })
   })
 
   it('refuses changes that do not follow the copy, and asks for the whole table after a lost count', () => {

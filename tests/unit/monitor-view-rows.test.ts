@@ -1,8 +1,11 @@
 // The System tab's rows (filter, chips, sort, tree) and per-process history, without a browser.
 import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
+import { ChangeLog } from '../../src-main/monitor/changes'
 import { ProcessHistories } from '../../src-renderer/stores/systemHistory'
-import { treeRows, visibleRows, type RowFilter, type SystemRow } from '../../src-renderer/stores/systemRows'
+import { orderRows, treeRows, visibleRows, type LastOrder, type RowFilter, type SystemRow } from '../../src-renderer/stores/systemRows'
+import { compareRows, type SortKey } from '../../src-renderer/stores/systemSort'
+import { ProcessTable } from '../../src-renderer/stores/systemTable'
 
 function row(pid: number, ppid: number, fields: Partial<SystemProcess> = {}): SystemRow {
   return { pid, ppid, name: `p${pid}`, command: `/bin/p${pid}`, user: 'me', state: 'sleeping', cpu: 0, rss: 0, startedAt: 1000, lab: false, threads: 1, nice: 0, memPercent: 0, ...fields }
@@ -78,6 +81,39 @@ describe('visibleRows', () => {
     expect(visibleRows(FAMILY, { ...FILTER, sortDir: 'desc' }).map((r) => r.pid)).toEqual([9, 5, 3, 2, 1])
     const busy = [row(1, 0, { cpu: 3 }), row(2, 0, { cpu: 50 }), row(3, 0, { cpu: 3 })]
     expect(visibleRows(busy, { ...FILTER, sortKey: 'cpu', sortDir: 'desc' }).map((r) => r.pid)).toEqual([2, 1, 3])
+  })
+})
+
+describe('orderRows', () => {
+  it('merging from the last order gives what a full sort gives, sample after sample', () => {
+    let seed = 3
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31)
+    const log = new ChangeLog()
+    const table = new ProcessTable()
+    let rows: SystemProcess[] = Array.from({ length: 400 }, (_, i) => row(i + 1, 1, { cpu: i % 7, name: `n${i % 13}` }))
+    let removed: SystemProcess[] = []
+    let last: LastOrder | undefined
+    let comebacks = 0
+    const keys: SortKey[] = ['pid', 'cpu', 'cpu', 'name', 'name', 'rss', 'pid', 'threads']
+    for (let sample = 0; sample < 60; sample++) {
+      const kept = rows.filter(() => random() > 0.02)
+      const dropped = rows.filter((r) => !kept.includes(r))
+      // Some come back under their old pid (and so enter the table again), some are new.
+      const back = removed.filter(() => random() < 0.3)
+      rows = [...kept.map((r) => (random() < 0.1 ? { ...r, cpu: Math.floor(random() * 20), rss: r.rss + 1 } : r)), ...back, row(1000 + sample, 1)]
+      removed = [...removed.filter((r) => !back.includes(r)), ...dropped]
+      comebacks += back.length
+      const change = table.apply(log.answer(rows, table.answerId ?? undefined))
+      const vanished = change.vanished.map((p) => ({ ...p, vanished: true as const }))
+      const sortKey = keys[Math.floor(sample / 8) % keys.length]!
+      const sortDir = sample % 3 === 0 ? 'desc' : 'asc'
+      const merged = orderRows(table, vanished, sortKey, sortDir, last)
+      const full = [...table.values(), ...vanished].sort(compareRows(sortKey, sortDir))
+      expect(merged.map((r) => `${r.pid}${r.vanished ? 'v' : ''}`)).toEqual(full.map((r) => `${r.pid}${r.vanished ? 'v' : ''}`))
+      expect(merged.every((r) => r.vanished || table.get(r.pid) === r)).toBe(true)
+      last = { rows: merged, serial: table.serial, sortKey, sortDir }
+    }
+    expect(comebacks).toBeGreaterThan(5)
   })
 })
 
