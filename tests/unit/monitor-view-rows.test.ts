@@ -108,7 +108,7 @@ describe('orderRows', () => {
       const sortKey = keys[Math.floor(sample / 8) % keys.length]!
       const sortDir = sample % 3 === 0 ? 'desc' : 'asc'
       const merged = orderRows(table, vanished, sortKey, sortDir, last)
-      const full = [...table.values(), ...vanished].sort(compareRows(sortKey, sortDir))
+      const full: SystemRow[] = [...table.values(), ...vanished].sort(compareRows(sortKey, sortDir))
       expect(merged.map((r) => `${r.pid}${r.vanished ? 'v' : ''}`)).toEqual(full.map((r) => `${r.pid}${r.vanished ? 'v' : ''}`))
       expect(merged.every((r) => r.vanished || table.get(r.pid) === r)).toBe(true)
       last = { rows: merged, serial: table.serial, sortKey, sortDir }
