@@ -1,6 +1,6 @@
 import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
 
-/** Set on the scroller while it scrolls (see markScrolling); system.css turns the rows' pointer events off under it. */
+/** Set on the scroller while its wheel turns (see markScrolling); system.css turns the rows' pointer events off under it. */
 export const SCROLLING_CLASS = 'scrolling'
 const SCROLL_SETTLE_MS = 150
 
@@ -59,9 +59,10 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
   }
 
   /**
-   * While the list scrolls, rows do not take the pointer: rows moving under a still pointer would
-   * otherwise change :hover on every frame, which measured ~a quarter of the style work of a scroll
-   * step. A click lands again SCROLL_SETTLE_MS after the last scroll event.
+   * While the wheel turns, rows do not take the pointer: rows moving under a still pointer would
+   * otherwise change :hover on every frame, which measured ~15 % of a wheel step's work. A click
+   * lands again SCROLL_SETTLE_MS after the last wheel event. Only the wheel: a scroll into view
+   * (keyboard, a click's own scrollIntoView, automation) must leave the rows clickable at once.
    */
   let settleTimer: ReturnType<typeof setTimeout> | null = null
   function markScrolling(el: HTMLElement): void {
@@ -73,8 +74,11 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
     }, SCROLL_SETTLE_MS)
   }
 
-  function onScroll(): void {
+  function onWheel(): void {
     if (scroller.value) markScrolling(scroller.value)
+  }
+
+  function onScroll(): void {
     const top = scroller.value?.scrollTop ?? 0
     // Only a row crossing an edge changes the window; smaller moves need no work at all.
     const now = inView(top)
@@ -97,6 +101,7 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
     if (!el) return
     measure()
     el.addEventListener('scroll', onScroll, { passive: true })
+    el.addEventListener('wheel', onWheel, { passive: true })
     resizeObserver = new ResizeObserver(measure)
     resizeObserver.observe(el)
   })
@@ -104,6 +109,7 @@ export function useSystemRowWindow(scroller: Ref<HTMLElement | null>, options: R
     if (settleTimer !== null) clearTimeout(settleTimer)
     resizeObserver?.disconnect()
     scroller.value?.removeEventListener('scroll', onScroll)
+    scroller.value?.removeEventListener('wheel', onWheel)
   })
 
   return { range, rowHeight, pageRows, totalHeight, scrollToRow }
