@@ -41,6 +41,13 @@ export const commandSchemas = {
   /** Wait for a lab process to exit (as `join()` would), at most timeoutMs if given. */
   'process.join': z.object({ pid, timeoutMs: z.number().int().min(0).max(86_400_000).optional() }).strict(),
   'monitor.list': empty,
+  /**
+   * The process table as changes since an earlier answer of this command (`since`: its `id`), for a
+   * UI that keeps its own copy: a whole table is ~2 MB of JSON at 10,000 processes, its changes in a
+   * second usually a few kB. Without `since`, or when the host no longer holds that answer, the whole
+   * table comes as `added` and `since` in the answer is null.
+   */
+  'monitor.changes': z.object({ since: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).strict(),
   /** Machine-wide figures for the System tab's header: per-core CPU, memory, swap, load, counts. */
   'monitor.system': empty,
   /** What only a look inside one process tells: cwd, environment, open files, children. */
@@ -122,6 +129,31 @@ export interface SystemProcess {
   nice: number | null
   /** rss as % of the machine's RAM, rounded to 0.1. */
   memPercent: number
+}
+
+/** The fields of a SystemProcess, in the order `SystemProcessColumns` lists them. */
+export const SYSTEM_PROCESS_FIELDS = ['pid', 'ppid', 'name', 'command', 'user', 'state', 'cpu', 'rss', 'startedAt', 'lab', 'threads', 'nice', 'memPercent'] as const satisfies ReadonlyArray<keyof SystemProcess>
+
+/** Processes column by column: entry i of every array is process i (no key repeated per row). */
+export type SystemProcessColumns = { [K in keyof SystemProcess]: SystemProcess[K][] }
+
+/** Per field, the processes whose value changed: `pids[i]` now has `values[i]`. */
+export type SystemProcessUpdates = { [K in keyof SystemProcess]?: { pids: number[]; values: SystemProcess[K][] } }
+
+/** `monitor.changes`: what differs between the table of answer `since` and the table now. */
+export interface SystemProcessChanges {
+  /** This answer; pass it as `since` next time. */
+  id: number
+  /** The answer these changes apply to; null when `added` is the whole table. */
+  since: number | null
+  /** Processes that are new since then (or every process, when `since` is null). */
+  added: SystemProcessColumns
+  /** Processes of `since` that are gone. */
+  removed: number[]
+  /** Fields that changed in processes that were there before and still are. */
+  updated: SystemProcessUpdates
+  /** Processes in the table now: a copy that applied every answer has exactly this many. */
+  count: number
 }
 
 /** The System tab's header. */
@@ -230,6 +262,7 @@ export interface CommandResults {
   'process.signal': { pid: number; signal: SignalName; tree?: SignalOutcome[] }
   'process.join': { pid: number; exitCode: number | null; timedOut: boolean }
   'monitor.list': SystemProcess[]
+  'monitor.changes': SystemProcessChanges
   'monitor.system': SystemSummary
   'monitor.details': ProcessDetails
   'sessions.list': SessionInfo[]

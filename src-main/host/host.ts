@@ -141,6 +141,7 @@ export class HostService implements Host {
       return { pid, exitCode, timedOut: waited.timedOut }
     },
     'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
+    'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since),
     'monitor.system': async () => this.monitor.system(),
     'monitor.details': async ({ pid }) => this.monitor.details(pid),
     'sessions.list': async () => this.sessions.list(),

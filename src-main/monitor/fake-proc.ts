@@ -2,7 +2,7 @@
 // the shape the Linux sampler reads (stat, status, cmdline per pid; stat, meminfo, loadavg and
 // uptime at the top). Point PROCLAB_PROC_ROOT at it and the monitor shows them; it then refuses
 // every signal, since none of these pids is real.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -42,25 +42,68 @@ function statLine(pid: number, ppid: number, comm: string, state: string, thread
 export function writeFakeProc(options: FakeProcOptions): string {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'proclab-fake-proc-'))
   const fanout = Math.max(2, options.fanout ?? 8)
-  const ownUid = typeof process.getuid === 'function' ? process.getuid() : 1000
   writeFileSync(join(dir, 'stat'), topLevelFile('stat', 'cpu  100 0 100 1000 0 0 0 0 0 0\ncpu0 100 0 100 1000 0 0 0 0 0 0\nbtime 1700000000\n'))
   writeFileSync(join(dir, 'meminfo'), topLevelFile('meminfo', 'MemTotal: 8000000 kB\nMemFree: 4000000 kB\nMemAvailable: 5000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n'))
   writeFileSync(join(dir, 'loadavg'), `0.50 0.40 0.30 2/${options.count} ${options.count}\n`)
   writeFileSync(join(dir, 'uptime'), topLevelFile('uptime', '100000.00 150000.00\n'))
-  for (let pid = 1; pid <= options.count; pid++) {
-    const ppid = pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout))
-    const name = pid === 1 ? 'init' : NAMES[pid % NAMES.length]!
-    const state = pid === 1 ? 'S' : STATES[pid % STATES.length]!
-    const threads = 1 + (pid % 5)
-    const uid = pid % 3 === 0 ? 0 : ownUid
-    const procDir = join(dir, String(pid))
-    mkdirSync(procDir)
-    writeFileSync(join(procDir, 'stat'), statLine(pid, ppid, name, state, threads))
-    writeFileSync(join(procDir, 'status'), `Name:\t${name}\nState:\t${state}\nPid:\t${pid}\nPPid:\t${ppid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nThreads:\t${threads}\n`)
-    // Zombies have no argv; the rest a plausible one, NUL-separated as the kernel writes it.
-    writeFileSync(join(procDir, 'cmdline'), state === 'Z' ? '' : `/usr/bin/${name}\0--worker\0${pid}\0`)
-  }
+  for (let pid = 1; pid <= options.count; pid++) writeFakeProcess(dir, pid, pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout)))
   return dir
+}
+
+function writeFakeProcess(dir: string, pid: number, ppid: number): void {
+  const ownUid = typeof process.getuid === 'function' ? process.getuid() : 1000
+  const name = pid === 1 ? 'init' : NAMES[pid % NAMES.length]!
+  const state = pid === 1 ? 'S' : STATES[pid % STATES.length]!
+  const threads = 1 + (pid % 5)
+  const uid = pid % 3 === 0 ? 0 : ownUid
+  const procDir = join(dir, String(pid))
+  mkdirSync(procDir)
+  writeFileSync(join(procDir, 'stat'), statLine(pid, ppid, name, state, threads))
+  writeFileSync(join(procDir, 'status'), `Name:\t${name}\nState:\t${state}\nPid:\t${pid}\nPPid:\t${ppid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nThreads:\t${threads}\n`)
+  // Zombies have no argv; the rest a plausible one, NUL-separated as the kernel writes it.
+  writeFileSync(join(procDir, 'cmdline'), state === 'Z' ? '' : `/usr/bin/${name}\0--worker\0${pid}\0`)
+}
+
+export interface FakeChurn {
+  /** Processes that use some CPU (their utime grows). */
+  busy: number
+  /** Processes that end (their folder goes), and as many new ones that start. */
+  replaced: number
+  /** The `count` and `fanout` the tree was written with. */
+  count: number
+  fanout?: number
+}
+
+/**
+ * One interval of a live machine on a simulated /proc: some processes use CPU, some end, new ones
+ * start. Only leaves end (pids above count / fanout, which are nobody's parent) and new processes
+ * are children of the others, so the tree never has orphans. Returns the new processes' pids.
+ */
+export function churnFakeProc(dir: string, churn: FakeChurn, random: () => number = Math.random): number[] {
+  const fanout = Math.max(2, churn.fanout ?? 8)
+  const parents = Math.max(1, Math.floor(churn.count / fanout))
+  const pids = readdirSync(dir)
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+  const pick = (list: number[]) => list[Math.floor(random() * list.length)]!
+  for (let i = 0; i < churn.busy; i++) {
+    const file = join(dir, String(pick(pids)), 'stat')
+    const text = readFileSync(file, 'utf8')
+    const close = text.lastIndexOf(')')
+    const fields = text.slice(close + 2).split(' ')
+    fields[14 - 3] = String(Number(fields[14 - 3]) + 1 + Math.floor(random() * 50))
+    writeFileSync(file, `${text.slice(0, close + 2)}${fields.join(' ')}`)
+  }
+  const leaves = pids.filter((pid) => pid > parents)
+  let next = Math.max(...pids) + 1
+  const started: number[] = []
+  for (let i = 0; i < churn.replaced && leaves.length > 0; i++) {
+    const gone = leaves.splice(Math.floor(random() * leaves.length), 1)[0]!
+    rmSync(join(dir, String(gone)), { recursive: true, force: true })
+    writeFakeProcess(dir, next, 1 + Math.floor(random() * parents))
+    started.push(next++)
+  }
+  return started
 }
 
 export function removeFakeProc(dir: string): void {

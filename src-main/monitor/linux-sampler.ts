@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { isVanished } from './errors'
 import { readProcText } from './proc-files'
-import { parseCmdline, parseProcStat, parseStatusUid } from './proc-stat'
+import { parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'
+import { GONE, StatFiles } from './stat-files'
 import { stateFromLetter } from './state'
 import type { ProcessSampler, RawProcess } from './types'
 import { UserNames } from './user-names'
@@ -23,20 +24,39 @@ export interface LinuxSamplerOptions {
 /**
  * How long a process's command line and user are reused before they are read again. stat changes
  * every tick and is read every sample; cmdline and status rarely change (setproctitle, setuid) and
- * cost two more reads per process, twice what stat costs: re-reading them at most every few seconds
- * takes a 1,000-process refresh from three files per process to one. An exec changes comm, and a
- * process that became a zombie lost its argv: either one is read again at once. What is missed is an
- * exec of a program with the same comm between two samples (bash exec'ing bash): its new command
- * line shows within SLOW_FIELDS_MAX_AGE_MS, the price of not reading two files per process a second.
+ * cost two more reads per process, more than stat costs through its kept descriptor. A process is
+ * read in full when first seen, and again at once when it execs (comm changes) or becomes a zombie
+ * (its argv is gone). Besides that, see slowFieldsLifetime: 15–30 s (staggered by pid) for a
+ * settled process, which takes a refresh to about one read per process. What is missed for that
+ * long is a late retitle or setuid without exec, and an exec of a program with the same comm (bash
+ * exec'ing bash); htop, by default, never reads a command line again.
  */
-const SLOW_FIELDS_MAX_AGE_MS = 5_000
+const SLOW_FIELDS_MAX_AGE_MS = 30_000
+/** Programs retitle themselves in their first moments: read younger ones again this soon. */
+const JUST_STARTED_MS = 1_000
+/** How long a forked child that still shows its parent's command line is watched for a retitle. */
+const FORKED_WATCH_MS = 30_000
+
+/**
+ * How long the command line and user read now stay fresh. A process younger than a second, or a
+ * forked child still showing its parent's argv (a postgres or nginx worker before its
+ * setproctitle), is read again after a second; any other for 15–30 s, staggered by pid so the
+ * re-reads spread over the samples instead of landing on one.
+ */
+export function slowFieldsLifetime(pid: number, ageMs: number, showsParentCommand: boolean): number {
+  if (ageMs < JUST_STARTED_MS || (showsParentCommand && ageMs < FORKED_WATCH_MS)) return JUST_STARTED_MS
+  return SLOW_FIELDS_MAX_AGE_MS / 2 + (pid % 16) * (SLOW_FIELDS_MAX_AGE_MS / 32)
+}
 
 interface SlowFields {
   starttime: number
   comm: string
-  cmdline: string[]
-  uid: number | null
-  /** performance.now() of the read, staggered per pid so they do not all expire on the same sample. */
+  /** What the row shows, derived from comm, cmdline and status once per read rather than per sample. */
+  name: string
+  command: string
+  user: string
+  isZombieArgv: boolean
+  /** performance.now() until which they are reused (slowFieldsLifetime). */
   freshUntil: number
 }
 
@@ -44,10 +64,11 @@ interface SlowFields {
 const COMM_MAX = 15
 
 /**
- * Reads /proc directly: three small files per process, synchronously and in batches. Sync reads of
- * procfs cost a few µs each; the same reads through fs.promises measured ~7× the CPU (a libuv
- * round trip per open/read/close). Yielding between batches keeps a ~1,000-process sample from
- * holding the event loop for more than a few ms at a time.
+ * Reads /proc directly: stat every sample (through a descriptor kept open, see StatFiles), cmdline
+ * and status every few seconds, synchronously and in batches. Sync reads of procfs cost a few µs
+ * each; the same reads through fs.promises measured ~7× the CPU (a libuv round trip per
+ * open/read/close). Yielding between batches keeps a ~1,000-process sample from holding the event
+ * loop for more than a few ms at a time.
  */
 export class LinuxProcSampler implements ProcessSampler {
   readonly kind = 'linux-proc'
@@ -57,10 +78,14 @@ export class LinuxProcSampler implements ProcessSampler {
   private pageSize: number | undefined
   private clockTicks: number | undefined
   private bootWallMs: number | undefined
-  private slow = new Map<number, SlowFields>()
+  private readonly slow = new Map<number, SlowFields>()
+  /** Each process as the last sample returned it. */
+  private readonly last = new Map<number, RawProcess>()
+  private readonly statFiles: StatFiles
 
   constructor(options: LinuxSamplerOptions = {}) {
     this.root = options.procRoot ?? '/proc'
+    this.statFiles = new StatFiles(this.root)
     this.users = new UserNames(options.passwdPath ?? '/etc/passwd')
     this.batchSize = options.batchSize ?? 128
     this.pageSize = options.pageSize
@@ -69,53 +94,88 @@ export class LinuxProcSampler implements ProcessSampler {
 
   async sample(): Promise<RawProcess[]> {
     this.ensureSystemFacts()
-    const pids = readdirSync(this.root).filter((entry) => /^\d+$/.test(entry))
+    const pids: number[] = []
+    for (const entry of readdirSync(this.root)) if (isPidEntry(entry)) pids.push(Number(entry))
     const result: RawProcess[] = []
-    const previous = this.slow
-    this.slow = new Map()
     const now = performance.now()
     for (let i = 0; i < pids.length; i++) {
       if (i > 0 && i % this.batchSize === 0) await yieldToEventLoop()
-      const row = this.readProcess(pids[i]!, previous, now)
+      const row = this.readProcess(pids[i]!, now)
       if (row) result.push(row)
     }
+    const listed = new Set(pids)
+    this.statFiles.keepOnly(listed)
+    for (const pid of this.slow.keys()) if (!listed.has(pid)) this.slow.delete(pid)
+    for (const pid of this.last.keys()) if (!listed.has(pid)) this.last.delete(pid)
     return result
   }
 
+  /** Gives back the descriptors kept open between samples; the next sample opens them again. */
+  close(): void {
+    this.statFiles.close()
+  }
+
   /** One process, or null if it vanished while we read it (normal: processes end all the time). */
-  private readProcess(pidDir: string, previous: ReadonlyMap<number, SlowFields>, now: number): RawProcess | null {
-    const dir = `${this.root}/${pidDir}`
-    const statText = readOptional(`${dir}/stat`)
-    // No stat, no row: it vanished, or the kernel hides it from us (hidepid, EACCES).
-    if (statText === GONE || statText === null) return null
-    const stat = parseProcStat(statText)
-    if (!stat) return null
-    let slow = previous.get(stat.pid)
-    if (!slow || slow.freshUntil < now || slow.starttime !== stat.starttime || slow.comm !== stat.comm || stat.state === 'Z') {
-      const cmdlineText = readOptional(`${dir}/cmdline`)
-      const statusText = readOptional(`${dir}/status`)
-      if (cmdlineText === GONE || statusText === GONE) return null
-      // Staggered by pid, so the re-reads spread over the samples instead of landing on one.
-      const stagger = (stat.pid % 16) * (SLOW_FIELDS_MAX_AGE_MS / 16)
-      slow = { starttime: stat.starttime, comm: stat.comm, cmdline: parseCmdline(cmdlineText ?? ''), uid: statusText === null ? null : parseStatusUid(statusText), freshUntil: now + SLOW_FIELDS_MAX_AGE_MS / 2 + stagger }
+  private readProcess(pid: number, now: number): RawProcess | null {
+    const stat = this.statFiles.read(pid)
+    if (stat === GONE || stat === null) return null
+    let slow: SlowFields | null | undefined = this.slow.get(stat.pid)
+    // A zombie lost its argv: read again until we have seen it so (then nothing changes any more).
+    if (!slow || slow.freshUntil < now || slow.starttime !== stat.starttime || slow.comm !== stat.comm || (stat.state === 'Z' && !slow.isZombieArgv)) {
+      slow = this.readSlowFields(`${this.root}/${pid}`, stat, now)
+      if (!slow) return null
+      this.slow.set(stat.pid, slow)
     }
-    this.slow.set(stat.pid, slow)
-    const { cmdline, uid } = slow
-    const ticks = this.clockTicks!
+    const state = stateFromLetter(stat.state)
+    const cpuTimeMs = ((stat.utime + stat.stime) * 1000) / this.clockTicks!
+    const rss = stat.rss * this.pageSize!
+    const startedAt = this.startedAtMs(stat.starttime)
+    // A process that reads as it did last time is handed back as the same object: no garbage, and
+    // the row built from it can be reused as well (rows.ts RowReuse).
+    const last = this.last.get(pid)
+    if (
+      last &&
+      last.cpuTimeMs === cpuTimeMs &&
+      last.rss === rss &&
+      last.state === state &&
+      last.ppid === stat.ppid &&
+      last.threads === stat.threads &&
+      last.nice === stat.nice &&
+      last.startedAt === startedAt &&
+      last.name === slow.name &&
+      last.command === slow.command &&
+      last.user === slow.user
+    ) {
+      return last
+    }
+    const raw: RawProcess = { pid: stat.pid, ppid: stat.ppid, name: slow.name, command: slow.command, user: slow.user, state, cpuTimeMs, cpuPercentHint: null, rss, startedAt, threads: stat.threads, nice: stat.nice }
+    this.last.set(pid, raw)
+    return raw
+  }
+
+  /** Wall-clock start in ms since the epoch, from stat's starttime (clock ticks since boot). */
+  private startedAtMs(starttime: number): number {
+    return Math.round(this.bootWallMs! + (starttime * 1000) / this.clockTicks!)
+  }
+
+  /** cmdline and status, and what the row shows from them; null if the process ended meanwhile. */
+  private readSlowFields(dir: string, stat: ProcStat, now: number): SlowFields | null {
+    const cmdlineText = readOptional(`${dir}/cmdline`)
+    const statusText = readOptional(`${dir}/status`)
+    if (cmdlineText === GONE || statusText === GONE) return null
+    const cmdline = parseCmdline(cmdlineText ?? '')
+    const uid = statusText === null ? null : parseStatusUid(statusText)
+    // Kernel threads and zombies have no argv; ps shows them as [name] too.
+    const command = cmdline.length > 0 ? cmdline.join(' ') : `[${stat.comm}]`
+    const ageMs = Date.now() - this.startedAtMs(stat.starttime)
     return {
-      pid: stat.pid,
-      ppid: stat.ppid,
+      starttime: stat.starttime,
+      comm: stat.comm,
       name: displayName(stat.comm, cmdline),
-      // Kernel threads and zombies have no argv; ps shows them as [name] too.
-      command: cmdline.length > 0 ? cmdline.join(' ') : `[${stat.comm}]`,
+      command,
       user: uid === null ? '?' : this.users.name(uid),
-      state: stateFromLetter(stat.state),
-      cpuTimeMs: ((stat.utime + stat.stime) * 1000) / ticks,
-      cpuPercentHint: null,
-      rss: stat.rss * this.pageSize!,
-      startedAt: Math.round(this.bootWallMs! + (stat.starttime * 1000) / ticks),
-      threads: stat.threads,
-      nice: stat.nice,
+      isZombieArgv: stat.state === 'Z',
+      freshUntil: now + slowFieldsLifetime(stat.pid, ageMs, this.slow.get(stat.ppid)?.command === command),
     }
   }
 
@@ -129,15 +189,19 @@ export class LinuxProcSampler implements ProcessSampler {
   }
 }
 
-const GONE = Symbol('gone')
-
 /** A /proc file's text; GONE if the process ended (ENOENT/ESRCH); null if we may not read it. */
 function readOptional(path: string): string | typeof GONE | null {
   try {
-    return readProcText(path)
+    return readProcText(path, { wholeOnFirstRead: true })
   } catch (err) {
     return isVanished(err) ? GONE : null
   }
+}
+
+/** A pid's folder in /proc ("1234"), not one of the other entries ("self", "sys", ...). */
+function isPidEntry(entry: string): boolean {
+  const first = entry.charCodeAt(0)
+  return first >= 48 && first <= 57 && /^\d+$/.test(entry)
 }
 
 /**

@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os'
 import type { SystemProcess } from '../../src-shared/contract'
 import { readLinuxDetails, readPortableDetails } from './details'
 import { LinuxProcSampler } from './linux-sampler'
-import { buildRows } from './rows'
+import { buildRows, RowReuse } from './rows'
 import { SystemInformationSampler } from './si-sampler'
+import { ChangeLog } from './changes'
 import { MonitorError } from './errors'
 import { ancestorsOf, readProcParents, readPsParents, type ParentTable } from './process-parents'
 import { signalTree } from './signal-tree'
@@ -13,6 +14,9 @@ import type { Monitor, MonitorOptions, ProcessSampler, SignalGuard, TimedSample 
 
 /** The environment variable that points the monitor at a simulated procfs (tests and benchmarks only). */
 export const PROC_ROOT_ENV = 'PROCLAB_PROC_ROOT'
+
+/** A sample this young is as good as a fresh listing of /proc for the header's process count. */
+const RECENT_SAMPLE_MS = 2_000
 
 /** /proc on Linux (~0.1 s of CPU per 1,000-process sample against ~1 s for systeminformation), systeminformation elsewhere. */
 export function defaultSampler(platform: NodeJS.Platform = process.platform, procRoot = '/proc'): ProcessSampler {
@@ -74,22 +78,29 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
 
   const systemReader: SystemReader =
     platform === 'linux' || simulatedRoot !== null
-      ? new LinuxSystemReader(procRoot)
+      ? new LinuxSystemReader(procRoot, 200, () => (latest !== null && performance.now() - latest.at < RECENT_SAMPLE_MS ? latest.processes.length : null))
       : new SiSystemReader(() => {
           const processes = latest?.processes ?? []
           const threads = processes.every((p) => p.threads !== null) && processes.length > 0 ? processes.reduce((n, p) => n + p.threads!, 0) : null
           return { processes: processes.length, threads }
         })
 
+  async function list(labPids: ReadonlySet<number>): Promise<SystemProcess[]> {
+    inFlight ??= takeSample().finally(() => {
+      inFlight = null
+    })
+    const { previous, current } = await inFlight
+    return buildRows(previous, current, labPids, cores, memTotal, rowReuse)
+  }
+  const rowReuse = new RowReuse()
+  const changeLog = new ChangeLog()
+
   return {
     sampler,
     simulatedRoot,
-    async list(labPids: ReadonlySet<number>): Promise<SystemProcess[]> {
-      inFlight ??= takeSample().finally(() => {
-        inFlight = null
-      })
-      const { previous, current } = await inFlight
-      return buildRows(previous, current, labPids, cores, memTotal)
+    list,
+    async changes(labPids, since) {
+      return changeLog.answer(await list(labPids), since)
     },
     system: () => systemReader.read(),
     async details(pid) {

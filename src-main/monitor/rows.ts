@@ -3,27 +3,71 @@ import { cpuPercent } from './cpu'
 import type { RawProcess, TimedSample } from './types'
 
 /**
- * Turns a sample into contract rows. `previous` is the baseline for CPU %; without one (the first
- * sample) CPU is 0, as the contract says, rather than an average since boot.
+ * The rows of the last call, with the sample entries they were made from. Most processes of an
+ * idle machine read the same from one second to the next (the sampler then hands back the same
+ * RawProcess object): their row is handed back too, rather than remade, which spares the
+ * collector ~1,000 objects a second and lets the change log tell "unchanged" by identity.
  */
-export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number, memTotal = 0): SystemProcess[] {
+export class RowReuse {
+  private readonly madeFrom = new Map<number, RawProcess>()
+  private readonly rows = new Map<number, SystemProcess>()
+
+  /** The row made from `raw` last time, if its computed fields are still these. */
+  find(raw: RawProcess, cpu: number, lab: boolean): SystemProcess | undefined {
+    if (this.madeFrom.get(raw.pid) !== raw) return undefined
+    const row = this.rows.get(raw.pid)
+    return row && row.cpu === cpu && row.lab === lab ? row : undefined
+  }
+
+  /** Remembers this call's rows; entries of processes not in it are dropped. */
+  keep(raws: readonly RawProcess[], rows: readonly SystemProcess[]): void {
+    for (let i = 0; i < raws.length; i++) {
+      this.madeFrom.set(raws[i]!.pid, raws[i]!)
+      this.rows.set(rows[i]!.pid, rows[i]!)
+    }
+    // More entries than rows: some are of processes that ended.
+    if (this.rows.size > raws.length) {
+      const now = new Set(raws.map((p) => p.pid))
+      for (const pid of this.rows.keys()) {
+        if (now.has(pid)) continue
+        this.rows.delete(pid)
+        this.madeFrom.delete(pid)
+      }
+    }
+  }
+}
+
+/**
+ * Turns a sample into contract rows. `previous` is the baseline for CPU %; without one (the first
+ * sample) CPU is 0, as the contract says, rather than an average since boot. With `reuse`, rows that
+ * would come out the same as last time are last time's objects.
+ */
+export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number, memTotal = 0, reuse?: RowReuse): SystemProcess[] {
   const before = new Map<number, RawProcess>()
   if (previous) for (const p of previous.processes) before.set(p.pid, p)
   const intervalMs = previous ? current.at - previous.at : 0
-  return current.processes.map((p) => ({
-    pid: p.pid,
-    ppid: p.ppid,
-    name: p.name,
-    command: p.command,
-    user: p.user,
-    state: p.state,
-    cpu: previous ? cpuPercent(before.get(p.pid), p, intervalMs, cores) : 0,
-    rss: p.rss,
-    startedAt: p.startedAt,
-    lab: labPids.has(p.pid),
-    threads: p.threads,
-    nice: p.nice,
-    // Unknown RAM (memTotal 0) reads as 0 % rather than Infinity.
-    memPercent: memTotal > 0 ? Math.round((p.rss / memTotal) * 1000) / 10 : 0,
-  }))
+  const rows = current.processes.map((p) => {
+    const cpu = previous ? cpuPercent(before.get(p.pid), p, intervalMs, cores) : 0
+    const lab = labPids.has(p.pid)
+    return (
+      reuse?.find(p, cpu, lab) ?? {
+        pid: p.pid,
+        ppid: p.ppid,
+        name: p.name,
+        command: p.command,
+        user: p.user,
+        state: p.state,
+        cpu,
+        rss: p.rss,
+        startedAt: p.startedAt,
+        lab,
+        threads: p.threads,
+        nice: p.nice,
+        // Unknown RAM (memTotal 0) reads as 0 % rather than Infinity.
+        memPercent: memTotal > 0 ? Math.round((p.rss / memTotal) * 1000) / 10 : 0,
+      }
+    )
+  })
+  reuse?.keep(current.processes, rows)
+  return rows
 }

@@ -1,4 +1,4 @@
-import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemProcess, SystemSummary } from '../../src-shared/contract'
+import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 
 /**
  * One process as a platform sampler sees it, before anything is computed across samples.
@@ -55,6 +55,11 @@ export interface Monitor {
   readonly sampler: ProcessSampler
   /** The machine's processes now; `lab: true` for the given pids. CPU % is relative to the previous call. */
   list(labPids: ReadonlySet<number>): Promise<SystemProcess[]>
+  /**
+   * A new sample as changes since answer `since` of this method (the whole table without it, or when
+   * that answer is no longer kept). Samples are shared with list(): one read of /proc serves both.
+   */
+  changes(labPids: ReadonlySet<number>, since?: number): Promise<SystemProcessChanges>
   /** Machine-wide figures; CPU per core is relative to the previous call. */
   system(): Promise<SystemSummary>
   /** cwd, environment, open files and children of one process; throws MonitorError 'not-found' / 'refused'. */

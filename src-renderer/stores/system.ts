@@ -1,36 +1,32 @@
 import { defineStore } from 'pinia'
-import { markRaw, nextTick } from 'vue'
+import { nextTick } from 'vue'
 import { i18n } from '../i18n'
-import type { ProcessDetails, SystemProcess, SystemSummary } from '../../src-shared/contract'
+import type { ProcessDetails, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 import { call, errorMessage } from '../transport'
+import { ProcessHistories, type ProcessHistory } from './systemHistory'
+import { orderRows, type LastOrder, type SystemRow } from './systemRows'
 import { compareRows, DEFAULT_DIR, type SortDir, type SortKey } from './systemSort'
+import { ProcessTable, type TableChange } from './systemTable'
 
-export { compareRows, type SortDir, type SortKey }
+export { compareRows, type ProcessHistory, type SortDir, type SortKey, type SystemRow }
 
 export const REFRESH_CHOICES_MS = [500, 1_000, 2_000, 5_000] as const
 /** Samples of history kept per process: two minutes at the default 1 s. */
 export const HISTORY_LENGTH = 120
 
-/** A row as the views draw it: a process of the latest sample, or one that just vanished (shown faded for one refresh). */
-export type SystemRow = SystemProcess & { vanished?: true }
-
-export interface ProcessHistory {
-  cpu: number[]
-  mem: number[]
-}
-
-/** History is keyed by pid and start time, so a reused pid starts a fresh line. */
-function historyKey(p: SystemProcess): string {
-  return `${p.pid}:${p.startedAt ?? ''}`
-}
-
-// Not reactive state: up to 120 × 2 numbers for every process, replaced each sample. Deep reactivity
-// over a quarter million numbers would cost more than the sample itself; `historyVersion` tells
-// the views when to read it again.
-const histories = new Map<string, ProcessHistory>()
+// Not reactive state: up to 10,000 processes and their histories. Deep reactivity over them would
+// cost more than the sample itself; `version` and `orderVersion` tell the views when to read again.
+const table = new ProcessTable()
+const histories = new ProcessHistories(HISTORY_LENGTH)
+/** Processes that were in the previous sample and not in this one: drawn faded until the next. */
+let vanished: SystemRow[] = []
 let pollTimer: ReturnType<typeof setTimeout> | null = null
 let detailsRequest = 0
 let refreshing = false
+
+/** Fields a filter, a chip or the tree reads: a change in one may reorder or hide rows. */
+const TREE_FIELDS = new Set<string>(['ppid'])
+const TEXT_FIELDS = new Set<string>(['pid', 'name', 'user', 'command'])
 
 /**
  * The User Timing measure of one sample's application: from the answer's arrival to the DOM patched
@@ -42,9 +38,12 @@ const APPLY_START = 'proclab:system-apply-start'
 
 export const useSystemStore = defineStore('system', {
   state: () => ({
-    processes: [] as SystemProcess[],
-    /** Processes that were in the previous sample and not in this one: drawn faded until the next. */
-    vanished: [] as SystemProcess[],
+    /** Processes in the latest sample. */
+    count: 0,
+    /** Bumped whenever a row changed, came or went: views that draw rows read them again. */
+    version: 0,
+    /** Bumped when the set of rows, or a field that filters, sorts or nests them, changed. */
+    orderVersion: 0,
     summary: null as SystemSummary | null,
     error: null as string | null,
     /** Wall time of the last good sample, for "updated …" and tests. */
@@ -66,59 +65,82 @@ export const useSystemStore = defineStore('system', {
     historyVersion: 0,
   }),
   getters: {
-    selected: (state) => state.processes.find((p) => p.pid === state.selectedPid) ?? null,
+    selected(state): SystemProcess | null {
+      void state.version // a dependency: the row object changes when the process does
+      return state.selectedPid === null ? null : (table.get(state.selectedPid) ?? null)
+    },
     chipsActive: (state) => state.onlyMine || state.onlyLab || state.onlyZombies,
   },
   actions: {
     async refresh() {
       try {
-        const [processes, summary] = await Promise.all([call('monitor.list', {}), call('monitor.system', {})])
+        const since = table.answerId
+        const [changes, summary] = await Promise.all([call('monitor.changes', since === null ? {} : { since }), call('monitor.system', {})])
         performance.mark(APPLY_START)
-        this.apply(processes, summary)
+        this.apply(changes, summary)
         await nextTick()
         performance.clearMeasures(APPLY_MEASURE)
         performance.measure(APPLY_MEASURE, APPLY_START)
         performance.clearMarks(APPLY_START)
       } catch (error) {
+        // The next refresh asks for the whole table: this copy may have missed an answer.
+        table.answerId = null
         this.error = i18n.global.t('system.errors.list', { reason: errorMessage(error) })
       }
     },
-    /**
-     * One sample into the store. The rows are marked raw: with 10,000 processes, deep reactivity
-     * (a proxy per row, a dependency per field read while sorting) cost more than everything else
-     * together; a sample replaces the whole array, which is what the views react to.
-     */
-    apply(processes: SystemProcess[], summary: SystemSummary) {
-      const now = new Set<number>()
-      for (const p of processes) now.add(p.pid)
-      this.vanished = markRaw(this.processes.filter((p) => !now.has(p.pid)))
-      this.processes = markRaw(processes)
+    /** One answer of `monitor.changes` into the table; the views redo what it touched. */
+    apply(changes: SystemProcessChanges, summary: SystemSummary) {
+      const change = table.apply(changes)
+      const expired = vanished.length > 0
+      vanished = change.vanished.map((p) => ({ ...p, vanished: true as const }))
+      if (change.rowsChanged || expired || this.reordersRows(change)) this.orderVersion++
+      if (change.touched.length > 0 || change.rowsChanged || expired) this.version++
+      this.count = table.size
       this.summary = summary
       this.sampledAt = Date.now()
       this.error = null
-      this.recordHistory(processes)
+      this.recordHistory(change)
       // An ended process has no details to refresh: asking would only earn a not-found each tick.
-      if (this.selectedPid !== null && now.has(this.selectedPid)) void this.loadDetails()
+      if (this.selectedPid !== null && table.get(this.selectedPid)) void this.loadDetails()
     },
-    recordHistory(processes: SystemProcess[]) {
-      const seen = new Set<string>()
-      for (const p of processes) {
-        const key = historyKey(p)
-        seen.add(key)
-        let h = histories.get(key)
-        if (!h) histories.set(key, (h = { cpu: [], mem: [] }))
-        h.cpu.push(p.cpu)
-        h.mem.push(p.memPercent)
-        if (h.cpu.length > HISTORY_LENGTH) h.cpu.splice(0, h.cpu.length - HISTORY_LENGTH)
-        if (h.mem.length > HISTORY_LENGTH) h.mem.splice(0, h.mem.length - HISTORY_LENGTH)
+    /** Whether changed fields (rows that stayed) can move or hide rows in the current view. */
+    reordersRows(change: TableChange): boolean {
+      for (const field of change.fields) {
+        if (field === this.sortKey || TREE_FIELDS.has(field)) return true
+        if (this.filter.trim() !== '' && TEXT_FIELDS.has(field)) return true
+        if ((this.onlyMine && field === 'user') || (this.onlyLab && field === 'lab') || (this.onlyZombies && field === 'state')) return true
       }
-      // Bounded by the processes alive now: an ended process's history goes with it.
-      for (const key of histories.keys()) if (!seen.has(key)) histories.delete(key)
+      return false
+    },
+    recordHistory(change: TableChange) {
+      const touched: SystemProcess[] = []
+      for (const pid of change.touched) {
+        const p = table.get(pid)
+        if (p) touched.push(p)
+      }
+      histories.record(touched, change.vanished.map((p) => p.pid))
       this.historyVersion++
     },
     historyOf(p: SystemProcess): ProcessHistory | null {
       void this.historyVersion // a dependency for the views that read it
-      return histories.get(historyKey(p)) ?? null
+      return histories.of(p)
+    },
+    /** The process with this pid in the latest sample (a dependency on `version` for the views). */
+    processByPid(pid: number): SystemProcess | undefined {
+      void this.version
+      return table.get(pid)
+    },
+    /**
+     * Every row to consider for drawing, sorted: the latest sample's and those that just vanished.
+     * Read `orderVersion` to know when to ask again; `last` (the previous answer) makes it a merge.
+     */
+    orderedRows(last?: LastOrder): LastOrder {
+      const rows = orderRows(table, vanished, this.sortKey, this.sortDir, last)
+      return { rows, serial: table.serial, sortKey: this.sortKey, sortDir: this.sortDir }
+    },
+    /** The row drawn for `pid`: its latest values, or its last ones while it is shown as vanished. */
+    rowFor(pid: number, fallback: SystemRow): SystemRow {
+      return table.get(pid) ?? fallback
     },
     /** cwd, environment, open files and children of the selected process; stale answers (another pid by now) are dropped. */
     async loadDetails() {
