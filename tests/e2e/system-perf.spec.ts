@@ -6,10 +6,10 @@
 // sorted by CPU. The machine is a small shared one, so measurement starts after a warm-up, and the
 // figures are attached to the report either way.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { churnFakeProc, removeFakeProc, writeFakeProc } from '../../src-main/monitor/fake-proc'
+import { othersBusy } from './machine-load'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const PROCESSES = 10_000
@@ -17,11 +17,13 @@ const APPLY_MEASURE = 'proclab:system-apply'
 const LONG_TASK_MS = 50
 const APPLY_BUDGET_MS = 16
 /**
- * Long tasks are wall time: on a machine running several times more work than it has cores, a 10 ms
- * task is descheduled into a 50 ms one whatever the app does. Above this load per core the figures
- * are still measured and attached, but not asserted (the annotation says so).
+ * Long tasks are wall time: on a machine whose cores other programs keep busy, a 10 ms task is
+ * descheduled into a 50 ms one whatever the app does. `npm test` runs this spec alone; the goals
+ * are held when the cores were at most this busy (a share of all of them) before it measured, and
+ * bounds that still catch a frozen page otherwise (the annotation says which).
  */
-const MAX_LOAD_PER_CORE = 1.5
+const QUIET_BUSY = 0.3
+const FROZEN = { longTaskMs: 500, applyMs: 160 }
 /** Scroll passes after the warm-up pass; the best one counts (load from other programs comes in bursts). */
 const SCROLL_PASSES = 2
 /** A live machine's second at 10,000 processes: a few hundred use some CPU, a few end and start. */
@@ -146,6 +148,8 @@ test('10,000 processes: the tree expands, scrolls without long tasks, and a samp
 
     // Sample application: after three warm-up samples, the next five; still, then live.
     await expect.poll(async () => (await perf(page)).applies.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
+    // How busy other programs keep the machine (this test's browser and host do not count).
+    const busy = await othersBusy()
     const applies = await nextApplies(page, 5)
     const samplingLongTasks = await longTasksSince(page, 0)
     const churn = setInterval(() => churnFakeProc(procRoot, CHURN), 1000)
@@ -179,18 +183,16 @@ test('10,000 processes: the tree expands, scrolls without long tasks, and a samp
     }
     const best = passes.reduce((a, b) => (Math.max(0, ...a) <= Math.max(0, ...b) ? a : b))
 
-    const figures = { processes: PROCESSES, renderedRows: rendered, applyMs: applies, applyMedianMs: median, liveApplyMs: liveApplies, liveApplyMedianMs: liveMedian, churnPerSecond: CHURN, longTasksWhileSamplingMs: samplingLongTasks, scrollPassesLongTasksMs: passes }
+    const figures = { othersBusyBefore: Math.round(busy * 100) / 100, processes: PROCESSES, renderedRows: rendered, applyMs: applies, applyMedianMs: median, liveApplyMs: liveApplies, liveApplyMedianMs: liveMedian, churnPerSecond: CHURN, longTasksWhileSamplingMs: samplingLongTasks, scrollPassesLongTasksMs: passes }
     await testInfo.attach('system-perf.json', { body: JSON.stringify(figures, null, 2), contentType: 'application/json' })
     console.log(`system-perf: ${JSON.stringify(figures)}`)
 
-    const loadPerCore = loadavg()[0]! / availableParallelism()
-    if (loadPerCore > MAX_LOAD_PER_CORE) {
-      testInfo.annotations.push({ type: 'not asserted', description: `machine overloaded: load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; figures in system-perf.json` })
-      return
-    }
-    expect(best, `long tasks (ms) in the best of ${passes.length} scroll passes`).toEqual([])
-    expect(median, `apply cost per sample (ms): ${applies.join(', ')}`).toBeLessThanOrEqual(APPLY_BUDGET_MS)
-    expect(liveMedian, `apply cost per sample of a live table (ms): ${JSON.stringify(liveApplies)}`).toBeLessThanOrEqual(APPLY_BUDGET_MS)
+    const quiet = process.env.PROCLAB_PERF_STRICT === '1' || busy <= QUIET_BUSY
+    const limits = quiet ? { longTaskMs: LONG_TASK_MS, applyMs: APPLY_BUDGET_MS } : FROZEN
+    testInfo.annotations.push({ type: 'held to', description: `other programs kept the cores ${Math.round(busy * 100)} % busy before measuring: long tasks ≤ ${limits.longTaskMs} ms, apply ≤ ${limits.applyMs} ms` })
+    expect(best.filter((ms) => ms > limits.longTaskMs), `long tasks (ms) in the best of ${passes.length} scroll passes`).toEqual([])
+    expect(median, `apply cost per sample (ms): ${applies.join(', ')}`).toBeLessThanOrEqual(limits.applyMs)
+    expect(liveMedian, `apply cost per sample of a live table (ms): ${JSON.stringify(liveApplies)}`).toBeLessThanOrEqual(limits.applyMs)
   } finally {
     server.child.kill('SIGTERM')
     removeFakeProc(procRoot)
