@@ -23,8 +23,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // Each test starts its own `proclab serve`, so tests of one file can share the two workers.
   fullyParallel: true,
-  // Two cores: one browser plus one ProcLab host with its lab children per worker is plenty.
-  workers: 2,
+  // Two cores: one browser plus one ProcLab host with its lab children per worker is plenty. The
+  // specs that measure the page run one at a time: next to another test they would measure it.
+  workers: perfOnly ? 1 : 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',

@@ -19,11 +19,11 @@ const steps = [
     env: { PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
   },
   // The specs that measure the page (long tasks are wall time) run after the others, one at a
-  // time, with the machine to themselves: next to another test's browser and lab processes on two
-  // cores they would measure the neighbour.
+  // time (playwright.config.ts), with the machine to themselves: next to another test's browser
+  // and lab processes on two cores they would measure the neighbour.
   {
     name: 'perf',
-    command: ['npx', 'playwright', 'test', '--reporter=list,json', '--workers=1'],
+    command: ['npx', 'playwright', 'test', '--reporter=list,json'],
     env: { PROCLAB_E2E_PERF: '1', PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright-perf.json` },
   },
 ]
