@@ -13,6 +13,8 @@ export interface FakeProcOptions {
   fanout?: number
   /** Folder to fill; default a new one under the OS temp folder. */
   dir?: string
+  /** Processes after `count`, each the child of the one before and the first of pid 1: one branch this deep (as a lab sits a dozen levels under init). */
+  deepChain?: number
 }
 
 const NAMES = ['bash', 'node', 'python3', 'postgres', 'nginx', 'sshd', 'chromium', 'java', 'sleep', 'make', 'cc1', 'rustc', 'go', 'redis-server', 'containerd-shim-runc-v2']
@@ -47,6 +49,7 @@ export function writeFakeProc(options: FakeProcOptions): string {
   writeFileSync(join(dir, 'loadavg'), `0.50 0.40 0.30 2/${options.count} ${options.count}\n`)
   writeFileSync(join(dir, 'uptime'), topLevelFile('uptime', '100000.00 150000.00\n'))
   for (let pid = 1; pid <= options.count; pid++) writeFakeProcess(dir, pid, pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout)))
+  for (let i = 1; i <= (options.deepChain ?? 0); i++) writeFakeProcess(dir, options.count + i, i === 1 ? 1 : options.count + i - 1)
   return dir
 }
 

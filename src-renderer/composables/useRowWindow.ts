@@ -90,6 +90,18 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
    * step). SCROLLING_CLASS is on the scroller until SCROLL_SETTLE_MS after the last scroll event.
    */
   let settleTimer: ReturnType<typeof setTimeout> | null = null
+  /**
+   * A pointer that moves means the user is reaching for a row, not reading the scroll: the rows
+   * take the pointer again at once, so a click right after a scroll (by a user, or by a test that
+   * scrolls a row into view and clicks it) lands on the row and not on the table under it.
+   */
+  function onPointerMove(): void {
+    const el = scroller.value
+    if (!el || settleTimer === null) return
+    clearTimeout(settleTimer)
+    settleTimer = null
+    el.classList.remove(SCROLLING_CLASS)
+  }
   function markScrolling(el: HTMLElement): void {
     if (settleTimer === null) el.classList.add(SCROLLING_CLASS)
     else clearTimeout(settleTimer)
@@ -126,6 +138,7 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     if (!el) return
     measure()
     el.addEventListener('scroll', onScroll, { passive: true })
+    el.addEventListener('pointermove', onPointerMove, { passive: true })
     resizeObserver = new ResizeObserver(measure)
     resizeObserver.observe(el)
   })
@@ -133,6 +146,7 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     if (settleTimer !== null) clearTimeout(settleTimer)
     resizeObserver?.disconnect()
     scroller.value?.removeEventListener('scroll', onScroll)
+    scroller.value?.removeEventListener('pointermove', onPointerMove)
   })
 
   return { range, rowHeight, pageRows, totalHeight, scrollToRow }

@@ -36,7 +36,7 @@ export function filterRows(sorted: readonly SystemRow[], filter: RowFilter): rea
   if (!chips && !needle) return sorted
   const picked = chips ? sorted.filter((p) => !((user !== undefined && p.user !== user) || (onlyLab && !p.lab) || (onlyZombies && p.state !== 'zombie'))) : sorted
   if (!needle) return picked
-  const matches = (p: SystemRow) => `${p.pid} ${p.name} ${p.user} ${p.command}`.toLowerCase().includes(needle)
+  const matches = (p: SystemRow) => matchesText(p, needle)
   if (filter.flat) return picked.filter(matches)
   const byPid = new Map<number, SystemRow>()
   for (const p of picked) byPid.set(p.pid, p)
@@ -46,6 +46,11 @@ export function filterRows(sorted: readonly SystemRow[], filter: RowFilter): rea
     for (let q: SystemRow | undefined = p; q && !keep.has(q.pid); q = byPid.get(q.ppid)) keep.add(q.pid)
   }
   return picked.filter((p) => keep.has(p.pid))
+}
+
+/** Whether the filter's text (trimmed, lower-cased) is in the row's pid, name, user or command. */
+export function matchesText(p: SystemRow, needle: string): boolean {
+  return `${p.pid} ${p.name} ${p.user} ${p.command}`.toLowerCase().includes(needle)
 }
 
 /** A row of the renderer's table: a process, and when it entered the table (see ProcessTable). */

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
+import { removeFakeProc, writeFakeProc, type FakeProcOptions } from '../../src-main/monitor/fake-proc'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const READY = /ProcLab UI: (\S+)/
@@ -17,14 +18,14 @@ export interface ProclabServer {
   stop: () => Promise<void>
 }
 
-async function startServer(niceness: number): Promise<{ server: ProclabServer; child: ChildProcess }> {
+async function startServer(niceness: number, procRoot: string | null): Promise<{ server: ProclabServer; child: ChildProcess }> {
   // `nice` keeps a load generator (the host and its lab processes) from starving the browser being measured.
   const [command, args] = niceness > 0 ? ['nice', ['-n', String(niceness), process.execPath]] : [process.execPath, []]
   const child = spawn(command, [...args, 'bin/proclab.js', 'serve', '--port', '0'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Playwright sets FORCE_COLOR for its workers; lab children would inherit it and colour their output.
-    env: { ...process.env, FORCE_COLOR: undefined },
+    env: { ...process.env, FORCE_COLOR: undefined, ...(procRoot === null ? {} : { PROCLAB_PROC_ROOT: procRoot }) },
   })
   let output = ''
   const log = () => output
@@ -58,18 +59,25 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-export const test = base.extend<{ server: ProclabServer; app: Page; allowedConsoleErrors: RegExp | null; serverNice: number }>({
+export const test = base.extend<{ server: ProclabServer; app: Page; allowedConsoleErrors: RegExp | null; serverNice: number; fakeProc: FakeProcOptions | null }>({
   /** Niceness of the `proclab serve` under test and so of its lab processes (0: as the test runner). */
   serverNice: [0, { option: true }],
   /** Console errors a test expects (a test that stops the server sees the socket fail). */
   allowedConsoleErrors: [null, { option: true }],
-  server: async ({ serverNice }, use, testInfo) => {
-    const { server, child } = await startServer(serverNice)
+  /** A simulated /proc for the System tab to show instead of the machine's (see fake-proc.ts); null: the real one. */
+  fakeProc: [null, { option: true }],
+  server: async ({ serverNice, fakeProc }, use, testInfo) => {
+    const procRoot = fakeProc === null ? null : writeFakeProc(fakeProc)
     try {
-      await use(server)
+      const { server, child } = await startServer(serverNice, procRoot)
+      try {
+        await use(server)
+      } finally {
+        await stopServer(child)
+        if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('proclab-serve.log', { body: server.log(), contentType: 'text/plain' })
+      }
     } finally {
-      await stopServer(child)
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('proclab-serve.log', { body: server.log(), contentType: 'text/plain' })
+      if (procRoot !== null) removeFakeProc(procRoot)
     }
   },
   /** The UI, loaded and connected to the host. */

@@ -119,3 +119,57 @@ test('"only lab" shows the lab and hides init; details of a lab process; axe cle
     await expectNoViolations(app, `System tab, only lab, details open, ${colorScheme}`)
   }
 })
+
+test.describe('a simulated machine with one branch 40 processes deep', () => {
+  // pid 1, 200 processes in a shallow tree, and pids 201–240 each the child of the one before.
+  test.use({ fakeProc: { count: 200, deepChain: 40 } })
+
+  test('filtering by the deepest pid brings it into view below its ancestors; a click right after a scroll reaches the row', async ({ app }) => {
+    await app.getByRole('tab', { name: 'System' }).click()
+    const tree = systemTree(app)
+    await expect(tree).toHaveAttribute('aria-rowcount', '241')
+    await app.getByLabel('Filter').fill('240')
+    // The match and its 40 ancestors, more than fit in view: the match is the one scrolled to.
+    await expect(tree).toHaveAttribute('aria-rowcount', '42')
+    const deepest = tree.locator('tbody tr[data-pid="240"]')
+    await expect(deepest).toBeInViewport()
+    await expect(deepest).toHaveAttribute('aria-level', '41')
+
+    // Wheel up, then press at once where a row's Kill button is: rows passed by a wheel take no
+    // pointer events (useRowWindow), until the pointer moves towards one, as it does here.
+    const scroller = app.locator('.system-tree-scroll')
+    // Where the Kill button of the row in the middle of the view is (any row's will do after the scroll).
+    const target = await scroller.evaluate((el) => {
+      const view = el.getBoundingClientRect()
+      const middle = (view.top + view.bottom) / 2
+      for (const button of el.querySelectorAll<HTMLButtonElement>('tbody tr[role="row"] button')) {
+        const r = button.getBoundingClientRect()
+        if (r.top <= middle && middle < r.bottom) return { x: r.left + r.width / 2, y: middle, view }
+      }
+      return null
+    })
+    expect(target, 'a row in the middle of the view').not.toBeNull()
+    // The Kill column stays in view however wide the table is.
+    expect(target!.x).toBeLessThan(target!.view.right)
+    await app.mouse.move(target!.view.left + target!.view.width / 3, target!.y)
+    // Waits, in the page, for the scroll to mark the scroller (the mark lasts 150 ms past the last scroll event).
+    await scroller.evaluate((el) => {
+      const page = window as unknown as { scrollMarked: Promise<void> }
+      page.scrollMarked = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (!el.classList.contains('scrolling')) return
+          observer.disconnect()
+          resolve()
+        })
+        observer.observe(el, { attributes: true, attributeFilter: ['class'] })
+      })
+    })
+    await app.mouse.wheel(0, -320)
+    await app.evaluate(() => (window as unknown as { scrollMarked: Promise<void> }).scrollMarked)
+    await app.mouse.click(target!.x, target!.y)
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toBeHidden()
+  })
+})
