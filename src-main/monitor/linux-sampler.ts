@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { isVanished } from './errors'
 import { readProcText } from './proc-files'
 import { parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'
-import { GONE, StatFiles } from './stat-files'
+import { GONE, schedstatFiles, statFiles, type KeptProcFiles, type RunCount } from './kept-proc-files'
 import { stateFromLetter } from './state'
-import type { ProcessSampler, RawProcess } from './types'
+import type { ProcessSampler, RawProcess, SampleReads } from './types'
 import { UserNames } from './user-names'
 
 export interface LinuxSamplerOptions {
@@ -48,6 +48,18 @@ export function slowFieldsLifetime(pid: number, ageMs: number, showsParentComman
   return SLOW_FIELDS_MAX_AGE_MS / 2 + (pid % 16) * (SLOW_FIELDS_MAX_AGE_MS / 32)
 }
 
+/**
+ * How long a process that has not run may go without a read of its stat. What changes in stat
+ * without the process running: its parent (when the parent ends: caught at once, see
+ * readProcess), its nice (renice by another process) and its resident memory (the kernel reclaims
+ * or swaps out pages of an idle process). Those show within this long, staggered by pid.
+ */
+const UNRUN_STAT_MAX_AGE_MS = 10_000
+
+export function unrunStatLifetime(pid: number): number {
+  return UNRUN_STAT_MAX_AGE_MS / 2 + (pid % 16) * (UNRUN_STAT_MAX_AGE_MS / 32)
+}
+
 interface SlowFields {
   starttime: number
   comm: string
@@ -81,11 +93,18 @@ export class LinuxProcSampler implements ProcessSampler {
   private readonly slow = new Map<number, SlowFields>()
   /** Each process as the last sample returned it. */
   private readonly last = new Map<number, RawProcess>()
-  private readonly statFiles: StatFiles
+  private readonly statFiles: KeptProcFiles<ProcStat>
+  /** null where the kernel has no schedstat (or procRoot is a simulated tree without it). */
+  private readonly schedstatFiles: KeptProcFiles<RunCount> | null
+  /** Per pid: its schedstat when its stat was last read, and until when that read may stand in for another. */
+  private readonly lastRun = new Map<number, { run: RunCount; statFreshUntil: number }>()
+  /** What the last sample read (for `proclab bench` and tests). */
+  lastReads: SampleReads = { processes: 0, statReads: 0, unrun: 0 }
 
   constructor(options: LinuxSamplerOptions = {}) {
     this.root = options.procRoot ?? '/proc'
-    this.statFiles = new StatFiles(this.root)
+    this.statFiles = statFiles(this.root)
+    this.schedstatFiles = existsSync(`${this.root}/1/schedstat`) ? schedstatFiles(this.root) : null
     this.users = new UserNames(options.passwdPath ?? '/etc/passwd')
     this.batchSize = options.batchSize ?? 128
     this.pageSize = options.pageSize
@@ -96,29 +115,62 @@ export class LinuxProcSampler implements ProcessSampler {
     this.ensureSystemFacts()
     const pids: number[] = []
     for (const entry of readdirSync(this.root)) if (isPidEntry(entry)) pids.push(Number(entry))
+    const listed = new Set(pids)
     const result: RawProcess[] = []
     const now = performance.now()
+    this.lastReads = { processes: 0, statReads: 0, unrun: 0 }
     for (let i = 0; i < pids.length; i++) {
       if (i > 0 && i % this.batchSize === 0) await yieldToEventLoop()
-      const row = this.readProcess(pids[i]!, now)
+      const row = this.readProcess(pids[i]!, now, listed)
       if (row) result.push(row)
     }
-    const listed = new Set(pids)
+    this.lastReads.processes = result.length
     this.statFiles.keepOnly(listed)
+    this.schedstatFiles?.keepOnly(listed)
     for (const pid of this.slow.keys()) if (!listed.has(pid)) this.slow.delete(pid)
     for (const pid of this.last.keys()) if (!listed.has(pid)) this.last.delete(pid)
+    for (const pid of this.lastRun.keys()) if (!listed.has(pid)) this.lastRun.delete(pid)
     return result
   }
 
   /** Gives back the descriptors kept open between samples; the next sample opens them again. */
   close(): void {
     this.statFiles.close()
+    this.schedstatFiles?.close()
+    this.lastRun.clear()
   }
 
   /** One process, or null if it vanished while we read it (normal: processes end all the time). */
-  private readProcess(pid: number, now: number): RawProcess | null {
+  private readProcess(pid: number, now: number, listed: ReadonlySet<number>): RawProcess | null {
+    const last = this.last.get(pid)
+    // A single-threaded process whose main thread has not run since its stat was read has the same
+    // stat (see unrunStatLifetime for what changes without running), unless its parent ended: then
+    // it has a new one (see parentLives). Most of a machine's processes sleep through a sample, and schedstat costs
+    // a third of stat. Threaded ones are read in full: their other threads run unseen here.
+    // Read for a process seen for the first time too, so its second sample can already skip.
+    let run: RunCount | null = null
+    if (this.schedstatFiles && (!last || last.threads === 1)) {
+      const read = this.schedstatFiles.read(pid)
+      if (read !== GONE && read !== null) {
+        run = read
+        const before = this.lastRun.get(pid)
+        if (last && before && before.run.cpuNs === run.cpuNs && before.run.slices === run.slices && now < before.statFreshUntil && this.parentLives(last.ppid, listed)) {
+          this.lastReads.unrun++
+          return last
+        }
+      }
+    }
     const stat = this.statFiles.read(pid)
+    this.lastReads.statReads++
     if (stat === GONE || stat === null) return null
+    // schedstat was read first: a run between the two reads shows as a change next time.
+    if (run !== null && stat.threads === 1) {
+      this.lastRun.set(pid, { run, statFreshUntil: now + unrunStatLifetime(pid) })
+    } else {
+      this.lastRun.delete(pid)
+      // A threaded process is read in full every sample: its schedstat descriptor would only take room.
+      if (run !== null) this.schedstatFiles!.drop(pid)
+    }
     let slow: SlowFields | null | undefined = this.slow.get(stat.pid)
     // A zombie lost its argv: read again until we have seen it so (then nothing changes any more).
     if (!slow || slow.freshUntil < now || slow.starttime !== stat.starttime || slow.comm !== stat.comm || (stat.state === 'Z' && !slow.isZombieArgv)) {
@@ -132,7 +184,6 @@ export class LinuxProcSampler implements ProcessSampler {
     const startedAt = this.startedAtMs(stat.starttime)
     // A process that reads as it did last time is handed back as the same object: no garbage, and
     // the row built from it can be reused as well (rows.ts RowReuse).
-    const last = this.last.get(pid)
     if (
       last &&
       last.cpuTimeMs === cpuTimeMs &&
@@ -151,6 +202,15 @@ export class LinuxProcSampler implements ProcessSampler {
     const raw: RawProcess = { pid: stat.pid, ppid: stat.ppid, name: slow.name, command: slow.command, user: slow.user, state, cpuTimeMs, cpuPercentHint: null, rss, startedAt, threads: stat.threads, nice: stat.nice }
     this.last.set(pid, raw)
     return raw
+  }
+
+  /**
+   * Whether a process's parent is still alive: listed and, as far as this sample has seen (parents
+   * mostly have the lower pid, so are read first), not a zombie. The kernel gives a process a new
+   * parent as the old one exits, before that one is reaped, so a zombie parent already has none.
+   */
+  private parentLives(ppid: number, listed: ReadonlySet<number>): boolean {
+    return ppid === 0 || (listed.has(ppid) && this.last.get(ppid)?.state !== 'zombie')
   }
 
   /** Wall-clock start in ms since the epoch, from stat's starttime (clock ticks since boot). */

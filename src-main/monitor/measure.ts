@@ -7,6 +7,11 @@ export interface SampleCost {
   wallMs: number
   /** User + system CPU of this Node process for the sample (process.cpuUsage), in ms. */
   cpuMs: number
+  /**
+   * CPU of the warm-up call, a new monitor's first sample (it opens and reads every file), or null
+   * without one. The measured call is a running monitor's refresh: it skips what did not change.
+   */
+  firstCpuMs: number | null
 }
 
 /**
@@ -18,8 +23,12 @@ export interface SampleCost {
 export async function measureSampleCost(options: { monitor?: Monitor; warmup?: boolean; gapMs?: number } = {}): Promise<SampleCost> {
   const monitor = options.monitor ?? createMonitor()
   const none = new Set<number>()
+  let firstCpuMs: number | null = null
   if (options.warmup ?? true) {
+    const before = process.cpuUsage()
     await monitor.list(none)
+    const first = process.cpuUsage(before)
+    firstCpuMs = round((first.user + first.system) / 1000)
     await new Promise((resolve) => setTimeout(resolve, options.gapMs ?? 600))
   }
   const cpuBefore = process.cpuUsage()
@@ -32,6 +41,7 @@ export async function measureSampleCost(options: { monitor?: Monitor; warmup?: b
     processes: rows.length,
     wallMs: round(wallMs),
     cpuMs: round((cpu.user + cpu.system) / 1000),
+    firstCpuMs,
   }
 }
 

@@ -35,6 +35,15 @@ export interface RawProcess {
 export interface ProcessSampler {
   readonly kind: string
   sample(): Promise<RawProcess[]>
+  /** How the last sample read the processes, where the sampler can say (the Linux one does). */
+  readonly lastReads?: SampleReads
+}
+
+/** How many processes a sample returned, how many it read stat of, and how many it found unchanged by their schedstat alone (linux-sampler.ts). */
+export interface SampleReads {
+  processes: number
+  statReads: number
+  unrun: number
 }
 
 /** Two samples' worth of input to the CPU % computation. */

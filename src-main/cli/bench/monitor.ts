@@ -3,7 +3,7 @@
 //  - monitor-idle: the monitor's CPU while a UI refreshes it every second, as % of one core;
 //  - monitor-ps / monitor-systeminformation: one full-table refresh, CPU, against the references.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createMonitor, readProcParents } from '../../monitor'
+import { createMonitor, readProcParents, type SampleReads } from '../../monitor'
 import type { ResultRow, Status } from './report'
 import { proclabRefreshCost, psRefreshCost, systeminformationRefreshCost, type RefreshCost } from './system'
 
@@ -66,6 +66,8 @@ export interface IdleCost {
   /** CPU of the warm-up refreshes before the measured ones (see idleRefreshCost), and how long they took. */
   warmupCpuMs: number
   warmupMs: number
+  /** How the last measured refresh read the processes (linux-sampler.ts), where the sampler says. */
+  reads: SampleReads | null
 }
 
 /**
@@ -121,6 +123,7 @@ export async function idleRefreshCost(seconds: number, intervalMs = 1000): Promi
     bytesPerRefresh: Math.round(sent / Math.max(1, refreshes)),
     warmupCpuMs: Math.round((started.user + started.system) / 1000),
     warmupMs: Math.round(t0 - warmupStart),
+    reads: monitor.sampler.lastReads ? { ...monitor.sampler.lastReads } : null,
   }
 }
 
@@ -160,7 +163,7 @@ async function idleRow(sizes: MonitorBenchSizes, log: Log): Promise<ResultRow> {
       reference: goal,
       ratio: idle.percentOfCore / IDLE_GOAL_PERCENT,
       status: idle.percentOfCore <= IDLE_GOAL_PERCENT ? 'PASS' : 'MISS',
-      note: `${idle.refreshes} refreshes of ${idle.processes} processes (changes + system + JSON, ~${(idle.bytesPerRefresh / 1024).toFixed(1)} KiB a refresh), ${idle.cpuMs} ms CPU in ${(idle.wallMs / 1000).toFixed(1)} s, after ${(idle.warmupMs / 1000).toFixed(1)} s of unmeasured warm-up refreshes (${idle.warmupCpuMs} ms CPU: reading the just-started processes, compiling, one heap shrink)`,
+      note: `${idle.refreshes} refreshes of ${idle.processes} processes (changes + system + JSON, ~${(idle.bytesPerRefresh / 1024).toFixed(1)} KiB a refresh${idle.reads ? `; the last one read stat of ${idle.reads.statReads}, the other ${idle.reads.unrun} had not run since, by their schedstat` : ''}), ${idle.cpuMs} ms CPU in ${(idle.wallMs / 1000).toFixed(1)} s, after ${(idle.warmupMs / 1000).toFixed(1)} s of unmeasured warm-up refreshes (${idle.warmupCpuMs} ms CPU: reading the just-started processes, compiling, one heap shrink)`,
     }
   } catch (error) {
     return { ...base, proclab: { name: 'ProcLab', value: null, runs: [], error: String(error) }, reference: goal, ratio: null, status: 'ERROR' }
@@ -191,7 +194,7 @@ async function refreshRows(sizes: MonitorBenchSizes, wanted: (id: string) => boo
     }
     const theirs = await attempt(`monitor refresh (${name})`, fn)
     const figure = (label: string, c: RefreshCost | Error) => (c instanceof Error ? { name: label, value: null, runs: [], error: c.message } : { name: label, value: c.cpuMs, runs: [c.cpuMs], detail: { ...c } })
-    const wall = (c: RefreshCost | Error) => (c instanceof Error ? '—' : `${c.wallMs.toFixed(0)} ms wall, ${c.processes ?? '?'} processes`)
+    const wall = (c: RefreshCost | Error) => (c instanceof Error ? '—' : `${c.wallMs.toFixed(0)} ms wall, ${c.processes ?? '?'} processes${c.detail ? ` (${c.detail})` : ''}`)
     const ratio = !(ours instanceof Error) && !(theirs instanceof Error) && theirs.cpuMs > 0 ? ours.cpuMs / theirs.cpuMs : null
     const status: Status = ours instanceof Error ? 'ERROR' : ratio === null ? null : ratio <= maxRatio ? 'PASS' : 'MISS'
     rows.push({
