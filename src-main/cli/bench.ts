@@ -10,6 +10,7 @@ import { packageRoot } from '../package-root'
 import { measureRecorderThroughput } from '../session/measure'
 import { findPython, LabRunner, runProgram, type BenchFields } from './bench/runners'
 import { formatTable, type BenchReport, type Figure, type ResultRow, type Status } from './bench/report'
+import { EXPORT_IDS, exportRows } from './bench/export'
 import { MONITOR_IDS, monitorRows } from './bench/monitor'
 import { FULL, measurements, QUICK, rows, scriptPath, type Measurement, type Row, type Sizes } from './bench/workloads'
 import { positiveInt, UsageError } from './usage'
@@ -183,9 +184,9 @@ function resultRow(row: Row, outcomes: Map<string, Outcome>): ResultRow {
   return { id: row.id, title: row.title, unit: row.unit, better: row.better, proclab, reference, ratio, kind, target: row.target?.text ?? null, status, optional: false }
 }
 
-const EXTRA_IDS = [...MONITOR_IDS, 'recorder']
+const EXTRA_IDS: string[] = [...MONITOR_IDS, 'recorder', ...EXPORT_IDS]
 
-/** The monitor's refresh cost and the session recorder's throughput, where those modules exist. */
+/** The monitor's refresh cost, the session recorder's throughput and the exports' time and memory. */
 async function extras(sizes: Sizes, only: Set<string> | null, skipped: BenchReport['skipped'], log: (message: string) => void): Promise<ResultRow[]> {
   const wanted = (id: string) => !only || only.has(id)
   const result: ResultRow[] = []
@@ -221,6 +222,11 @@ async function extras(sizes: Sizes, only: Set<string> | null, skipped: BenchRepo
         optional: true,
         note: `written/s counts close(); appended ${measured.appendedPerSecond.toLocaleString('en-US')}/s${measured.burstPerSecond ? `, unpaced burst ${measured.burstPerSecond.toLocaleString('en-US')}/s` : ''}; lost ${String(measured.lost)}, dropped ${measured.dropped}`,
       })
+  }
+  if (EXPORT_IDS.some(wanted)) {
+    const measured = await attempt(`session exports of ${sizes.exportEvents.toLocaleString('en-US')} events`, () => exportRows(sizes.exportEvents, wanted))
+    if (measured instanceof Error) for (const id of EXPORT_IDS.filter(wanted)) skipped.push({ id, reason: measured.message })
+    else result.push(...measured)
   }
   return result
 }

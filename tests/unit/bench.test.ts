@@ -70,6 +70,13 @@ describe('proclab bench', () => {
       expect(row.target, id).toBeTruthy()
       expect(['PASS', 'MISS']).toContain(row.status)
     }
+    // The exports of a synthetic session: timed against the goal, with what their memory did.
+    for (const id of ['export-ndjson', 'export-csv', 'export-chrome-trace']) {
+      const row = report.workloads.find((r) => r.id === id)
+      expect(row, id).toBeDefined()
+      expect(row!.proclab.value, id).toBeGreaterThan(0)
+      expect(['PASS', 'MISS']).toContain(row!.status)
+    }
     // The extras are there when their modules are; when present, their ProcLab side is measured.
     for (const row of report.workloads.filter((r) => r.optional && r.status !== 'ERROR')) expect(row.proclab.value, row.id).toBeGreaterThan(0)
   })

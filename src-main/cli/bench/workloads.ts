@@ -21,6 +21,8 @@ export interface Sizes {
   sleepers: number
   /** How long the monitor's idle refresh is measured. */
   idleSeconds: number
+  /** Events of the synthetic session the export rows export. */
+  exportEvents: number
 }
 
 export const FULL: Sizes = {
@@ -38,6 +40,7 @@ export const FULL: Sizes = {
   recorderSeconds: 10,
   sleepers: 1000,
   idleSeconds: 10,
+  exportEvents: 1_000_000,
 }
 
 export const QUICK: Sizes = {
@@ -55,6 +58,7 @@ export const QUICK: Sizes = {
   recorderSeconds: 0.2,
   sleepers: 100,
   idleSeconds: 2,
+  exportEvents: 100_000,
 }
 
 export const QUEUE_BYTES = 4096
