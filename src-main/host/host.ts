@@ -59,7 +59,7 @@ export class HostService implements Host {
   static async create(options: HostOptions = {}): Promise<HostService> {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
     if (options.sessionLog !== false) {
-      host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info)
+      host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info, host.startMicros)
       host.info.sessionFile = host.recorder.file
     }
     host.supervisor = await Supervisor.create({

@@ -14,6 +14,12 @@ export interface SessionHeader {
   platform: string
   /** Wall-clock time (ms since epoch) at which the session's t = 0. */
   startedAtWall: number
+  /**
+   * The machine's monotonic clock (µs, the one lab processes stamp events with) at t = 0; absent
+   * in files written before it was recorded. Unlike the wall clock it never jumps, so two
+   * sessions of one boot can be lined up exactly.
+   */
+  startedAtMonotonicUs?: number
   hostPid: number
 }
 
@@ -39,6 +45,7 @@ export function makeHeader(init: SessionHeaderInit): SessionHeader {
     version: init.version,
     platform: init.platform,
     startedAtWall: init.startedAtWall,
+    ...(init.startedAtMonotonicUs === undefined ? {} : { startedAtMonotonicUs: init.startedAtMonotonicUs }),
     hostPid: init.hostPid,
   }
 }
@@ -71,13 +78,15 @@ export function parseHeader(firstLine: string | undefined, file: string): Sessio
       file,
     )
   }
+  const { startedAtMonotonicUs, ...rest } = value
   return {
-    ...value,
+    ...rest,
     proclab: 'session',
     format,
     version: typeof value.version === 'string' ? value.version : 'unknown',
     platform: typeof value.platform === 'string' ? value.platform : 'unknown',
     startedAtWall: typeof value.startedAtWall === 'number' ? value.startedAtWall : 0,
+    ...(typeof startedAtMonotonicUs === 'number' ? { startedAtMonotonicUs } : {}),
     hostPid: typeof value.hostPid === 'number' ? value.hostPid : 0,
   }
 }

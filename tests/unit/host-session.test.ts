@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { exportSession, loadSession } from '../../src-main/session'
+import { monotonicMicros } from '../../src-main/lab/protocol'
 import { runLab } from '../helpers/lab'
 
 const dirs: string[] = []
@@ -15,9 +16,15 @@ describe('session log of a host', () => {
     const dir = mkdtempSync(join(tmpdir(), 'proclab-session-'))
     dirs.push(dir)
     const file = join(dir, 'run.ndjson')
+    const wallBefore = Date.now()
+    const monotonicBefore = monotonicMicros()
     const run = await runLab({ scenario: 'hello' }, { sessionLog: file })
     const session = await loadSession(file)
-    expect(session.header).toMatchObject({ proclab: 'session', format: 1, hostPid: process.pid })
+    expect(session.header).toMatchObject({ proclab: 'session', format: 1, hostPid: process.pid, platform: process.platform })
+    // t = 0 on both clocks: the wall clock for people, the monotonic one (lab processes' stamps) for lining sessions up.
+    expect(session.header.startedAtWall).toBeGreaterThanOrEqual(wallBefore)
+    expect(session.header.startedAtMonotonicUs).toBeGreaterThanOrEqual(monotonicBefore)
+    expect(session.header.startedAtMonotonicUs! + session.events.at(-1)!.t).toBeLessThanOrEqual(monotonicMicros())
     const seqs = session.events.map((e) => e.seq)
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1))
     // Everything the host emitted during the run is on disk.
