@@ -54,8 +54,8 @@ export function thinOutput(events: LabEvent[], budget: number): FrameEvent[] {
       thinned.push(event)
       continue
     }
-    toDrop.set((event as LineEvent).lid, left - 1)
     const line = event as LineEvent
+    toDrop.set(line.lid, left - 1)
     let gap = gaps.get(line.lid)
     if (!gap) {
       gap = gapAt(line)

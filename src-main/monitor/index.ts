@@ -6,7 +6,7 @@ export { ancestorsOf, descendantsTopDown, readProcParents } from './process-pare
 export { PROC_ROOT_ENV } from './monitor'
 export { MonitorError, type MonitorErrorCode } from './errors'
 export type { Monitor, MonitorOptions, ProcessSampler, RawProcess, SampleReads, SignalGuard, TimedSample } from './types'
-export { LinuxProcSampler, unrunStatLifetime, type LinuxSamplerOptions } from './linux-sampler'
+export { LinuxProcSampler, type LinuxSamplerOptions } from './linux-sampler'
 export { parseSchedstat } from './kept-proc-files'
 export { SystemInformationSampler } from './si-sampler'
 export { parseProcStat, parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'

@@ -7,7 +7,6 @@ import { parseProcStatBytes, type ProcStat } from './proc-stat'
 export const GONE = Symbol('gone')
 /** What a read of a kept file found: its parsed content, GONE, or null (unreadable, or not what the parser expects). */
 export type KeptRead<T> = T | typeof GONE | null
-export type StatRead = KeptRead<ProcStat>
 
 /**
  * Descriptors kept open, over all samplers of this process. Well under the usual limits (Node

@@ -45,7 +45,12 @@ const FORKED_WATCH_MS = 30_000
  */
 export function slowFieldsLifetime(pid: number, ageMs: number, showsParentCommand: boolean): number {
   if (ageMs < JUST_STARTED_MS || (showsParentCommand && ageMs < FORKED_WATCH_MS)) return JUST_STARTED_MS
-  return SLOW_FIELDS_MAX_AGE_MS / 2 + (pid % 16) * (SLOW_FIELDS_MAX_AGE_MS / 32)
+  return staggered(pid, SLOW_FIELDS_MAX_AGE_MS)
+}
+
+/** Between half of `maxMs` and all of it, by pid: re-reads due at once spread over the samples. */
+function staggered(pid: number, maxMs: number): number {
+  return maxMs / 2 + (pid % 16) * (maxMs / 32)
 }
 
 /**
@@ -55,10 +60,6 @@ export function slowFieldsLifetime(pid: number, ageMs: number, showsParentComman
  * or swaps out pages of an idle process). Those show within this long, staggered by pid.
  */
 const UNRUN_STAT_MAX_AGE_MS = 10_000
-
-export function unrunStatLifetime(pid: number): number {
-  return UNRUN_STAT_MAX_AGE_MS / 2 + (pid % 16) * (UNRUN_STAT_MAX_AGE_MS / 32)
-}
 
 interface SlowFields {
   starttime: number
@@ -144,10 +145,10 @@ export class LinuxProcSampler implements ProcessSampler {
   private readProcess(pid: number, now: number, listed: ReadonlySet<number>): RawProcess | null {
     const last = this.last.get(pid)
     // A single-threaded process whose main thread has not run since its stat was read has the same
-    // stat (see unrunStatLifetime for what changes without running), unless its parent ended: then
-    // it has a new one (see parentLives). Most of a machine's processes sleep through a sample, and schedstat costs
-    // a third of stat. Threaded ones are read in full: their other threads run unseen here.
-    // Read for a process seen for the first time too, so its second sample can already skip.
+    // stat (UNRUN_STAT_MAX_AGE_MS says what changes without running), unless its parent ended and
+    // it has a new one (parentLives). Most processes sleep through a sample, and schedstat costs a
+    // third of stat. Threaded ones are read in full: their other threads run unseen here. A process
+    // seen for the first time has its schedstat read too, so its second sample can already skip.
     let run: RunCount | null = null
     if (this.schedstatFiles && (!last || last.threads === 1)) {
       const read = this.schedstatFiles.read(pid)
@@ -165,7 +166,7 @@ export class LinuxProcSampler implements ProcessSampler {
     if (stat === GONE || stat === null) return null
     // schedstat was read first: a run between the two reads shows as a change next time.
     if (run !== null && stat.threads === 1) {
-      this.lastRun.set(pid, { run, statFreshUntil: now + unrunStatLifetime(pid) })
+      this.lastRun.set(pid, { run, statFreshUntil: now + staggered(pid, UNRUN_STAT_MAX_AGE_MS) })
     } else {
       this.lastRun.delete(pid)
       // A threaded process is read in full every sample: its schedstat descriptor would only take room.

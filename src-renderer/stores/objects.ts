@@ -3,15 +3,15 @@ import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
 import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel } from './objectsModel'
 
-/**
- * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
- * Events are folded into a plain model first; then one $patch per frame publishes a frozen-in-time
- * copy of each object the frame touched, so a frame of thousands of events costs Vue one update.
- */
 /** Objects changed since the last publish, and the model's generation (a new run) it showed. */
 const touched = new Set<string>()
 let publishedGeneration = -1
 
+/**
+ * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
+ * Events are folded into a plain model first; then one $patch per publish writes a frozen-in-time
+ * copy of each object touched since the last publish, so thousands of events cost Vue one update.
+ */
 export const useObjectsStore = defineStore('objects', {
   state: () => ({
     /** Where events are folded: not reactive, never read by components. */

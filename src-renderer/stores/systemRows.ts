@@ -20,15 +20,11 @@ export interface RowFilter {
 }
 
 /**
- * Rows to draw, sorted (in the tree, siblings keep this order). The text filter keeps each match's
- * ancestors so it keeps its place in the tree; the chips do not, so "only lab" shows the lab's own
- * processes and not init, the shell and the host above them.
+ * The rows of `sorted` that pass the filter, in its order (`sorted` itself when nothing filters; in
+ * the tree, siblings keep this order). The text filter keeps each match's ancestors so it keeps its
+ * place in the tree; the chips do not, so "only lab" shows the lab's own processes and not init,
+ * the shell and the host above them.
  */
-export function visibleRows(all: Iterable<SystemRow>, filter: RowFilter): readonly SystemRow[] {
-  return filterRows([...all].sort(compareRows(filter.sortKey, filter.sortDir)), filter)
-}
-
-/** The rows of `sorted` that pass the filter, in its order (`sorted` itself when nothing filters). */
 export function filterRows(sorted: readonly SystemRow[], filter: RowFilter): readonly SystemRow[] {
   const { user, onlyLab, onlyZombies } = filter
   const needle = filter.text.trim().toLowerCase()

@@ -3,15 +3,15 @@ import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
 import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel } from './timelineModel'
 
-/**
- * The run's Gantt: lanes per process, lock holds and waits, queue and pipe ticks. Events are folded
- * into a plain, non-reactive model (100,000 events a second must not each wake Vue); the state
- * only carries `revision`, bumped once per frame that changed something, which is what the view
- * watches before it reads the model.
- */
 /** Whether the model moved since `revision` last did. */
 let foldedSincePublish = false
 
+/**
+ * The run's Gantt: lanes per process, lock holds and waits, queue and pipe ticks. Events are folded
+ * into a plain, non-reactive model (100,000 events a second must not each wake Vue); the state
+ * only carries `revision`, bumped once per publish that follows a change, which is what the view
+ * watches before it reads the model.
+ */
 export const useTimelineStore = defineStore('timeline', {
   state: () => ({
     /** Not reactive: read it after reading `revision`. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
 import { ChangeLog } from '../../src-main/monitor/changes'
 import { ProcessHistories } from '../../src-renderer/stores/systemHistory'
-import { orderRows, treeRows, visibleRows, type LastOrder, type RowFilter, type SystemRow } from '../../src-renderer/stores/systemRows'
+import { filterRows, orderRows, treeRows, type LastOrder, type RowFilter, type SystemRow } from '../../src-renderer/stores/systemRows'
 import { compareRows, type SortKey } from '../../src-renderer/stores/systemSort'
 import { ProcessTable } from '../../src-renderer/stores/systemTable'
 
@@ -13,6 +13,8 @@ function row(pid: number, ppid: number, fields: Partial<SystemProcess> = {}): Sy
 
 const FILTER: RowFilter = { text: '', user: undefined, onlyLab: false, onlyZombies: false, flat: false, sortKey: 'pid', sortDir: 'asc' }
 const none = () => false
+/** Sorted, then filtered: what the System tree does (orderRows, then filterRows). */
+const visibleRows = (all: readonly SystemRow[], filter: RowFilter) => filterRows([...all].sort(compareRows(filter.sortKey, filter.sortDir)), filter)
 const shape = (rows: ReturnType<typeof treeRows>) => rows.map((r) => [r.pid, r.level, r.posInSet, r.setSize, r.hasChildren, r.expanded, r.parentKey])
 
 //    1
