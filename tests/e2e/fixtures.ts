@@ -12,6 +12,8 @@ const START_TIMEOUT_MS = 15_000
 export interface ProclabServer {
   url: string
   pid: number
+  /** The simulated /proc the server's monitor reads (the fakeProc option), or null for the machine's. */
+  procRoot: string | null
   /** Everything the server wrote, for failure messages. */
   log: () => string
   /** Ends the server now (the fixture copes with a server that is already gone). */
@@ -46,7 +48,7 @@ async function startServer(niceness: number, procRoot: string | null): Promise<{
       reject(new Error(`proclab serve exited early (code ${code}, signal ${signal}):\n${output}`))
     })
   })
-  return { server: { url, pid: child.pid ?? -1, log, stop: () => stopServer(child) }, child }
+  return { server: { url, pid: child.pid ?? -1, procRoot, log, stop: () => stopServer(child) }, child }
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

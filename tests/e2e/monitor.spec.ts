@@ -1,7 +1,8 @@
 // The System tab as a monitor: machine header, sorting, filter chips, details of a real lab process,
 // and axe on all of it in both colour schemes.
-import { readdirSync, readlinkSync } from 'node:fs'
+import { readdirSync, readlinkSync, rmSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { cell, expect, labRows, runScenario, test } from './fixtures'
@@ -171,5 +172,36 @@ test.describe('a simulated machine with one branch 40 processes deep', () => {
     await expect(dialog).toBeVisible()
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await expect(dialog).toBeHidden()
+  })
+})
+
+test.describe('a simulated machine of 24 processes', () => {
+  // pid 1; 2–15 under it; 16–23 under 2; 24 under 3. Sorted by pid the tree reads 1, 2, 16, …, 23, 3, 24, 4, …
+  test.use({ fakeProc: { count: 24 } })
+
+  test('the rows hold still while a button is pressed: a sample that would move them waits for the click', async ({ app, server }) => {
+    await app.getByRole('tab', { name: 'System' }).click()
+    const tree = systemTree(app)
+    await expect(tree).toHaveAttribute('aria-rowcount', '25')
+    await app.getByLabel('Refresh every').selectOption('500')
+    const above = tree.locator('tbody tr[data-pid="17"]')
+    const kill = tree.locator('tbody tr[data-pid="20"]').getByRole('button', { name: /^Kill/ })
+    const box = (await kill.boundingBox())!
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await app.mouse.down()
+    // A process above the pressed row ends. Unheld, the next sample fades it and the one after
+    // removes it, moving the pressed row up under the pointer before the release.
+    rmSync(join(server.procRoot!, '17'), { recursive: true })
+    await app.waitForTimeout(1_300) // two refreshes and more at 0.5 s
+    await expect(above).not.toHaveAttribute('data-vanished', 'true')
+    expect(await kill.boundingBox()).toEqual(box)
+    await app.mouse.up()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    await expect(dialog.locator('#kill-target')).toContainText('(pid 20)')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    // Released, the held sample lands: 17 is shown as ended, then goes.
+    await expect(above).toHaveCount(0)
+    await expect(tree).toHaveAttribute('aria-rowcount', '24')
   })
 })
