@@ -24,14 +24,6 @@ let pollTimer: ReturnType<typeof setTimeout> | null = null
 let detailsRequest = 0
 let refreshing = false
 
-/**
- * Longest a press holds the rows still (holdRows): a click's press lasts a fraction of a second;
- * a pointer held down longer (dragging the scroll bar) should not freeze the list.
- */
-export const HOLD_MAX_MS = 3_000
-/** While a pointer is pressed on the list, the next sample waits here (holdRows, releaseRows). */
-let hold: { released: Promise<void>; release: () => void; timer: ReturnType<typeof setTimeout> | undefined } | null = null
-
 /** Fields a filter, a chip or the tree reads: a change in one may reorder or hide rows. */
 const TREE_FIELDS = new Set<string>(['ppid'])
 const TEXT_FIELDS = new Set<string>(['pid', 'name', 'user', 'command'])
@@ -84,7 +76,6 @@ export const useSystemStore = defineStore('system', {
       try {
         const since = table.answerId
         const [changes, summary] = await Promise.all([call('monitor.changes', since === null ? {} : { since }), call('monitor.system', {})])
-        if (hold) await hold.released
         performance.mark(APPLY_START)
         this.apply(changes, summary)
         await nextTick()
@@ -96,25 +87,6 @@ export const useSystemStore = defineStore('system', {
         table.answerId = null
         this.error = i18n.global.t('system.errors.list', { reason: errorMessage(error) })
       }
-    },
-    /**
-     * Keeps the rows where they are until releaseRows (or HOLD_MAX_MS): a sample that arrives in
-     * the meantime is applied after. See usePressHold for why a pressed list must not move.
-     */
-    holdRows() {
-      if (hold) clearTimeout(hold.timer)
-      else {
-        let release!: () => void
-        const released = new Promise<void>((resolve) => (release = resolve))
-        hold = { released, release, timer: undefined }
-      }
-      hold.timer = setTimeout(() => this.releaseRows(), HOLD_MAX_MS)
-    },
-    releaseRows() {
-      if (!hold) return
-      clearTimeout(hold.timer)
-      hold.release()
-      hold = null
     },
     /** One answer of `monitor.changes` into the table; the views redo what it touched. */
     apply(changes: SystemProcessChanges, summary: SystemSummary) {

@@ -1,5 +1,5 @@
 // The run toolbar, the output filters, the details drawer and the empty and error states.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cell, expect, labRow, labRows, runScenario, test } from './fixtures'
@@ -100,6 +100,68 @@ test('a script that fails to load shows its error', async ({ app }) => {
     const problem = app.getByRole('alert').filter({ hasText: 'The run failed' })
     await expect(problem).toBeVisible()
     await expect(problem).toContainText(/SyntaxError|Unexpected/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('the rows hold still while a button is pressed: a child that starts above the pressed row waits for the click', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'proclab-face-'))
+  const go = join(dir, 'go')
+  const started = join(dir, 'started')
+  // "parent" starts its child only when the test says so (the file `go`); the child's row then
+  // comes under "parent", above "sibling".
+  writeFileSync(
+    join(dir, 'late-child.mjs'),
+    `import { existsSync, writeFileSync } from 'node:fs'
+import { Process, sleep } from 'proclab'
+
+export async function rest() {
+  writeFileSync(${JSON.stringify(started)}, '')
+  await sleep(10 * 60 * 1000)
+}
+
+export async function parent() {
+  while (!existsSync(${JSON.stringify(go)})) await sleep(50)
+  const child = new Process({ target: rest, name: 'late-child' })
+  await child.start()
+  await child.join()
+}
+
+export default async function main() {
+  const first = new Process({ target: parent, name: 'parent' })
+  const second = new Process({ target: rest, name: 'sibling' })
+  await first.start()
+  await second.start()
+  await first.join()
+  await second.join()
+}
+`,
+  )
+  try {
+    await app.getByLabel('Script path').fill(join(dir, 'late-child.mjs'))
+    await app.getByRole('button', { name: 'Run script' }).click()
+    const sibling = labRow(app, 'sibling')
+    await expect(cell(sibling, 'state')).toHaveText('running')
+    const kill = sibling.getByRole('button', { name: /^Kill/ })
+    const box = (await kill.boundingBox())!
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await app.mouse.down()
+    writeFileSync(go, '')
+    await expect.poll(() => existsSync(started), { timeout: 20_000 }).toBe(true)
+    await app.waitForTimeout(500) // the host's frames come several times a second
+    expect(await kill.boundingBox()).toEqual(box)
+    await app.mouse.up()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    await expect(dialog.locator('#kill-target')).toContainText('sibling')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    // Released, the new row comes in: under "parent", above "sibling".
+    await expect(labRow(app, 'late-child')).toBeVisible()
+    const names = await labRows(app).locator('td[data-col="name"]').allTextContents()
+    expect(names.findIndex((n) => n.includes('late-child'))).toBeLessThan(names.findIndex((n) => n.includes('sibling')))
+    await app.getByRole('button', { name: 'Stop' }).click()
+    await expect(app.getByTestId('run-state')).toHaveText(/finished|failed|ended/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
