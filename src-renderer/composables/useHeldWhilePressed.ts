@@ -1,4 +1,5 @@
-import { computed, onBeforeUnmount, onMounted, ref, type ComputedRef, type Ref } from 'vue'
+import { computed, ref, watch, type ComputedRef, type Ref } from 'vue'
+import { usePointerPress } from './usePointerPress'
 
 /** Longest a press keeps the rows still: a click lasts a fraction of a second; dragging the scroll bar should not freeze the list. */
 export const HOLD_MAX_MS = 3_000
@@ -11,40 +12,20 @@ export const HOLD_MAX_MS = 3_000
  * where waits for the release (or HOLD_MAX_MS).
  */
 export function useHeldWhilePressed<T>(element: Ref<HTMLElement | null>, rows: () => T): ComputedRef<T> {
-  const pressed = ref(false)
+  const pressed = usePointerPress(element)
+  const holding = ref(false)
+  let cap: ReturnType<typeof setTimeout> | undefined
+  watch(pressed, (now) => {
+    clearTimeout(cap)
+    holding.value = now
+    if (now) cap = setTimeout(() => (holding.value = false), HOLD_MAX_MS)
+  }, { flush: 'sync' })
+
   const live = computed(rows)
   let kept: { value: T } | null = null
-  const shown = computed(() => {
-    if (pressed.value && kept) return kept.value
+  return computed(() => {
+    if (holding.value && kept) return kept.value
     kept = { value: live.value }
     return kept.value
   })
-
-  let cap: ReturnType<typeof setTimeout> | undefined
-  const release = () => {
-    clearTimeout(cap)
-    pressed.value = false
-  }
-  const onUp = () => {
-    window.removeEventListener('pointerup', onUp, true)
-    window.removeEventListener('pointercancel', onUp, true)
-    // The click follows pointerup in the same task: it reaches the pressed row before the rows move.
-    setTimeout(release, 0)
-  }
-  const onDown = () => {
-    // Sets `kept` to the order on screen: renders run before the next input event, so `live` is what was drawn.
-    if (!pressed.value) void shown.value
-    pressed.value = true
-    clearTimeout(cap)
-    cap = setTimeout(release, HOLD_MAX_MS)
-    // On the window: the release may happen outside the list (a drag that left it).
-    window.addEventListener('pointerup', onUp, true)
-    window.addEventListener('pointercancel', onUp, true)
-  }
-  onMounted(() => element.value?.addEventListener('pointerdown', onDown, true))
-  onBeforeUnmount(() => {
-    element.value?.removeEventListener('pointerdown', onDown, true)
-    onUp()
-  })
-  return shown
 }

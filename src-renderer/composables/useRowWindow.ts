@@ -1,4 +1,5 @@
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
+import { usePointerPress } from './usePointerPress'
 
 /** Set on the scroller while it scrolls (see markScrolling); a view's CSS may turn its rows' pointer events off under it. */
 export const SCROLLING_CLASS = 'scrolling'
@@ -85,17 +86,20 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
   }
 
   /**
-   * While the list scrolls, rows need not take the pointer: rows moving under a still pointer would
-   * otherwise change :hover on every frame (a quarter of the style work of a System tree scroll
-   * step). SCROLLING_CLASS is on the scroller until SCROLL_SETTLE_MS after the last scroll event.
+   * While the list scrolls under a still pointer (the wheel), rows need not take the pointer: rows
+   * moving under it would otherwise change :hover on every frame (a quarter of the style work of a
+   * System tree scroll step). SCROLLING_CLASS is on the scroller until SCROLL_SETTLE_MS after the
+   * last scroll event.
    */
   let settleTimer: ReturnType<typeof setTimeout> | null = null
   /**
-   * A pointer that moves means the user is reaching for a row, not reading the scroll: the rows
-   * take the pointer again at once, so a click right after a scroll (by a user, or by a test that
-   * scrolls a row into view and clicks it) lands on the row and not on the table under it.
+   * A pointer that moves or is pressed means the user is reaching for a row, not reading the scroll:
+   * the rows take the pointer again at once. While it is pressed, a scroll (one that brings the row
+   * into view as the press happens, by a user or a test) does not take it away: the press would land
+   * on the row and the release on the table under it, and the browser would make no click of them.
    */
-  function onPointerMove(): void {
+  const pressed = usePointerPress(scroller)
+  function onPointerActive(): void {
     const el = scroller.value
     if (!el || settleTimer === null) return
     clearTimeout(settleTimer)
@@ -103,6 +107,7 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     el.classList.remove(SCROLLING_CLASS)
   }
   function markScrolling(el: HTMLElement): void {
+    if (pressed.value) return
     if (settleTimer === null) el.classList.add(SCROLLING_CLASS)
     else clearTimeout(settleTimer)
     settleTimer = setTimeout(() => {
@@ -138,7 +143,9 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     if (!el) return
     measure()
     el.addEventListener('scroll', onScroll, { passive: true })
-    el.addEventListener('pointermove', onPointerMove, { passive: true })
+    el.addEventListener('pointermove', onPointerActive, { passive: true })
+    // Capture: the scroller hears of a press before the row under it does.
+    el.addEventListener('pointerdown', onPointerActive, { capture: true, passive: true })
     resizeObserver = new ResizeObserver(measure)
     resizeObserver.observe(el)
   })
@@ -146,7 +153,8 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     if (settleTimer !== null) clearTimeout(settleTimer)
     resizeObserver?.disconnect()
     scroller.value?.removeEventListener('scroll', onScroll)
-    scroller.value?.removeEventListener('pointermove', onPointerMove)
+    scroller.value?.removeEventListener('pointermove', onPointerActive)
+    scroller.value?.removeEventListener('pointerdown', onPointerActive, { capture: true })
   })
 
   return { range, rowHeight, pageRows, totalHeight, scrollToRow }

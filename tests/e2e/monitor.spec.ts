@@ -204,4 +204,32 @@ test.describe('a simulated machine of 24 processes', () => {
     await expect(above).toHaveCount(0)
     await expect(tree).toHaveAttribute('aria-rowcount', '24')
   })
+
+  test('a scroll event that arrives while a button is pressed leaves the rows taking the pointer: the release still clicks', async ({ app }) => {
+    await app.getByRole('tab', { name: 'System' }).click()
+    const tree = systemTree(app)
+    await expect(tree).toHaveAttribute('aria-rowcount', '25')
+    const kill = tree.locator('tbody tr[data-pid="20"]').getByRole('button', { name: /^Kill/ })
+    const box = (await kill.boundingBox())!
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await app.mouse.down()
+    // The scroll event of a scroll made just before the press (a row brought into view, then
+    // clicked) comes a frame later, after the press: here scroll events are sent by hand, every
+    // 30 ms until the release, noting whether the scroller ever turned its rows' pointer off.
+    await app.locator('.system-tree-scroll').evaluate((el) => {
+      const page = window as unknown as { markedWhilePressed: boolean }
+      page.markedWhilePressed = false
+      const timer = setInterval(() => {
+        el.dispatchEvent(new Event('scroll'))
+        if (el.classList.contains('scrolling')) page.markedWhilePressed = true
+      }, 30)
+      window.addEventListener('pointerup', () => clearInterval(timer), { once: true, capture: true })
+    })
+    await app.waitForTimeout(200)
+    await app.mouse.up()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    await expect(dialog.locator('#kill-target')).toContainText('(pid 20)')
+    expect(await app.evaluate(() => (window as unknown as { markedWhilePressed: boolean }).markedWhilePressed)).toBe(false)
+  })
 })
