@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cell, expect, labRow, labRows, runScenario, test } from './fixtures'
+import { cell, expect, labRow, labRows, pressAndHold, runScenario, test } from './fixtures'
 
 // Several steps with real processes each: on a busy 2-core machine one step can take seconds.
 test.describe.configure({ timeout: 120_000 })
@@ -144,9 +144,7 @@ export default async function main() {
     const sibling = labRow(app, 'sibling')
     await expect(cell(sibling, 'state')).toHaveText('running')
     const kill = sibling.getByRole('button', { name: /^Kill/ })
-    const box = (await kill.boundingBox())!
-    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-    await app.mouse.down()
+    const box = await pressAndHold(app, kill)
     writeFileSync(go, '')
     await expect.poll(() => existsSync(started), { timeout: 20_000 }).toBe(true)
     await app.waitForTimeout(500) // the host's frames come several times a second

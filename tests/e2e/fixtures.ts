@@ -138,3 +138,16 @@ export async function chooseLanguage(page: Page, locale: 'en' | 'zh'): Promise<v
 export async function pageBackground(page: Page): Promise<string> {
   return page.evaluate(() => getComputedStyle(document.body).backgroundColor)
 }
+
+/**
+ * Presses the mouse on the middle of `target` and keeps it down (the caller releases it with
+ * page.mouse.up()), for tests of what happens between a click's press and its release. Returns
+ * where the target was at the press.
+ */
+export async function pressAndHold(page: Page, target: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await target.boundingBox()
+  if (!box) throw new Error(`pressAndHold: ${target} is not on screen`)
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  return box
+}

@@ -5,7 +5,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { cell, expect, labRows, runScenario, test } from './fixtures'
+import { cell, expect, labRows, pressAndHold, runScenario, test } from './fixtures'
 
 function systemTree(page: Page): Locator {
   return page.getByRole('treegrid', { name: 'System processes' })
@@ -186,9 +186,7 @@ test.describe('a simulated machine of 24 processes', () => {
     await app.getByLabel('Refresh every').selectOption('500')
     const above = tree.locator('tbody tr[data-pid="17"]')
     const kill = tree.locator('tbody tr[data-pid="20"]').getByRole('button', { name: /^Kill/ })
-    const box = (await kill.boundingBox())!
-    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-    await app.mouse.down()
+    const box = await pressAndHold(app, kill)
     // A process above the pressed row ends. Unheld, the next sample fades it and the one after
     // removes it, moving the pressed row up under the pointer before the release.
     rmSync(join(server.procRoot!, '17'), { recursive: true })
@@ -210,9 +208,7 @@ test.describe('a simulated machine of 24 processes', () => {
     const tree = systemTree(app)
     await expect(tree).toHaveAttribute('aria-rowcount', '25')
     const kill = tree.locator('tbody tr[data-pid="20"]').getByRole('button', { name: /^Kill/ })
-    const box = (await kill.boundingBox())!
-    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-    await app.mouse.down()
+    await pressAndHold(app, kill)
     // The scroll event of a scroll made just before the press (a row brought into view, then
     // clicked) comes a frame later, after the press: here scroll events are sent by hand, every
     // 30 ms until the release, noting whether the scroller ever turned its rows' pointer off.
