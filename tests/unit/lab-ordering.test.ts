@@ -5,7 +5,7 @@
 // Linux-only: it finds the zombie in /proc.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { LabEvent } from '../../src-shared/events'
+import type { EventOf, LabEvent } from '../../src-shared/events'
 import { runSource } from '../helpers/lab'
 
 /** Blocks this thread (the host's event loop with it) until a child of this process is a zombie. */
@@ -44,7 +44,7 @@ function blockHostOnceRunning(name: string) {
   return {
     during: async (_host: unknown, events: LabEvent[]) => {
       const running = () => {
-        const started = events.find((e) => e.kind === 'process.start' && e.name === name)
+        const started = events.find((e): e is EventOf<'process.start'> => e.kind === 'process.start' && e.name === name)
         return started !== undefined && events.some((e) => e.kind === 'stdout' && e.lid === started.lid)
       }
       while (!running()) await new Promise((resolve) => setTimeout(resolve, 2))
