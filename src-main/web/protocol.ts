@@ -1,7 +1,7 @@
 // Turns WebSocket messages into requests for the host and the host's responses into messages.
 // Whatever arrives, the answer is a well-formed response: bad input is the client's problem, never
 // the server's crash.
-import type { ErrorInfo, Response } from '../../src-shared/contract'
+import { clientRequestId, type ErrorInfo, type Response } from '../../src-shared/contract'
 import type { Host } from '../host/types'
 
 export const MiB = 1024 * 1024
@@ -18,10 +18,9 @@ export function salvageId(text: string): number {
   return match ? Number(match[1]) : UNKNOWN_REQUEST_ID
 }
 
-/** The id a parsed request names, when it is one a client can match (as the contract's ids are). */
+/** The id a parsed request names, when it is one a client can match; else UNKNOWN_REQUEST_ID. */
 export function requestIdOf(request: unknown): number {
-  const id = typeof request === 'object' && request !== null ? (request as { id?: unknown }).id : undefined
-  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : UNKNOWN_REQUEST_ID
+  return clientRequestId(request) ?? UNKNOWN_REQUEST_ID
 }
 
 function failure(id: number, error: ErrorInfo): Response {
