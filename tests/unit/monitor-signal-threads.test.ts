@@ -72,7 +72,7 @@ function refusal(response: Response): string {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200))
 
 describe.runIf(process.platform === 'linux')('the signal guard judges the thread group', () => {
-  it("refuses a thread of the host itself and of pid 1, one by one and as a tree, and sends nothing", async () => {
+  it("refuses a thread of the host itself, of its parent and of pid 1, one by one and as a tree, and sends nothing", async () => {
     // A signal that reached this process would show here (SIGCONT: harmless if the guard failed).
     const got: string[] = []
     const onCont = () => got.push('SIGCONT')
@@ -87,6 +87,12 @@ describe.runIf(process.platform === 'linux')('the signal guard judges the thread
             const answer = refusal(await host.handle({ id: ++id, cmd: 'process.signal', args: { pid: tid, signal: 'SIGCONT', tree } }))
             expect(answer).toBe(`refused: refusing to signal pid ${tid}: it is a thread of process ${process.pid}, and a signal to a thread reaches its whole process (process ${process.pid}: it is part of ProcLab itself)`)
           }
+        }
+        // The process this one runs under (vitest's main process, a Node with threads of its own).
+        expect(otherThreads(process.ppid).length).toBeGreaterThan(0)
+        for (const tid of otherThreads(process.ppid)) {
+          const answer = refusal(await host.handle({ id: ++id, cmd: 'process.signal', args: { pid: tid, signal: 'SIGCONT' } }))
+          expect(answer).toMatch(new RegExp(`^refused: refusing to signal pid ${tid}: it is a thread of process ${process.ppid}, .*\\(process ${process.ppid}: ProcLab runs under it, so it would end ProcLab too\\)$`))
         }
         const initThreads = otherThreads(1)
         for (const tid of initThreads) {

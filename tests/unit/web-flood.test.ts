@@ -155,10 +155,11 @@ describe.runIf(process.platform === 'linux')('one WebSocket client flooding the 
       expect(asked.latencies.length).toBeGreaterThan(FLOOD_MS / ASK_EVERY_MS / 4)
       expect(figures.flood.p50).toBeLessThan(100)
       expect(figures.flood.p99).toBeLessThan(1_000)
-      // The flooder got exactly one answer per request, shed ones included, and they came soon after it stopped.
+      // The flooder got exactly one answer per request, and they came soon after it stopped. Those
+      // the server shed were answered 'busy' (how many depends on the machine's speed; the fairness
+      // test sheds on purpose); no other error.
       expect(report).toMatchObject({ duplicates: 0, strangers: 0, answered: report.sent, otherErrors: {} })
       expect(report.sent).toBeGreaterThan((RATE * FLOOD_MS) / 1000 / 2)
-      if (cmd === 'monitor.changes') expect(report.busy).toBeGreaterThan(0)
       expect(report.drainMs).not.toBeNull()
       expect(report.drainMs!).toBeLessThan(2_000)
       // Memory stays bounded: nowhere near the 600-780 MB a queue of 10,000 tables a second reached.
