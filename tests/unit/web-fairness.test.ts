@@ -8,6 +8,7 @@ import { createHost } from '../../src-main/host'
 import type { Host } from '../../src-main/host/types'
 import { startWebServer, type WebServer } from '../../src-main/web/server'
 import type { ClientLimits } from '../../src-main/web/clients'
+import { SharedReads, shareKeyOf } from '../../src-main/web/shared-reads'
 import { bareRenderer, Client, closed, interceptedHost, openSocket } from '../helpers/web'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -111,6 +112,38 @@ describe('sharing the host between WebSocket connections', () => {
     expect(held.entered()).toBeLessThan(43 / 2)
     const first = (r: Response) => (r.ok ? (r.value as { id: number }).id : -1)
     expect(first(b.responses.get(1)![0]!)).toBe(first(a.responses.get(1)![0]!))
+  })
+
+  it("reuses a monitor read's answer for 100 ms, and never a sessions list", async () => {
+    const real = await createHost({ sessionLog: false })
+    cleanups.push(() => real.dispose())
+    let computed = 0
+    const counted = interceptedHost(real, (raw) => {
+      computed++
+      return real.handle(raw)
+    })
+    let clock = 1_000
+    const reads = new SharedReads(counted, () => clock)
+    const ask = async (id: number, cmd: string, args: object = {}) => {
+      const request = { id, cmd, args }
+      const text = await reads.reply(id, request, shareKeyOf(id, request, JSON.stringify(request).length))
+      return JSON.parse(text) as { id: number; ok: boolean; value: { id?: number } }
+    }
+    const first = await ask(1, 'monitor.changes')
+    clock += 60
+    const again = await ask(2, 'monitor.changes')
+    expect(again).toMatchObject({ id: 2, ok: true })
+    expect(again.value.id).toBe(first.value.id)
+    expect(computed).toBe(1)
+    clock += 60
+    expect((await ask(3, 'monitor.changes')).value.id).toBeGreaterThan(first.value.id!)
+    expect(computed).toBe(2)
+    // Other arguments are another read.
+    await ask(4, 'monitor.changes', { since: first.value.id! })
+    expect(computed).toBe(3)
+    await ask(5, 'sessions.list')
+    await ask(6, 'sessions.list')
+    expect(computed).toBe(5)
   })
 
   it('lets joins wait without holding the work slots: the same connection is still answered', async () => {
