@@ -49,17 +49,21 @@ export interface Lane {
   readonly queued: number
 }
 
-interface LaneState extends Lane {
-  jobs: QueuedJob[]
-  queued: number
-  queuedBytes: number
-  queuedWaits: number
-  working: number
-  waiting: number
-  shedInARow: number
-  paused: boolean
-  closed: boolean
-  socket: LaneSocket
+class LaneState implements Lane {
+  jobs: QueuedJob[] = []
+  queuedBytes = 0
+  queuedWaits = 0
+  working = 0
+  waiting = 0
+  shedInARow = 0
+  paused = false
+  closed = false
+
+  constructor(readonly socket: LaneSocket) {}
+
+  get queued(): number {
+    return this.jobs.length
+  }
 }
 
 export class FairQueue {
@@ -69,7 +73,7 @@ export class FairQueue {
   constructor(private readonly limits: FairQueueLimits) {}
 
   open(socket: LaneSocket): Lane {
-    const lane: LaneState = { jobs: [], queued: 0, queuedBytes: 0, queuedWaits: 0, working: 0, waiting: 0, shedInARow: 0, paused: false, closed: false, socket }
+    const lane = new LaneState(socket)
     this.lanes.add(lane)
     return lane
   }
@@ -79,7 +83,7 @@ export class FairQueue {
     const lane = handle as LaneState
     lane.closed = true
     lane.jobs = []
-    lane.queued = lane.queuedBytes = lane.queuedWaits = 0
+    lane.queuedBytes = lane.queuedWaits = 0
     this.lanes.delete(lane)
   }
 
@@ -96,7 +100,6 @@ export class FairQueue {
     }
     lane.shedInARow = 0
     lane.jobs.push(job)
-    lane.queued++
     lane.queuedBytes += job.bytes
     if (job.waits) lane.queuedWaits++
     this.scheduleRound()
@@ -156,11 +159,12 @@ export class FairQueue {
 
   /**
    * Starts at once every queued request, of any connection, that shares the answer just started:
-   * they add no work, so they take no slot. Run in the same task as the first, they find its
-   * computation still in flight.
+   * they add no work, so they take no slot (but a connection behind on its output gets no more
+   * answers to hold). Run in the same task as the first, they find its computation in flight.
    */
   private startRiders(key: string): void {
     for (const lane of this.lanes) {
+      if (lane.socket.behindOnOutput()) continue
       for (let i = 0; i < lane.jobs.length; ) {
         if (lane.jobs[i]!.shareKey === key) void this.take(lane, i).run()
         else i++
@@ -171,7 +175,6 @@ export class FairQueue {
   /** Takes a job out of the queue; a paused connection is read again once its queue is half empty. */
   private take(lane: LaneState, index: number): QueuedJob {
     const job = lane.jobs.splice(index, 1)[0]!
-    lane.queued--
     lane.queuedBytes -= job.bytes
     if (job.waits) lane.queuedWaits--
     if (lane.paused && lane.queued <= this.limits.queuedPerClient / 2) {
