@@ -44,19 +44,26 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'session.stopped': { file: 'string', error: 'string' },
 }
 
+/** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */
+const FIELDS = new Map(
+  Object.entries(SHAPES).map(([kind, shape]) => [
+    kind,
+    Object.entries(shape).map(([field, spec]) => ({ field, spec, type: spec.replace('?', '') as FieldType, optional: spec.endsWith('?') })),
+  ]),
+)
+
 /**
  * Why an event of a known kind cannot be shown (its first bad field), or null when it can.
  * Kinds this version does not know pass: UIs show them generically or not at all.
  */
 export function shapeProblem(event: Record<string, unknown>): string | null {
-  const kind = event.kind as string
-  if (!Object.hasOwn(SHAPES, kind)) return null
+  const fields = FIELDS.get(event.kind as string)
+  if (!fields) return null
   if (event.runId !== null && event.runId !== undefined && typeof event.runId !== 'string') return 'its runId is not a string'
-  for (const [field, spec] of Object.entries(SHAPES[kind as EventKind])) {
-    const optional = spec.endsWith('?')
+  for (const { field, spec, type, optional } of fields) {
     const value = event[field]
     if (value === undefined && optional) continue
-    if (!fits(value, (optional ? spec.slice(0, -1) : spec) as FieldType)) return `its ${field} is not ${describe(spec)}`
+    if (!fits(value, type)) return `its ${field} is not ${describe(spec)}`
   }
   return null
 }
