@@ -181,6 +181,8 @@ class SessionParser {
 }
 
 function parseEvent(text: string): LabEvent | null {
+  // Not an object: no need to have JSON.parse throw (a SyntaxError with its stack, per bad line).
+  if (text[0] !== '{' && text.trimStart()[0] !== '{') return null
   let value: unknown
   try {
     value = JSON.parse(text)
