@@ -3,7 +3,7 @@
 // host) and the three exporters must end cleanly: a SessionFormatError (or the host's error
 // reply) for a file that is no session, else well-formed output with the bad lines skipped and
 // counted; and the host must still run a lab afterwards. Deterministic: FUZZ_SEED picks the
-// random cases (the seed is in every failure's message).
+// random cases (the seed is in every failure's message); FUZZ_KEEP=1 keeps the files to look at.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
