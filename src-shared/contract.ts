@@ -83,6 +83,11 @@ export interface HelloInfo {
   sessionStartWall: number
   /** The NDJSON file this session is recorded to, or null when not recorded. */
   sessionFile: string | null
+  /**
+   * Why this session is not (or no longer) recorded, in one line naming the file and the reason
+   * (a full disk, a read-only folder); null while it records, or when it was told not to.
+   */
+  recordingError: string | null
   /** The user the host runs as, spelled as `SystemProcess.user` spells it (for "only my processes"). */
   user: string
 }
