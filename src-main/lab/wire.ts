@@ -58,7 +58,7 @@ export class FrameDecoder {
     this.needed = HEADER
     while (buffer.length - offset >= HEADER && frames.length < maxFrames) {
       const length = buffer.readUInt32BE(offset)
-      if (length > this.limit) throw new FrameError(`a frame of ${describeSize(length)} exceeds the ${describeSize(this.limit)} limit`)
+      if (length > this.limit) throw new FrameError(`a frame of ${describeSize(length)}, which exceeds the ${describeSize(this.limit)} limit`)
       if (buffer.length - offset - HEADER < length) {
         this.needed = HEADER + length
         break
@@ -92,9 +92,9 @@ function decodeBody(body: Buffer): unknown[] {
   try {
     messages = deserialize(body)
   } catch (error) {
-    throw new FrameError(`a frame does not decode: ${error instanceof Error ? error.message : String(error)}`)
+    throw new FrameError(`a frame that does not decode (${error instanceof Error ? error.message : String(error)})`)
   }
-  if (!Array.isArray(messages)) throw new FrameError('a frame does not hold an array of messages')
+  if (!Array.isArray(messages)) throw new FrameError('a frame that does not hold an array of messages')
   return messages
 }
 
@@ -181,7 +181,13 @@ export class BatchedSender {
     let frames: Buffer[]
     try {
       const body = serialize(batch)
-      frames = body.length <= this.maxFrame ? [frameOf(body)] : this.encodeInParts(batch, waiting)
+      if (body.length <= this.maxFrame) frames = [frameOf(body)]
+      else if (batch.length > 1) frames = this.encodeInParts(batch, waiting)
+      else {
+        // One message, too big alone: refused without serialising it again (it may be hundreds of MiB).
+        refuse(0, tooBig(body.length, this.maxFrame), waiting)
+        frames = []
+      }
     } catch {
       frames = this.encodeInParts(batch, waiting)
     }
@@ -235,13 +241,7 @@ export class BatchedSender {
     let groupBytes = ARRAY_OVERHEAD
     batch.forEach((message, index) => {
       const size = this.sizeOrRefusal(message)
-      if (typeof size !== 'number') {
-        const waiter = waiting.get(index)
-        waiting.delete(index)
-        if (waiter) waiter.reject(size)
-        else process.emitWarning(size)
-        return
-      }
+      if (typeof size !== 'number') return refuse(index, size, waiting)
       if (group.length > 0 && groupBytes + size > this.maxFrame) {
         groups.push(group)
         group = []
@@ -263,8 +263,7 @@ export class BatchedSender {
       const reason = error instanceof Error ? error.message : String(error)
       return new TypeError(`this value cannot be sent to another process: ${reason}. Values cross by structured clone, like postMessage: plain data, Map, Set, Date, typed arrays and Buffers do (class instances arrive as plain objects); functions, symbols, sockets and streams do not.`)
     }
-    if (size + ARRAY_OVERHEAD <= this.maxFrame) return size
-    return new RangeError(`this value is too big to send to another process: it takes ${describeSize(size)} serialised, and one message may take at most ${describeSize(this.maxFrame - ARRAY_OVERHEAD)} (frames are limited to ${describeSize(this.maxFrame)}). Send it in parts, or write it to a file and send the file's path.`)
+    return size + ARRAY_OVERHEAD <= this.maxFrame ? size : tooBig(size, this.maxFrame)
   }
 
   /**
@@ -282,6 +281,21 @@ export class BatchedSender {
 interface Waiter {
   resolve(): void
   reject(error: Error): void
+}
+
+/** Rejects the promise of the message at `index`, or warns if nobody waits for it. */
+function refuse(index: number, error: Error, waiting: Map<number, Waiter>): void {
+  const waiter = waiting.get(index)
+  waiting.delete(index)
+  if (waiter) waiter.reject(error)
+  else process.emitWarning(error)
+}
+
+/** The error for a message over the frame limit, naming both. */
+export function tooBig(size: number, maxFrame = MAX_FRAME): RangeError {
+  return new RangeError(
+    `this value is too big to send to another process: it takes ${describeSize(size)} serialised, over the limit of ${describeSize(maxFrame - ARRAY_OVERHEAD)} for one message (one frame holds ${describeSize(maxFrame)}). Send it in parts, or write it to a file and send the file's path.`,
+  )
 }
 
 /** What an array adds around its elements in a frame (tag, length, end marker), with room to spare. */
