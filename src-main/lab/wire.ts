@@ -294,7 +294,7 @@ function refuse(index: number, error: Error, waiting: Map<number, Waiter>): void
 /** The error for a message over the frame limit, naming both. */
 export function tooBig(size: number, maxFrame = MAX_FRAME): RangeError {
   return new RangeError(
-    `this value is too big to send to another process: it takes ${describeSize(size)} serialised, over the limit of ${describeSize(maxFrame - ARRAY_OVERHEAD)} for one message (one frame holds ${describeSize(maxFrame)}). Send it in parts, or write it to a file and send the file's path.`,
+    `this value is too big to send to another process: it takes ${describeSize(size)} to send, over the limit of ${describeSize(maxFrame - ARRAY_OVERHEAD)} for one message (one frame holds ${describeSize(maxFrame)}). Send it in parts, or write it to a file and send the file's path.`,
   )
 }
 

@@ -82,8 +82,8 @@ export class Broker {
   /** In the order they connected: the first is the oldest. */
   private readonly unadmitted = new Set<Socket>()
   private readonly downlinks = new Map<string, Downlink>()
-  private strangerQuietUntil = 0
-  private strangersUnreported = 0
+  /** Refusals of strangers since the last report, while reports wait (see refuseStranger). */
+  private strangers: { count: number; last: string; timer: NodeJS.Timeout } | null = null
 
   private constructor(
     private readonly server: Server,
@@ -116,6 +116,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    if (this.strangers) clearTimeout(this.strangers.timer)
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
     if (this.address.dir) removeBrokerDir(this.address.dir)
@@ -224,18 +225,28 @@ export class Broker {
     connection.destroy()
   }
 
-  /** Closes a connection that was never admitted; reports it, but not more than once a second. */
+  /**
+   * Closes a connection that was never admitted and reports it: the first at once, those that
+   * follow within a second together, at the end of that second (a flood makes one report a second).
+   */
   private refuseStranger(socket: Socket, reason: string): void {
     socket.destroy()
-    const now = Date.now()
-    if (now < this.strangerQuietUntil) {
-      this.strangersUnreported++
+    if (this.strangers) {
+      this.strangers.count++
+      this.strangers.last = reason
       return
     }
-    const more = this.strangersUnreported
-    this.strangersUnreported = 0
-    this.strangerQuietUntil = now + STRANGER_REPORT_INTERVAL_MS
-    this.handlers.refused(more > 0 ? `${reason} (and ${more} more refused before it)` : reason, null)
+    this.handlers.refused(reason, null)
+    const window = { count: 0, last: '', timer: setTimeout(() => this.endStrangerWindow(), STRANGER_REPORT_INTERVAL_MS) }
+    window.timer.unref()
+    this.strangers = window
+  }
+
+  private endStrangerWindow(): void {
+    const window = this.strangers
+    this.strangers = null
+    if (!window || window.count === 0) return
+    this.handlers.refused(`${window.count} more connection${window.count === 1 ? ' was' : 's were'} refused within a second; the last: ${window.last}`, null)
   }
 
   private dropOldestUnadmitted(): void {
