@@ -4,10 +4,12 @@
 import { readFileSync } from 'node:fs'
 
 /** Whether this platform lets the host check pids (Linux: /proc). */
-export const CAN_CHECK_PIDS = process.platform === 'linux'
+const CAN_CHECK_PIDS = process.platform === 'linux'
 
 export interface OsProcess {
   ppid: number
+  /** Its process group: a run's processes share the lab main's (unless they left it). */
+  pgrp: number
   /** Clock ticks after boot: with the pid, it names one process. */
   startTime: number
   /** Z for a zombie: it has ended, only its exit status is left. */
@@ -26,9 +28,10 @@ export function osProcess(pid: number): OsProcess | null {
   // The command name sits in parentheses and may hold anything, ')' included: fields follow the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const ppid = Number(fields[1])
+  const pgrp = Number(fields[2])
   const startTime = Number(fields[19])
-  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(startTime)) return null
-  return { ppid, startTime, state: fields[0] ?? '' }
+  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(pgrp) || !Number.isSafeInteger(startTime)) return null
+  return { ppid, pgrp, startTime, state: fields[0] ?? '' }
 }
 
 /**
@@ -40,4 +43,10 @@ export function isStillProcess(pid: number, startTime: number | null): boolean {
   if (startTime === null) return false
   const now = osProcess(pid)
   return now !== null && now.startTime === startTime && now.state !== 'Z'
+}
+
+/** Whether the process with this pid has ended (gone, or a zombie waiting to be reaped). */
+export function hasEnded(pid: number): boolean {
+  const now = osProcess(pid)
+  return now === null || now.state === 'Z'
 }

@@ -12,7 +12,7 @@ import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
-import { CAN_CHECK_PIDS, isStillProcess, osProcess } from './os-process'
+import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -269,7 +269,7 @@ export class Supervisor {
         if (!child || child.state !== 'spawning') return this.refuse(from, `reported the start of ${quote(message.lid)}, which it was not starting`)
         const parentPid = from.pid ?? connection.pid
         const os = osProcess(message.pid)
-        if (CAN_CHECK_PIDS && os && os.ppid !== parentPid) {
+        if (os && !this.isChildOf(os, parentPid, child.runId)) {
           return this.refuse(from, `reported pid ${message.pid} for ${child.name}, but that process's parent is pid ${os.ppid}, not ${parentPid}`)
         }
         child.pid = message.pid
@@ -310,6 +310,17 @@ export class Supervisor {
         if (this.run && from.lid === this.run.id) this.run.mainError = message.message
         return
     }
+  }
+
+  /**
+   * Whether the OS agrees that `child` was started by `parentPid`: its parent is that pid, or that
+   * parent has already ended (a parent that exits at once leaves an orphan, which the OS hands to
+   * another parent) and it is still in its run's process group.
+   */
+  private isChildOf(child: OsProcess, parentPid: number, runId: string): boolean {
+    if (child.ppid === parentPid) return true
+    const runGroup = this.registry.get(runId)?.pid
+    return runGroup !== null && runGroup !== undefined && child.pgrp === runGroup && hasEnded(parentPid)
   }
 
   /** A message that was well formed but not true (about a process that is not its child, say): refused and reported. */
