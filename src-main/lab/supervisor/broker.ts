@@ -6,7 +6,7 @@
 import { chmodSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { DownMessage, Opening, UpMessage } from '../protocol'
-import { ANY_FRAME, BatchedSender, describeSize, FrameDecoder, MAX_FRAME } from '../wire'
+import { ANY_FRAME, BatchedSender, FrameDecoder, MAX_FRAME } from '../wire'
 import { makeBrokerAddress, removeBrokerDir, type BrokerAddress } from './broker-address'
 import { checkOpening, upMessageProblem } from './guards'
 
