@@ -2,7 +2,8 @@
 // can enter (0700), so no other user can even reach it, whatever the umask; under XDG_RUNTIME_DIR
 // where set, else the temp folder. The directory's name holds the host's pid: a later host removes
 // the leftovers of hosts that died without cleaning up. On Windows, a named pipe with an
-// unguessable name (see docs/security.md for what guards it there).
+// unguessable name: Node offers no way to narrow its default DACL (readableAll/writableAll only
+// widen it), so there the tokens are what keeps other clients out.
 import { randomBytes } from 'node:crypto'
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -25,14 +26,23 @@ const MAX_SOCKET_PATH = 100
 
 export async function makeBrokerAddress(): Promise<BrokerAddress> {
   if (process.platform === 'win32') return { path: `\\\\.\\pipe\\proclab-${process.pid}-${randomBytes(16).toString('hex')}`, dir: null }
-  const base = brokerBase()
-  await removeLeftovers(base)
-  if (base !== tmpdir()) await removeLeftovers(tmpdir())
-  const dir = mkdtempSync(join(base, `proclab-${process.pid}-`))
-  // mkdtemp makes it 0700 less the umask; say 0700 outright (the umask could have taken the owner's bits).
-  chmodSync(dir, 0o700)
-  removeAtExit(dir)
-  return { path: join(dir, SOCKET_NAME), dir }
+  const bases = brokerBases()
+  // The temp folder too: hosts from before the private directories left their sockets there.
+  for (const base of new Set([...bases, tmpdir()])) await removeLeftovers(base)
+  let failure: unknown = null
+  for (const base of bases) {
+    try {
+      const dir = mkdtempSync(join(base, `proclab-${process.pid}-`))
+      // mkdtemp makes it 0700 less the umask; say 0700 outright (a umask could take the owner's bits).
+      chmodSync(dir, 0o700)
+      removeAtExit(dir)
+      return { path: join(dir, SOCKET_NAME), dir }
+    } catch (error) {
+      // Not writable (a stale XDG_RUNTIME_DIR, say): the next folder will do.
+      failure = error
+    }
+  }
+  throw failure
 }
 
 /** Removes the host's own directory (on close; at exit if it was never closed). */
@@ -41,14 +51,15 @@ export function removeBrokerDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
-/** The folder the private directory goes in: the user's runtime folder if it is usable, else the temp folder. */
-function brokerBase(): string {
+/**
+ * Where the private directory may go, best first: the user's runtime folder if it is theirs, the
+ * temp folder, /tmp; each only if a socket path in it fits.
+ */
+function brokerBases(): string[] {
   const runtime = process.env.XDG_RUNTIME_DIR
   const candidates = [runtime && isAbsolute(runtime) && ownedDirectory(runtime) ? runtime : null, tmpdir(), '/tmp']
-  for (const base of candidates) {
-    if (base && join(base, `proclab-${process.pid}-XXXXXX`, SOCKET_NAME).length <= MAX_SOCKET_PATH) return base
-  }
-  return '/tmp'
+  const fitting = candidates.filter((base): base is string => base !== null && join(base, `proclab-${process.pid}-XXXXXX`, SOCKET_NAME).length <= MAX_SOCKET_PATH)
+  return [...new Set(fitting.length > 0 ? fitting : ['/tmp'])]
 }
 
 function ownedDirectory(path: string): boolean {

@@ -1,6 +1,7 @@
 // What the OS says about a pid, so the host never takes a lab process's word for one: on Linux,
 // /proc/<pid>/stat gives the parent and the start time, and (pid, start time) names one process
-// for good, where a pid alone is reused. Elsewhere nothing is checked here (see docs/security.md).
+// for good, where a pid alone is reused. Elsewhere nothing is checked here: a pid is taken from
+// the parent that spawned it, which proved who it is with its token.
 import { readFileSync } from 'node:fs'
 
 /** Whether this platform lets the host check pids (Linux: /proc). */

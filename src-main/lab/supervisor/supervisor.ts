@@ -187,7 +187,7 @@ export class Supervisor {
         record.stdioOpened[opening.stream] = true
         return null
       case 'down':
-        return null
+        return record.disconnected ? `a down connection for ${record.name} (${record.lid}), which has ended its control connection, was refused` : null
     }
   }
 
