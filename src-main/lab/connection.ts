@@ -7,6 +7,7 @@ import { LeasedReader } from './leases'
 import { SharedObject } from './objects'
 import { toRefs } from './reduction'
 import { checkTimeout } from './timeouts'
+import { MAX_FRAME, tooBig } from './wire'
 import type { NameOption } from './synchronize'
 
 export interface PipeOptions extends NameOption {
@@ -68,6 +69,8 @@ export class Connection extends SharedObject {
     if (!(data instanceof Uint8Array)) throw new TypeError('sendBytes(data): data must be a Buffer or Uint8Array')
     const end = size === undefined ? data.length : offset + size
     if (offset < 0 || offset > data.length || end > data.length || end < offset) throw new RangeError(`sendBytes: offset ${offset} and size ${String(size)} do not fit a buffer of ${data.length} bytes`)
+    // Known before the copy below: refuse at once what no frame can hold (the sender checks everything else).
+    if (end - offset > MAX_FRAME) return Promise.reject(tooBig(end - offset))
     const bytes = Buffer.from(data.subarray(offset, end))
     return this.tellWritten('send', { end: this.end, value: bytes, bytes: bytes.length })
   }

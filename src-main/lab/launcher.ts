@@ -7,7 +7,7 @@ import { serialize } from 'node:v8'
 import type { LabContext } from './context'
 import { ProcessError } from './errors'
 import { labNodeArgs, labPaths } from './paths'
-import { ENV, monotonicMicros, signalExitCode, type ChildSpec } from './protocol'
+import { ENV, monotonicMicros, signalExitCode, type ChildSpec, type Opening, type SpawnGrant } from './protocol'
 import { encodeFrame } from './wire'
 
 export interface ExitStatus {
@@ -26,14 +26,14 @@ export interface LaunchedChild {
 export async function launchChild(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<LaunchedChild> {
   const brokerPath = process.env[ENV.broker]
   if (!brokerPath) throw new ProcessError('this lab process has no broker address (PROCLAB_BROKER is unset)')
-  await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds }).catch((error: Error) => {
+  const { token } = (await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds }).catch((error: Error) => {
     throw new ProcessError(error.message)
-  })
-  const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout'), openStdio(brokerPath, spec.lid, 'stderr')])
+  })) as SpawnGrant
+  const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout', token), openStdio(brokerPath, spec.lid, 'stderr', token)])
   try {
     const child = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
       stdio: ['ignore', stdout, stderr],
-      env: childEnv(spec.lid),
+      env: childEnv(spec.lid, token),
       windowsHide: true,
     })
     const pid = await spawned(child)
@@ -57,20 +57,21 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   }
 }
 
-function childEnv(lid: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child' }
+/** This process's environment, as user code left it, and who the child is: its lid and its token. */
+function childEnv(lid: string, token: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child', [ENV.token]: token }
   // Inside Electron, process.execPath is the Electron binary; this makes it behave as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
   return env
 }
 
-function openStdio(path: string, lid: string, stream: 'stdout' | 'stderr'): Promise<Socket> {
+function openStdio(path: string, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(path)
     socket.once('error', reject)
     socket.once('connect', () => {
       socket.off('error', reject)
-      socket.write(encodeFrame([{ op: 'stdio', lid, stream }]), () => resolve(socket))
+      socket.write(encodeFrame([{ op: 'stdio', lid, stream, token } satisfies Opening]), () => resolve(socket))
     })
   })
 }

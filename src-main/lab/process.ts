@@ -236,14 +236,14 @@ function resolveTarget(process: Process, context: LabContext): TargetRef {
   const namespace = context.namespace ?? {}
   if (isSubclass) {
     const ref = targetRefFor(namespace, context.scriptUrl, process.constructor, 'class')
-    if (!ref) throw new TypeError(notExportedMessage('class', process.constructor.name, context.script))
+    if (!ref) throw new TypeError(notExportedMessage({ what: 'Process subclass', optionKey: '', value: process.constructor as () => unknown, script: context.script }))
     return ref
   }
   const target = state.target
   if (target === null) throw new TypeError(`process '${state.name}' has no target: pass { target: someExportedFunction } or subclass Process and override run()`)
   if (typeof target === 'function') {
     const ref = targetRefFor(namespace, context.scriptUrl, target, 'function')
-    if (!ref) throw new TypeError(notExportedMessage('target', target.name, context.script))
+    if (!ref) throw new TypeError(notExportedMessage({ what: 'Process target', optionKey: 'target', value: target, script: context.script }))
     return ref
   }
   return { module: new URL(target.module, context.scriptUrl).href, export: target.export, kind: 'function' }

@@ -29,16 +29,22 @@ export interface ChildSpec {
   script: string
 }
 
+/**
+ * Every opening carries the token the host made for that lab process (the lab main's comes with
+ * its environment, a child's with the broker's answer to `spawn`): a connection without the right
+ * one is closed unread, whoever made it.
+ */
 export type Opening =
   /** A lab process's up socket: it only writes, the broker only reads. */
-  | { op: 'control'; lid: string; pid: number }
+  | { op: 'control'; lid: string; pid: number; token: string }
   /** The same process's down socket: the broker only writes (replies, pushes). */
-  | { op: 'down'; lid: string; pid: number }
-  | { op: 'stdio'; lid: string; stream: 'stdout' | 'stderr' }
+  | { op: 'down'; lid: string; pid: number; token: string }
+  | { op: 'stdio'; lid: string; stream: 'stdout' | 'stderr'; token: string }
 
 /** From a lab process to the broker. Requests carry `rid` and get exactly one Reply. */
 export type UpMessage =
   | { op: 'spec'; rid: number }
+  /** Answered with a `SpawnGrant`. */
   | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array; holds: string[] }
   | { op: 'spawned'; lid: string; pid: number; at: number }
   | { op: 'spawn-failed'; lid: string; error: string }
@@ -51,6 +57,11 @@ export type UpMessage =
   | { op: 'tell'; oid: string; method: string; args: unknown }
   /** The lab main's script failed (load error or a throw from main): the run's error message. */
   | { op: 'main-error'; message: string }
+
+/** The broker's answer to `spawn`: the token the child presents (the parent passes it on). */
+export interface SpawnGrant {
+  token: string
+}
 
 export type Reply =
   | { op: 'reply'; rid: number; ok: true; value?: unknown }
@@ -78,6 +89,8 @@ export const ENV = {
   lid: 'PROCLAB_LID',
   role: 'PROCLAB_ROLE',
   script: 'PROCLAB_SCRIPT',
+  /** The process's token; the runtime takes it out of process.env before any user code runs. */
+  token: 'PROCLAB_TOKEN',
 } as const
 
 /** Python's convention for a process ended by a signal: minus the signal's number. */

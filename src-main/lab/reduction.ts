@@ -23,11 +23,59 @@ export function targetRefFor(namespace: Readonly<Record<string, unknown>>, scrip
   return name === null ? null : { module: scriptUrl, export: name, kind }
 }
 
-export function notExportedMessage(what: 'target' | 'class', name: string, script: string): string {
-  const label = name || 'anonymous'
-  return what === 'target'
-    ? `Process target '${label}' is not exported from ${script}. A lab process starts fresh and imports your script, so it finds the target by its export name: write 'export function ${label}(...)' (or export an existing function).`
-    : `Process subclass '${label}' is not exported from ${script}. A lab process starts fresh and imports your script, so it finds the class by its export name: write 'export class ${label} extends Process { ... }'.`
+/** What a lab script passed where an exported function or class must go, for the error that refuses it. */
+export interface UnexportedValue {
+  /** How the message names the option: "Process target", "Barrier action", "Process subclass". */
+  what: string
+  /** The option's key: a function written inline there takes it as its name, which says nothing. */
+  optionKey: string
+  value: (...args: never[]) => unknown
+  script: string
+}
+
+/**
+ * Says what the user passed (a function's own name, or that it is an arrow or anonymous function,
+ * with its first line) and how to fix it: export a named function from the script.
+ */
+export function notExportedMessage({ what, optionKey, value, script }: UnexportedValue): string {
+  const written = describeFunction(value, optionKey)
+  const why = `A lab process starts fresh and imports your script, so it finds the ${what.split(' ')[1]} by its export name`
+  if (written.kind === 'class') {
+    const name = written.name ?? 'MyProcess'
+    return written.name
+      ? `${what} '${name}' is not exported from ${script}. ${why}: write 'export class ${name} extends Process { ... }'.`
+      : `${what} is a class with no name (${written.firstLine}). ${why}: write 'export class ${name} extends Process { ... }' in ${script} and use it.`
+  }
+  if (written.name) {
+    const fix = written.kind === 'function' ? `write 'export function ${written.name}(...)'` : `write 'export const ${written.name} = ...'`
+    return `${what} '${written.name}' is not exported from ${script}. ${why}: ${fix} (or export an existing function).`
+  }
+  return `${what} is an ${written.kind} with no name of its own (${written.firstLine}), so another process cannot find it. ${why}: move its code into a named function, export it from ${script} ('export function work(...) { ... }') and pass { ${optionKey}: work }.`
+}
+
+interface WrittenFunction {
+  kind: 'function' | 'class' | 'arrow function' | 'anonymous function'
+  /** The name the user gave it, if any (not the option key it inherited by being written inline). */
+  name: string | null
+  /** The first line of its source, trimmed and cut short. */
+  firstLine: string
+}
+
+function describeFunction(value: (...args: never[]) => unknown, optionKey: string): WrittenFunction {
+  const source = Function.prototype.toString.call(value)
+  const firstLine = cut(source.split('\n')[0]!.trim(), 60)
+  if (/^class\b/.test(source)) return { kind: 'class', name: value.name || null, firstLine }
+  const anonymous = /^(async\s+)?function\s*\*?\s*\(/.test(source)
+  const arrow = !anonymous && !/^(async\s+)?function\b/.test(source) && /^(async\s*)?(\([^)]*\)|[\w$]+)\s*=>/.test(source)
+  const kind = arrow ? 'arrow function' : anonymous ? 'anonymous function' : 'function'
+  // `{ target: () => ... }` names the arrow 'target'; `const work = () => ...` names it 'work'.
+  const inferred = arrow || anonymous
+  const name = value.name && !(inferred && value.name === optionKey) ? value.name : null
+  return { kind, name, firstLine: `\`${firstLine}\`` }
+}
+
+function cut(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text
 }
 
 export interface Payload {

@@ -243,7 +243,7 @@ function actionRef(action: BarrierOptions['action']): TargetRef | null {
   const context = labContext()
   if (typeof action === 'function') {
     const ref = targetRefFor(context.namespace ?? {}, context.scriptUrl, action, 'function')
-    if (!ref) throw new TypeError(notExportedMessage('target', action.name, context.script).replace('Process target', 'Barrier action'))
+    if (!ref) throw new TypeError(notExportedMessage({ what: 'Barrier action', optionKey: 'action', value: action, script: context.script }))
     return ref
   }
   if (typeof action?.module !== 'string' || typeof action.export !== 'string') throw new TypeError('Barrier action must be an exported function or { module, export }')

@@ -6,42 +6,64 @@ import type { Socket } from 'node:net'
 import { deserialize, serialize } from 'node:v8'
 
 const HEADER = 4
-/** Refuse absurd frames rather than allocate them: a corrupt length must not take the host down. */
+/**
+ * The largest frame a lab process may send the broker, and so the largest item it may put or send
+ * (a little less: the message around it counts). Checked before anything is allocated.
+ */
 export const MAX_FRAME = 256 * 1024 * 1024
+/** What a 4-byte length can say: for frames from a trusted sender (the host to its lab processes). */
+export const ANY_FRAME = 0xffff_ffff
 
 export function encodeFrame(messages: readonly unknown[]): Buffer {
-  const body = serialize(messages)
+  return frameOf(serialize(messages))
+}
+
+function frameOf(body: Buffer): Buffer {
   const frame = Buffer.allocUnsafe(HEADER + body.length)
   frame.writeUInt32BE(body.length, 0)
   body.copy(frame, HEADER)
   return frame
 }
 
-/** Accumulates bytes and yields whole frames, each an array of messages. */
+/** "256 MiB", "16 KiB", "1,234 bytes": sizes in errors people read. */
+export function describeSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes.toLocaleString('en-US')} bytes`
+}
+
+/**
+ * Accumulates bytes and yields whole frames, each an array of messages. A frame longer than
+ * `limit` is refused as soon as its length arrives, before its bytes are kept: what one connection
+ * can make its reader hold is one frame under the limit, plus one read.
+ */
 export class FrameDecoder {
   private pending: Buffer[] = []
   private pendingBytes = 0
   /** Bytes needed before anything can be decoded: chunks are only joined once a frame is whole. */
   private needed = HEADER
 
-  push(chunk: Buffer): unknown[][] {
-    this.pending.push(chunk)
-    this.pendingBytes += chunk.length
-    if (this.pendingBytes < this.needed) return []
+  constructor(public limit = MAX_FRAME) {}
+
+  /** Decodes up to `maxFrames` whole frames; the bytes after them wait for the next push. */
+  push(chunk: Buffer, maxFrames = Infinity): unknown[][] {
+    if (chunk.length > 0) {
+      this.pending.push(chunk)
+      this.pendingBytes += chunk.length
+    }
+    if (this.pendingBytes < this.needed || this.pending.length === 0) return []
     const frames: unknown[][] = []
-    const buffer = this.pending.length === 1 ? chunk : Buffer.concat(this.pending, this.pendingBytes)
+    const buffer = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes)
     let offset = 0
     this.needed = HEADER
-    while (buffer.length - offset >= HEADER) {
+    while (buffer.length - offset >= HEADER && frames.length < maxFrames) {
       const length = buffer.readUInt32BE(offset)
-      if (length > MAX_FRAME) throw new Error(`frame of ${length} bytes exceeds the ${MAX_FRAME}-byte limit`)
+      if (length > this.limit) throw new FrameError(`a frame of ${describeSize(length)}, which exceeds the ${describeSize(this.limit)} limit`)
       if (buffer.length - offset - HEADER < length) {
         this.needed = HEADER + length
         break
       }
-      const messages = deserialize(buffer.subarray(offset + HEADER, offset + HEADER + length)) as unknown
-      if (!Array.isArray(messages)) throw new Error('frame does not hold an array of messages')
-      frames.push(messages)
+      frames.push(decodeBody(buffer.subarray(offset + HEADER, offset + HEADER + length)))
       offset += HEADER + length
     }
     const rest = buffer.subarray(offset)
@@ -60,6 +82,22 @@ export class FrameDecoder {
   }
 }
 
+/** Bytes that are not frames: the connection that sent them cannot be read any further. */
+export class FrameError extends Error {
+  override name = 'FrameError'
+}
+
+function decodeBody(body: Buffer): unknown[] {
+  let messages: unknown
+  try {
+    messages = deserialize(body)
+  } catch (error) {
+    throw new FrameError(`a frame that does not decode (${error instanceof Error ? error.message : String(error)})`)
+  }
+  if (!Array.isArray(messages)) throw new FrameError('a frame that does not hold an array of messages')
+  return messages
+}
+
 /**
  * Queues messages for one socket and writes them as one frame per tick. `flushNow` writes at once,
  * for the moments when a process is about to exit.
@@ -67,7 +105,7 @@ export class FrameDecoder {
 export class BatchedSender {
   private queue: unknown[] = []
   /** Promises of sendWritten(), by their message's index in `queue`. */
-  private waiting = new Map<number, { resolve(): void; reject(error: Error): void }>()
+  private waiting = new Map<number, Waiter>()
   /** Messages of the current batch that later sends may merge into, by key. */
   private mergeable = new Map<string, unknown>()
   private scheduled = false
@@ -81,6 +119,8 @@ export class BatchedSender {
   constructor(
     private readonly socket: Socket,
     private readonly flushOn: 'immediate' | 'microtask' = 'immediate',
+    /** No frame is longer: batches are split to fit, and one message over it is refused. */
+    private readonly maxFrame = MAX_FRAME,
   ) {}
 
   send(message: unknown): void {
@@ -111,7 +151,7 @@ export class BatchedSender {
    * Sends and resolves once the frame holding the message is in the kernel's hands: from then on
    * it reaches the host even if this process dies. Flushed at the end of the current microtasks,
    * so a burst of sends still shares one frame. A value that cannot be serialised rejects this
-   * promise alone (TypeError); the other messages still go.
+   * promise alone (TypeError), as does one too big for a frame (RangeError); the other messages still go.
    */
   sendWritten(message: unknown): Promise<void> {
     const index = this.queue.push(message) - 1
@@ -138,22 +178,39 @@ export class BatchedSender {
       for (const { reject } of waiting.values()) reject(new Error('the connection to the ProcLab host is closed'))
       return
     }
-    let frame: Buffer
+    let frames: Buffer[]
     try {
-      frame = encodeFrame(batch)
+      const body = serialize(batch)
+      if (body.length <= this.maxFrame) frames = [frameOf(body)]
+      else if (batch.length > 1) frames = this.encodeInParts(batch, waiting)
+      else {
+        // One message, too big alone: refused without serialising it again (it may be hundreds of MiB).
+        refuse(0, tooBig(body.length, this.maxFrame), waiting)
+        frames = []
+      }
     } catch {
-      frame = this.encodeWithoutBadMessages(batch, waiting)
+      frames = this.encodeInParts(batch, waiting)
     }
-    const rest = this.writeNow(frame)
+    this.write(frames, waiting)
+  }
+
+  /** Writes the frames in order; the waiters resolve once all of them are in the kernel's hands. */
+  private write(frames: Buffer[], waiting: Map<number, Waiter>): void {
+    let index = 0
+    let rest: Buffer | null = null
+    while (rest === null && index < frames.length) rest = this.writeNow(frames[index++]!)
     if (rest === null) {
       // In the kernel already: whoever awaits a sendWritten() continues after this, never before.
       for (const { resolve } of waiting.values()) resolve()
-    } else if (waiting.size === 0) {
-      this.socket.write(rest)
-    } else {
-      // Resolved only once Node handed the bytes to the kernel; a failed write rejects instead.
-      this.socket.write(rest, (error) => waiting.forEach(({ resolve, reject }) => (error ? reject(error) : resolve())))
+      return
     }
+    const queued = [rest, ...frames.slice(index)]
+    const last = queued.length - 1
+    queued.forEach((frame, i) => {
+      if (i < last || waiting.size === 0) this.socket.write(frame)
+      // Resolved only once Node handed the bytes to the kernel; a failed write rejects instead.
+      else this.socket.write(frame, (error) => waiting.forEach(({ resolve, reject }) => (error ? reject(error) : resolve())))
+    })
   }
 
   /**
@@ -173,22 +230,73 @@ export class BatchedSender {
     }
   }
 
-  /** The slow path: find what cannot be serialised, reject it, keep the rest in order. */
-  private encodeWithoutBadMessages(batch: unknown[], waiting: Map<number, { resolve(): void; reject(error: Error): void }>): Buffer {
-    const good: unknown[] = []
+  /**
+   * The slow path, for a batch that cannot be serialised or is over the frame limit: each message
+   * that cannot be serialised or is too big for any frame is refused alone (its promise rejects),
+   * and the rest go in order, in as many frames as they need.
+   */
+  private encodeInParts(batch: unknown[], waiting: Map<number, Waiter>): Buffer[] {
+    const groups: unknown[][] = []
+    let group: unknown[] = []
+    let groupBytes = ARRAY_OVERHEAD
     batch.forEach((message, index) => {
-      try {
-        serialize(message)
-        good.push(message)
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error)
-        const failure = new TypeError(`this value cannot be sent to another process: ${reason}. Values cross by structured clone, like postMessage: plain data, Map, Set, Date, typed arrays and Buffers do (class instances arrive as plain objects); functions, symbols, sockets and streams do not.`)
-        const waiter = waiting.get(index)
-        waiting.delete(index)
-        if (waiter) waiter.reject(failure)
-        else process.emitWarning(failure)
+      const size = this.sizeOrRefusal(message)
+      if (typeof size !== 'number') return refuse(index, size, waiting)
+      if (group.length > 0 && groupBytes + size > this.maxFrame) {
+        groups.push(group)
+        group = []
+        groupBytes = ARRAY_OVERHEAD
       }
+      group.push(message)
+      groupBytes += size
     })
-    return encodeFrame(good)
+    if (group.length > 0) groups.push(group)
+    return groups.flatMap((messages) => this.encodeGroup(messages))
+  }
+
+  /** A message's serialised size, or why it cannot be sent. */
+  private sizeOrRefusal(message: unknown): number | Error {
+    let size: number
+    try {
+      size = serialize(message).length
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      return new TypeError(`this value cannot be sent to another process: ${reason}. Values cross by structured clone, like postMessage: plain data, Map, Set, Date, typed arrays and Buffers do (class instances arrive as plain objects); functions, symbols, sockets and streams do not.`)
+    }
+    return size + ARRAY_OVERHEAD <= this.maxFrame ? size : tooBig(size, this.maxFrame)
+  }
+
+  /**
+   * One frame for the messages, or more if they do not fit after all (sizes measured one by one
+   * are close to, not exactly, their size together).
+   */
+  private encodeGroup(messages: unknown[]): Buffer[] {
+    const body = serialize(messages)
+    if (body.length <= this.maxFrame || messages.length === 1) return [frameOf(body)]
+    const half = messages.length >> 1
+    return [...this.encodeGroup(messages.slice(0, half)), ...this.encodeGroup(messages.slice(half))]
   }
 }
+
+interface Waiter {
+  resolve(): void
+  reject(error: Error): void
+}
+
+/** Rejects the promise of the message at `index`, or warns if nobody waits for it. */
+function refuse(index: number, error: Error, waiting: Map<number, Waiter>): void {
+  const waiter = waiting.get(index)
+  waiting.delete(index)
+  if (waiter) waiter.reject(error)
+  else process.emitWarning(error)
+}
+
+/** The error for a message over the frame limit, naming both. */
+export function tooBig(size: number, maxFrame = MAX_FRAME): RangeError {
+  return new RangeError(
+    `this value is too big to send to another process: it takes ${describeSize(size)} to send, over the limit of ${describeSize(maxFrame - ARRAY_OVERHEAD)} for one message (one frame holds ${describeSize(maxFrame)}). Send it in parts, or write it to a file and send the file's path.`,
+  )
+}
+
+/** What an array adds around its elements in a frame (tag, length, end marker), with room to spare. */
+const ARRAY_OVERHEAD = 32

@@ -47,19 +47,26 @@ export async function runLab(
   source: { script: string } | { scenario: string },
   options: HostOptions & { during?: (host: Host, events: LabEvent[]) => Promise<void> } = {},
 ): Promise<RunResult> {
-  return withHost(options, async (host) => {
-    const events: LabEvent[] = []
-    const ended = new Promise<EventOf<'run.end'>>((resolve) =>
-      host.onEvent((event) => {
-        events.push(event)
-        if (event.kind === 'run.end') resolve(event)
-      }),
-    )
-    await host.call('run.start', source)
-    await options.during?.(host, events)
-    const end = await ended
-    return summarize(events, end)
+  return withHost(options, (host) => runOn(host, source, options.during))
+}
+
+/** One run on a host that may serve others before and after; resolves at its run.end. */
+export async function runOn(host: Host, source: { script: string } | { scenario: string }, during?: (host: Host, events: LabEvent[]) => Promise<void>): Promise<RunResult> {
+  const events: LabEvent[] = []
+  let unsubscribe = () => {}
+  const ended = new Promise<EventOf<'run.end'>>((resolve) => {
+    unsubscribe = host.onEvent((event) => {
+      events.push(event)
+      if (event.kind === 'run.end') resolve(event)
+    })
   })
+  try {
+    await host.call('run.start', source)
+    await during?.(host, events)
+    return summarize(events, await ended)
+  } finally {
+    unsubscribe()
+  }
 }
 
 /** Writes the script (and any `files` beside it) to a fresh folder outside the project and runs it. */

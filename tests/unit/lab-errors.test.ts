@@ -44,6 +44,37 @@ describe('clear errors', () => {
     expect(r.useAfterClose).toBe('ProcessError: process object is closed')
   })
 
+  it('says what was written when a target cannot be found by name: an arrow, an anonymous function, a named one not exported', async () => {
+    const run = await runSource(`
+      import { Barrier, Process } from 'proclab'
+      const work = () => 1
+      function attempt(label, fn) {
+        try { fn(); return { [label]: 'no error' } }
+        catch (e) { return { [label]: e.constructor.name + ': ' + e.message } }
+      }
+      export default async function main() {
+        console.log('RESULT ' + JSON.stringify({
+          ...attempt('arrow', () => new Process({ target: (n) => n * 2 })),
+          ...attempt('asyncArrow', () => new Process({ target: async () => { await null } })),
+          ...attempt('anonymous', () => new Process({ target: function () {} })),
+          ...attempt('namedArrow', () => new Process({ target: work })),
+          ...attempt('barrierArrow', () => new Barrier(2, { action: () => {} })),
+        }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess'))
+    const fix = /A lab process starts fresh and imports your script, so it finds the target by its export name: move its code into a named function, export it from .*lab\.mjs \('export function work\(\.\.\.\) \{ \.\.\. \}'\) and pass \{ target: work \}\.$/
+    expect(r.arrow).toMatch(/^TypeError: Process target is an arrow function with no name of its own \(`\(n\) => n \* 2`\), so another process cannot find it\. /)
+    expect(r.arrow).toMatch(fix)
+    expect(r.asyncArrow).toMatch(/^TypeError: Process target is an arrow function with no name of its own \(`async \(\) => \{ await null \}`\)/)
+    expect(r.anonymous).toMatch(/^TypeError: Process target is an anonymous function with no name of its own \(`function \(\) \{\}`\)/)
+    expect(r.anonymous).toMatch(fix)
+    expect(r.namedArrow).toMatch(/^TypeError: Process target 'work' is not exported from .*lab\.mjs\. .*: write 'export const work = \.\.\.' \(or export an existing function\)\.$/)
+    expect(r.barrierArrow).toMatch(/^TypeError: Barrier action is an arrow function with no name of its own \(`\(\) => \{\}`\).* and pass \{ action: work \}\.$/)
+    for (const message of Object.values(r)) expect(message).not.toContain("'target'")
+  })
+
   it('fails the run with the reason when the script has no default export, throws, or does not parse', async () => {
     const noMain = await runSource(`export const x = 1`)
     expect(noMain.end.ok).toBe(false)

@@ -1,4 +1,5 @@
 // The frame format between lab processes and the broker: whatever way the bytes are cut.
+import { serialize } from 'node:v8'
 import { describe, expect, it } from 'vitest'
 import { encodeFrame, FrameDecoder, MAX_FRAME } from '../../src-main/lab/wire'
 
@@ -28,5 +29,25 @@ describe('FrameDecoder', () => {
     const header = Buffer.alloc(4)
     header.writeUInt32BE(MAX_FRAME + 1, 0)
     expect(() => new FrameDecoder().push(header)).toThrow(/exceeds/)
+  })
+})
+
+describe('FrameDecoder limits', () => {
+  it('refuses a frame over its own limit as soon as the length arrives', () => {
+    expect(() => new FrameDecoder(16 * 1024).push(Buffer.from([0, 0, 0x40, 0x01]))).toThrow('a frame of 16,385 bytes, which exceeds the 16 KiB limit')
+  })
+
+  it('decodes no more frames than asked, keeping the rest for later (and for a new limit)', () => {
+    const decoder = new FrameDecoder(64)
+    const bytes = Buffer.concat([encodeFrame(['opening']), encodeFrame(['x'.repeat(1000)])])
+    expect(decoder.push(bytes, 1)).toEqual([['opening']])
+    decoder.limit = MAX_FRAME
+    expect(decoder.push(Buffer.alloc(0))).toEqual([['x'.repeat(1000)]])
+  })
+
+  it('says what is wrong with bytes that are not frames', () => {
+    expect(() => new FrameDecoder().push(Buffer.from([0, 0, 0, 3, 1, 2, 3]))).toThrow(/^a frame that does not decode/)
+    const notArray = serialize({ op: 'x' })
+    expect(() => new FrameDecoder().push(Buffer.concat([Buffer.from([0, 0, 0, notArray.length]), notArray]))).toThrow('a frame that does not hold an array of messages')
   })
 })

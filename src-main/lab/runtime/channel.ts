@@ -2,7 +2,7 @@
 import { connect, type Socket } from 'node:net'
 import type { DownMessage, Opening, Push, UpMessage } from '../protocol'
 import { errorFromBroker } from '../errors'
-import { BatchedSender, encodeFrame, FrameDecoder } from '../wire'
+import { ANY_FRAME, BatchedSender, encodeFrame, FrameDecoder } from '../wire'
 
 type Request = Extract<UpMessage, { rid: number }>
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'rid'> : never) : never
@@ -25,7 +25,8 @@ export class BrokerChannel {
     onLost: () => void,
   ) {
     this.sender = new BatchedSender(up)
-    const decoder = new FrameDecoder()
+    // The host's frames may be any size (a reply can carry several big items); the host is trusted.
+    const decoder = new FrameDecoder(ANY_FRAME)
     down.on('data', (chunk) => {
       for (const frame of decoder.push(chunk)) for (const message of frame) this.receive(message as DownMessage)
     })
@@ -46,7 +47,7 @@ export class BrokerChannel {
     const [up, down] = await Promise.all([connectTo(path), connectTo(path)])
     up.setNoDelay?.(true)
     up.write(encodeFrame([opening]))
-    down.write(encodeFrame([{ op: 'down', lid: opening.lid, pid: opening.pid } satisfies Opening]))
+    down.write(encodeFrame([{ op: 'down', lid: opening.lid, pid: opening.pid, token: opening.token } satisfies Opening]))
     down.unref()
     return new BrokerChannel(up, down, onLost)
   }

@@ -17,7 +17,11 @@ import { prepareLoader } from './loader'
 async function main(): Promise<void> {
   const lid = requireEnv(ENV.lid)
   const role = process.env[ENV.role] === 'main' ? 'main' : 'child'
-  const opening: Opening = { op: 'control', lid, pid: process.pid }
+  // The token proves to the host that this is the process it made it for. Out of process.env before
+  // any user code runs, so the script's own child processes do not inherit it.
+  const token = requireEnv(ENV.token)
+  delete process.env[ENV.token]
+  const opening: Opening = { op: 'control', lid, pid: process.pid, token }
   // If the host dies, nothing may be left running: end at once, without the exit sequence.
   const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, () => process.kill(process.pid, 'SIGKILL'))
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.

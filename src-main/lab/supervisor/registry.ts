@@ -14,14 +14,21 @@ export interface LabProcessRecord {
   daemon: boolean
   target: string
   parentLid: string | null
+  /** What this process presents in each opening; made by the host, never by the process. */
+  token: string
+  /** Known from the host's own spawn (the lab main) or the parent's report, checked with the OS. */
   pid: number | null
   ppid: number | null
+  /** Linux: the start time of `pid` when it was recorded; the pid is signalled only while it names that process. */
+  startTime: number | null
   /** What the child asks for when it starts; dropped once handed over. */
   spec: Uint8Array | null
   state: 'spawning' | 'alive' | 'exited'
   connection: ControlConnection | null
   /** Its control connection has closed: the process has ended, or is ending. */
   disconnected: boolean
+  /** Which of its output sockets have been opened: each may be, once. */
+  stdioOpened: { stdout: boolean; stderr: boolean }
   /**
    * Of its stdout, stderr and control connection, how many have not closed yet: its exit is
    * announced only once all three have (or have stayed quiet for a while), so nothing the process
@@ -39,8 +46,22 @@ export interface LabProcessRecord {
 export class Registry {
   private readonly byLid = new Map<string, LabProcessRecord>()
 
-  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'disconnected' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
-    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, disconnected: false, openStreams: 3, activity: 0, pendingExit: null, exit: null, onExit: [] }
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'startTime' | 'state' | 'connection' | 'disconnected' | 'stdioOpened' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
+    const record: LabProcessRecord = {
+      ...init,
+      pid: null,
+      ppid: null,
+      startTime: null,
+      state: 'spawning',
+      connection: null,
+      disconnected: false,
+      stdioOpened: { stdout: false, stderr: false },
+      openStreams: 3,
+      activity: 0,
+      pendingExit: null,
+      exit: null,
+      onExit: [],
+    }
     this.byLid.set(record.lid, record)
     return record
   }

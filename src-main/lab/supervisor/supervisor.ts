@@ -2,22 +2,24 @@
 // keeps the registry, turns what it learns into events, and makes sure no lab process outlives
 // its run or the host.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
 import { labNodeArgs, labPaths } from '../paths'
-import { ENV, monotonicMicros, signalExitCode, type UpMessage } from '../protocol'
-import { Broker, type ControlConnection } from './broker'
+import { ENV, monotonicMicros, signalExitCode, type Opening, type UpMessage } from '../protocol'
+import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
+import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
 
 export interface SupervisorOptions {
   maxProcesses: number
   /** Per-operation events of locks, queues and pipes (default on); off only to measure their cost. */
   telemetry?: boolean
   /** Receives every event the lab produces; `at` is the monotonic µs when it happened. */
-  emit(body: EventBody, runId: string, at: number): void
+  emit(body: EventBody, runId: string | null, at: number): void
 }
 
 export interface RunOutcome {
@@ -74,12 +76,14 @@ export class Supervisor {
   static async create(options: SupervisorOptions): Promise<Supervisor> {
     const supervisor = new Supervisor(options)
     supervisor.broker = await Broker.listen({
+      admit: (opening) => supervisor.admit(opening),
       control: (connection) => supervisor.attach(connection),
       stdio: (lid, stream, socket, firstBytes) => {
         const record = supervisor.registry.get(lid)
         if (!record) return void socket.destroy()
         supervisor.readOutput(record, stream, socket, firstBytes)
       },
+      refused: (reason, lid) => supervisor.reportRefusal(reason, lid),
     })
     return supervisor
   }
@@ -91,6 +95,7 @@ export class Supervisor {
   /** Starts the lab main of a new run; resolves with the run's outcome when the whole run has ended. */
   startRun(runId: string, script: string): Promise<RunOutcome> {
     if (this.currentRunId) throw new Error('a run is already in progress')
+    const token = newToken()
     const main = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
       // Its own process group, so the whole tree can be ended with one signal, and a Ctrl-C in the
       // host's terminal reaches the host (which ends the run) rather than each lab process.
@@ -103,10 +108,13 @@ export class Supervisor {
         [ENV.lid]: runId,
         [ENV.role]: 'main',
         [ENV.script]: script,
+        [ENV.token]: token,
         ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
       },
     })
-    const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, spec: null })
+    const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, token, spec: null })
+    // Its output comes through the pipes read here; no socket may add to it.
+    record.stdioOpened = { stdout: true, stderr: true }
     this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
     this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
     const run: Run = { id: runId, main, stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
@@ -119,6 +127,7 @@ export class Supervisor {
       main.once('spawn', () => {
         record.pid = main.pid ?? null
         record.ppid = process.pid
+        record.startTime = record.pid === null ? null : (osProcess(record.pid)?.startTime ?? null)
         record.state = 'alive'
         this.emit(record, { kind: 'process.start', lid: record.lid, pid: main.pid ?? 0, ppid: process.pid, name: record.name, daemon: false, parentLid: null, target: 'main' })
       })
@@ -165,14 +174,34 @@ export class Supervisor {
     await this.broker.close()
   }
 
-  private attach(connection: ControlConnection) {
-    const record = this.registry.get(connection.lid)
-    if (!record) {
-      connection.destroy()
-      return { message() {}, closed() {} }
+  /**
+   * Whether an opening may go on: it must carry the token made for its lab process, which must not
+   * have ended; a control connection comes once per process, from the pid the host knows (if it
+   * knows it yet); each output socket once.
+   */
+  private admit(opening: Opening): string | null {
+    const record = this.registry.get(opening.lid)
+    if (!record || record.state === 'exited' || !sameToken(record.token, opening.token)) {
+      return `a connection to the lab socket was refused: it did not carry the token of a running lab process (it claimed to be ${quote(opening.lid)})`
     }
+    switch (opening.op) {
+      case 'control':
+        if (record.connection || record.disconnected) return `a second control connection for ${record.name} (${record.lid}) was refused`
+        if (record.pid !== null && record.pid !== opening.pid) return `a control connection for ${record.name} (${record.lid}) was refused: it claimed pid ${opening.pid}, but that process is pid ${record.pid}`
+        return null
+      case 'stdio':
+        if (record.stdioOpened[opening.stream]) return `a second ${opening.stream} connection for ${record.name} (${record.lid}) was refused`
+        record.stdioOpened[opening.stream] = true
+        return null
+      case 'down':
+        return record.disconnected ? `a down connection for ${record.name} (${record.lid}), which has ended its control connection, was refused` : null
+    }
+  }
+
+  private attach(connection: ControlConnection): ControlSession {
+    // Admitted just before: the record exists and has no connection yet.
+    const record = this.registry.get(connection.lid)!
     record.connection = connection
-    record.pid ??= connection.pid
     const caller: Caller = { lid: record.lid, pid: connection.pid, push: (oid, method, args) => connection.send({ op: 'push', oid, method, args }) }
     return {
       message: (message: UpMessage) => {
@@ -192,6 +221,12 @@ export class Supervisor {
         }
       },
     }
+  }
+
+  /** A refused connection or message, as a lab.error of the run it claimed to belong to (or the current one). */
+  private reportRefusal(reason: string, lid: string | null): void {
+    const runId = (lid === null ? undefined : this.registry.get(lid)?.runId) ?? this.currentRunId
+    this.options.emit({ kind: 'lab.error', message: reason }, runId, monotonicMicros())
   }
 
   /** Object ids start with the lid of the process that made them, which starts with the run id. */
@@ -233,40 +268,75 @@ export class Supervisor {
           this.options.emit({ kind: 'lab.error', message: refusal }, from.runId, monotonicMicros())
           return connection.send({ op: 'reply', rid: message.rid, ok: false, error: refusal })
         }
-        this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, spec: message.spec })
+        const token = newToken()
+        this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, token, spec: message.spec })
         // Shared objects passed as arguments are held by the child from now on (a pipe end's holders decide EOF).
-        this.objects.hold(message.lid, message.holds ?? [])
-        return connection.send({ op: 'reply', rid: message.rid, ok: true })
+        this.objects.hold(message.lid, message.holds)
+        // The parent passes the token on to the child, which presents it in its openings.
+        return connection.send({ op: 'reply', rid: message.rid, ok: true, value: { token } })
       }
       case 'spawned': {
         const child = this.childOf(from, message.lid)
-        if (!child) return
+        if (!child || child.state !== 'spawning') return this.refuse(from, `reported the start of ${quote(message.lid)}, which it was not starting`)
+        const parentPid = from.pid ?? connection.pid
+        const os = osProcess(message.pid)
+        if (os && !this.isChildOf(os, parentPid, child.runId)) {
+          return this.refuse(from, `reported pid ${message.pid} for ${child.name}, but that process's parent is pid ${os.ppid}, not ${parentPid}`)
+        }
         child.pid = message.pid
-        child.ppid = connection.pid
+        child.ppid = parentPid
+        // A child already gone (and reaped) has no start time: nothing will be sent to its pid.
+        child.startTime = os?.startTime ?? null
         child.state = 'alive'
+        if (child.connection && child.connection.pid !== message.pid) {
+          this.refuse(child, `connected as pid ${child.connection.pid}, but its parent started it as pid ${message.pid}`)
+          child.connection.destroy()
+        }
         this.options.emit(
-          { kind: 'process.start', lid: child.lid, pid: message.pid, ppid: connection.pid, name: child.name, daemon: child.daemon, parentLid: from.lid, target: child.target },
+          { kind: 'process.start', lid: child.lid, pid: message.pid, ppid: parentPid, name: child.name, daemon: child.daemon, parentLid: from.lid, target: child.target },
           child.runId,
-          message.at,
+          // A lab process's clock is the host's (one machine); a time after now is not one.
+          Math.min(message.at, monotonicMicros()),
         )
         return
       }
       case 'spawn-failed': {
         const child = this.childOf(from, message.lid)
-        if (!child) return
+        if (!child || child.state !== 'spawning') return this.refuse(from, `reported that ${quote(message.lid)} failed to start, but it was not starting it`)
         child.openStreams = 0
         this.options.emit({ kind: 'lab.error', message: `could not start ${child.name}: ${message.error}` }, child.runId, monotonicMicros())
         return this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
       }
       case 'exited': {
         const child = this.childOf(from, message.lid)
-        if (child) this.recordExit(child, { exitCode: message.exitCode, signal: message.signal, at: message.at })
+        if (!child) return this.refuse(from, `reported the exit of ${quote(message.lid)}, which is not its child`)
+        // A parent reports an exit once it has reaped the child: a pid that still names it is a false report.
+        if (child.pid !== null && child.startTime !== null && isStillProcess(child.pid, child.startTime)) {
+          return this.refuse(from, `reported the exit of ${child.name}, but pid ${child.pid} is still running`)
+        }
+        this.recordExit(child, { exitCode: message.exitCode, signal: message.signal, at: Math.min(message.at, monotonicMicros()) })
         return
       }
       case 'main-error':
         if (this.run && from.lid === this.run.id) this.run.mainError = message.message
         return
     }
+  }
+
+  /**
+   * Whether the OS agrees that `child` was started by `parentPid`: its parent is that pid, or that
+   * parent has already ended (a parent that exits at once leaves an orphan, which the OS hands to
+   * another parent) and it is still in its run's process group.
+   */
+  private isChildOf(child: OsProcess, parentPid: number, runId: string): boolean {
+    if (child.ppid === parentPid) return true
+    const runGroup = this.registry.get(runId)?.pid
+    return runGroup !== null && runGroup !== undefined && child.pgrp === runGroup && hasEnded(parentPid)
+  }
+
+  /** A message that was well formed but not true (about a process that is not its child, say): refused and reported. */
+  private refuse(from: LabProcessRecord, what: string): void {
+    this.options.emit({ kind: 'lab.error', message: `${from.name} (${from.lid}) ${what}; refused` }, from.runId, monotonicMicros())
   }
 
   private callFor(caller: Caller, connection: ControlConnection, rid: number): Call {
@@ -386,7 +456,8 @@ export class Supervisor {
       if (record.pid === null) continue
       // The lab main leads a process group holding every descendant that did not leave it.
       if (record.parentLid === null && process.platform !== 'win32') trySignal(-record.pid, signal)
-      trySignal(record.pid, signal)
+      // Never a pid that has since been given to another process.
+      if (isStillProcess(record.pid, record.startTime)) trySignal(record.pid, signal)
     }
   }
 
@@ -410,6 +481,22 @@ function trySignal(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/** A secret for one lab process: 256 random bits. */
+function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+function sameToken(known: string, presented: string): boolean {
+  const a = Buffer.from(known)
+  const b = Buffer.from(presented)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** A name a connection made up, for a message: quoted, and cut if long. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
 }
 
 function escapeRegExp(text: string): string {

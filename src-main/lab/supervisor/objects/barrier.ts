@@ -1,7 +1,7 @@
 // Barrier in the broker. Arrivals are counted; the last one to arrive runs the action (if any)
 // and reports back, then everyone is released with their arrival index. A timeout, an abort, a
 // failing action or a waiter that dies breaks it for everyone (BrokenBarrierError), as in Python.
-import { startTimer, unknownMethod, type BrokerObject, type Call } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call } from './base'
 
 interface Arrival {
   call: Call
@@ -24,8 +24,11 @@ export class BarrierObject implements BrokerObject {
 
   call(method: string, args: Record<string, unknown>, call: Call): void {
     switch (method) {
-      case 'wait':
-        return this.arrive(call, args.timeout as number | null)
+      case 'wait': {
+        const timeout = timeoutArg(args, call)
+        if (timeout === undefined) return
+        return this.arrive(call, timeout)
+      }
       case 'actionDone':
         if (!this.actionRunner || this.actionRunner.call.caller.lid !== call.caller.lid) return call.fail('ProcessError', 'no barrier action is running in this process')
         this.actionRunner = null

@@ -45,6 +45,24 @@ export interface BrokerObject {
   processGone(lid: string, pid: number): void
 }
 
+/** setTimeout's longest wait (about 24.8 days); a longer one would fire at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * The `timeout` argument of a call: `null` waits forever, 0 not at all. Anything else that is not a
+ * non-negative number fails the call and gives undefined (lab processes check it first; this is
+ * for whatever else reaches the socket). Longer than a timer can wait means forever.
+ */
+export function timeoutArg(args: Record<string, unknown>, call: Call): number | null | undefined {
+  const timeout = args.timeout
+  if (timeout === null) return null
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0) {
+    call.fail('TypeError', `timeout must be null or a non-negative number of milliseconds, got ${typeof timeout === 'number' ? timeout : typeof timeout}`)
+    return undefined
+  }
+  return timeout > LONGEST_TIMER_MS ? null : timeout
+}
+
 /** Waits with a timeout: `null` forever, 0 not at all. Returns a cancel function. */
 export function startTimer(timeout: number | null, onTimeout: () => void): () => void {
   if (timeout === null) return () => undefined

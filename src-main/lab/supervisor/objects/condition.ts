@@ -1,6 +1,6 @@
 // Condition in the broker. wait() releases the lock (all the way, for an RLock), sleeps until a
 // notify or the timeout, then takes the lock back at the depth it had before answering.
-import { startTimer, unknownMethod, type BrokerObject, type Call, type ObjectEnv } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type ObjectEnv } from './base'
 import { SemaphoreObject } from './semaphore'
 
 interface Sleeper {
@@ -25,6 +25,8 @@ export class ConditionObject implements BrokerObject {
     if (!(lock instanceof SemaphoreObject)) return call.fail('ProcessError', `the lock of ${this.name} is gone`)
     switch (method) {
       case 'wait': {
+        const timeout = timeoutArg(args, call)
+        if (timeout === undefined) return
         const depth = lock.releaseAll(call.caller)
         if (typeof depth === 'string') return call.fail('ProcessError', depth)
         const sleeper: Sleeper = {
@@ -37,13 +39,14 @@ export class ConditionObject implements BrokerObject {
             lock.acquire(call.caller, null, () => call.reply(notified), depth)
           },
         }
-        const cancel = startTimer(args.timeout as number | null, () => sleeper.wake(false))
+        const cancel = startTimer(timeout, () => sleeper.wake(false))
         this.sleepers.push(sleeper)
         return
       }
       case 'notify': {
         if (!lock.isHeldBy(call.caller.lid)) return call.fail('ProcessError', `cannot notify on ${this.name}: this process does not hold its lock`)
-        for (const sleeper of this.sleepers.slice(0, args.n as number)) sleeper.wake(true)
+        if (typeof args.n !== 'number') return call.fail('TypeError', `notify(n): n must be a number, got ${typeof args.n}`)
+        for (const sleeper of this.sleepers.slice(0, args.n)) sleeper.wake(true)
         return call.reply()
       }
       default:

@@ -1,5 +1,5 @@
 // Event in the broker: a flag and the processes waiting for it to be set.
-import { startTimer, unknownMethod, type BrokerObject, type Call } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call } from './base'
 
 interface Waiter {
   lid: string
@@ -28,7 +28,9 @@ export class EventObject implements BrokerObject {
       case 'isSet':
         return call.reply(this.flag)
       case 'wait': {
-        if (this.flag || args.timeout === 0) return call.reply(this.flag)
+        const timeout = timeoutArg(args, call)
+        if (timeout === undefined) return
+        if (this.flag || timeout === 0) return call.reply(this.flag)
         const waiter: Waiter = {
           lid: call.caller.lid,
           wake: (set) => {
@@ -36,7 +38,7 @@ export class EventObject implements BrokerObject {
             call.reply(set)
           },
         }
-        const cancel = startTimer(args.timeout as number | null, () => {
+        const cancel = startTimer(timeout, () => {
           this.waiters = this.waiters.filter((w) => w !== waiter)
           call.reply(false)
         })

@@ -1,6 +1,6 @@
 // A Pipe in the broker: two directions (an ItemChannel each) and, for each end, the processes
 // holding it. An end's readers see EOF once nothing is left and no process holds the other end.
-import { startTimer, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { ItemChannel } from './item-channel'
 
 type End = 0 | 1
@@ -34,8 +34,10 @@ export class PipeObject implements BrokerObject {
     switch (method) {
       case 'recv':
         return this.channels[end].read(call, Number(args.want) || 1, null, { name: 'EOFError', message: `${this.name}: nothing to receive` })
-      case 'poll':
-        return this.poll(call, end, args.timeout as number | null)
+      case 'poll': {
+        const timeout = timeoutArg(args, call)
+        return timeout === undefined ? undefined : this.poll(call, end, timeout)
+      }
       default:
         return unknownMethod(this, method, call)
     }

@@ -1,7 +1,7 @@
 // Queue, JoinableQueue and SimpleQueue in the broker: the items (an ItemChannel), processes
 // waiting to put into a full bounded queue, and JoinableQueue's count of unfinished tasks.
 import type { SharedObjectType } from '../../../../src-shared/events'
-import { startTimer, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { Deque } from './deque'
 import { ItemChannel } from './item-channel'
 
@@ -33,10 +33,14 @@ export class QueueObject implements BrokerObject {
 
   call(method: string, args: Record<string, unknown>, call: Call): void {
     switch (method) {
-      case 'put':
-        return this.put(call, args.value, args.timeout as number | null)
-      case 'get':
-        return this.get(call, args.timeout as number | null, Number(args.want) || 1)
+      case 'put': {
+        const timeout = timeoutArg(args, call)
+        return timeout === undefined ? undefined : this.put(call, args.value, timeout)
+      }
+      case 'get': {
+        const timeout = timeoutArg(args, call)
+        return timeout === undefined ? undefined : this.get(call, timeout, Number(args.want) || 1)
+      }
       case 'qsize':
         return call.reply(this.channel.size)
       case 'taskDone':

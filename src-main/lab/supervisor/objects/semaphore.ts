@@ -2,7 +2,7 @@
 // and waiters served in arrival order. A hold whose process dies is released and reported as
 // abandoned, and the next waiter gets it.
 import type { SharedObjectType } from '../../../../src-shared/events'
-import { startTimer, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { Deque } from './deque'
 
 interface Hold {
@@ -39,8 +39,11 @@ export class SemaphoreObject implements BrokerObject {
 
   call(method: string, args: Record<string, unknown>, call: Call): void {
     switch (method) {
-      case 'acquire':
-        return this.acquire(call.caller, args.timeout as number | null, (granted) => call.reply(granted))
+      case 'acquire': {
+        const timeout = timeoutArg(args, call)
+        if (timeout === undefined) return
+        return this.acquire(call.caller, timeout, (granted) => call.reply(granted))
+      }
       case 'release': {
         const error = this.release(call.caller)
         return error ? call.fail('ProcessError', error) : call.reply()

@@ -1,0 +1,130 @@
+// For tests that attack a host's lab socket from outside: a host as its own process (`proclab
+// run` of a script that waits for a go-ahead), where its socket is, raw clients, and what the OS
+// says about the host's memory.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { waitUntil } from './lab'
+
+/**
+ * A lab script that says READY, waits until the file named by PROCLAB_TEST_GO exists, then does
+ * real lab work (a child, a Pipe round trip) and prints "answer 42".
+ */
+export const WAITING_SCRIPT = `
+import { existsSync } from 'node:fs'
+import { Pipe, Process, sleep } from 'proclab'
+export async function double(conn) { await conn.send((await conn.recv()) * 2) }
+export default async function main() {
+  console.log('READY')
+  while (!existsSync(process.env.PROCLAB_TEST_GO)) await sleep(20)
+  const [mine, theirs] = Pipe()
+  const child = new Process({ target: double, args: [theirs] })
+  await child.start()
+  await mine.send(21)
+  console.log('answer ' + (await mine.recv()))
+  await child.join()
+}
+`
+
+export interface CliHost {
+  child: ChildProcess
+  pid: number
+  /** stdout and stderr so far. */
+  output(): string
+  exited: Promise<number | null>
+  /** The lab main's pid, from the "▶ MainProcess (pid N) started" line. */
+  mainPid(): number
+}
+
+/**
+ * `proclab run <script>` as its own process, with its temp folder at `tmp` (and no
+ * XDG_RUNTIME_DIR, so its socket goes there) and the given umask.
+ */
+export function startCliHost(script: string, options: { tmp: string; go: string; umask?: string }): CliHost {
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: options.tmp, PROCLAB_TEST_GO: options.go, NO_COLOR: '1', FORCE_COLOR: '0' }
+  delete env.XDG_RUNTIME_DIR
+  const command = `umask ${options.umask ?? '022'} && exec "$0" bin/proclab.js run "$1" --no-log`
+  const child = spawn('/bin/sh', ['-c', command, process.execPath, script], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    child,
+    pid: child.pid!,
+    output: () => output,
+    exited,
+    mainPid: () => {
+      const match = /▶ MainProcess \(pid (\d+)\) started/.exec(output)
+      if (!match) throw new Error(`the lab main has not started; output so far:\n${output}`)
+      return Number(match[1])
+    },
+  }
+}
+
+/** Waits until the host's lab main printed READY (so its broker is listening and a run is on). */
+export async function waitForReady(host: CliHost): Promise<void> {
+  await waitUntil(() => host.output().includes('MainProcess │ READY'), 20_000, `the lab main to say READY (output: ${host.output()})`)
+}
+
+/**
+ * The broker socket of the host with this pid in one of `bases`: proclab-<pid>-*\/broker.sock, or,
+ * as hosts made it before they had a private directory, proclab-<pid>-*.sock.
+ */
+export function brokerSocketOf(bases: string[], hostPid: number): string {
+  for (const base of bases) {
+    for (const name of readdirSync(base)) {
+      if (!name.startsWith(`proclab-${hostPid}-`)) continue
+      const inDir = join(base, name, 'broker.sock')
+      if (existsSync(inDir)) return inDir
+      if (name.endsWith('.sock')) return join(base, name)
+    }
+  }
+  throw new Error(`no broker socket of pid ${hostPid} in ${bases.join(', ')}`)
+}
+
+/** What a client saw: refused at connect (with the code), or closed by the host, or still open when it gave up. */
+export type ClientFate = { connected: false; code: string } | { connected: true; closedByHost: boolean }
+
+/**
+ * Connects, writes each buffer in order, and reports whether the host closed the connection within
+ * `graceMs` after the last write went out. The client closes it then (if the host did not).
+ */
+export function rawClient(path: string, writes: Buffer[], graceMs = 1000): Promise<ClientFate> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(path)
+    let connected = false
+    let timer: NodeJS.Timeout | undefined
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (!connected) resolve({ connected: false, code: error.code ?? error.message })
+    })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      if (connected) resolve({ connected: true, closedByHost: true })
+    })
+    socket.on('data', () => undefined)
+    socket.once('connect', () => {
+      connected = true
+      const writeNext = (index: number): void => {
+        if (index === writes.length) {
+          timer = setTimeout(() => {
+            socket.removeAllListeners('close')
+            socket.destroy()
+            resolve({ connected: true, closedByHost: false })
+          }, graceMs)
+          return
+        }
+        socket.write(writes[index]!, (error) => (error ? undefined : writeNext(index + 1)))
+      }
+      writeNext(0)
+    })
+  })
+}
+
+/** A process's memory as the OS counts it, in KiB: now (VmRSS) and at its peak (VmHWM). */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1])
+  return { rss: field('VmRSS'), peak: field('VmHWM') }
+}

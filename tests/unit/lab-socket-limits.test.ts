@@ -1,0 +1,113 @@
+// Limits on a lab socket hold before anything is allocated: a connection that has not said who it
+// is may send one small frame, and only so many such connections are kept. An item too big for a
+// frame is a clear error where it was sent, and the process goes on.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MAX_UNADMITTED } from '../../src-main/lab/supervisor/broker'
+import { MAX_FRAME } from '../../src-main/lab/wire'
+import { runSource, scriptDir, waitUntil } from '../helpers/lab'
+import { brokerSocketOf, memoryOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { results } from '../helpers/results'
+
+const MiB = 1024 * 1024
+const cleanups: Array<() => void> = []
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup()
+})
+
+function waitingHost(): { host: CliHost; socket: () => string; go: () => Promise<void> } {
+  const base = mkdtempSync(join(tmpdir(), 'proclab-limits-'))
+  const scripts = scriptDir()
+  const goFile = join(scripts.dir, 'go')
+  const host = startCliHost(scripts.write('wait.mjs', WAITING_SCRIPT), { tmp: base, go: goFile })
+  cleanups.push(() => {
+    host.child.kill('SIGKILL')
+    scripts.cleanup()
+    rmSync(base, { recursive: true, force: true })
+  })
+  return {
+    host,
+    socket: () => brokerSocketOf([base], host.pid),
+    go: async () => {
+      scripts.write('go', '')
+      expect(await host.exited, host.output()).toBe(0)
+      expect(host.output()).toContain('MainProcess │ answer 42')
+    },
+  }
+}
+
+function header(length: number): Buffer {
+  const bytes = Buffer.alloc(4)
+  bytes.writeUInt32BE(length)
+  return bytes
+}
+
+describe('before a connection says who it is', () => {
+  it('connections that announce 256 MiB frames and send bytes do not grow the host', async () => {
+    const { host, socket, go } = waitingHost()
+    await waitForReady(host)
+    const before = memoryOf(host.pid)
+    const bytes = Buffer.alloc(32 * MiB, 1)
+    const fates = await Promise.all(Array.from({ length: 8 }, () => rawClient(socket(), [header(256 * MiB), bytes], 300)))
+    const after = memoryOf(host.pid)
+    expect(fates.every((fate) => fate.connected && fate.closedByHost), JSON.stringify(fates)).toBe(true)
+    // 8 × 32 MiB were sent; the host kept none of it (its peak, VmHWM, moved by less than 32 MiB in all).
+    expect(after.peak - before.peak, `peak ${before.peak} → ${after.peak} KiB`).toBeLessThan(32 * 1024)
+    expect(after.rss - before.rss, `rss ${before.rss} → ${after.rss} KiB`).toBeLessThan(32 * 1024)
+    await go()
+  })
+
+  it('keeps at most MAX_UNADMITTED silent connections, dropping the oldest, and still serves', async () => {
+    const { host, socket, go } = waitingHost()
+    await waitForReady(host)
+    const extra = 50
+    const sockets: Socket[] = []
+    const closed = new Set<number>()
+    cleanups.push(() => sockets.forEach((s) => s.destroy()))
+    for (let i = 0; i < MAX_UNADMITTED + extra; i++) {
+      const client = connect(socket())
+      client.on('error', () => undefined)
+      client.on('close', () => closed.add(i))
+      sockets.push(client)
+      // Connected one after another, so "oldest" has a meaning.
+      await new Promise((resolve) => client.once('connect', resolve))
+    }
+    await waitUntil(() => closed.size >= extra, 10_000, `${extra} silent connections to be dropped (dropped: ${closed.size})`)
+    // The oldest went first.
+    expect([...closed].sort((a, b) => a - b).slice(0, extra)).toEqual(Array.from({ length: extra }, (_, i) => i))
+    await go()
+  })
+})
+
+describe('an item over the frame limit', () => {
+  it('is a clear error at put, send and sendBytes, naming the limit and the size; the process goes on', async () => {
+    const run = await runSource(`
+      import { Pipe, Queue } from 'proclab'
+      const describe = (e) => e.constructor.name + ': ' + e.message
+      export default async function main() {
+        const big = Buffer.alloc(${MAX_FRAME} + 1)
+        const queue = new Queue()
+        const [a, b] = Pipe()
+        const out = {}
+        for (const [name, send] of [['put', () => queue.put(big)], ['send', () => a.send(big)], ['sendBytes', () => a.sendBytes(big)]]) {
+          try { await send(); out[name] = 'no error' } catch (e) { out[name] = describe(e) }
+        }
+        await queue.put('small')
+        out.get = await queue.get()
+        await a.send('hi')
+        out.recv = await b.recv()
+        console.log('RESULT ' + JSON.stringify(out))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess'))
+    const tooBig = /^RangeError: this value is too big to send to another process: it takes 268,43\d,\d{3} bytes to send, over the limit of 268,435,424 bytes for one message \(one frame holds 256 MiB\)\. Send it in parts/
+    expect(r.put).toMatch(tooBig)
+    expect(r.send).toMatch(tooBig)
+    expect(r.sendBytes).toMatch(/^RangeError: this value is too big to send to another process: it takes 268,435,457 bytes to send, over the limit of/)
+    expect(r).toMatchObject({ get: 'small', recv: 'hi' })
+  })
+})
