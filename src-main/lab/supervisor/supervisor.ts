@@ -48,6 +48,8 @@ interface Run {
 const OUTPUT_GRACE_MS = 250
 /** Between SIGTERM and SIGKILL when a run is stopped. */
 const STOP_GRACE_MS = 1000
+/** Once the OS knows no process of a run, how long exits already on their way may take to arrive. */
+const REPORT_GRACE_MS = OUTPUT_GRACE_MS + 100
 
 export class Supervisor {
   readonly registry = new Registry()
@@ -355,13 +357,16 @@ export class Supervisor {
 
   private async endTree(run: Run): Promise<void> {
     this.signalRun(run, 'SIGTERM')
-    if (await this.allExited(run, STOP_GRACE_MS)) return
-    this.signalRun(run, 'SIGKILL')
-    if (await this.allExited(run, STOP_GRACE_MS * 2)) return
-    // Whatever is still listed never reported back; say so rather than wait forever.
+    if (!(await this.settled(run, STOP_GRACE_MS))) {
+      this.signalRun(run, 'SIGKILL')
+      await this.settled(run, STOP_GRACE_MS * 2)
+    }
+    // Whatever is still listed never reported back (a child killed before it reached the broker,
+    // whose parent died with it); say so rather than wait forever.
     for (const record of this.registry.live(run.id)) {
       record.openStreams = 0
-      this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+      if (record.pendingExit) this.announceExit(record)
+      else this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
     }
   }
 
@@ -383,8 +388,12 @@ export class Supervisor {
 
   /** No lab process of the run is listed as running, and the OS knows no live process of it either. */
   private runGone(run: Run): boolean {
-    if (this.registry.live(run.id).length > 0) return false
-    if (run.group === null) return true
+    return this.registry.live(run.id).length === 0 && (run.group === null || this.osSaysGone(run))
+  }
+
+  /** The OS knows no live process of the run's group, nor of what was found to have left it. */
+  private osSaysGone(run: Run): boolean {
+    if (run.group === null) return false // cannot tell
     // The cheap answer first: no member at all, zombie or not, and nothing found earlier is left.
     if (!exists(-run.group) && ![...run.found].some(exists)) return true
     const table = readProcessTable()
@@ -400,13 +409,22 @@ export class Supervisor {
     }
   }
 
-  private async allExited(run: Run, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until the run is gone, or until the OS has shown no live process of the run for
+   * REPORT_GRACE_MS (what the registry still lists then will never report), or for timeoutMs.
+   */
+  private async settled(run: Run, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      if (this.runGone(run)) return true
+    let emptySince: number | null = null
+    for (;;) {
+      const listed = this.registry.live(run.id).length > 0
+      const osGone = run.group === null ? !listed : this.osSaysGone(run)
+      if (osGone && !listed) return true
+      if (osGone) emptySince ??= Date.now()
+      if (emptySince !== null && Date.now() - emptySince >= REPORT_GRACE_MS) return true
+      if (Date.now() >= deadline) return false
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    return this.runGone(run)
   }
 
   private emit(record: LabProcessRecord, body: EventBody, at = monotonicMicros()): void {
