@@ -37,12 +37,13 @@ export interface HostDeathGuard {
 }
 
 /**
- * Reads "+ <pgid>" / "- <pgid>" lines until EOF, then freezes the watched groups (no more forks),
- * lists every process below their members with one `ps`, and SIGKILLs the groups and that list.
+ * Starts with the groups in PROCLAB_WATCHDOG_GROUPS, reads "+ <pgid>" / "- <pgid>" lines until EOF,
+ * then freezes the watched groups (no more forks), lists every process below their members with
+ * one `ps`, and SIGKILLs the groups and that list.
  * Ignores the signals a terminal or the System tab's polite kills send; only SIGKILL ends it early.
  */
 const SCRIPT = `trap '' INT TERM HUP QUIT PIPE
-groups=
+groups=$PROCLAB_WATCHDOG_GROUPS
 while read -r op id; do
   case $op in
     +) groups="$groups $id" ;;
@@ -112,7 +113,8 @@ class ShellWatchdog implements HostDeathGuard {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
       argv0: 'proclab-watchdog',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', PROCLAB_WATCHDOG: SCRIPT },
+      // A replacement learns the groups at birth: the host may be killed before it could write them.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', PROCLAB_WATCHDOG: SCRIPT, PROCLAB_WATCHDOG_GROUPS: [...this.groups].join(' ') },
     })
     this.child = child
     let gone = false
@@ -141,6 +143,5 @@ class ShellWatchdog implements HostDeathGuard {
     // Neither the watchdog nor its pipe keeps the host alive.
     child.unref()
     ;(child.stdin as unknown as { unref?: () => void } | null)?.unref?.()
-    for (const group of this.groups) this.send(`+ ${group}\n`)
   }
 }
