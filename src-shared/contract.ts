@@ -83,6 +83,11 @@ export interface HelloInfo {
   sessionStartWall: number
   /** The NDJSON file this session is recorded to, or null when not recorded. */
   sessionFile: string | null
+  /**
+   * Why this session is not (or no longer) recorded, in one line naming the file and the reason
+   * (a full disk, a read-only folder); null while it records, or when it was told not to.
+   */
+  recordingError: string | null
   /** The user the host runs as, spelled as `SystemProcess.user` spells it (for "only my processes"). */
   user: string
 }
@@ -312,10 +317,20 @@ export interface EventFrame {
 /** Messages from server to client on the WebSocket. */
 export type ServerMessage = ({ type: 'response' } & Response) | EventFrame
 
+/**
+ * The id of a request that may be malformed, when it is one a client can have sent and can match
+ * its answer to; else null. NaN, Infinity (JSON's 1e999) or 1.5 would come back as null or as a
+ * number no request has, and leave the client waiting.
+ */
+export function clientRequestId(raw: unknown): number | null {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null
+}
+
 /** Checks a command that came from outside (renderer, WebSocket) and says what is wrong, never throws. */
 export function parseRequest(raw: unknown): { ok: true; request: Request } | { ok: false; id: number | null; error: ErrorInfo } {
   const envelope = requestSchema.safeParse(raw)
-  const maybeId = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : null
+  const maybeId = clientRequestId(raw)
   if (!envelope.success) {
     return { ok: false, id: maybeId, error: { code: 'bad-request', message: `Malformed command: ${describeIssues(envelope.error)}` } }
   }
@@ -327,9 +342,16 @@ export function parseRequest(raw: unknown): { ok: true; request: Request } | { o
   return { ok: true, request: { id, cmd, args: args.data } as Request }
 }
 
+/** Issue texts quote what was sent (an unknown key's name, say): each is cut, so the answer stays small. */
+const MAX_ISSUE_CHARS = 200
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => clip(issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
     .join('; ')
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_ISSUE_CHARS ? text : `${text.slice(0, MAX_ISSUE_CHARS - 1)}…`
 }

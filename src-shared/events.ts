@@ -58,6 +58,12 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'pipe.eof'; end: 0 | 1 })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
   | { kind: 'lab.error'; message: string }
+  /**
+   * The session log could not be written (a full disk, a read-only folder): recording stopped, the
+   * run goes on. `error` is the reason as the OS gives it, e.g. "no space left on device (ENOSPC)".
+   * Never in a session file itself; it tells the UIs.
+   */
+  | { kind: 'session.stopped'; file: string; error: string }
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']

@@ -35,6 +35,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const end = await ended
   printer.summary(end)
   await host.dispose()
-  if (host.info.sessionFile && !values.quiet) process.stdout.write(`session log: ${host.info.sessionFile}\n`)
+  const incomplete = host.info.recordingError ? ' (incomplete: recording stopped, see above)' : ''
+  if (host.info.sessionFile && !values.quiet) process.stdout.write(`session log: ${host.info.sessionFile}${incomplete}\n`)
+  // The run's verdict only: a log that could not be written was reported when it happened.
   return end.ok ? 0 : 1
 }

@@ -6,8 +6,8 @@ import { monotonicMicros } from '../lab/protocol'
 import { Supervisor } from '../lab/supervisor/supervisor'
 import { createMonitor, hostUserName, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
-import { openSessionLog } from './session-log'
-import { defaultSessionDir, exportsDirFor, type Recorder } from '../session'
+import { openSessionLog, type RecordingStop } from './session-log'
+import { defaultSessionDir, exportsDirFor, makeFolderPrivate, type Recorder } from '../session'
 import { LabSampler } from './lab-sampler'
 import { SessionCommands } from './session-commands'
 import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
@@ -37,7 +37,7 @@ export class HostService implements Host {
   private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, user: hostUserName() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: hostUserName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]
@@ -58,9 +58,11 @@ export class HostService implements Host {
 
   static async create(options: HostOptions = {}): Promise<HostService> {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
+    // ProcLab's own folders hold the lab's output: an older version made them readable by all.
+    await Promise.all([makeFolderPrivate(host.sessionsDir), makeFolderPrivate(host.exportsDir)])
     if (options.sessionLog !== false) {
-      host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info, host.startMicros)
-      host.info.sessionFile = host.recorder.file
+      host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info, host.startMicros, (stop) => host.recordingStopped(stop))
+      host.info.sessionFile = host.recorder?.file ?? null
     }
     host.supervisor = await Supervisor.create({
       maxProcesses: host.options.maxProcesses,
@@ -110,7 +112,8 @@ export class HostService implements Host {
       this.sampler.stop()
       await this.supervisor.dispose()
       this.frames.flush()
-      await this.recorder?.close()
+      // A write error was reported when it happened (recordingStopped); the run's outcome is not the log's.
+      await this.recorder?.close().catch(() => {})
     })()
     return this.disposed
   }
@@ -153,6 +156,21 @@ export class HostService implements Host {
     'sessions.delete': async (args) => this.sessions.delete(args),
     'sessions.read': async (args) => this.sessions.read(args),
     'sessions.export': async (args) => this.sessions.export(args),
+  }
+
+  /**
+   * The session log could not be written: one line for whoever watches the host's terminal, and
+   * an event for the UIs (the run's notices). The run goes on, unrecorded from here.
+   */
+  private recordingStopped({ file, error, started }: RecordingStop): void {
+    // At start-up the supervisor is made after the log: no run then.
+    const running = (this.supervisor as Supervisor | undefined)?.currentRunId ?? null
+    const goesOn = running !== null ? 'the run goes on' : 'ProcLab goes on'
+    this.info.recordingError = started
+      ? `recording stopped: ${file}: ${error}; ${goesOn}, unrecorded from here`
+      : `recording could not start: ${file}: ${error}; ${goesOn} without a session log`
+    process.stderr.write(`proclab: ${this.info.recordingError}\n`)
+    this.emit({ kind: 'session.stopped', file, error }, running)
   }
 
   /** run.start as the user asked for it: recorded with its result, refusals included. */

@@ -15,7 +15,7 @@ const LINE_SLACK = 5_000
  * Kept past EVENT_LIMIT: without them a UI that catches up after a flood would show a run with no
  * end and processes that never exit. Object operations are what floods are made of.
  */
-const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'object.create', 'lab.error', 'user.kill', 'user.join'])
+const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'object.create', 'lab.error', 'user.kill', 'user.join', 'session.stopped'])
 
 export class RunBacklog {
   private runId: string | null = null

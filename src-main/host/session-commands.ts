@@ -50,7 +50,7 @@ export class SessionCommands {
     try {
       const done = await exportToFolder(this.catalog.fileOf(id), id, format, this.exportsDir, { kinds, fromUs, toUs })
       this.emit({ kind: 'user.export', session: id, format, ok: true, path: done.path, error: null })
-      return { id, format, name: done.name, path: done.path, bytes: done.result.bytes, written: done.result.written, skippedLines: done.result.warnings.length }
+      return { id, format, name: done.name, path: done.path, bytes: done.result.bytes, written: done.result.written, skippedLines: done.result.skippedLines }
     } catch (error) {
       const failure = fileError(error, id, 'export')
       this.emit({ kind: 'user.export', session: id, format, ok: false, path: null, error: failure.message })

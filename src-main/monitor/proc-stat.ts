@@ -121,6 +121,12 @@ export function parseCmdline(buf: Buffer | string): string[] {
   return trimmed.length === 0 ? [] : trimmed.split('\0')
 }
 
+/** The thread group (the process) a task belongs to, from /proc/<id>/status; its own id for a process. */
+export function parseStatusTgid(text: string): number | null {
+  const match = /^Tgid:\s+(\d+)$/m.exec(text)
+  return match ? Number(match[1]) : null
+}
+
 /** The effective uid from /proc/<pid>/status ("Uid:\treal\teffective\tsaved\tfs"), as ps shows it. */
 export function parseStatusUid(text: string): number | null {
   const match = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text)

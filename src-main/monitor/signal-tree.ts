@@ -22,8 +22,9 @@ function failure(pid: number, err: unknown): SignalOutcome {
  * first, rescanning until no new child appears, so nothing can respawn a process we just ended;
  * then the signal to every stopped process; then SIGCONT, so a SIGTERM/SIGINT/SIGHUP is delivered
  * (a stopped process only acts on it when continued). The root must pass the safety checks (else it
- * throws MonitorError); each descendant is checked the same way and its refusal or failure is
- * reported in its outcome, never thrown. Outcomes are in top-down order, the root first.
+ * throws MonitorError: a thread's id among them, see checkSignalTarget); each descendant is checked
+ * the same way and its refusal or failure is reported in its outcome, never thrown. Outcomes are in
+ * top-down order, the root first.
  */
 export async function signalTree(root: number, signal: SignalName, guard: SignalGuard, readParents: () => ParentTable, platform: NodeJS.Platform = process.platform): Promise<SignalOutcome[]> {
   checkSignalTarget(root, signal, guard, platform)

@@ -4,7 +4,7 @@
 import { basename, join } from 'node:path'
 import { SESSION_ID_PATTERN, type SessionInfo, type SessionRunInfo } from '../../src-shared/contract'
 import { listSessions, mapLimit, type SessionListing } from './files'
-import { createReadStream } from 'node:fs'
+import { MAX_LINE_BYTES, readChunks } from './lines'
 
 /** Files up to this size are scanned for the listing (~0.1 s for 64 MiB here). */
 export const SCAN_LIMIT_BYTES = 64 * 1024 * 1024
@@ -93,19 +93,30 @@ export async function scanRuns(file: string): Promise<Scan> {
   const runs = new RunIndex(false)
   let newlines = 0
   let carry: Buffer | null = null
+  // Inside a line longer than a session line may be: its bytes are passed over, not kept.
+  let skipping = false
   let lastByte = NEWLINE
-  const input = createReadStream(file, { highWaterMark: 1 << 20 })
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  for await (const chunk of readChunks(file)) {
     if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk
-    const end = data.lastIndexOf(NEWLINE)
-    if (end === -1) {
-      carry = data
-      continue
+    let data: Buffer = chunk
+    if (skipping) {
+      const next = chunk.indexOf(NEWLINE)
+      if (next === -1) continue
+      skipping = false
+      newlines++
+      data = chunk.subarray(next + 1)
+    } else if (carry) {
+      data = Buffer.concat([carry, chunk])
     }
-    newlines += countNewlines(data, end)
-    for (const line of runLines(data, end)) runs.countLine(line)
-    carry = end + 1 < data.length ? data.subarray(end + 1) : null
+    const end = data.lastIndexOf(NEWLINE)
+    if (end !== -1) {
+      newlines += countNewlines(data, end)
+      for (const line of runLines(data, end)) runs.countLine(line)
+    }
+    // Copied: the chunk's buffer is reused for the next one.
+    const rest = data.length - (end + 1)
+    skipping = rest > MAX_LINE_BYTES
+    carry = rest > 0 && !skipping ? Buffer.from(data.subarray(end + 1)) : null
   }
   if (carry) for (const line of runLines(Buffer.concat([carry, Buffer.from('\n')]), carry.length)) runs.countLine(line)
   // Lines after the header: a last line without its newline still counts.

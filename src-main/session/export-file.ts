@@ -39,7 +39,8 @@ export async function exportToFolder(
   exportsDir: string,
   filter: EventFilter = {},
 ): Promise<FolderExport> {
-  await mkdir(exportsDir, { recursive: true })
+  // Private, like the session it comes from (the host also fixes an older, wider one at start).
+  await mkdir(exportsDir, { recursive: true, mode: 0o700 })
   const now = Date.now()
   for (let attempt = 0; attempt < 100; attempt++) {
     const name = exportFileName(sessionId, format, now, attempt)
@@ -48,8 +49,8 @@ export async function exportToFolder(
     if (existsSync(path)) continue
     let out
     try {
-      // 'wx': two exports in the same millisecond must not write into one file.
-      out = createWriteStream(partial, { flags: 'wx' })
+      // 'wx': two exports in the same millisecond must not write into one file. 0600: it holds the lab's output.
+      out = createWriteStream(partial, { flags: 'wx', mode: 0o600 })
       await new Promise<void>((resolve, reject) => {
         out!.once('open', () => resolve())
         out!.once('error', reject)

@@ -1,5 +1,5 @@
 // Where session logs live and how to find them again, without reading more than their first line.
-import { open, readdir, stat } from 'node:fs/promises'
+import { chmod, open, readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, win32, posix } from 'node:path'
 import { parseHeader, SessionFormatError, type SessionHeader } from './format'
@@ -30,6 +30,22 @@ export function defaultSessionDir(
 export function sessionFileName(startedAtWall: number, hostPid: number): string {
   const stamp = new Date(startedAtWall).toISOString().replace(/[:.]/g, '-')
   return `session-${stamp}-${hostPid}${SESSION_EXTENSION}`
+}
+
+/**
+ * Makes one of ProcLab's own folders (sessions, exports) private, 0700, if it exists with wider
+ * rights and belongs to this user: the files in it hold the lab's output, and versions before
+ * this one made the folders readable by all. POSIX only; a missing folder is made private when
+ * it is first needed. Failing to fix it is no reason to fail anything else.
+ */
+export async function makeFolderPrivate(dir: string): Promise<void> {
+  if (typeof process.getuid !== 'function') return
+  try {
+    const info = await stat(dir)
+    if (info.isDirectory() && info.uid === process.getuid() && (info.mode & 0o077) !== 0) await chmod(dir, 0o700)
+  } catch {
+    // Absent, or not ours to change.
+  }
 }
 
 export interface SessionListing {
@@ -111,4 +127,12 @@ async function readFirstLine(file: string): Promise<string | undefined> {
   } finally {
     await handle.close()
   }
+}
+
+/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write". */
+export function describeFsError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException
+  if (typeof message !== 'string') return String(error)
+  const reason = code && message.startsWith(`${code}: `) ? message.slice(code.length + 2).replace(/, \w+(?: '.*')?$/, '') : message
+  return code ? `${reason} (${code})` : reason
 }

@@ -68,6 +68,9 @@ export function parseHeader(firstLine: string | undefined, file: string): Sessio
   if (!isRecord(value) || value.proclab !== 'session') {
     throw new SessionFormatError(`${file} is not a ProcLab session: its first line is not a session header`, file)
   }
+  if (nestsDeeperThan(firstLine, value, MAX_NESTING)) {
+    throw new SessionFormatError(`${file} has a session header nested more than ${MAX_NESTING} levels deep; ProcLab never writes one`, file)
+  }
   const format = value.format
   if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
     throw new SessionFormatError(`${file} has a session header with no valid format number`, file)
@@ -85,10 +88,41 @@ export function parseHeader(firstLine: string | undefined, file: string): Sessio
     format,
     version: typeof value.version === 'string' ? value.version : 'unknown',
     platform: typeof value.platform === 'string' ? value.platform : 'unknown',
-    startedAtWall: typeof value.startedAtWall === 'number' ? value.startedAtWall : 0,
-    ...(typeof startedAtMonotonicUs === 'number' ? { startedAtMonotonicUs } : {}),
-    hostPid: typeof value.hostPid === 'number' ? value.hostPid : 0,
+    startedAtWall: finite(value.startedAtWall) ?? 0,
+    ...(finite(startedAtMonotonicUs) === null ? {} : { startedAtMonotonicUs: startedAtMonotonicUs as number }),
+    hostPid: finite(value.hostPid) ?? 0,
   }
+}
+
+/** JSON reads 1e400 as Infinity: a number field holds a finite number or is treated as absent. */
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+/**
+ * How deep a line's values may nest. ProcLab's own events nest three levels (monitor.sample:
+ * event, processes, entry); junk nested thousands deep parses, but overflows the stack of every
+ * JSON.stringify and recursive walk that meets it later (an export, the replay sent to a UI).
+ */
+export const MAX_NESTING = 64
+
+/** Whether `value` (parsed from `text`) nests deeper than `limit`. Costs a scan of the text only when it could. */
+export function nestsDeeperThan(text: string, value: unknown, limit: number): boolean {
+  // Each level takes an opening and a closing bracket, so a short line, or one with few of them,
+  // needs no walk (the count costs ~7% of what JSON.parse costs on a typical event line).
+  if (text.length <= 2 * limit) return false
+  let opens = 0
+  for (let at = text.indexOf('{'); at !== -1 && opens <= limit; at = text.indexOf('{', at + 1)) opens++
+  for (let at = text.indexOf('['); at !== -1 && opens <= limit; at = text.indexOf('[', at + 1)) opens++
+  if (opens <= limit) return false
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }]
+  while (stack.length > 0) {
+    const { value: node, depth } = stack.pop()!
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > limit) return true
+    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 })
+  }
+  return false
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

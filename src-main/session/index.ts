@@ -21,8 +21,10 @@ export {
   type OpenSessionBatches,
   type ReadOptions,
   type SessionWarning,
+  WarningTally,
 } from './reader'
-export { defaultSessionDir, listSessions, sessionFileName, SESSION_EXTENSION, type SessionListing } from './files'
+export { MAX_LINE_BYTES } from './lines'
+export { defaultSessionDir, describeFsError, listSessions, makeFolderPrivate, sessionFileName, SESSION_EXTENSION, type SessionListing } from './files'
 export { exportSession, EXPORT_FORMATS, type ExportOptions, type ExportResult } from './export/export-session'
 export type { ExportFormat } from './export/types'
 export type { EventFilter } from './export/filter'

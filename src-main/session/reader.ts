@@ -2,15 +2,35 @@
 // a time. Damage is expected (the host may be SIGKILLed mid-write, a user may edit the file), so
 // a bad line costs that line only; only a missing, foreign or newer header refuses the file.
 import type { LabEvent } from '../../src-shared/events'
-import { isRecord, parseHeader, type SessionHeader } from './format'
-import { readLineBatches } from './lines'
+import { isRecord, nestsDeeperThan, parseHeader, SessionFormatError, MAX_NESTING, type SessionHeader } from './format'
+import { MAX_LINE_BYTES, readLineBatches, type Line } from './lines'
 
 export interface SessionWarning {
   file: string
   /** 1-based line number in the file (the header is line 1). */
   line: number
-  kind: 'torn-last-line' | 'corrupt-line'
+  kind: 'torn-last-line' | 'corrupt-line' | 'long-line'
   message: string
+}
+
+/**
+ * Warnings a reader keeps: a damaged file can have millions of bad lines, and a warning per line
+ * held in memory would cost more than the file. All are counted; the first ones are kept to show.
+ */
+export class WarningTally {
+  static readonly KEPT = 100
+  count = 0
+  torn = false
+  readonly first: SessionWarning[] = []
+
+  constructor(private readonly forward?: (warning: SessionWarning) => void) {}
+
+  readonly add = (warning: SessionWarning): void => {
+    this.count++
+    if (warning.kind === 'torn-last-line') this.torn = true
+    if (this.first.length < WarningTally.KEPT) this.first.push(warning)
+    this.forward?.(warning)
+  }
 }
 
 export interface ReadOptions {
@@ -120,17 +140,22 @@ class SessionParser {
     private readonly warn: (warning: SessionWarning) => void,
   ) {}
 
-  parse(lines: string[]): EventRecord[] {
+  parse(lines: Line[]): EventRecord[] {
     const events: EventRecord[] = []
     for (const text of lines) {
       const line = ++this.lineNo
       if (line === 1) {
+        if (typeof text !== 'string') throw new SessionFormatError(`${this.file} is not a ProcLab session: its first line is ${text.bytes} bytes long, far too long for a session header`, this.file)
         this.header = parseHeader(text.replace(/^\uFEFF/, ''), this.file)
         continue
       }
       if (this.unparsed) {
         this.warn(corrupt(this.file, this.unparsed.line, this.unparsed.text))
         this.unparsed = null
+      }
+      if (typeof text !== 'string') {
+        this.warn(tooLong(this.file, line, text.bytes))
+        continue
       }
       if (text.trim() === '') continue
       const event = parseEvent(text)
@@ -156,6 +181,8 @@ class SessionParser {
 }
 
 function parseEvent(text: string): LabEvent | null {
+  // Not an object: no need to have JSON.parse throw (a SyntaxError with its stack, per bad line).
+  if (text[0] !== '{' && text.trimStart()[0] !== '{') return null
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -163,10 +190,22 @@ function parseEvent(text: string): LabEvent | null {
     return null
   }
   // Kinds this version does not know pass through: only the stamp every event has is checked.
-  if (!isRecord(value) || typeof value.seq !== 'number' || typeof value.t !== 'number' || typeof value.kind !== 'string') {
+  // JSON reads 1e400 as Infinity, which no later arithmetic should meet.
+  if (!isRecord(value) || !Number.isFinite(value.seq) || !Number.isFinite(value.t) || typeof value.kind !== 'string') {
     return null
   }
+  // Junk nested thousands deep parses, but would overflow the stack of every JSON.stringify after.
+  if (nestsDeeperThan(text, value, MAX_NESTING)) return null
   return value as unknown as LabEvent
+}
+
+function tooLong(file: string, line: number, bytes: number): SessionWarning {
+  return {
+    file,
+    line,
+    kind: 'long-line',
+    message: `${file}: line ${line} is ${bytes} bytes long, more than a session line may be (${MAX_LINE_BYTES} bytes); it was skipped unread`,
+  }
 }
 
 function corrupt(file: string, line: number, text: string): SessionWarning {

@@ -2,9 +2,10 @@
 // thousands of events a second), so it only serialises and buffers; batches go to disk through
 // one fd, one write at a time, at least every flushIntervalMs. A SIGKILL of the host therefore
 // loses at most the events of the last interval plus the write in flight.
-import { open, type FileHandle } from 'node:fs/promises'
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises'
 import type { LabEvent } from '../../src-shared/events'
 import { makeHeader, type SessionHeader, type SessionHeaderInit } from './format'
+import { fitLine } from './line-fit'
 
 export const DEFAULT_MAX_BYTES = 1024 ** 3
 export const DEFAULT_FLUSH_INTERVAL_MS = 50
@@ -20,7 +21,11 @@ export interface RecorderOptions {
   flushIntervalMs?: number
   /** Buffered amount (in UTF-16 code units, close enough to bytes) that starts a write at once. */
   highWaterBytes?: number
-  /** Called once, on the first write error; later events are counted as dropped. */
+  /**
+   * Called once, on the first write error (a full disk, a file system gone read-only): recording
+   * stops there, the file keeps every whole line written before it, and later events are counted
+   * as dropped. Never retried: a disk that filled up does not empty itself.
+   */
   onError?: (error: Error) => void
 }
 
@@ -36,6 +41,8 @@ export interface RecorderStats {
   capped: boolean
   /** write(2) calls made for events: far fewer than events, by design. */
   writes: number
+  /** Events recorded shortened (or as a note) because their line would have been too long to read back. */
+  cut: number
   error: Error | null
 }
 
@@ -52,8 +59,10 @@ export interface Recorder {
 }
 
 /**
- * Creates the session file (it must not exist yet: a log is never appended to by two sessions)
- * and writes its header before resolving.
+ * Creates the session file, readable by its owner only (it holds the lab's output), and writes its
+ * header before resolving. The file must not exist yet: a log is never appended to by two
+ * sessions. A device or a pipe is the exception (`--log /dev/null`, a FIFO someone reads): it holds
+ * no earlier session. If the header cannot be written, the file made for it is removed again.
  */
 export async function createRecorder(
   file: string,
@@ -61,15 +70,27 @@ export async function createRecorder(
   options: RecorderOptions = {},
 ): Promise<Recorder> {
   const full = makeHeader(header)
-  const handle = await open(file, 'ax')
+  const { handle, created } = await openForRecording(file)
   const headerBytes = Buffer.from(JSON.stringify(full) + '\n', 'utf8')
   try {
     await writeAll(handle, headerBytes)
   } catch (error) {
     await handle.close().catch(() => {})
+    if (created) await unlink(file).catch(() => {})
     throw error
   }
   return new FileRecorder(file, full, handle, headerBytes.length, options)
+}
+
+async function openForRecording(file: string): Promise<{ handle: FileHandle; created: boolean }> {
+  try {
+    return { handle: await open(file, 'ax', 0o600), created: true }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const info = await stat(file).catch(() => null)
+    if (info && (info.isCharacterDevice() || info.isFIFO())) return { handle: await open(file, 'a'), created: false }
+    throw error
+  }
 }
 
 class FileRecorder implements Recorder {
@@ -88,6 +109,7 @@ class FileRecorder implements Recorder {
   private dropped = 0
   private capped = false
   private writes = 0
+  private cut = 0
   private error: Error | null = null
   private readonly maxBytes: number
   private readonly interval: number
@@ -114,6 +136,7 @@ class FileRecorder implements Recorder {
       dropped: this.dropped,
       capped: this.capped,
       writes: this.writes,
+      cut: this.cut,
       error: this.error,
     }
   }
@@ -125,10 +148,12 @@ class FileRecorder implements Recorder {
     }
     let line: string
     try {
-      line = JSON.stringify(event)
+      const fitted = fitLine(event, JSON.stringify(event))
+      line = fitted.line
+      if (fitted.cut) this.cut++
     } catch {
       // A value JSON cannot hold (a BigInt, a cycle) must not take the host down.
-      line = JSON.stringify({ seq: event.seq, t: event.t, runId: event.runId, kind: 'lab.error', message: `unserialisable ${event.kind} event` })
+      line = JSON.stringify({ seq: event.seq, t: event.t, runId: event.runId, kind: 'lab.error', message: `unserialisable ${String(event.kind).slice(0, 64)} event` })
     }
     this.lines.push(line)
     this.pendingChars += line.length + 1
@@ -163,10 +188,16 @@ class FileRecorder implements Recorder {
     await this.flush().catch(() => {})
     try {
       await this.handle.sync()
-    } catch {
-      // Some file systems refuse fsync; the data is already in the OS cache, which survives us.
+    } catch (error) {
+      // Some files refuse fsync (a device, some file systems); the data is then in the OS cache,
+      // which survives us. Any other failure means written data may not reach the disk.
+      if (!FSYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) this.fail(error, 0)
     }
-    await this.handle.close()
+    try {
+      await this.handle.close()
+    } catch (error) {
+      this.fail(error, 0)
+    }
     if (this.error) throw this.error
   }
 
@@ -240,10 +271,32 @@ class FileRecorder implements Recorder {
       used = end + 1
     }
     if (kept < batch.length) used += this.capMarker(batch, kept, buffer, used)
-    await writeAll(this.handle, buffer.subarray(0, used))
+    let landed = 0
+    try {
+      landed = await writeAll(this.handle, buffer.subarray(0, used))
+    } catch (error) {
+      const onDisk = Math.min(kept, await this.keepWholeLines(buffer, (error as PartialWrite).landed ?? 0))
+      this.eventsWritten += onDisk
+      this.fail(error, kept - onDisk)
+      return
+    }
     this.writes++
-    this.bytesWritten += used
+    this.bytesWritten += landed
     this.eventsWritten += kept
+  }
+
+  /**
+   * After a failed write (the disk filled up mid-batch): cuts the file back to the end of the last
+   * whole line that reached it, so the file stays a readable session. Returns how many lines
+   * of the batch are on disk.
+   */
+  private async keepWholeLines(buffer: Buffer, landed: number): Promise<number> {
+    const whole = landed === 0 ? 0 : buffer.subarray(0, landed).lastIndexOf(0x0a) + 1
+    if (whole < landed) await this.handle.truncate(this.bytesWritten + whole).catch(() => {})
+    let lines = 0
+    for (let at = buffer.indexOf(0x0a); at !== -1 && at < whole; at = buffer.indexOf(0x0a, at + 1)) lines++
+    this.bytesWritten += whole
+    return lines
   }
 
   private scratch(size: number): Buffer {
@@ -277,16 +330,34 @@ class FileRecorder implements Recorder {
     this.dropped += lost
     if (this.error) return
     this.error = error instanceof Error ? error : new Error(String(error))
-    this.options.onError?.(this.error)
+    try {
+      this.options.onError?.(this.error)
+    } catch {
+      // The report of a failure must not become a second one (in a timer, where nobody catches it).
+    }
   }
 }
 
-async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+/** fsync's answer for files that cannot be synced, as opposed to a sync that failed. */
+const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS'])
+
+/** A write error, with how many bytes of the buffer reached the file before it. */
+interface PartialWrite extends Error {
+  landed?: number
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<number> {
   let offset = 0
-  while (offset < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset)
-    offset += bytesWritten
+  try {
+    while (offset < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset)
+      offset += bytesWritten
+    }
+  } catch (error) {
+    if (error instanceof Error) (error as PartialWrite).landed = offset
+    throw error
   }
+  return offset
 }
 
 function safeParse(line: string): Record<string, unknown> | null {

@@ -8,7 +8,8 @@ import type { FrameEvent, LabEvent } from '../../src-shared/events'
 import type { SessionReplay } from '../../src-shared/contract'
 import { LIVE_LINES_PER_SECOND, thinOutput } from '../../src-shared/output-thinning'
 import { RunIndex } from './catalog'
-import { openSessionBatches, type SessionWarning } from './reader'
+import { shapeProblem } from './event-shape'
+import { openSessionBatches, WarningTally } from './reader'
 
 export const REPLAY_MAX_EVENTS = 100_000
 /** Raw bytes of kept lines; the JSON sent to the UI is about the same size. */
@@ -72,16 +73,21 @@ export async function readRunForReplay(
   wantedRunId: string | undefined,
   limits: ReplayLimits = { maxEvents: REPLAY_MAX_EVENTS, maxBytes: REPLAY_MAX_BYTES },
 ): Promise<SessionReplay> {
-  const warnings: SessionWarning[] = []
+  const warnings = new WarningTally()
   // Throws SessionFormatError for a foreign, empty or newer file before anything is read.
-  const session = await openSessionBatches(file, { onWarning: (w) => warnings.push(w) })
+  const session = await openSessionBatches(file, { onWarning: warnings.add })
   const runs = new RunIndex(true)
   let chosen: string | null = wantedRunId ?? null
   let run = new ThinnedRun(limits)
   const seen = new Set<string>()
   try {
     for await (const batch of session.batches) {
-      for (const { event, raw } of batch) {
+      for (const { event, raw, line } of batch) {
+        const problem = shapeProblem(event as unknown as Record<string, unknown>)
+        if (problem) {
+          warnings.add({ file, line, kind: 'corrupt-line', message: `${file}: line ${line} is a ${event.kind} event the replay cannot show (${problem}); it was skipped` })
+          continue
+        }
         runs.countEvent(event as unknown as Record<string, unknown>)
         // The last run by default: a new run (by its run.start, or by its first event if that line is lost) starts over.
         if (wantedRunId === undefined && typeof event.runId === 'string' && (event.kind === 'run.start' || (event.runId !== chosen && !seen.has(event.runId)))) {
@@ -110,12 +116,12 @@ export async function readRunForReplay(
     runId: list.length > 0 ? chosen : null,
     events: run.events,
     omitted: run.omitted,
-    skippedLines: warnings.length,
+    skippedLines: warnings.count,
     message: replayMessage(run, warnings, limits),
   }
 }
 
-function replayMessage({ events, omitted, thinned }: ThinnedRun, warnings: SessionWarning[], limits: ReplayLimits): string | null {
+function replayMessage({ events, omitted, thinned }: ThinnedRun, warnings: WarningTally, limits: ReplayLimits): string | null {
   const kept = events.length
   const parts: string[] = []
   if (thinned > 0) {
@@ -127,9 +133,8 @@ function replayMessage({ events, omitted, thinned }: ThinnedRun, warnings: Sessi
         `${Math.round(limits.maxBytes / 1024 / 1024)} MiB). Export the session to see all of it.`,
     )
   }
-  if (warnings.length > 0) {
-    const torn = warnings.some((w) => w.kind === 'torn-last-line')
-    parts.push(`${warnings.length} damaged line${warnings.length === 1 ? ' was' : 's were'} skipped${torn ? ' (the last one was cut short, probably by a crash)' : ''}.`)
+  if (warnings.count > 0) {
+    parts.push(`${warnings.count} damaged line${warnings.count === 1 ? ' was' : 's were'} skipped${warnings.torn ? ' (the last one was cut short, probably by a crash)' : ''}.`)
   }
   return parts.length > 0 ? parts.join(' ') : null
 }

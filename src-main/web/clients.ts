@@ -1,11 +1,17 @@
-// The connected UIs. Frames are serialised once and fanned out; a client that stops reading is
-// dropped with a close reason rather than allowed to grow the server's memory without bound.
+// The connected UIs. Requests take turns between connections (fair-queue.ts); frames are serialised
+// once and fanned out; a client that stops reading is dropped with a close reason rather than
+// allowed to grow the server's memory without bound.
 import WebSocket from 'ws'
-import type { EventFrame, Response, ServerMessage } from '../../src-shared/contract'
+import type { EventFrame, ServerMessage } from '../../src-shared/contract'
 import type { Host } from '../host/types'
-import { answer } from './protocol'
+import { FairQueue, type FairQueueLimits, type Lane } from './fair-queue'
+import { busyResponse, decodeMessage, responseMessage } from './protocol'
+import { SharedReads, shareKeyOf } from './shared-reads'
 
-export interface ClientLimits {
+/** Commands that wait for something to happen rather than work: they take a wait slot (fair-queue.ts). */
+const WAITING_COMMANDS: ReadonlySet<unknown> = new Set(['process.join'])
+
+export interface ClientLimits extends FairQueueLimits {
   /** Messages above this get a 'bad-request' response; the connection stays open. */
   maxMessageBytes: number
   /** Past this many unsent bytes the client is dropped at once: the bound on memory per client. */
@@ -17,6 +23,8 @@ export interface ClientLimits {
   maxStallMs: number
   /** Connections beyond this are refused at the handshake. */
   maxClients: number
+  /** Past this many bytes unsent, a connection's queued requests wait until it reads (fair-queue.ts). */
+  outputBacklogBytes: number
 }
 
 /** Application close code (4000–4999): the client fell behind the event stream. */
@@ -26,13 +34,18 @@ const GOING_AWAY = 1001
 export class ClientSet {
   private readonly clients = new Set<WebSocket>()
   private readonly behindSince = new WeakMap<WebSocket, number>()
+  private readonly lanes = new WeakMap<WebSocket, Lane>()
   private readonly stopFrames: () => void
+  private readonly queue: FairQueue
+  private readonly reads: SharedReads
 
   constructor(
-    private readonly host: Host,
+    host: Host,
     private readonly limits: ClientLimits,
   ) {
     this.stopFrames = host.onFrame((frame) => this.broadcast(frame))
+    this.queue = new FairQueue(limits)
+    this.reads = new SharedReads(host)
   }
 
   get size(): number {
@@ -45,19 +58,44 @@ export class ClientSet {
 
   add(ws: WebSocket): void {
     this.clients.add(ws)
-    ws.on('message', (data, isBinary) => {
-      void this.onMessage(ws, toBuffer(data), isBinary)
+    const lane = this.queue.open({
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
+      behindOnOutput: () => ws.bufferedAmount > this.limits.outputBacklogBytes,
     })
+    this.lanes.set(ws, lane)
+    ws.on('message', (data, isBinary) => this.onMessage(ws, lane, toBuffer(data), isBinary))
+    const gone = () => {
+      this.clients.delete(ws)
+      this.queue.close(lane)
+    }
     // ws reports protocol violations (e.g. a frame over maxPayload) here and closes the socket
     // itself; without a listener the error would be thrown and take the whole server down.
-    ws.on('error', () => this.clients.delete(ws))
-    ws.on('close', () => this.clients.delete(ws))
+    ws.on('error', gone)
+    ws.on('close', gone)
   }
 
-  private async onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
-    const response: Response = await answer(this.host, { data, isBinary }, this.limits.maxMessageBytes)
-    const message: ServerMessage = { type: 'response', ...response }
-    this.send(ws, JSON.stringify(message))
+  /** Answers at once what needs no host (malformed, too big, shed); queues the rest for its turn. */
+  private onMessage(ws: WebSocket, lane: Lane, data: Buffer, isBinary: boolean): void {
+    const decoded = decodeMessage({ data, isBinary }, this.limits.maxMessageBytes)
+    if (!decoded.ok) return this.send(ws, responseMessage(decoded.response))
+    const { id, request } = decoded
+    const shareKey = shareKeyOf(id, request, data.byteLength)
+    const job = {
+      bytes: data.byteLength,
+      waits: WAITING_COMMANDS.has((request as { cmd?: unknown } | null)?.cmd),
+      shareKey,
+      run: async () => {
+        let text: string
+        try {
+          text = await this.reads.reply(id, request, shareKey)
+        } catch (error) {
+          text = responseMessage({ id, ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } })
+        }
+        this.send(ws, text)
+      },
+    }
+    if (!this.queue.submit(lane, job)) this.send(ws, responseMessage(busyResponse(id)))
   }
 
   private broadcast(frame: EventFrame): void {
@@ -84,7 +122,13 @@ export class ClientSet {
     } else {
       this.behindSince.delete(ws)
     }
-    ws.send(text)
+    ws.send(text, () => this.sent(ws))
+  }
+
+  /** Some output reached the OS: a connection held back for its unsent answers may get work again. */
+  private sent(ws: WebSocket): void {
+    const lane = this.lanes.get(ws)
+    if (lane && ws.bufferedAmount <= this.limits.outputBacklogBytes) this.queue.wake(lane)
   }
 
   private drop(ws: WebSocket, code: number, reason: string): void {

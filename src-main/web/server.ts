@@ -40,6 +40,17 @@ const DEFAULT_LIMITS: ClientLimits = {
   maxStallMs: 30_000,
   // A UI is a browser tab or two; the bound keeps worst-case memory at maxClients × maxBufferedBytes.
   maxClients: 16,
+  // A UI has a handful of requests out at a time (a table poll, the header, a details pane); more
+  // at work only lets one connection's synchronous work pile up between two of another's.
+  workPerClient: 4,
+  // A join per lab process the user asked to join; they only hold a promise each.
+  waitsPerClient: 256,
+  // Past these a flood is answered 'busy' without work: the bound on one connection's backlog.
+  queuedPerClient: 64,
+  queuedBytesPerClient: 4 * MiB,
+  shedBeforePause: 256,
+  // Room for one whole table of 10,000 processes (~2 MB) and then some.
+  outputBacklogBytes: 4 * MiB,
 }
 
 /** Above the soft limit a message is answered with an error; above this ws closes that one connection. */

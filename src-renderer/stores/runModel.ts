@@ -45,6 +45,8 @@ export type OutputLine = PrintedLine | LineGap
 export interface RunNotice {
   seq: number
   message: string
+  /** Set when the session log stopped recording: shown in the user's language from these. */
+  recordingStopped?: { file: string; error: string }
 }
 
 export interface RunModel {
@@ -58,7 +60,7 @@ export interface RunModel {
   /** lids in start order. */
   order: string[]
   lines: OutputLine[]
-  /** Things the supervisor had to tell (lab.error) and kills the OS refused. */
+  /** Things the supervisor had to tell (lab.error), kills the OS refused, a session log that stopped recording. */
   notices: RunNotice[]
   /** Lines of the run so far, also those no longer kept in `lines` and those in gaps. */
   linesTotal: number
@@ -167,6 +169,9 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
     }
     case 'lab.error':
       model.notices.push({ seq: event.seq, message: event.message })
+      return true
+    case 'session.stopped':
+      model.notices.push({ seq: event.seq, message: `Recording stopped: ${event.file}: ${event.error}`, recordingStopped: { file: event.file, error: event.error } })
       return true
     case 'user.kill':
       if (!event.ok) model.notices.push({ seq: event.seq, message: `Could not send ${event.signal} to pid ${event.pid}: ${event.error ?? 'refused'}` })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import type { ExportFormatName, SessionExportInfo, SessionInfo } from '../../src-shared/contract'
-import { call, errorMessage, getTransport } from '../transport'
+import { call, errorMessage, getTransport, pageToken } from '../transport'
 
 export interface ExportState {
   busy: boolean
@@ -63,6 +63,5 @@ export const useSessionsStore = defineStore('sessions', {
  */
 export function downloadUrl(name: string): string | null {
   if (getTransport().kind !== 'websocket') return null
-  const token = new URLSearchParams(window.location.search).get('token') ?? ''
-  return `/export/${encodeURIComponent(name)}?token=${encodeURIComponent(token)}`
+  return `/export/${encodeURIComponent(name)}?token=${encodeURIComponent(pageToken())}`
 }

@@ -2,10 +2,12 @@ import type { ProclabBridge } from '../../src-shared/bridge'
 import { BRIDGE_KEY } from '../../src-shared/bridge'
 import type { CommandArgs, CommandName, CommandResults, ErrorCode, Request } from '../../src-shared/contract'
 import { createElectronTransport } from './electron'
+import { pageToken } from './token'
 import type { Transport } from './types'
 import { WebSocketTransport, webSocketUrlFor } from './websocket'
 
 export type { ConnectionState, ConnectionStatus, Transport } from './types'
+export { pageToken } from './token'
 
 /** A command the host answered with `ok: false`; `message` is the host's own words. */
 export class HostError extends Error {
@@ -25,7 +27,7 @@ let nextId = 1
 export function getTransport(): Transport {
   if (!transport) {
     const bridge = (window as unknown as Record<string, ProclabBridge | undefined>)[BRIDGE_KEY]
-    transport = bridge ? createElectronTransport(bridge) : new WebSocketTransport(webSocketUrlFor(window.location))
+    transport = bridge ? createElectronTransport(bridge) : new WebSocketTransport(webSocketUrlFor(window.location, pageToken()))
   }
   return transport
 }

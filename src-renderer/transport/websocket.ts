@@ -117,9 +117,8 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-/** `ws(s)://<this host>/ws?token=<token from our own ?token=>`: the server put the token in the URL it printed. */
-export function webSocketUrlFor(location: Location): string {
-  const token = new URLSearchParams(location.search).get('token') ?? ''
+/** `ws(s)://<this host>/ws?token=<token>`: the server put the token in the URL it printed (see token.ts). */
+export function webSocketUrlFor(location: Location, token: string): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`
 }

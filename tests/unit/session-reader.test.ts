@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   createRecorder,
   defaultSessionDir,
+  exportSession,
   listSessions,
   loadSession,
   readSession,
@@ -12,7 +13,7 @@ import {
   sessionFileName,
   type SessionWarning,
 } from '../../src-main/session/index'
-import { HEADER, tempDir, writeSessionFile } from '../fixtures/session/helpers'
+import { collect, HEADER, tempDir, writeSessionFile } from '../fixtures/session/helpers'
 
 const sample = fileURLToPath(new URL('../fixtures/session/sample-session.ndjson', import.meta.url))
 const ev = (seq: number) => ({ seq, t: seq * 100, runId: 'r', kind: 'stdout', lid: 'L1', pid: 7, line: `第${seq}行` })
@@ -132,6 +133,21 @@ describe('readSession', () => {
     }
     expect(n).toBe(20_000)
     expect(longs).toBe(4)
+  })
+})
+
+describe('a file of damage', () => {
+  it('counts every damaged line but keeps only the first warnings, so memory does not grow with the damage', async () => {
+    const file = join(dir, 'junk.ndjson')
+    const junk = Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? 'not json' : '{"seq":"x"}'))
+    await writeFile(file, [JSON.stringify(HEADER), ...junk, JSON.stringify(ev(1))].join('\n') + '\n')
+    let forwarded = 0
+    const { out } = collect()
+    const result = await exportSession(file, 'ndjson', out, { onWarning: () => forwarded++ })
+    expect(result).toMatchObject({ eventsRead: 1, skippedLines: 5000 })
+    expect(forwarded).toBe(5000)
+    expect(result.warnings).toHaveLength(100)
+    expect(result.warnings.map((w) => w.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2))
   })
 })
 

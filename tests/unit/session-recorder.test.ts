@@ -109,6 +109,14 @@ describe('recorder', () => {
     await expect(createRecorder(file, header)).rejects.toMatchObject({ code: 'EEXIST' })
   })
 
+  it.skipIf(process.platform !== 'linux')('records into a device (/dev/null), and reports a device that refuses the header (/dev/full) as ENOSPC', async () => {
+    const sink = await createRecorder('/dev/null', header)
+    sink.append(out(1))
+    await sink.close()
+    expect(sink.stats).toMatchObject({ eventsWritten: 1, error: null })
+    await expect(createRecorder('/dev/full', header)).rejects.toMatchObject({ code: 'ENOSPC' })
+  })
+
   it('survives an event JSON cannot hold', async () => {
     const file = join(dir, 'bigint.ndjson')
     const recorder = await createRecorder(file, header)

@@ -6,13 +6,13 @@ import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import type { EventFrame, Response, ServerMessage } from '../../src-shared/contract'
+import type { EventFrame, ServerMessage } from '../../src-shared/contract'
 import type { LabEvent } from '../../src-shared/events'
 import { createHost } from '../../src-main/host'
 import type { Host } from '../../src-main/host/types'
 import { startWebServer, type WebServer } from '../../src-main/web/server'
 import { CLOSE_TOO_SLOW } from '../../src-main/web/clients'
+import { Client, closed, openSocket as openSocketTo, type Handshake, type SocketOptions } from '../helpers/web'
 
 const CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'"
 
@@ -84,82 +84,14 @@ function rawRequest(port: number, text: string): Promise<string> {
   })
 }
 
-type Handshake = { ok: true; ws: WebSocket } | { ok: false; status: number }
-
-function openSocket(server: WebServer, opts: { token?: string | null; origin?: string | null; host?: string; path?: string } = {}): Promise<Handshake> {
-  const token = opts.token === undefined ? server.token : opts.token
-  const path = opts.path ?? '/ws'
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
-  const origin = opts.origin === undefined ? `http://127.0.0.1:${server.port}` : opts.origin
-  const headers: Record<string, string> = {}
-  if (opts.host) headers.Host = opts.host
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}${query}`, { ...(origin === null ? {} : { origin }), headers })
-    ws.once('open', () => {
-      cleanups.push(async () => {
-        ws.terminate()
-      })
-      resolve({ ok: true, ws })
-    })
-    ws.once('unexpected-response', (_req, res) => {
-      resolve({ ok: false, status: res.statusCode ?? 0 })
-      res.resume()
-      ws.terminate()
-    })
-    ws.once('error', (error) => reject(error))
-  })
+function openSocket(server: WebServer, opts: SocketOptions = {}): Promise<Handshake> {
+  return openSocketTo(server, opts, (ws) => cleanups.push(async () => ws.terminate()))
 }
 
 async function connected(server: WebServer): Promise<Client> {
   const result = await openSocket(server)
   if (!result.ok) throw new Error(`handshake refused with ${result.status}`)
   return new Client(result.ws)
-}
-
-/** A test client that collects everything the server says. */
-class Client {
-  readonly messages: ServerMessage[] = []
-  private waiters: Array<() => void> = []
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as ServerMessage)
-      for (const wake of this.waiters.splice(0)) wake()
-    })
-  }
-
-  sendRaw(data: string | Buffer, binary = false): void {
-    this.ws.send(data, { binary })
-  }
-
-  async until<T extends ServerMessage>(pick: (m: ServerMessage) => m is T, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const found = this.messages.find(pick)
-      if (found) return found
-      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.messages).slice(0, 500)}`)
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve)
-        setTimeout(resolve, 50)
-      })
-    }
-  }
-
-  response(id: number): Promise<{ type: 'response' } & Response> {
-    return this.until((m): m is { type: 'response' } & Response => m.type === 'response' && m.id === id)
-  }
-
-  async request(id: number, cmd: string, args?: unknown): Promise<Response> {
-    this.sendRaw(JSON.stringify({ id, cmd, args }))
-    return this.response(id)
-  }
-}
-
-function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve) => {
-    if (ws.readyState === WebSocket.CLOSED) return resolve({ code: -1, reason: 'already closed' })
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
-  })
 }
 
 describe('listening', () => {

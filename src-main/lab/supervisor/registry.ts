@@ -22,8 +22,14 @@ export interface LabProcessRecord {
   connection: ControlConnection | null
   /** Its control connection has closed: the process has ended, or is ending. */
   disconnected: boolean
-  /** stdout/stderr streams not yet closed: the exit event waits for them, so output comes first. */
+  /**
+   * Of its stdout, stderr and control connection, how many have not closed yet: its exit is
+   * announced only once all three have (or have stayed quiet for a while), so nothing the process
+   * printed or told the broker before it ended can come after its exit.
+   */
   openStreams: number
+  /** Counts what arrived from the process (output chunks, messages): a quiet process has ended. */
+  activity: number
   /** Known exit not yet announced (waiting for the last output). */
   pendingExit: ExitRecord | null
   exit: ExitRecord | null
@@ -33,8 +39,8 @@ export interface LabProcessRecord {
 export class Registry {
   private readonly byLid = new Map<string, LabProcessRecord>()
 
-  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'disconnected' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
-    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, disconnected: false, pendingExit: null, exit: null, onExit: [] }
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'state' | 'connection' | 'disconnected' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
+    const record: LabProcessRecord = { ...init, pid: null, ppid: null, state: 'spawning', connection: null, disconnected: false, openStreams: 3, activity: 0, pendingExit: null, exit: null, onExit: [] }
     this.byLid.set(record.lid, record)
     return record
   }

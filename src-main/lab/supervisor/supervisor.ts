@@ -44,8 +44,14 @@ interface Run {
   ended: boolean
 }
 
-/** How long a known exit waits for the process's last output before it is announced. */
+/**
+ * A known exit waits for the process's stdout, stderr and control connection to close. One may
+ * stay open (a raw child of the process inherited its stdout; it never connected): then the exit
+ * is announced once nothing has arrived from the process for this long...
+ */
 const OUTPUT_GRACE_MS = 250
+/** ...or, however much keeps arriving (a raw child that inherited the stream prints on), after this long. */
+const MAX_OUTPUT_WAIT_MS = 10_000
 /** Between SIGTERM and SIGKILL when a run is stopped. */
 const STOP_GRACE_MS = 1000
 /** Once the OS knows no process of a run, how long exits already on their way may take to arrive. */
@@ -122,13 +128,14 @@ export class Supervisor {
     // The pid is known as soon as spawn returns: watched before the lab main runs any user code.
     const group = process.platform !== 'win32' && main.pid !== undefined ? main.pid : null
     if (group !== null) this.guard.watch(group)
-    const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, spec: null, openStreams: 2 })
+    const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, spec: null })
     this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
     this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
     const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
     run.outcome = new Promise<RunOutcome>((resolve) => {
       main.once('error', (error) => {
         run.mainError = `could not start the lab main process: ${error.message}`
+        record.openStreams = 0
         this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
       })
       main.once('spawn', () => {
@@ -192,11 +199,15 @@ export class Supervisor {
     record.pid ??= connection.pid
     const caller: Caller = { lid: record.lid, pid: connection.pid, push: (oid, method, args) => connection.send({ op: 'push', oid, method, args }) }
     return {
-      message: (message: UpMessage) => this.receive(record, connection, caller, message),
+      message: (message: UpMessage) => {
+        record.activity++
+        this.receive(record, connection, caller, message)
+      },
       closed: () => {
         record.connection = null
         record.disconnected = true
         this.objects.processGone(record.lid, connection.pid)
+        this.streamClosed(record)
         // Exit codes come from the parent, which waits on the child. A parent that ended first
         // will never report: its children's exits are unknown (an orphan's, say).
         if (!this.parentCanReport(record)) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
@@ -246,7 +257,7 @@ export class Supervisor {
           this.options.emit({ kind: 'lab.error', message: refusal }, from.runId, monotonicMicros())
           return connection.send({ op: 'reply', rid: message.rid, ok: false, error: refusal })
         }
-        this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, spec: message.spec, openStreams: 2 })
+        this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, spec: message.spec })
         // Shared objects passed as arguments are held by the child from now on (a pipe end's holders decide EOF).
         this.objects.hold(message.lid, message.holds ?? [])
         return connection.send({ op: 'reply', rid: message.rid, ok: true })
@@ -317,20 +328,48 @@ export class Supervisor {
   private readOutput(record: LabProcessRecord, stream: 'stdout' | 'stderr', source: Readable, firstBytes: Buffer): void {
     const splitter = new LineSplitter((line) => this.emit(record, { kind: stream, lid: record.lid, pid: record.pid ?? 0, line }))
     if (firstBytes.length) splitter.push(firstBytes)
-    source.on('data', (chunk: Buffer) => splitter.push(chunk))
+    source.on('data', (chunk: Buffer) => {
+      record.activity++
+      splitter.push(chunk)
+    })
     source.on('error', () => undefined)
     source.once('close', () => {
       splitter.end()
-      record.openStreams = Math.max(0, record.openStreams - 1)
-      if (record.openStreams === 0 && record.pendingExit) this.announceExit(record)
+      this.streamClosed(record)
     })
+  }
+
+  /** One of the process's stdout, stderr and control connection has closed (all it sent was read). */
+  private streamClosed(record: LabProcessRecord): void {
+    record.openStreams = Math.max(0, record.openStreams - 1)
+    if (record.openStreams === 0 && record.pendingExit) this.announceExit(record)
   }
 
   private recordExit(record: LabProcessRecord, exit: NonNullable<LabProcessRecord['exit']>): void {
     if (record.exit || record.pendingExit) return
     record.pendingExit = exit
     if (record.openStreams === 0) return this.announceExit(record)
-    setTimeout(() => this.announceExit(record), OUTPUT_GRACE_MS)
+    this.announceWhenQuiet(record)
+  }
+
+  /**
+   * For an exit whose streams do not all close: announce it once the process has been quiet for
+   * OUTPUT_GRACE_MS. Each check runs after an I/O poll (setImmediate), because on a busy host a
+   * timer can fall due while the process's last bytes already wait in the kernel: they are read
+   * first, count as activity, and the exit waits for them rather than overtaking them.
+   */
+  private announceWhenQuiet(record: LabProcessRecord): void {
+    const since = Date.now()
+    let seen = record.activity
+    const check = (): void => {
+      if (record.exit) return
+      if (record.activity !== seen && Date.now() - since < MAX_OUTPUT_WAIT_MS) {
+        seen = record.activity
+        return void setTimeout(() => setImmediate(check), OUTPUT_GRACE_MS)
+      }
+      this.announceExit(record)
+    }
+    setTimeout(() => setImmediate(check), OUTPUT_GRACE_MS)
   }
 
   private announceExit(record: LabProcessRecord): void {

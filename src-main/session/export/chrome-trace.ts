@@ -34,6 +34,7 @@ export class TraceBuilder {
   private readonly to: number
   private readonly open = new Map<string, OpenInterval[]>()
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
+  private runsEndAt = -Infinity
   lastT = 0
 
   constructor(
@@ -124,12 +125,15 @@ export class TraceBuilder {
 
   startRun(e: LooseEvent): void {
     if (this.run) this.endRun(e.t, { ended: false })
-    this.run = { start: e.t, name: `run: ${str(e, 'title') ?? ''}`, args: { runId: e.runId, source: e.source } }
+    // Runs share the host's track, so one may not begin before the last one ended (a damaged
+    // or edited file can have a run.start whose t goes back).
+    this.run = { start: Math.max(e.t, this.runsEndAt), name: `run: ${str(e, 'title') ?? ''}`, args: { runId: e.runId, source: e.source } }
   }
 
   endRun(t: number, args: Record<string, unknown>): void {
     if (!this.run) return
     const host = this.tracks.host
+    this.runsEndAt = Math.max(t, this.run.start)
     this.slice(host.pid, host.pid, this.run.start, t, this.run.name, 'run', { ...this.run.args, ...args })
     this.run = null
   }
@@ -137,7 +141,8 @@ export class TraceBuilder {
   startProcess(e: LooseEvent, drawLifetime: boolean): void {
     const pid = num(e, 'pid') ?? 0
     const proc = this.tracks.process(str(e, 'lid'), pid, str(e, 'name') ?? `process ${pid}`)
-    proc.startT = e.t
+    // A second start of one lid (a damaged file) begins after the first lifetime ended, on the same track.
+    proc.startT = Math.max(e.t, proc.exitT ?? -Infinity)
     proc.exitT = null
     proc.lifetime = drawLifetime ? { ...rest(e), pid, lid: e.lid } : null
   }
@@ -306,7 +311,7 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
         const lid = str(e, 'lid')
         if (lid !== null) lab.set(lid, builder.trackOf(e))
       } else if (wanted) {
-        ;(HANDLERS[e.kind] ?? generic)(e, builder)
+        ;(Object.hasOwn(HANDLERS, e.kind) ? HANDLERS[e.kind]! : generic)(e, builder) // not `in`: a kind may be '__proto__'
       }
       drain(sink)
     },

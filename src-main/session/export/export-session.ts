@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { asLoose } from '../lab-events'
-import { openSessionBatches, type SessionWarning, type ReadOptions } from '../reader'
+import { openSessionBatches, WarningTally, type SessionWarning, type ReadOptions } from '../reader'
 import { chromeTraceExporter } from './chrome-trace'
 import { csvExporter } from './csv'
 import { makeMatcher, type EventFilter } from './filter'
@@ -33,6 +33,9 @@ export interface ExportResult {
   /** Lines, rows or trace events written (header lines not counted). */
   written: number
   bytes: number
+  /** Lines of the session that were skipped: damaged, cut short or too long. */
+  skippedLines: number
+  /** The first of their warnings (at most WarningTally.KEPT). */
   warnings: SessionWarning[]
   durationMs: number
 }
@@ -46,13 +49,9 @@ export async function exportSession(
   const factory = EXPORT_FORMATS[format]
   if (!factory) throw new TypeError(`unknown export format ${JSON.stringify(format)}; use ndjson, csv or chrome-trace`)
   const began = performance.now()
-  const warnings: SessionWarning[] = []
-  const onWarning = (w: SessionWarning) => {
-    warnings.push(w)
-    options.onWarning?.(w)
-  }
+  const warnings = new WarningTally(options.onWarning)
   // The header is checked before anything is written, so a foreign file leaves the output empty.
-  const session = await openSessionBatches(file, { onWarning })
+  const session = await openSessionBatches(file, { onWarning: warnings.add })
   const filter: EventFilter = { fromUs: options.fromUs, toUs: options.toUs, kinds: options.kinds }
   const matches = makeMatcher(filter)
   const exporter = factory(session.header, filter)
@@ -86,5 +85,5 @@ export async function exportSession(
     out.off('error', onError)
     await session.close()
   }
-  return { format, eventsRead, written: exporter.written, bytes: sink.bytes, warnings, durationMs: performance.now() - began }
+  return { format, eventsRead, written: exporter.written, bytes: sink.bytes, skippedLines: warnings.count, warnings: warnings.first, durationMs: performance.now() - began }
 }

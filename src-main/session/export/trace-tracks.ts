@@ -100,7 +100,9 @@ export class TraceTracks {
   }
 
   private create(lid: string | null, osPid: number, name: string, threadName: string | null): TraceProcess {
-    const pid = osPid > 0 && !this.usedPids.has(osPid) ? osPid : this.nextSynthetic++
+    // A pid from the file is used only if it is one: a whole number below the synthetic ids.
+    const real = Number.isInteger(osPid) && osPid > 0 && osPid < FIRST_SYNTHETIC_ID
+    const pid = real && !this.usedPids.has(osPid) ? osPid : this.nextSynthetic++
     this.usedPids.add(pid)
     const proc: TraceProcess = { lid, osPid, pid, name, startT: null, exitT: null, lifetime: null, lanes: new Map() }
     this.name(proc, name, threadName)

@@ -38,6 +38,7 @@ export const messages: AreaMessages = {
       failed: 'failed after {time}',
       count: '{all} process, {alive} running | {all} processes, {alive} running',
       runFailed: 'The run failed:',
+      recordingStopped: 'Recording stopped: {file}: {error}. The run goes on; its session log ends here.',
     },
     tree: {
       label: 'Lab processes',
@@ -156,6 +157,7 @@ export const messages: AreaMessages = {
       failed: '运行 {time} 后失败',
       count: '共 {all} 个进程，{alive} 个运行中',
       runFailed: '运行失败：',
+      recordingStopped: '记录已停止：{file}：{error}。运行继续，会话日志到此为止。',
     },
     tree: {
       label: '实验进程',

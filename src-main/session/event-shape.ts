@@ -1,0 +1,95 @@
+// What a UI may take on trust about an event of a known kind. The reader checks only the stamp
+// (seq, t, kind), and exporters read every other field loosely; but the replay hands events to
+// the renderer, whose models use `line` as a string and `lid` as a key. A session file is data
+// from disk (edited, damaged, from another version), so the replay checks each known kind's
+// fields first, and counts an event that fails as a damaged line.
+import type { EventKind } from '../../src-shared/events'
+
+/** A trailing `?`: the field may be absent (older files, the synthetic sessions), but not of another type. */
+type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples'
+type Field = FieldType | `${FieldType}?`
+type Shape = Readonly<Record<string, Field>>
+
+const PROCESS: Shape = { lid: 'string', pid: 'number' }
+const OBJECT: Shape = { ...PROCESS, object: 'string' }
+
+const SHAPES: Readonly<Record<EventKind, Shape>> = {
+  'run.start': { title: 'string', source: 'string' },
+  'run.end': { ok: 'boolean', error: 'string|null', durationUs: 'number?' },
+  'process.start': { ...PROCESS, ppid: 'number?', name: 'string', daemon: 'boolean?', parentLid: 'string|null?', target: 'string?' },
+  'process.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null' },
+  stdout: { ...PROCESS, line: 'string' },
+  stderr: { ...PROCESS, line: 'string' },
+  'user.kill': { pid: 'number', lid: 'string|null', signal: 'string', ok: 'boolean', error: 'string|null' },
+  'user.join': { pid: 'number', lid: 'string', exitCode: 'number|null', timedOut: 'boolean' },
+  'user.run': { source: 'string', ok: 'boolean', error: 'string|null', startedRunId: 'string|null' },
+  'user.stop': { ok: 'boolean', stopped: 'boolean', error: 'string|null' },
+  'user.export': { session: 'string', format: 'string', ok: 'boolean', path: 'string|null', error: 'string|null' },
+  'monitor.sample': { processes: 'samples' },
+  'object.create': { ...OBJECT, type: 'string', name: 'string', capacity: 'number|null?' },
+  'lock.request': OBJECT,
+  'lock.acquire': { ...OBJECT, waitedUs: 'number?' },
+  'lock.release': { ...OBJECT, heldUs: 'number?' },
+  'lock.timeout': { ...OBJECT, waitedUs: 'number?' },
+  'lock.abandoned': { ...OBJECT, heldUs: 'number?' },
+  'queue.put': { ...OBJECT, depth: 'number' },
+  'queue.get': { ...OBJECT, depth: 'number' },
+  'queue.full': { ...OBJECT, depth: 'number' },
+  'queue.empty': { ...OBJECT, depth: 'number' },
+  'pipe.send': { ...OBJECT, end: 'end?', bytes: 'number|null?' },
+  'pipe.recv': { ...OBJECT, end: 'end?', bytes: 'number|null?' },
+  'pipe.close': { ...OBJECT, end: 'end?' },
+  'pipe.eof': { ...OBJECT, end: 'end?' },
+  'lab.error': { message: 'string' },
+  'session.stopped': { file: 'string', error: 'string' },
+}
+
+/** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */
+const FIELDS = new Map(
+  Object.entries(SHAPES).map(([kind, shape]) => [
+    kind,
+    Object.entries(shape).map(([field, spec]) => ({ field, spec, type: spec.replace('?', '') as FieldType, optional: spec.endsWith('?') })),
+  ]),
+)
+
+/**
+ * Why an event of a known kind cannot be shown (its first bad field), or null when it can.
+ * Kinds this version does not know pass: UIs show them generically or not at all.
+ */
+export function shapeProblem(event: Record<string, unknown>): string | null {
+  const fields = FIELDS.get(event.kind as string)
+  if (!fields) return null
+  if (event.runId !== null && event.runId !== undefined && typeof event.runId !== 'string') return 'its runId is not a string'
+  for (const { field, spec, type, optional } of fields) {
+    const value = event[field]
+    if (value === undefined && optional) continue
+    if (!fits(value, type)) return `its ${field} is not ${describe(spec)}`
+  }
+  return null
+}
+
+function fits(value: unknown, type: FieldType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string'
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'string|null':
+      return value === null || typeof value === 'string'
+    case 'number|null':
+      return value === null || (typeof value === 'number' && Number.isFinite(value))
+    case 'end':
+      return value === 0 || value === 1
+    case 'samples':
+      return Array.isArray(value) && value.every((s) => typeof s === 'object' && s !== null && typeof s.lid === 'string' && fits(s.pid, 'number') && fits(s.cpu, 'number') && fits(s.rss, 'number'))
+  }
+}
+
+function describe(spec: Field): string {
+  const type = spec.replace('?', '')
+  if (type === 'end') return '0 or 1'
+  if (type === 'samples') return 'a list of process samples'
+  return `a ${type.replace('|null', ' or null')}`
+}
