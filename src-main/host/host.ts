@@ -29,7 +29,7 @@ export class HostService implements Host {
   private runCounter = 0
   private supervisor!: Supervisor
   private readonly monitor: Monitor
-  private readonly protectedPids: Set<number>
+  private readonly fixedProtectedPids: number[]
   private disposed: Promise<void> | null = null
   private recorder: Recorder | null = null
   private readonly sessionsDir: string
@@ -40,7 +40,7 @@ export class HostService implements Host {
     this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: hostUserName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
-    this.protectedPids = new Set([process.pid, ...(options.protectedPids ?? [])])
+    this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]
     this.sessionsDir = options.sessionsDir ?? defaultSessionDir()
     this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
     this.sampler = new LabSampler(
@@ -95,6 +95,11 @@ export class HostService implements Host {
 
   onFrame(listener: Parameters<Host['onFrame']>[0]): Unsubscribe {
     return this.frames.subscribe(listener)
+  }
+
+  /** The host, its shell's processes, and the lab's watchdog (whose pid changes if it is restarted). */
+  private get protectedPids(): Set<number> {
+    return new Set([...this.fixedProtectedPids, ...this.supervisor.protectedPids])
   }
 
   /** Ends every lab process at once; for the host's own exit, where nothing async can run. */

@@ -22,8 +22,7 @@ async function main(): Promise<void> {
   const token = requireEnv(ENV.token)
   delete process.env[ENV.token]
   const opening: Opening = { op: 'control', lid, pid: process.pid, token }
-  // If the host dies, nothing may be left running: end at once, without the exit sequence.
-  const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, () => process.kill(process.pid, 'SIGKILL'))
+  const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, endWithHost)
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
   process.once('exit', () => channel.flushNow())
   channel.onPush = deliverPush
@@ -34,6 +33,22 @@ async function main(): Promise<void> {
   await channel.close()
   await drainOutput()
   process.exit(exitCode)
+}
+
+/** How long a lab process that notices the host's death leaves the host's watchdog to act first. */
+const WATCHDOG_FIRST_MS = 500
+
+/**
+ * If the host dies, nothing may be left running: end without the exit sequence. On POSIX the host's
+ * watchdog ends the whole run anyway, busy processes too (supervisor/watchdog.ts), and it finds a
+ * process that left the run's group (setsid, `detached: true`) only below a parent that is still
+ * there: so this process waits a moment for the watchdog before it ends itself. On Windows (no
+ * watchdog yet) it ends at once.
+ */
+function endWithHost(): void {
+  const end = () => void process.kill(process.pid, 'SIGKILL')
+  if (process.platform === 'win32') end()
+  else setTimeout(end, WATCHDOG_FIRST_MS)
 }
 
 /**

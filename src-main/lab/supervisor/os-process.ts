@@ -19,15 +19,19 @@ export interface OsProcess {
 
 /** The process with this pid now, or null if there is none (or this platform cannot say). */
 export function osProcess(pid: number): OsProcess | null {
-  if (!CAN_CHECK_PIDS) return null
+  return CAN_CHECK_PIDS ? readStat(String(pid)) : null
+}
+
+/** Linux: /proc/<entry>/stat, or null if it has ended (or is not a process). */
+export function readStat(entry: string): OsProcess | null {
   let stat: string
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    stat = readFileSync(`/proc/${entry}/stat`, 'latin1')
   } catch {
     return null
   }
   // The command name sits in parentheses and may hold anything, ')' included: fields follow the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 20)
   const ppid = Number(fields[1])
   const pgrp = Number(fields[2])
   const startTime = Number(fields[19])

@@ -10,6 +10,8 @@ import { ENV, monotonicMicros, signalExitCode, type Opening, type UpMessage } fr
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
+import { readProcessTable, runProcesses } from './process-table'
+import { createHostDeathGuard, type HostDeathGuard } from './watchdog'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
 import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
@@ -18,7 +20,7 @@ export interface SupervisorOptions {
   maxProcesses: number
   /** Per-operation events of locks, queues and pipes (default on); off only to measure their cost. */
   telemetry?: boolean
-  /** Receives every event the lab produces; `at` is the monotonic µs when it happened. */
+  /** Receives every event the lab produces; `at` is the monotonic µs when it happened (runId null: between runs). */
   emit(body: EventBody, runId: string | null, at: number): void
 }
 
@@ -31,6 +33,13 @@ export interface RunOutcome {
 interface Run {
   id: string
   main: ChildProcess
+  /**
+   * The process group the lab main leads (POSIX): every lab process and every OS process they start
+   * is in it unless it left on purpose. Null on Windows and when the main could not start.
+   */
+  group: number | null
+  /** Every process ever found in the run, so one that left the group is still known after its parent ended. */
+  found: Set<number>
   stopping: boolean
   mainError: string | null
   outcome: Promise<RunOutcome>
@@ -47,12 +56,16 @@ const OUTPUT_GRACE_MS = 250
 const MAX_OUTPUT_WAIT_MS = 10_000
 /** Between SIGTERM and SIGKILL when a run is stopped. */
 const STOP_GRACE_MS = 1000
+/** Once the OS knows no process of a run, how long exits already on their way may take to arrive. */
+const REPORT_GRACE_MS = OUTPUT_GRACE_MS + 100
 
 export class Supervisor {
   readonly registry = new Registry()
   private run: Run | null = null
   private broker!: Broker
   private readonly objects: ObjectTable
+  /** Ends the runs' processes if the host dies without doing so itself. */
+  private readonly guard: HostDeathGuard
 
   private constructor(private readonly options: SupervisorOptions) {
     const telemetry = options.telemetry ?? true
@@ -71,6 +84,7 @@ export class Supervisor {
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
     })
+    this.guard = createHostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
   }
 
   static async create(options: SupervisorOptions): Promise<Supervisor> {
@@ -90,6 +104,11 @@ export class Supervisor {
 
   get currentRunId(): string | null {
     return this.run && !this.run.ended ? this.run.id : null
+  }
+
+  /** Processes of ProcLab's own that no user action may signal (the watchdog). */
+  get protectedPids(): number[] {
+    return this.guard.pid === null ? [] : [this.guard.pid]
   }
 
   /** Starts the lab main of a new run; resolves with the run's outcome when the whole run has ended. */
@@ -112,12 +131,15 @@ export class Supervisor {
         ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
       },
     })
+    // The pid is known as soon as spawn returns: watched before the lab main runs any user code.
+    const group = process.platform !== 'win32' && main.pid !== undefined ? main.pid : null
+    if (group !== null) this.guard.watch(group)
     const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, token, spec: null })
     // Its output comes through the pipes read here; no socket may add to it.
     record.stdioOpened = { stdout: true, stderr: true }
     this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
     this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
-    const run: Run = { id: runId, main, stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
+    const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
     run.outcome = new Promise<RunOutcome>((resolve) => {
       main.once('error', (error) => {
         run.mainError = `could not start the lab main process: ${error.message}`
@@ -145,7 +167,7 @@ export class Supervisor {
     const run = this.run
     if (!run || run.ended) return false
     run.stopping = true
-    await this.endTree(run.id)
+    await this.endTree(run)
     await run.outcome
     return true
   }
@@ -166,11 +188,13 @@ export class Supervisor {
   /** Kills everything at once, synchronously: for the host's own exit. */
   killAllNow(): void {
     this.signalTree(this.registry.live(), 'SIGKILL')
+    if (this.run && !this.run.ended) this.signalRun(this.run, 'SIGKILL')
   }
 
   async dispose(): Promise<void> {
     if (this.run && !this.run.ended) await this.stopRun()
     this.killAllNow()
+    this.guard.close()
     await this.broker.close()
   }
 
@@ -429,8 +453,9 @@ export class Supervisor {
   }
 
   private async finishRun(run: Run, main: LabProcessRecord): Promise<RunOutcome> {
-    // Orphans and leftovers do not outlive the run.
-    if (this.registry.live(run.id).length > 0) await this.endTree(run.id)
+    // Orphans, leftovers and the OS processes lab code started do not outlive the run.
+    if (!this.runGone(run)) await this.endTree(run)
+    if (run.group !== null) this.guard.unwatch(run.group)
     run.ended = true
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
@@ -439,16 +464,49 @@ export class Supervisor {
     return { ok, error, exitCode }
   }
 
-  private async endTree(runId: string): Promise<void> {
-    this.signalTree(this.registry.live(runId), 'SIGTERM')
-    if (await this.allExited(runId, STOP_GRACE_MS)) return
-    this.signalTree(this.registry.live(runId), 'SIGKILL')
-    if (await this.allExited(runId, STOP_GRACE_MS * 2)) return
-    // Whatever is still listed never reported back; say so rather than wait forever.
-    for (const record of this.registry.live(runId)) {
-      record.openStreams = 0
-      this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+  private async endTree(run: Run): Promise<void> {
+    this.signalRun(run, 'SIGTERM')
+    if (!(await this.settled(run, STOP_GRACE_MS))) {
+      this.signalRun(run, 'SIGKILL')
+      await this.settled(run, STOP_GRACE_MS * 2)
     }
+    // Whatever is still listed never reported back (a child killed before it reached the broker,
+    // whose parent died with it); say so rather than wait forever.
+    for (const record of this.registry.live(run.id)) {
+      record.openStreams = 0
+      if (record.pendingExit) this.announceExit(record)
+      else this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+    }
+  }
+
+  /**
+   * Signals the run's lab processes, its process group (which holds the OS processes lab code
+   * started, after their lab parent has ended too) and whatever left the group below a member.
+   */
+  private signalRun(run: Run, signal: NodeJS.Signals): void {
+    // Look before signalling: a process that left the group is found below its parent only while
+    // that parent lives, and the signal may end the parent first.
+    const table = run.group === null ? null : readProcessTable()
+    const members = table && run.group !== null ? runProcesses(run.group, run.found, table) : []
+    for (const pid of members) run.found.add(pid)
+    this.signalTree(this.registry.live(run.id), signal)
+    if (run.group === null) return
+    trySignal(-run.group, signal)
+    for (const pid of members) trySignal(pid, signal)
+  }
+
+  /** No lab process of the run is listed as running, and the OS knows no live process of it either. */
+  private runGone(run: Run): boolean {
+    return this.registry.live(run.id).length === 0 && (run.group === null || this.osSaysGone(run))
+  }
+
+  /** The OS knows no live process of the run's group, nor of what was found to have left it. */
+  private osSaysGone(run: Run): boolean {
+    if (run.group === null) return false // cannot tell
+    // The cheap answer first: no member at all, zombie or not, and nothing found earlier is left.
+    if (!exists(-run.group) && ![...run.found].some(exists)) return true
+    const table = readProcessTable()
+    return table !== null && runProcesses(run.group, run.found, table).length === 0
   }
 
   private signalTree(records: LabProcessRecord[], signal: NodeJS.Signals): void {
@@ -461,13 +519,22 @@ export class Supervisor {
     }
   }
 
-  private async allExited(runId: string, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until the run is gone, or until the OS has shown no live process of the run for
+   * REPORT_GRACE_MS (what the registry still lists then will never report), or for timeoutMs.
+   */
+  private async settled(run: Run, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      if (this.registry.live(runId).length === 0) return true
+    let emptySince: number | null = null
+    for (;;) {
+      const listed = this.registry.live(run.id).length > 0
+      const osGone = run.group === null ? !listed : this.osSaysGone(run)
+      if (osGone && !listed) return true
+      if (osGone) emptySince ??= Date.now()
+      if (emptySince !== null && Date.now() - emptySince >= REPORT_GRACE_MS) return true
+      if (Date.now() >= deadline) return false
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    return this.registry.live(runId).length === 0
   }
 
   private emit(record: LabProcessRecord, body: EventBody, at = monotonicMicros()): void {
@@ -497,6 +564,16 @@ function sameToken(known: string, presented: string): boolean {
 /** A name a connection made up, for a message: quoted, and cut if long. */
 function quote(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
+}
+
+/** A process (or, for a negative number, a process group) exists, zombies included. */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 function escapeRegExp(text: string): string {
