@@ -3,20 +3,27 @@
 // as late as it can be (its event loop stopped until the lab main has ended and waits as a zombie),
 // so that everything arrives at once, and check that the exits still come last.
 // Linux-only: it finds the zombie in /proc.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import { runSource } from '../helpers/lab'
 
-/** Blocks this thread (the host's event loop with it) until a child of this process is a zombie. */
-function blockUntilChildIsZombie(timeoutMs = 20_000): void {
+/** Blocks this thread (the host's event loop with it) until `done()` says so. */
+function blockUntil(done: () => boolean, timeoutMs = 20_000): void {
   const pause = new Int32Array(new SharedArrayBuffer(4))
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (zombieChildren().length > 0) return
+    if (done()) return
     Atomics.wait(pause, 0, 0, 10)
   }
-  throw new Error('no child of the host ended within the deadline')
+  throw new Error('the host was blocked for longer than the deadline: what it waited for never came')
+}
+
+/** Blocks the host until a child of this process (the lab main) has ended and waits as a zombie. */
+function blockUntilChildIsZombie(): void {
+  blockUntil(() => zombieChildren().length > 0)
 }
 
 function zombieChildren(): number[] {
@@ -113,5 +120,43 @@ describe.skipIf(process.platform !== 'linux')('exits come after what was sent be
     const last = run.events.findIndex((e) => e.kind === 'stdout' && e.lid === flooder.lid && e.line === 'the last line')
     expect(last).toBeGreaterThan(-1)
     expect(last).toBeLessThan(exit)
+  })
+
+  it("what a parent does after a child's exit comes after everything the child sent before it", async () => {
+    // main's connection is readable before the producer's (its 'early' put), so a host that reads
+    // it first would take main's 'stop' before the producer's 'bun', which was sent before it.
+    const marker = join(mkdtempSync(join(tmpdir(), 'proclab-order-')), 'stop-sent')
+    const run = await runSource(
+      `
+      import { writeFileSync } from 'node:fs'
+      import { Process, Queue, sleep } from 'proclab'
+      export async function producer(q) {
+        console.log('ready')
+        await sleep(600)
+        await q.put('bun')
+      }
+      export default async function main() {
+        const q = new Queue()
+        const p = new Process({ target: producer, args: [q], name: 'producer' })
+        await p.start()
+        await sleep(300)
+        await q.put('early')
+        await p.join()
+        await q.put('stop')
+        writeFileSync(${JSON.stringify(marker)}, '')
+        const got = [await q.get(), await q.get(), await q.get()]
+        console.log('order: ' + got.join(' '))
+      }
+      `,
+      {
+        during: async (_host: unknown, events: LabEvent[]) => {
+          while (!events.some((e) => e.kind === 'stdout' && e.line === 'ready')) await new Promise((resolve) => setTimeout(resolve, 2))
+          blockUntil(() => existsSync(marker))
+        },
+      },
+    )
+    rmSync(dirname(marker), { recursive: true, force: true })
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    expect(run.lines('MainProcess')).toContain('order: early bun stop')
   })
 })

@@ -41,12 +41,14 @@ export interface LabProcessRecord {
   pendingExit: ExitRecord | null
   exit: ExitRecord | null
   onExit: Array<() => void>
+  /** Run once its control connection has closed (everything it sent has been read). */
+  onDisconnect: Array<() => void>
 }
 
 export class Registry {
   private readonly byLid = new Map<string, LabProcessRecord>()
 
-  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'startTime' | 'state' | 'connection' | 'disconnected' | 'stdioOpened' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit'>): LabProcessRecord {
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'startTime' | 'state' | 'connection' | 'disconnected' | 'stdioOpened' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit' | 'onDisconnect'>): LabProcessRecord {
     const record: LabProcessRecord = {
       ...init,
       pid: null,
@@ -61,6 +63,7 @@ export class Registry {
       pendingExit: null,
       exit: null,
       onExit: [],
+      onDisconnect: [],
     }
     this.byLid.set(record.lid, record)
     return record

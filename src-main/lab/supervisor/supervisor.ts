@@ -227,24 +227,71 @@ export class Supervisor {
     const record = this.registry.get(connection.lid)!
     record.connection = connection
     const caller: Caller = { lid: record.lid, pid: connection.pid, push: (oid, method, args) => connection.send({ op: 'push', oid, method, args }) }
-    return {
-      message: (message: UpMessage) => {
-        record.activity++
-        this.receive(record, connection, caller, message)
-      },
-      closed: () => {
-        record.connection = null
-        record.disconnected = true
-        this.objects.processGone(record.lid, connection.pid)
-        this.streamClosed(record)
-        // Exit codes come from the parent, which waits on the child. A parent that ended first
-        // will never report: its children's exits are unknown (an orphan's, say).
-        if (!this.parentCanReport(record)) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
-        for (const child of this.registry.childrenOf(record.lid)) {
-          if (child.disconnected && child.state === 'alive') this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
-        }
-      },
+    // A parent's report of a child's exit can be read before the last messages the child sent on
+    // its own connection: two sockets, read in any order by a busy host. What the parent does next
+    // may rest on them (main puts the stop signs once its producers' last buns are in), so its
+    // later messages wait until the child's connection has been read to its end.
+    let held: UpMessage[] | null = null
+    let closedWhileHeld = false
+    const handle = (message: UpMessage): void => {
+      record.activity++
+      this.receive(record, connection, caller, message)
+      if (message.op !== 'exited') return
+      const child = this.childOf(record, message.lid)
+      if (child?.connection) {
+        held = []
+        this.afterDisconnect(child, release)
+      }
     }
+    const release = (): void => {
+      const waiting = held ?? []
+      held = null
+      while (waiting.length > 0 && held === null) {
+        const message = waiting.shift()!
+        try {
+          handle(message)
+        } catch (error) {
+          // Outside the broker's read, which would otherwise catch this: do as it does.
+          this.reportRefusal(`lab process ${record.lid}: handling its '${message.op}' message failed: ${error instanceof Error ? error.message : String(error)}`, record.lid)
+          connection.destroy()
+        }
+      }
+      if (held !== null) (held as UpMessage[]).unshift(...waiting)
+      else if (closedWhileHeld) closed()
+    }
+    const closed = (): void => {
+      if (held !== null) return void (closedWhileHeld = true)
+      record.connection = null
+      record.disconnected = true
+      this.objects.processGone(record.lid, connection.pid)
+      this.streamClosed(record)
+      // Exit codes come from the parent, which waits on the child. A parent that ended first
+      // will never report: its children's exits are unknown (an orphan's, say).
+      if (!this.parentCanReport(record)) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+      for (const child of this.registry.childrenOf(record.lid)) {
+        if (child.disconnected && child.state === 'alive') this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
+      }
+      for (const listener of record.onDisconnect.splice(0)) listener()
+    }
+    return {
+      message: (message: UpMessage) => (held !== null ? held.push(message) : handle(message)),
+      closed,
+    }
+  }
+
+  /** Runs `then` once the process's control connection has been read to its end (at most a second later). */
+  private afterDisconnect(record: LabProcessRecord, then: () => void): void {
+    let done = false
+    const once = (): void => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      then()
+    }
+    // Its connection closes when the process has ended, which its parent just reported: a
+    // second is far more than reading what is left takes, and a stuck read must not hold the parent.
+    const timer = setTimeout(once, 1000)
+    record.onDisconnect.push(once)
   }
 
   /** A refused connection or message, as a lab.error of the run it claimed to belong to (or the current one). */
