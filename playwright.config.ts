@@ -2,6 +2,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
+// Debian's Chromium unless PROCLAB_CHROMIUM names another (a Chrome or Chromium on macOS or Windows).
+const chromium = process.env.PROCLAB_CHROMIUM || '/usr/bin/chromium'
+
 // The servers the tests start record their sessions into the user's data folder: a throwaway one.
 process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
 
@@ -41,7 +44,7 @@ export default defineConfig({
         screenshot: 'only-on-failure',
         trace: 'retain-on-failure',
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: chromium,
           args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
         },
       },

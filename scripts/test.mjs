@@ -35,7 +35,7 @@ for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue
   const started = Date.now()
   console.log(`\n── ${step.name}: ${step.command.join(' ')}`)
-  const result = spawnSync(step.command[0], step.command.slice(1), { stdio: 'inherit', env: { ...process.env, ...step.env } })
+  const result = run(step.command, { stdio: 'inherit', env: { ...process.env, ...step.env } })
   timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(1)} s`)
   if (result.status !== 0) {
     failedStep = step.name
@@ -64,6 +64,14 @@ console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.s
 // Counted as passed above; said here so a retry is never silent (only perf.spec allows one).
 if (totals.flaky > 0) console.log(`of those passed, ${totals.flaky} failed first and passed on the retry (see the report)`)
 process.exit(failedStep ? 1 : 0)
+
+/**
+ * npx and npm are .cmd scripts on Windows, which Node starts only through a shell; the commands above
+ * have no argument that needs quoting, so the shell gets them joined.
+ */
+function run([command, ...args], options) {
+  return process.platform === 'win32' ? spawnSync([command, ...args].join(' '), { ...options, shell: true }) : spawnSync(command, args, options)
+}
 
 function readJson(file) {
   try {

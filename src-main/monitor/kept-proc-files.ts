@@ -11,9 +11,11 @@ export type KeptRead<T> = T | typeof GONE | null
 /**
  * Descriptors kept open, over all samplers of this process. Well under the usual limits (Node
  * raises the soft limit to the hard one, often 20k–1M), so sockets and the lab never run short;
- * processes beyond it are read the plain way.
+ * processes beyond it are read the plain way. None outside Linux: there the only procfs is a
+ * simulated one (tests, benchmarks), and Windows cannot remove the folder of a process that ended
+ * while a file in it is open.
  */
-const MAX_KEPT = Math.min(8192, Math.floor(openFileLimit() / 4))
+const MAX_KEPT = process.platform === 'linux' ? Math.min(8192, Math.floor(openFileLimit() / 4)) : 0
 let keptTotal = 0
 
 /**

@@ -17,11 +17,19 @@ function readCount(db) {
   return JSON.parse(readFileSync(db, 'utf8')).count
 }
 
-function writeCount(db, count) {
+async function writeCount(db, count) {
   // Write a new file and rename it over the old one, so a reader never sees half a file.
   const next = `${db}.${process.pid}`
   writeFileSync(next, JSON.stringify({ count }))
-  renameSync(next, db)
+  // Windows refuses (EPERM) a rename onto a file that another buyer is renaming onto at that moment: try again.
+  for (let tries = 1; ; tries++) {
+    try {
+      return renameSync(next, db)
+    } catch (error) {
+      if (error.code !== 'EPERM' || tries === 50) throw error
+      await sleep(5)
+    }
+  }
 }
 
 export async function buyer(db, atTheDoor) {
@@ -31,7 +39,7 @@ export async function buyer(db, atTheDoor) {
   const count = readCount(db)
   await sleep(SERVER_DELAY_MS)
   if (count > 0) {
-    writeCount(db, count - 1)
+    await writeCount(db, count - 1)
     console.log(`${me} bought a ticket (count ${count} -> ${count - 1})`)
   } else {
     console.log(`${me} is too late: sold out`)
@@ -41,7 +49,7 @@ export async function buyer(db, atTheDoor) {
 export default async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'proclab-tickets-'))
   const db = join(dir, 'db.json')
-  writeCount(db, TICKETS)
+  await writeCount(db, TICKETS)
   try {
     // A barrier as the starting gun: nobody reads before all buyers (and main) are at the door.
     const atTheDoor = new Barrier(BUYERS + 1, { name: 'at-the-door', timeout: 20_000 })

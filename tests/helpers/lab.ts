@@ -1,4 +1,5 @@
 // Runs lab scripts through a real host, as `proclab run` does, and collects what happened.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -137,14 +138,36 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** The parent pid as the OS reports it. */
+/** The parent pid as the OS reports it: /proc on Linux, the process table on Windows, ps elsewhere. */
 export function osParentPid(pid: number): number | null {
+  if (process.platform === 'win32') return windowsParentPid(pid)
+  if (process.platform !== 'linux') {
+    const ps = spawnSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' })
+    return ps.status === 0 ? Number(ps.stdout.trim()) : null
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
   } catch {
     return null
   }
+}
+
+/**
+ * wmic where there is one (Wine's knows only `process get`; Windows 11 24H2 dropped it), else PowerShell
+ * (a stub under Wine). wmic writes UTF-16 with a byte-order mark, a header (Wine's runs the names
+ * together) and the columns in alphabetical order: ParentProcessId, ProcessId.
+ */
+function windowsParentPid(pid: number): number | null {
+  const wmic = spawnSync('wmic', ['process', 'get', 'ParentProcessId,ProcessId'], { windowsHide: true })
+  if (!wmic.error && wmic.status === 0) {
+    const text = wmic.stdout.subarray(0, 2).equals(Buffer.from([0xff, 0xfe])) ? wmic.stdout.subarray(2).toString('utf16le') : wmic.stdout.toString('latin1')
+    const rows = text.split(/\r?\n/).slice(1).map((line) => line.trim().split(/\s+/).map(Number))
+    return rows.find(([, child]) => child === pid)?.[0] ?? null
+  }
+  const query = `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").ParentProcessId`
+  const ps = spawnSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', query], { encoding: 'utf8', windowsHide: true })
+  return ps.status === 0 && ps.stdout.trim() !== '' ? Number(ps.stdout.trim()) : null
 }
 
 export async function waitUntil(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {

@@ -4,6 +4,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-shared/events'
 import { pidAlive, runLab, runSource, scriptDir, waitUntil } from '../helpers/lab'
+import { notOnWindows, onWindows, windowsBug } from '../helpers/platform'
+
+// libuv puts every child in a job object that kills it when its parent's handle closes, and ProcLab does not
+// start lab processes detached on Windows: an orphan dies with its parent instead of living until the run ends.
+const orphansDie = windowsBug('an orphan dies with its parent (libuv job object; lab processes are not started detached)')
 
 // A tree with a grandchild, a daemon, and an orphan (its parent exits at once, skipping the joins).
 const TREE = `
@@ -26,7 +31,7 @@ async function waitForStarts(events: LabEvent[], count: number): Promise<void> {
 }
 
 describe('no process left behind', () => {
-  it('stop ends the whole tree: grandchildren, daemons and orphans', async () => {
+  it('stop ends the whole tree: grandchildren, daemons and orphans', orphansDie, async () => {
     let pids: number[] = []
     const run = await runSource(TREE.replace('__MAIN_MS__', '120_000'), {
       during: async (host, events) => {
@@ -43,7 +48,7 @@ describe('no process left behind', () => {
     for (const pid of pids) expect(pidAlive(pid), `pid ${pid}`).toBe(false)
   })
 
-  it('ends orphans that are still running when the lab main returns', async () => {
+  it('ends orphans that are still running when the lab main returns', orphansDie, async () => {
     const run = await runSource(TREE.replace('__MAIN_MS__', '1500').replace('parentOfSleepy }),', 'parentOfSleepy, daemon: true }),'))
     const orphan = run.start('orphan').pid
     expect(run.end.ok).toBe(true)
@@ -51,8 +56,10 @@ describe('no process left behind', () => {
     for (const pid of labPids(run.events)) expect(pidAlive(pid), `pid ${pid}`).toBe(false)
   })
 
+  // Node's kill() ends a Windows process with TerminateProcess whatever the signal: the host has nothing to catch.
+  const catchable = notOnWindows('no signal reaches the host: kill() is TerminateProcess, the SIGKILL test again')
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
-    it(`ends every lab process when the host gets ${signal}`, async () => {
+    it(`ends every lab process when the host gets ${signal}`, signal === 'SIGKILL' ? {} : catchable, async () => {
       const scripts = scriptDir()
       const script = scripts.write(
         'tree.mjs',
@@ -66,8 +73,10 @@ describe('no process left behind', () => {
         const started = [...output.matchAll(/▶ (\S+) \(pid (\d+)\) started/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }))
         const pids = started.map((s) => s.pid)
         expect(pids).toHaveLength(6)
-        // Everyone but Process-3, which exits at once to leave its orphan behind, is running.
-        expect(started.filter((s) => s.name !== 'Process-3').every((s) => pidAlive(s.pid))).toBe(true)
+        // Everyone but Process-3, which exits at once to leave its orphan behind, is running (on Windows the
+        // orphan may have died with it already: see orphansDie).
+        const meantToRun = started.filter((s) => s.name !== 'Process-3' && !(onWindows && s.name === 'orphan'))
+        expect(meantToRun.every((s) => pidAlive(s.pid))).toBe(true)
         const exited = new Promise<number | null>((resolve) => cli.once('exit', (code, sig) => resolve(code ?? (sig ? -1 : null))))
         cli.kill(signal)
         const code = await exited
@@ -110,7 +119,10 @@ describe('the process cap', () => {
 })
 
 describe('user actions through the host', () => {
-  it('kills a lab process by pid (-15) and joins another, as the UI does', async () => {
+  // The host signals by pid, so Windows ends the process with TerminateProcess(1) and its parent sees exit code 1;
+  // only a kill through the parent's own child handle is reported with the signal.
+  const exitAfterKill = windowsBug('a lab process ended by pid reports exit code 1, not -15 (the host kills by pid, not through the parent)')
+  it('kills a lab process by pid (-15) and joins another, as the UI does', exitAfterKill, async () => {
     const run = await runLab(
       { scenario: 'long-sleeper' },
       {

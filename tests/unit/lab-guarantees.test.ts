@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EventOf } from '../../src-shared/events'
 import { runSource } from '../helpers/lab'
+import { SELF_KILLED_EXIT } from '../helpers/platform'
 import { results } from '../helpers/results'
 
 describe('guarantees beyond Python', () => {
@@ -22,7 +23,7 @@ describe('guarantees beyond Python', () => {
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     const r = results(run.lines('MainProcess')) as { got: { ok: boolean }; holderExit: number; lockedAfter: boolean }
-    expect(r).toMatchObject({ got: { ok: true }, holderExit: -9, lockedAfter: false })
+    expect(r).toMatchObject({ got: { ok: true }, holderExit: SELF_KILLED_EXIT, lockedAfter: false })
     const abandoned = run.events.filter((e): e is EventOf<'lock.abandoned'> => e.kind === 'lock.abandoned')
     expect(abandoned).toHaveLength(1)
     expect(abandoned[0]).toMatchObject({ lid: run.start('holder').lid, pid: run.start('holder').pid })
@@ -50,7 +51,7 @@ describe('guarantees beyond Python', () => {
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     const r = results(run.lines('MainProcess')) as { got: number[]; exits: number[] }
-    expect(r.exits).toEqual([-9, -9, -9, -9])
+    expect(r.exits).toEqual(Array(4).fill(SELF_KILLED_EXIT))
     const expected = [1, 2, 3, 4].flatMap((id) => Array.from({ length: 25 * id }, (_, i) => id * 1000 + i)).sort((a, b) => a - b)
     expect(r.got).toEqual(expected)
   })
@@ -76,7 +77,7 @@ describe('guarantees beyond Python', () => {
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     const r = results(run.lines('MainProcess')) as { got: number[]; leftAfterDeath: number; firstExit: number }
-    expect(r.firstExit).toBe(-9)
+    expect(r.firstExit).toBe(SELF_KILLED_EXIT)
     expect(r.leftAfterDeath).toBe(260)
     expect(r.got).toEqual(Array.from({ length: 300 }, (_, i) => i))
   })
@@ -126,6 +127,6 @@ describe('guarantees beyond Python', () => {
       }
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
-    expect(results(run.lines('MainProcess'))).toEqual({ got: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], eof: true, exit: -9 })
+    expect(results(run.lines('MainProcess'))).toEqual({ got: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], eof: true, exit: SELF_KILLED_EXIT })
   })
 })

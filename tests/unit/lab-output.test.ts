@@ -2,6 +2,7 @@
 // from JavaScript and from anything else that writes to the process's stdout/stderr.
 import { describe, expect, it } from 'vitest'
 import { runSource } from '../helpers/lab'
+import { shellEcho } from '../helpers/platform'
 
 describe('captured output', () => {
   it('splits stdout and stderr into lines per process, keeps Chinese text, and catches writes below JavaScript', async () => {
@@ -16,7 +17,7 @@ describe('captured output', () => {
         process.stdout.write('partial ')
         process.stdout.write('line\\nsecond\\r\\n')
         writeSync(1, 'raw fd write\\n')
-        execFileSync('sh', ['-c', 'echo from a shell'], { stdio: 'inherit' })
+        execFileSync(...${JSON.stringify(shellEcho('from a shell'))}, { stdio: 'inherit' })
         const g = new Process({ target: grand }); await g.start(); await g.join()
         console.log(name + ' is done')
       }

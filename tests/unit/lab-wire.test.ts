@@ -6,16 +6,17 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BatchedSender, FrameDecoder } from '../../src-main/lab/wire'
 import { waitUntil } from '../helpers/lab'
+import { localSocketPath } from '../helpers/platform'
 
 const cleanups: (() => void)[] = []
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup()
 })
 
-/** A connected pair of real Unix sockets: what a sender writes, the returned function reads. */
+/** A connected pair of real local sockets (a named pipe on Windows): what a sender writes, the returned function reads. */
 async function socketPair(): Promise<{ sender: Socket; received: () => Promise<unknown[]> }> {
   const dir = mkdtempSync(join(tmpdir(), 'proclab-wire-'))
-  const path = join(dir, 's')
+  const path = localSocketPath(dir, 's')
   const messages: unknown[] = []
   const decoder = new FrameDecoder()
   const server = createServer((socket) => socket.on('data', (chunk) => decoder.push(chunk).forEach((frame) => messages.push(...frame))))
@@ -52,7 +53,7 @@ describe('BatchedSender', () => {
 /** The raw frames a socket received: each frame's length as its header says, and its messages. */
 async function rawFramePair(): Promise<{ sender: Socket; frames: (messages: number) => Promise<Array<{ length: number; messages: unknown[] }>> }> {
   const dir = mkdtempSync(join(tmpdir(), 'proclab-wire-'))
-  const path = join(dir, 's')
+  const path = localSocketPath(dir, 's')
   let bytes = Buffer.alloc(0)
   const server = createServer((socket) => socket.on('data', (chunk) => (bytes = Buffer.concat([bytes, chunk]))))
   await new Promise<void>((resolve) => server.listen(path, resolve))

@@ -9,6 +9,7 @@ import { SYSTEM_PROCESS_FIELDS, type SystemProcess } from '../../src-shared/cont
 import { ChangeLog, churnFakeProc, createMonitor, diffTables, fromColumns, LinuxProcSampler, removeFakeProc, toColumns, writeFakeProc } from '../../src-main/monitor'
 import { sameRow } from '../../src-main/monitor/changes'
 import { ProcessTable } from '../../src-renderer/stores/systemTable'
+import { linuxOnly } from '../helpers/platform'
 
 function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {
   return { pid, ppid: 1, name: `p${pid}`, command: `/bin/p${pid}`, user: 'u', state: 'sleeping', cpu: 0, rss: 4096, startedAt: 1000 + pid, lab: false, threads: 1, nice: 0, memPercent: 0.1, ...fields }
@@ -155,7 +156,7 @@ describe('monitor.changes on a simulated /proc that lives', () => {
   })
 })
 
-describe.runIf(process.platform === 'linux')('kept stat descriptors', () => {
+describe('kept stat descriptors', linuxOnly('counts the descriptors in /proc/self/fd'), () => {
   /** Descriptors of this process open on a file of `/proc/<pid>/`, by pid (other tests' processes come and go meanwhile). */
   const keptFor = (pids: ReadonlySet<number>): number => {
     let n = 0

@@ -7,6 +7,7 @@ import { LinuxProcSampler, parseCmdline, parseProcStat, parseStatusUid, stateFro
 import { displayName } from '../../src-main/monitor/linux-sampler'
 import { readProcText } from '../../src-main/monitor/proc-files'
 import { parsePasswd } from '../../src-main/monitor/user-names'
+import { linuxOnly } from '../helpers/platform'
 
 const fixtures = fileURLToPath(new URL('../fixtures/monitor', import.meta.url))
 const statFixture = (name: string): string => readFileSync(join(fixtures, 'stat', name), 'utf8')
@@ -56,7 +57,7 @@ describe('parseProcStat', () => {
     expect(parseProcStat('(x) S 1')).toBeNull()
   })
 
-  it.runIf(process.platform === 'linux')('parses this very process', () => {
+  it('parses this very process', linuxOnly('reads /proc/self/stat'), () => {
     const stat = parseProcStat(readFileSync('/proc/self/stat', 'utf8'))
     expect(stat).toMatchObject({ pid: process.pid, ppid: process.ppid, state: 'R' })
   })

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createMonitor, LinuxProcSampler, removeFakeProc, writeFakeProc } from '../../src-main/monitor'
+import { linuxOnly } from '../helpers/platform'
 
 describe('sampler cache, on a simulated /proc', () => {
   it('reuses cmdline between samples, and reads it again when comm changes (exec)', async () => {
@@ -28,7 +29,7 @@ describe('sampler cache, on a simulated /proc', () => {
   })
 })
 
-describe.runIf(process.platform === 'linux')('sampler cache of cmdline and user', () => {
+describe('sampler cache of cmdline and user', linuxOnly('the real /proc sampler, and an exec that keeps the pid (sh then sleep)'), () => {
   it('shows the new command line as soon as the process execs another program', async () => {
     const child = spawn('sh', ['-c', 'sleep 1; exec sleep 30'], { stdio: 'ignore' })
     try {

@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LinuxProcSampler, parseSchedstat, type RawProcess } from '../../src-main/monitor'
+import { linuxOnly, needs, onLinux } from '../helpers/platform'
 
 describe('parseSchedstat', () => {
   it('reads time on a CPU and timeslices, and refuses what a kernel without these counts shows', () => {
@@ -36,7 +37,9 @@ async function sampleOf(sampler: LinuxProcSampler): Promise<Map<number, RawProce
   return new Map((await sampler.sample()).map((p) => [p.pid, p]))
 }
 
-describe.runIf(process.platform === 'linux' && existsSync('/proc/1/schedstat'))('stat reads skipped for processes that did not run', () => {
+// schedstat is there when the kernel was built with it (CONFIG_SCHEDSTATS): the sampler only skips reads with it.
+const schedstat = onLinux ? needs(existsSync('/proc/1/schedstat'), '/proc/<pid>/schedstat (a kernel with CONFIG_SCHEDSTATS)') : linuxOnly('the /proc sampler')
+describe('stat reads skipped for processes that did not run', schedstat, () => {
   it('sleeping processes are not read again, and come back as the same rows', async () => {
     const sleeps = Array.from({ length: 20 }, () => spawn('sleep', ['30'], { stdio: 'ignore' }))
     children.push(...sleeps)

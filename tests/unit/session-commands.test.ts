@@ -1,11 +1,12 @@
 // The Sessions tab's host commands against a real host recording into a temporary sessions folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Host } from '../../src-main/host'
 import { createHost } from '../../src-main/host'
 import { loadSession, readRunForReplay, sessionFileName } from '../../src-main/session'
 import type { LabEvent } from '../../src-shared/events'
+import { notUnderWine } from '../helpers/platform'
 import { HEADER, parseCsv, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 
 let dir = ''
@@ -54,7 +55,7 @@ describe('sessions.list', () => {
     const id = await fakeSession(twoRuns())
     const list = await h.call('sessions.list', {})
     const current = list.find((s) => s.current)
-    expect(current?.id).toBe(h.info.sessionFile!.split('/').pop())
+    expect(current?.id).toBe(basename(h.info.sessionFile!))
     const other = list.find((s) => s.id === id)
     expect(other).toMatchObject({ current: false, events: 9, eventsEstimated: false, format: 1, startedAtWall: HEADER.startedAtWall, error: null })
     expect(other?.runs?.map((r) => [r.runId, r.title, r.events, r.ok])).toEqual([
@@ -80,7 +81,7 @@ describe('sessions.delete', () => {
   it('refuses the current session and deletes another', async () => {
     const h = await startHost()
     const id = await fakeSession(twoRuns())
-    const currentId = h.info.sessionFile!.split('/').pop()!
+    const currentId = basename(h.info.sessionFile!)
     const refused = await h.handle({ id: 1, cmd: 'sessions.delete', args: { id: currentId } })
     expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } })
     expect(existsSync(h.info.sessionFile!)).toBe(true)
@@ -229,7 +230,9 @@ describe('sessions.export', () => {
 })
 
 describe('user actions and samples in the log', () => {
-  it('records run and stop with their result, and samples the lab processes while a run is live', async () => {
+  // Outside Linux the samples come from systeminformation, which asks PowerShell on Windows.
+  const samples = notUnderWine('powershell.exe is a stub in Wine 8.0: systeminformation lists no process, so no sample is taken')
+  it('records run and stop with their result, and samples the lab processes while a run is live', samples, async () => {
     host = await createHost({ sessionsDir: join(dir, 'sessions'), sampleIntervalMs: 200 })
     const h = host
     expect(await h.handle({ id: 1, cmd: 'run.start', args: { scenario: 'nope' } })).toMatchObject({ ok: false })
