@@ -1,0 +1,21 @@
+// Linux: everything read from /proc, a watchdog shell for the host's death, XDG data folders.
+import { homedir } from 'node:os'
+import { posix } from 'node:path'
+import { APP_FOLDER, foldersIn, xdgBase } from './folders'
+import { xdgDataFolders } from './posix'
+import type { DataFolders, Platform } from './types'
+
+/**
+ * Where the desktop app kept its sessions before issue 13: Electron's userData, which on Linux is
+ * under $XDG_CONFIG_HOME (default ~/.config), while the CLI kept them under $XDG_DATA_HOME.
+ */
+function electronUserDataFolders(env: NodeJS.ProcessEnv, home: string): DataFolders {
+  return foldersIn(posix.join(xdgBase(env, 'XDG_CONFIG_HOME', home, '.config'), APP_FOLDER), 'posix')
+}
+
+export const linux: Platform = {
+  name: 'linux',
+  title: 'Linux',
+  dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
+  formerDataFolders: (env = process.env, home = homedir()) => [electronUserDataFolders(env, home)],
+}
