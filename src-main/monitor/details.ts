@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync } from 'node:fs'
 import type { ProcessDetails, Readable } from '../../src-shared/contract'
-import { MonitorError } from './errors'
-import { readProcText } from './proc-files'
+import { MonitorError } from '../platform/errors'
+import { readProcText } from '../platform/linux/proc-files'
 
 type Code = string | undefined
 

@@ -5,7 +5,8 @@ import { LinuxProcSampler } from './linux-sampler'
 import { buildRows, RowReuse } from './rows'
 import { SystemInformationSampler } from './si-sampler'
 import { ChangeLog } from './changes'
-import { MonitorError } from './errors'
+import { platform as currentPlatform } from '../platform'
+import { MonitorError } from '../platform/errors'
 import { ancestorsOf, readProcParents, readPsParents, type ParentTable } from './process-parents'
 import { signalTree } from './signal-tree'
 import { sendSignal } from './signals'
@@ -32,7 +33,8 @@ function parentReader(platform: NodeJS.Platform, lastSample: () => TimedSample |
 }
 
 export function createMonitor(options: MonitorOptions = {}): Monitor {
-  const platform = options.platform ?? process.platform
+  const os = options.platform ?? currentPlatform
+  const platform = os.name
   const procRoot = options.procRoot ?? (process.env[PROC_ROOT_ENV] || '/proc')
   const simulatedRoot = procRoot === '/proc' ? null : procRoot
   const sampler = options.sampler ?? defaultSampler(platform, procRoot)
@@ -107,10 +109,10 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       return platform === 'linux' || simulatedRoot !== null ? readLinuxDetails(pid, childrenFromSample, procRoot) : readPortableDetails(pid, childrenFromSample, platform)
     },
     sendSignal(pid, signal, guard) {
-      sendSignal(pid, signal, fullGuard(pid, guard), platform)
+      sendSignal(pid, signal, fullGuard(pid, guard), os)
     },
     async signalTree(pid, signal, guard) {
-      return signalTree(pid, signal, fullGuard(pid, guard), readParents, platform)
+      return signalTree(pid, signal, fullGuard(pid, guard), readParents, os)
     },
   }
 }

@@ -2,8 +2,8 @@
 // ancestor of ProcLab". Read fresh at signal time, not from the last sample, which may be seconds old.
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { readProcText } from './proc-files'
-import { parseProcStat } from './proc-stat'
+import { readProcText } from '../platform/linux/proc-files'
+import { parseProcStat } from '../platform/linux/proc-stat'
 
 /** pid → ppid for every process we can see. */
 export type ParentTable = ReadonlyMap<number, number>

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { cpus as osCpus, freemem, loadavg, totalmem, uptime } from 'node:os'
 import type { SystemSummary } from '../../src-shared/contract'
-import { readProcText } from './proc-files'
+import { readProcText } from '../platform/linux/proc-files'
 
 /** One core's counters from a `cpuN` line of /proc/stat, in clock ticks. */
 export interface CoreTimes {

@@ -1,3 +1,4 @@
+import type { Platform } from '../platform'
 import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 
 /**
@@ -103,6 +104,6 @@ export interface MonitorOptions {
    * not real: the monitor then refuses every signal.
    */
   procRoot?: string
-  /** For tests of the Windows rules on Linux. Defaults to process.platform. */
-  platform?: NodeJS.Platform
+  /** The OS whose ways the monitor uses; tests pass another's (win32) to check its rules here. Default: this one. */
+  platform?: Platform
 }

@@ -24,4 +24,4 @@ export function platformFor(name: NodeJS.Platform): Platform {
 
 export const platform: Platform = platformFor(process.platform)
 
-export type { DataFolders, Platform } from './types'
+export type { DataFolders, ExitMapping, ExitStatus, Platform, SignalSupport, TreeWalk } from './types'

@@ -2,7 +2,8 @@
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
 import { APP_FOLDER, foldersIn, xdgBase } from './folders'
-import { xdgDataFolders } from './posix'
+import { threadGroupOf } from './linux/thread-group'
+import { posixExits, posixSignals, xdgDataFolders } from './posix'
 import type { DataFolders, Platform } from './types'
 
 /**
@@ -16,6 +17,9 @@ function electronUserDataFolders(env: NodeJS.ProcessEnv, home: string): DataFold
 export const linux: Platform = {
   name: 'linux',
   title: 'Linux',
+  // A thread's id is judged as its process, which is what kill(2) would reach.
+  signals: posixSignals((pid) => threadGroupOf(pid)),
+  exits: posixExits,
   dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
   formerDataFolders: (env = process.env, home = homedir()) => [electronUserDataFolders(env, home)],
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
 import { buildProcessTree, createMonitor, flattenTree, MonitorError, type Monitor } from '../../src-main/monitor'
+import { win32 } from '../../src-main/platform/win32'
 
 const children: ChildProcess[] = []
 const strayPids: number[] = []
@@ -258,7 +259,7 @@ describe.runIf(process.platform === 'linux')('sendSignal on live processes', () 
 
   it("applies Windows' rules: SIGTERM/SIGKILL end the process, the others are refused", async () => {
     const child = start('sleep', ['30'])
-    const windows = createMonitor({ platform: 'win32', sampler: { kind: 'none', sample: async () => [] } })
+    const windows = createMonitor({ platform: win32, sampler: { kind: 'none', sample: async () => [] } })
     for (const signal of ['SIGSTOP', 'SIGCONT', 'SIGHUP', 'SIGINT'] as const) {
       expectMonitorError(() => windows.sendSignal(child.pid, signal, guard), 'refused', /does not exist on Windows/)
     }

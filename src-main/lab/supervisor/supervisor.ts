@@ -6,7 +6,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
 import { labNodeArgs, labPaths } from '../paths'
-import { ENV, monotonicMicros, signalExitCode, type Opening, type UpMessage } from '../protocol'
+import { platform } from '../../platform'
+import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
@@ -154,7 +155,7 @@ export class Supervisor {
         this.emit(record, { kind: 'process.start', lid: record.lid, pid: main.pid ?? 0, ppid: process.pid, name: record.name, daemon: false, parentLid: null, target: 'main' })
       })
       main.once('exit', (code, signal) => {
-        this.recordExit(record, { exitCode: code ?? (signal ? signalExitCode(signal) : null), signal, at: monotonicMicros() })
+        this.recordExit(record, { ...platform.exits.fromNode(code, signal), at: monotonicMicros() })
       })
       record.onExit.push(() => void this.finishRun(run, record).then(resolve))
     })
