@@ -4,7 +4,7 @@ import { parseRequest } from '../../src-shared/contract'
 import type { EventBody, LabEvent } from '../../src-shared/events'
 import { monotonicMicros } from '../lab/protocol'
 import { Supervisor } from '../lab/supervisor/supervisor'
-import { createMonitor, hostUserName, type Monitor } from '../monitor'
+import { createMonitor, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
 import { openSessionLog, type RecordingStop } from './session-log'
 import { adoptFormerFolders, exportsDirFor, makeFolderPrivate, type Recorder } from '../session'
@@ -38,7 +38,7 @@ export class HostService implements Host {
   private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: hostUserName() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]

@@ -4,11 +4,21 @@ import { homedir } from 'node:os'
 import { posix } from 'node:path'
 import { APP_FOLDER, foldersIn } from './folders'
 import { posixExits, posixSignals } from './posix'
+import { readPsParents } from './posix/ps'
+import type { SiShape } from './si/sampler'
+import { siTable } from './si/table'
 import type { Platform } from './types'
+import { accountName } from './user'
+
+/** systeminformation passes on ps: %CPU per core, argv[0]'s basename apart from its path and arguments. */
+export const DARWIN_SI_SHAPE: SiShape = { cpuPerCore: true, wholeCommand: false, nice: true }
 
 export const darwin: Platform = {
   name: 'darwin',
   title: 'macOS',
+  // The seam for a libproc sampler (proc_listpids + proc_pidinfo, as htop's DarwinProcessTable does).
+  processes: siTable({ shape: DARWIN_SI_SHAPE, title: 'macOS', parentReader: () => readPsParents }),
+  userName: accountName,
   signals: posixSignals(),
   exits: posixExits,
   // Where Electron's userData is too (app.getPath('appData') + the app's name).

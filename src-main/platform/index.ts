@@ -24,4 +24,7 @@ export function platformFor(name: NodeJS.Platform): Platform {
 
 export const platform: Platform = platformFor(process.platform)
 
-export type { DataFolders, ExitMapping, ExitStatus, Platform, SignalSupport, TreeWalk } from './types'
+/** The process table of a procfs, which is Linux-shaped on any OS: a simulated one (tests, benchmarks) is read so. */
+export { procfsTable } from './linux/table'
+
+export type { DataFolders, ExitMapping, ExitStatus, ParentTable, Platform, ProcessSampler, ProcessTable, ProcessUsage, RawProcess, SignalSupport, SystemReader, TimedSample, TreeWalk } from './types'

@@ -2,9 +2,12 @@
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
 import { APP_FOLDER, foldersIn, xdgBase } from './folders'
+import { procfsTable } from './linux/table'
 import { threadGroupOf } from './linux/thread-group'
+import { UserNames } from './linux/user-names'
 import { posixExits, posixSignals, xdgDataFolders } from './posix'
 import type { DataFolders, Platform } from './types'
+import { accountName } from './user'
 
 /**
  * Where the desktop app kept its sessions before issue 13: Electron's userData, which on Linux is
@@ -17,6 +20,10 @@ function electronUserDataFolders(env: NodeJS.ProcessEnv, home: string): DataFold
 export const linux: Platform = {
   name: 'linux',
   title: 'Linux',
+  processes: procfsTable('/proc'),
+  // The sampler names uids from /etc/passwd (a number when absent there), so "only my processes"
+  // compares like with like: the same lookup, not getpwuid, which may also ask NSS.
+  userName: () => (typeof process.getuid === 'function' ? new UserNames('/etc/passwd').name(process.getuid()) : accountName()),
   // A thread's id is judged as its process, which is what kill(2) would reach.
   signals: posixSignals((pid) => threadGroupOf(pid)),
   exits: posixExits,

@@ -3,6 +3,8 @@
 import { homedir } from 'node:os'
 import { darwin } from './darwin'
 import { xdgDataFolders } from './posix'
+import { readPsParents } from './posix/ps'
+import { siTable } from './si/table'
 import type { Platform } from './types'
 
 export function otherUnix(name: NodeJS.Platform): Platform {
@@ -10,6 +12,8 @@ export function otherUnix(name: NodeJS.Platform): Platform {
     ...darwin,
     name,
     title: name,
+    // systeminformation's cpu there is a share of the machine, as on Linux.
+    processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents }),
     dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
   }
 }

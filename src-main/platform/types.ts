@@ -3,7 +3,7 @@
 // this folder asks which OS it runs on (as psutil's _ps<os> modules and htop's <os>/ folders do).
 // Everything here is a fact about the OS or a way of doing something on it; what ProcLab decides
 // with those facts (which pids may be signalled, what a run is) stays in lab/ and monitor/.
-import type { SignalName, SignalOutcome } from '../../src-shared/contract'
+import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemSummary } from '../../src-shared/contract'
 
 /** ProcLab's own folders for what it keeps between runs. */
 export interface DataFolders {
@@ -13,6 +13,106 @@ export interface DataFolders {
   sessions: string
   /** Exports made from the Sessions tab. */
   exports: string
+}
+
+/**
+ * One process as a platform sampler sees it, before anything is computed across samples.
+ * Platforms fill what they can; the shared code turns a pair of these into a `SystemProcess`.
+ */
+export interface RawProcess {
+  pid: number
+  ppid: number
+  name: string
+  command: string
+  user: string
+  state: ProcessState
+  /**
+   * User + system CPU time consumed so far, in ms, when the platform tells us (Linux /proc).
+   * With it, CPU % is computed here from two samples, the same way on every platform that has it.
+   */
+  cpuTimeMs: number | null
+  /**
+   * CPU % (100 = one core) computed by someone else, used only when cpuTimeMs is null
+   * (systeminformation on macOS/Windows keeps its own baseline).
+   */
+  cpuPercentHint: number | null
+  /** Resident memory in bytes. */
+  rss: number
+  /** Wall-clock start, ms since epoch, when known. Also tells a reused pid from the old process. */
+  startedAt: number | null
+  /** Threads, when the platform says (Linux stat's num_threads). */
+  threads: number | null
+  /** Nice value, when the platform says. */
+  nice: number | null
+}
+
+/**
+ * The process table's reader (htop's split: each OS samples, the monitor computes the rest). Linux
+ * reads /proc; macOS and Windows use systeminformation until their native samplers (libproc,
+ * NtQuerySystemInformation) are written: ProcessTable.sampler is where they plug in.
+ */
+export interface ProcessSampler {
+  readonly kind: string
+  sample(): Promise<RawProcess[]>
+  /** How the last sample read the processes, where the sampler can say (the Linux one does). */
+  readonly lastReads?: SampleReads
+}
+
+/** How many processes a sample returned, how many it read stat of, and how many it found unchanged by their schedstat alone (linux/proc-sampler.ts). */
+export interface SampleReads {
+  processes: number
+  statReads: number
+  unrun: number
+}
+
+/** Two samples' worth of input to the CPU % computation. */
+export interface TimedSample {
+  /** Monotonic time of the sample, in ms (performance.now()). */
+  at: number
+  processes: RawProcess[]
+}
+
+/** pid → ppid for every process we can see. */
+export type ParentTable = ReadonlyMap<number, number>
+
+/** Machine-wide figures (CPU per core, load, memory, counts, uptime). */
+export interface SystemReader {
+  read(): Promise<SystemSummary>
+}
+
+/** CPU time and resident memory of one process, read on its own. */
+export interface ProcessUsage {
+  /** User + system CPU time so far, in ms. */
+  cpuTimeMs: number
+  /** Resident memory in bytes. */
+  rss: number
+}
+
+/** What the monitor reads of the OS: the table, the parents, one process's details, the machine. */
+export interface ProcessTable {
+  /** A new sampler of the whole table (one per monitor: samplers keep state between samples). */
+  sampler(): ProcessSampler
+  /**
+   * Reads pid → ppid now, for signals (the last sample may be seconds old): where nothing cheaper
+   * than a full sample exists (Windows, for now), the last sample's, which `lastSample` gives.
+   */
+  parentReader(lastSample: () => TimedSample | null): () => ParentTable
+  /**
+   * cwd, environment, open files and children of one process; fields the OS will not give say why.
+   * `childrenFromSample` lists children where the OS keeps no list of its own. Throws MonitorError
+   * 'not-found' (no such process), 'refused' (hidden from this user), 'failed'.
+   */
+  details(pid: number, childrenFromSample: (pid: number) => number[]): ProcessDetails
+  /** A reader of machine-wide figures; `lastSample` is the monitor's, which may save it a count. */
+  systemReader(lastSample: () => TimedSample | null): SystemReader
+  /** RAM in bytes (what the system summary calls total), for memory %. */
+  totalMemory(): number
+  /**
+   * CPU time and memory of a few known processes, read cheaply (Linux: one stat file each), for
+   * sampling a run's processes every second; null where only a whole-table sample can tell, and a
+   * process that has gone is left out of the answer.
+   */
+  readonly usage: ((pids: readonly number[]) => Map<number, ProcessUsage>) | null
 }
 
 /** How a process ended, as ProcLab reports it. */
@@ -63,6 +163,10 @@ export interface Platform {
   readonly name: NodeJS.Platform
   /** The OS as people call it, for messages ("does not exist on Windows"). */
   readonly title: string
+  /** The process table, parents, details and machine figures, as the monitor reads them. */
+  readonly processes: ProcessTable
+  /** The name of the user this process runs as, spelled as the process table spells users. */
+  userName(): string
   /** Which signals exist and how one, or a tree's worth, is delivered. */
   readonly signals: SignalSupport
   /** How a process's end is reported (Python's convention). */

@@ -7,7 +7,10 @@ import { deliverSignal } from './deliver'
 import { signalExits } from './exits'
 import { APP_FOLDER, foldersIn } from './folders'
 import type { ExitMapping, Platform, SignalSupport } from './types'
+import { accountName } from './user'
 import { taskkillTree } from './win32/taskkill'
+import type { SiShape } from './si/sampler'
+import { parentsFromSample, siTable } from './si/table'
 
 /**
  * The signals Windows can honour: Node ends the process (TerminateProcess) for both. Node would
@@ -36,6 +39,9 @@ function signalNamed(number: number): NodeJS.Signals | null {
   for (const [name, n] of Object.entries(SIGNAL_NUMBERS)) if (n === number) return name as NodeJS.Signals
   return null
 }
+
+/** systeminformation passes on WMI/PowerShell: CPU as a share of the machine, the whole command line, no nice. */
+export const WINDOWS_SI_SHAPE: SiShape = { cpuPerCore: false, wholeCommand: true, nice: false }
 
 const signals: SignalSupport = {
   available: AVAILABLE,
@@ -66,6 +72,10 @@ const exits: ExitMapping = {
 export const win32: Platform = {
   name: 'win32',
   title: 'Windows',
+  // The seam for a native sampler (one NtQuerySystemInformation(SystemProcessInformation) call, as
+  // System Informer does); systeminformation starts PowerShell each time and leaves state and user empty.
+  processes: siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),
+  userName: accountName,
   signals,
   exits,
   // The roaming application data folder, where Electron's userData is too.

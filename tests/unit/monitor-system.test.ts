@@ -9,13 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   coreBusyPercent,
   createMonitor,
-  hostUserName,
   LinuxSystemReader,
   memoryFromMeminfo,
   parseCoreTimes,
   parseLoadavg,
   parseMeminfo,
 } from '../../src-main/monitor'
+import { platform } from '../../src-main/platform'
 
 const linux = process.platform === 'linux'
 const children: ChildProcess[] = []
@@ -145,7 +145,7 @@ describe.runIf(linux)('on this machine', () => {
       if (row && row.threads !== null && row.threads > 2) break
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    expect(row).toMatchObject({ nice: 7, user: hostUserName() })
+    expect(row).toMatchObject({ nice: 7, user: platform.userName() })
     // Node runs a main thread plus libuv's pool and V8's workers.
     expect(row!.threads).toBeGreaterThan(2)
     expect(row!.memPercent).toBeCloseTo((row!.rss / totalmem()) * 100, 1)

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs'
-import { isVanished } from '../platform/errors'
-import { readProcBytesAt } from '../platform/linux/proc-files'
-import { parseProcStatBytes, type ProcStat } from '../platform/linux/proc-stat'
+import { isVanished } from '../errors'
+import { readProcBytesAt } from './proc-files'
+import { parseProcStatBytes, type ProcStat } from './proc-stat'
 
 /** A read found that the process ended (ENOENT, ESRCH). */
 export const GONE = Symbol('gone')
