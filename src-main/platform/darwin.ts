@@ -3,8 +3,8 @@
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
 import { APP_FOLDER, foldersIn } from './folders'
-import { posixExits, posixSignals } from './posix'
-import { readPsParents } from './posix/ps'
+import { posixExits, posixLab, posixSignals } from './posix'
+import { readPsParents, readPsRunTable } from './posix/ps'
 import type { SiShape } from './si/sampler'
 import { siTable } from './si/table'
 import type { Platform } from './types'
@@ -21,6 +21,8 @@ export const darwin: Platform = {
   userName: accountName,
   signals: posixSignals(),
   exits: posixExits,
+  // No /proc: pids are not checked (see LabSupport.identify), a run's members are found with ps.
+  lab: posixLab({ identify: null, runTable: readPsRunTable }),
   // Where Electron's userData is too (app.getPath('appData') + the app's name).
   dataFolders: (_env = process.env, home = homedir()) => foldersIn(posix.join(home, 'Library', 'Application Support', APP_FOLDER), 'posix'),
   formerDataFolders: () => [],

@@ -24,7 +24,31 @@ export function platformFor(name: NodeJS.Platform): Platform {
 
 export const platform: Platform = platformFor(process.platform)
 
+/** process.kill's uses that are the same on every OS. */
+export { deliverSignal, exists as processExists, signalIfThere } from './deliver'
+
 /** The process table of a procfs, which is Linux-shaped on any OS: a simulated one (tests, benchmarks) is read so. */
 export { procfsTable } from './linux/table'
 
-export type { DataFolders, ExitMapping, ExitStatus, ParentTable, Platform, ProcessSampler, ProcessTable, ProcessUsage, RawProcess, SignalSupport, SystemReader, TimedSample, TreeWalk } from './types'
+export type {
+  BrokerAddress,
+  BrokerSupport,
+  DataFolders,
+  ExitMapping,
+  ExitStatus,
+  HostDeathGuard,
+  LabSupport,
+  OsProcess,
+  ParentTable,
+  Platform,
+  ProcessGroups,
+  ProcessRow,
+  ProcessSampler,
+  ProcessTable,
+  ProcessUsage,
+  RawProcess,
+  SignalSupport,
+  SystemReader,
+  TimedSample,
+  TreeWalk,
+} from './types'

@@ -1,11 +1,13 @@
-// Linux: everything read from /proc, a watchdog shell for the host's death, XDG data folders.
+// Linux: everything read from /proc (the table, details, pid checks), POSIX signals, groups and
+// watchdog, XDG data folders.
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
 import { APP_FOLDER, foldersIn, xdgBase } from './folders'
+import { readProcRunTable, readStat } from './linux/pids'
 import { procfsTable } from './linux/table'
 import { threadGroupOf } from './linux/thread-group'
 import { UserNames } from './linux/user-names'
-import { posixExits, posixSignals, xdgDataFolders } from './posix'
+import { posixExits, posixLab, posixSignals, xdgDataFolders } from './posix'
 import type { DataFolders, Platform } from './types'
 import { accountName } from './user'
 
@@ -27,6 +29,7 @@ export const linux: Platform = {
   // A thread's id is judged as its process, which is what kill(2) would reach.
   signals: posixSignals((pid) => threadGroupOf(pid)),
   exits: posixExits,
+  lab: posixLab({ identify: (pid) => readStat(String(pid)), runTable: readProcRunTable }),
   dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
   formerDataFolders: (env = process.env, home = homedir()) => [electronUserDataFolders(env, home)],
 }

@@ -158,6 +158,99 @@ export interface SignalSupport {
   sendToTree(root: number, signal: SignalName, tree: TreeWalk): Promise<SignalOutcome[]>
 }
 
+/** Where a host's broker listens. */
+export interface BrokerAddress {
+  /** What lab processes connect to (a socket's path, or a named pipe's name). */
+  path: string
+  /** The private directory holding the socket, removed with it; null for a named pipe. */
+  dir: string | null
+}
+
+export interface BrokerSupport {
+  /**
+   * A new address for this host's broker. POSIX: a socket in a fresh 0700 directory (what hosts
+   * that died left is removed first). Windows: a named pipe with an unguessable name (Node cannot
+   * narrow a pipe's DACL, so there the per-process tokens are what keeps other clients out).
+   */
+  address(): Promise<BrokerAddress>
+  /** Once the broker listens: narrows who may open the address, where the OS lets it (POSIX: the socket's mode). */
+  listening(address: BrokerAddress): void
+  /** Removes what address() made, when the broker closes (and at the host's exit if it never did). */
+  release(address: BrokerAddress): void
+}
+
+/** Something outside user code that ends a run's processes when the host dies, however it dies. */
+export interface HostDeathGuard {
+  /** The guard's own process (the monitor must refuse to signal it), or null. */
+  readonly pid: number | null
+  /**
+   * From now on, the host's death ends the run this lab main leads (`leader`: its pid). POSIX: its
+   * process group and what descends from the group's members. Windows (to come): the job object
+   * it is put in, which its descendants join at birth.
+   */
+  watch(leader: number): void
+  /** The run has ended: forget it (its pid may be reused once its members are gone). */
+  unwatch(leader: number): void
+  /** The host is shutting down in order: the guard exits (ending what it still watches). */
+  close(): void
+}
+
+/** Process groups, where the OS has them: each run's lab main leads one, and one signal reaches it all. */
+export interface ProcessGroups {
+  /** The signal to every member of the group; a group that is gone is no failure. */
+  signal(group: number, signal: NodeJS.Signals): void
+  /** Whether any process of the group is left, zombies included. */
+  exists(group: number): boolean
+}
+
+/** What the OS says about one process now, which a lab process's word is checked against. */
+export interface OsProcess {
+  ppid: number
+  /** Its process group: a run's processes share the lab main's (unless they left it). */
+  pgrp: number
+  /** Clock ticks after boot: with the pid, it names one process for good (a pid alone is reused). */
+  startTime: number
+  /** Z for a zombie: it has ended, only its exit status is left. */
+  state: string
+}
+
+/** One row of the whole table as a run's end needs it. */
+export interface ProcessRow {
+  pid: number
+  ppid: number
+  pgid: number
+  /** Ended but not yet reaped: it can no longer run, whatever signal it gets. */
+  zombie: boolean
+}
+
+/** What the lab (its supervisor and broker in the host, its runtime in every lab process) needs of the OS. */
+export interface LabSupport {
+  readonly broker: BrokerSupport
+  /** Starts this host's guard against its own death; `onTrouble` hears when the guard fails or restarts. */
+  hostDeathGuard(onTrouble: (message: string) => void): HostDeathGuard
+  /**
+   * How long a lab process that sees the host die (its broker socket closes) leaves the guard to
+   * act before it ends itself: the guard finds a process that left the run's group only below a
+   * parent that is still there. 0 where there is no guard yet.
+   */
+  readonly selfEndDelayMs: number
+  /** Process groups (POSIX): each run's lab main is spawned `detached`, to lead one. Null where the OS has none (Windows). */
+  readonly groups: ProcessGroups | null
+  /**
+   * The process with this pid now, or null if there is none. Null itself where the OS cannot say
+   * cheaply (only Linux can, through /proc): there a pid is taken from the parent that spawned it,
+   * which proved who it is with its token.
+   */
+  readonly identify: ((pid: number) => OsProcess | null) | null
+  /** Every process we can see, with parent and group, to find a run's members; null where there is no way to ask (Windows). */
+  runTable(): ProcessRow[] | null
+  /**
+   * Whether a socket's descriptor may be written directly (writeSync) when Node's stream has
+   * nothing queued: the wire's fast path. Not on Windows, whose pipe handles are no descriptors.
+   */
+  readonly directSocketWrites: boolean
+}
+
 export interface Platform {
   /** Node's name for the OS (process.platform), for records and messages: never a thing to branch on. */
   readonly name: NodeJS.Platform
@@ -171,6 +264,8 @@ export interface Platform {
   readonly signals: SignalSupport
   /** How a process's end is reported (Python's convention). */
   readonly exits: ExitMapping
+  /** The broker's address, the guard against the host's death, process groups and pid checks, for the lab. */
+  readonly lab: LabSupport
   /** Where ProcLab keeps sessions and exports, from the user's environment and home folder. */
   dataFolders(env?: NodeJS.ProcessEnv, home?: string): DataFolders
   /**

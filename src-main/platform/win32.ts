@@ -1,13 +1,15 @@
 // Windows: no signals but TerminateProcess, no process groups, a named pipe for the broker, data
-// under %APPDATA%. The process table comes from systeminformation until a native sampler lands.
+// under %APPDATA%. The process table comes from systeminformation until a native sampler lands,
+// and the guard against the host's death is a seam for a job object.
 import { homedir } from 'node:os'
 import { win32 as path } from 'node:path'
 import type { SignalName } from '../../src-shared/contract'
 import { deliverSignal } from './deliver'
 import { signalExits } from './exits'
 import { APP_FOLDER, foldersIn } from './folders'
-import type { ExitMapping, Platform, SignalSupport } from './types'
+import type { ExitMapping, HostDeathGuard, LabSupport, Platform, SignalSupport } from './types'
 import { accountName } from './user'
+import { namedPipeBroker } from './win32/pipe'
 import { taskkillTree } from './win32/taskkill'
 import type { SiShape } from './si/sampler'
 import { parentsFromSample, siTable } from './si/table'
@@ -69,6 +71,31 @@ const exits: ExitMapping = {
   },
 }
 
+/**
+ * The seam for Windows' guard against the host's death: a job object with
+ * JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, made once per host, whose only handle the host holds (so the
+ * kernel closes it, and ends every process in it, when the host dies however it dies). watch()
+ * puts the run's lab main in it (AssignProcessToJobObject; its descendants join at birth);
+ * unwatch() has nothing to do. It needs native calls (koffi): until then the guard does nothing,
+ * and lab processes end themselves when they see the broker go (selfEndDelayMs 0).
+ */
+function jobObjectGuard(): HostDeathGuard {
+  return { pid: null, watch() {}, unwatch() {}, close() {} }
+}
+
+const lab: LabSupport = {
+  broker: namedPipeBroker,
+  hostDeathGuard: jobObjectGuard,
+  selfEndDelayMs: 0,
+  // No process groups: a run is ended through its lab processes (and, to come, its job object).
+  groups: null,
+  // No cheap way to ask yet (NtQuerySystemInformation would give ppid and create time): pids are
+  // taken from the parent that spawned them.
+  identify: null,
+  runTable: () => null,
+  directSocketWrites: false,
+}
+
 export const win32: Platform = {
   name: 'win32',
   title: 'Windows',
@@ -78,6 +105,7 @@ export const win32: Platform = {
   userName: accountName,
   signals,
   exits,
+  lab,
   // The roaming application data folder, where Electron's userData is too.
   dataFolders: (env = process.env, home = homedir()) => foldersIn(path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), APP_FOLDER), 'win32'),
   formerDataFolders: () => [],
