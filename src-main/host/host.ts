@@ -38,7 +38,7 @@ export class HostService implements Host {
   private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]

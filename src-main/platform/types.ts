@@ -90,6 +90,8 @@ export interface ProcessUsage {
 
 /** What the monitor reads of the OS: the table, the parents, one process's details, the machine. */
 export interface ProcessTable {
+  /** The `kind` of the samplers sampler() makes ('linux-proc', 'systeminformation'), known before one is made. */
+  readonly samplerKind: string
   /** A new sampler of the whole table (one per monitor: samplers keep state between samples). */
   sampler(): ProcessSampler
   /**
@@ -113,6 +115,8 @@ export interface ProcessTable {
    * process that has gone is left out of the answer.
    */
   readonly usage: ((pids: readonly number[]) => Map<number, ProcessUsage>) | null
+  /** CPU time, in ms, of this process's children that it has waited for (what `time` adds for them); null where it cannot be read. */
+  readonly waitedChildrenCpuMs: (() => number) | null
 }
 
 /** How a process ended, as ProcLab reports it. */
@@ -254,6 +258,8 @@ export interface LabSupport {
 export interface Platform {
   /** Node's name for the OS (process.platform), for records and messages: never a thing to branch on. */
   readonly name: NodeJS.Platform
+  /** Whether the OS has fork(2), and so Python's 'fork' start method (the bench compares with it). */
+  readonly hasFork: boolean
   /** The OS as people call it, for messages ("does not exist on Windows"). */
   readonly title: string
   /** The process table, parents, details and machine figures, as the monitor reads them. */

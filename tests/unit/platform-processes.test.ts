@@ -38,9 +38,16 @@ describe('the platform is chosen once, by the OS', () => {
   })
 
   it('Linux reads /proc; macOS and Windows use systeminformation until their native samplers land', () => {
-    expect(linux.processes.sampler().kind).toBe('linux-proc')
-    expect(darwin.processes.sampler().kind).toBe('systeminformation')
-    expect(win32.processes.sampler().kind).toBe('systeminformation')
+    for (const os of [linux, darwin, win32]) expect(os.processes.sampler().kind).toBe(os.processes.samplerKind)
+    expect(linux.processes.samplerKind).toBe('linux-proc')
+    expect(darwin.processes.samplerKind).toBe('systeminformation')
+    expect(win32.processes.samplerKind).toBe('systeminformation')
+  })
+
+  it("only POSIX has fork (Python's 'fork' start method)", () => {
+    expect(linux.hasFork).toBe(true)
+    expect(darwin.hasFork).toBe(true)
+    expect(win32.hasFork).toBe(false)
   })
 })
 
@@ -100,6 +107,15 @@ describe.runIf(process.platform === 'linux')('Linux: a few processes read on the
     } finally {
       busy.kill('SIGKILL')
     }
+  })
+
+  it('counts the CPU of children it has waited for', async () => {
+    const before = linux.processes.waitedChildrenCpuMs!()
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end) {}'], { stdio: 'ignore' })
+    await once(child, 'exit')
+    // At least the busy loop's own CPU, in clock ticks of 10 ms: more than nothing, whatever the load.
+    expect(linux.processes.waitedChildrenCpuMs!()).toBeGreaterThan(before)
+    expect(win32.processes.waitedChildrenCpuMs).toBeNull()
   })
 
   it("the host's user is spelled as the table spells the user of its processes", async () => {

@@ -3,7 +3,8 @@
 //  - monitor-idle: the monitor's CPU while a UI refreshes it every second, as % of one core;
 //  - monitor-ps / monitor-systeminformation: one full-table refresh, CPU, against the references.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createMonitor, readProcParents, type SampleReads } from '../../monitor'
+import { createMonitor, LinuxProcSampler, readProcParents, type SampleReads } from '../../monitor'
+import { platform } from '../../platform'
 import type { ResultRow, Status } from './report'
 import { proclabRefreshCost, psRefreshCost, systeminformationRefreshCost, type RefreshCost } from './system'
 
@@ -135,8 +136,8 @@ const IDLE_GOAL_PERCENT = 2
 /** The rows asked for by `wanted`; sleepers are started once for all of them and always stopped. */
 export async function monitorRows(sizes: MonitorBenchSizes, wanted: (id: string) => boolean, skipped: { id: string; reason: string }[], log: Log): Promise<ResultRow[]> {
   if (!MONITOR_IDS.some(wanted)) return []
-  if (process.platform !== 'linux') {
-    for (const id of MONITOR_IDS.filter(wanted)) skipped.push({ id, reason: 'the /proc sampler and the sleep processes are measured on Linux' })
+  if (platform.processes.samplerKind !== LinuxProcSampler.KIND) {
+    for (const id of MONITOR_IDS.filter(wanted)) skipped.push({ id, reason: `the /proc sampler and the sleep processes are measured where the monitor reads /proc; here it uses ${platform.processes.samplerKind}` })
     return []
   }
   const sleepers = await startSleepers(sizes.sleepers, log)

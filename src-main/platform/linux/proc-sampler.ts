@@ -85,7 +85,8 @@ const COMM_MAX = 15
  * loop for more than a few ms at a time.
  */
 export class LinuxProcSampler implements ProcessSampler {
-  readonly kind = 'linux-proc'
+  static readonly KIND = 'linux-proc'
+  readonly kind = LinuxProcSampler.KIND
   private readonly root: string
   private readonly users: UserNames
   private readonly batchSize: number

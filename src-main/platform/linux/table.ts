@@ -4,7 +4,7 @@ import { readLinuxDetails } from './details'
 import { readProcParents } from './parents'
 import { LinuxProcSampler } from './proc-sampler'
 import { LinuxSystemReader, procTotalMemory } from './system'
-import { procUsage } from './usage'
+import { procUsage, waitedChildrenCpuMs } from './usage'
 
 /** A sample this young is as good as a fresh listing of /proc for the header's process count. */
 const RECENT_SAMPLE_MS = 2_000
@@ -16,6 +16,7 @@ const RECENT_SAMPLE_MS = 2_000
  */
 export function procfsTable(root = '/proc'): ProcessTable {
   return {
+    samplerKind: LinuxProcSampler.KIND,
     sampler: () => new LinuxProcSampler({ procRoot: root }),
     parentReader: () => () => readProcParents(root),
     details: (pid, childrenFromSample) => readLinuxDetails(pid, childrenFromSample, root),
@@ -26,5 +27,7 @@ export function procfsTable(root = '/proc'): ProcessTable {
       }),
     totalMemory: () => procTotalMemory(root),
     usage: (pids) => procUsage(pids, root),
+    // This process's own children: from the real /proc whatever the table's root.
+    waitedChildrenCpuMs: () => waitedChildrenCpuMs(),
   }
 }

@@ -19,3 +19,12 @@ export function procUsage(pids: readonly number[], root = '/proc'): Map<number, 
   }
   return usage
 }
+
+/** /proc/self/stat's cutime + cstime: the CPU of the children this process has waited for. */
+export function waitedChildrenCpuMs(root = '/proc'): number {
+  const stat = readProcText(`${root}/self/stat`, { wholeOnFirstRead: true })
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // After the name: state is field 3; cutime and cstime are fields 16 and 17.
+  const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3])
+  return (ticks * 1000) / systemFacts().clockTicks
+}

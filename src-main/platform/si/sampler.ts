@@ -33,7 +33,8 @@ export interface SiShape {
  * out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why Linux has its own.
  */
 export class SystemInformationSampler implements ProcessSampler {
-  readonly kind = 'systeminformation'
+  static readonly KIND = 'systeminformation'
+  readonly kind = SystemInformationSampler.KIND
 
   constructor(
     private readonly shape: SiShape,

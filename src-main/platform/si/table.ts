@@ -16,6 +16,7 @@ export interface SiTableOptions {
 
 export function siTable({ shape, title, parentReader }: SiTableOptions): ProcessTable {
   return {
+    samplerKind: SystemInformationSampler.KIND,
     sampler: () => new SystemInformationSampler(shape),
     parentReader,
     details: (pid, childrenFromSample) => detailsFromTable(pid, childrenFromSample, title),
@@ -27,6 +28,7 @@ export function siTable({ shape, title, parentReader }: SiTableOptions): Process
       }),
     totalMemory: () => totalmem(),
     usage: null,
+    waitedChildrenCpuMs: null,
   }
 }
 
