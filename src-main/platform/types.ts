@@ -260,6 +260,8 @@ export interface Platform {
   readonly name: NodeJS.Platform
   /** Whether the OS has fork(2), and so Python's 'fork' start method (the bench compares with it). */
   readonly hasFork: boolean
+  /** Whether apps lead the menu bar with a menu of their own (About, Quit) and close windows from File (macOS). */
+  readonly hasAppMenu: boolean
   /** The OS as people call it, for messages ("does not exist on Windows"). */
   readonly title: string
   /** The process table, parents, details and machine figures, as the monitor reads them. */
