@@ -5,6 +5,35 @@
 // with those facts (which pids may be signalled, what a run is) stays in lab/ and monitor/.
 import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemSummary } from '../../src-shared/contract'
 
+/** One operating system's ways (each part's interface follows). */
+export interface Platform {
+  /** Node's name for the OS (process.platform), for records and messages: never a thing to branch on. */
+  readonly name: NodeJS.Platform
+  /** The OS as people call it, for messages ("does not exist on Windows"). */
+  readonly title: string
+  /** Whether the OS has fork(2), and so Python's 'fork' start method (the bench compares with it). */
+  readonly hasFork: boolean
+  /** Whether apps lead the menu bar with a menu of their own (About, Quit) and close windows from File (macOS). */
+  readonly hasAppMenu: boolean
+  /** The process table, parents, details and machine figures, as the monitor reads them. */
+  readonly processes: ProcessTable
+  /** The name of the user this process runs as, spelled as the process table spells users. */
+  userName(): string
+  /** Which signals exist and how one, or a tree's worth, is delivered. */
+  readonly signals: SignalSupport
+  /** How a process's end is reported (Python's convention). */
+  readonly exits: ExitMapping
+  /** The broker's address, the guard against the host's death, process groups and pid checks, for the lab. */
+  readonly lab: LabSupport
+  /** Where ProcLab keeps sessions and exports, from the user's environment and home folder. */
+  dataFolders(env?: NodeJS.ProcessEnv, home?: string): DataFolders
+  /**
+   * Folders that earlier versions kept sessions in and that are no longer used, oldest rule first
+   * (the desktop app on Linux once kept them apart from the CLI's): their files are moved over.
+   */
+  formerDataFolders(env?: NodeJS.ProcessEnv, home?: string): DataFolders[]
+}
+
 /** ProcLab's own folders for what it keeps between runs. */
 export interface DataFolders {
   /** The folder that holds the others (the user's data folder for ProcLab). */
@@ -253,32 +282,4 @@ export interface LabSupport {
    * nothing queued: the wire's fast path. Not on Windows, whose pipe handles are no descriptors.
    */
   readonly directSocketWrites: boolean
-}
-
-export interface Platform {
-  /** Node's name for the OS (process.platform), for records and messages: never a thing to branch on. */
-  readonly name: NodeJS.Platform
-  /** Whether the OS has fork(2), and so Python's 'fork' start method (the bench compares with it). */
-  readonly hasFork: boolean
-  /** Whether apps lead the menu bar with a menu of their own (About, Quit) and close windows from File (macOS). */
-  readonly hasAppMenu: boolean
-  /** The OS as people call it, for messages ("does not exist on Windows"). */
-  readonly title: string
-  /** The process table, parents, details and machine figures, as the monitor reads them. */
-  readonly processes: ProcessTable
-  /** The name of the user this process runs as, spelled as the process table spells users. */
-  userName(): string
-  /** Which signals exist and how one, or a tree's worth, is delivered. */
-  readonly signals: SignalSupport
-  /** How a process's end is reported (Python's convention). */
-  readonly exits: ExitMapping
-  /** The broker's address, the guard against the host's death, process groups and pid checks, for the lab. */
-  readonly lab: LabSupport
-  /** Where ProcLab keeps sessions and exports, from the user's environment and home folder. */
-  dataFolders(env?: NodeJS.ProcessEnv, home?: string): DataFolders
-  /**
-   * Folders that earlier versions kept sessions in and that are no longer used, oldest rule first
-   * (the desktop app on Linux once kept them apart from the CLI's): their files are moved over.
-   */
-  formerDataFolders(env?: NodeJS.ProcessEnv, home?: string): DataFolders[]
 }

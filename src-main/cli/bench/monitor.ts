@@ -67,7 +67,7 @@ export interface IdleCost {
   /** CPU of the warm-up refreshes before the measured ones (see idleRefreshCost), and how long they took. */
   warmupCpuMs: number
   warmupMs: number
-  /** How the last measured refresh read the processes (linux-sampler.ts), where the sampler says. */
+  /** How the last measured refresh read the processes (platform/linux/proc-sampler.ts), where the sampler says. */
   reads: SampleReads | null
 }
 
@@ -79,7 +79,7 @@ export interface IdleCost {
  * not measured but reported as warmupCpuMs, because they are the cost of starting rather than of
  * idling: the first refresh reads every process in full (and getconf, /etc/passwd), the second
  * reads again those that were in their first second then (programs retitle themselves as they
- * start; see linux-sampler.ts), which with the 1,000 sleeps the bench has just started is nearly
+ * start; see platform/linux/proc-sampler.ts), which with the 1,000 sleeps the bench has just started is nearly
  * all of them, and in its first ~10 s a new Node process compiles the hot code and V8 shrinks its
  * heap once (~100 ms of CPU here, measured with --trace-gc).
  */

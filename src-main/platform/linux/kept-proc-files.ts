@@ -96,7 +96,7 @@ export class KeptProcFiles<T> {
   }
 }
 
-/** Each process's stat, parsed: read every sample unless its schedstat says it has not run (linux-sampler.ts). */
+/** Each process's stat, parsed: read every sample unless its schedstat says it has not run (proc-sampler.ts). */
 export function statFiles(root: string): KeptProcFiles<ProcStat> {
   return new KeptProcFiles(root, 'stat', (bytes) => parseProcStatBytes(bytes, bytes.length))
 }
