@@ -13,8 +13,14 @@ export type KeptRead<T> = T | typeof GONE | null
  * raises the soft limit to the hard one, often 20k–1M), so sockets and the lab never run short;
  * processes beyond it are read the plain way.
  */
-const MAX_KEPT = Math.min(8192, Math.floor(openFileLimit() / 4))
+let maxKept: number | null = null
 let keptTotal = 0
+
+/** Read on first use: every lab process loads this module (through the platform) and never keeps a file. */
+function maxKeptFiles(): number {
+  maxKept ??= Math.min(8192, Math.floor(openFileLimit() / 4))
+  return maxKept
+}
 
 /**
  * Keeps one /proc/<pid>/<file> of each process open between samples and re-reads it with pread. Opening a
@@ -74,7 +80,7 @@ export class KeptProcFiles<T> {
       closeSync(fd)
       return isVanished(err) ? GONE : null
     }
-    if (keptTotal < MAX_KEPT) {
+    if (keptTotal < maxKeptFiles()) {
       this.open.set(pid, fd)
       keptTotal++
     } else {

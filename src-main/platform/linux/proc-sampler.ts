@@ -1,6 +1,5 @@
 // The Linux process table: /proc read directly, with descriptors kept open between samples.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { isVanished } from '../errors'
 import { readProcText } from './proc-files'
 import { parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'
@@ -123,7 +122,7 @@ export class LinuxProcSampler implements ProcessSampler {
     const now = performance.now()
     this.lastReads = { processes: 0, statReads: 0, unrun: 0 }
     for (let i = 0; i < pids.length; i++) {
-      if (i > 0 && i % this.batchSize === 0) await yieldToEventLoop()
+      if (i > 0 && i % this.batchSize === 0) await new Promise((resolve) => setImmediate(resolve))
       const row = this.readProcess(pids[i]!, now, listed)
       if (row) result.push(row)
     }
