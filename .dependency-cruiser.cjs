@@ -33,10 +33,10 @@ module.exports = {
     {
       name: 'platform-stays-light',
       comment:
-        'Every lab process loads platform/: no value import of the contract (it loads zod: +60 ms to every lab start, measured) and systeminformation only by a dynamic import where it is used.',
+        'Every lab process loads platform/: no value import of the contract (it loads zod: +60 ms to every lab start, measured), and systeminformation and node:crypto (~5 ms) only by a dynamic import where they are used.',
       severity: 'error',
       from: { path: '^src-main/platform/' },
-      to: { path: '^src-shared/contract|node_modules/(zod|systeminformation)/', dependencyTypesNot: ['type-only', 'dynamic-import'] },
+      to: { path: '^src-shared/contract|node_modules/(zod|systeminformation)/|^(node:)?crypto$', dependencyTypesNot: ['type-only', 'dynamic-import'] },
     },
     {
       name: 'renderer-only-through-the-contract',
