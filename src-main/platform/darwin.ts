@@ -18,6 +18,7 @@ export const darwin: Platform = {
   title: 'macOS',
   hasFork: true,
   hasAppMenu: true,
+  appOutlivesWindows: true,
   // The seam for a libproc sampler (proc_listpids + proc_pidinfo, as htop's DarwinProcessTable does).
   processes: siTable({ shape: DARWIN_SI_SHAPE, title: 'macOS', parentReader: () => readPsParents }),
   userName: accountName,

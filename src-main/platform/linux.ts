@@ -24,6 +24,7 @@ export const linux: Platform = {
   title: 'Linux',
   hasFork: true,
   hasAppMenu: false,
+  appOutlivesWindows: false,
   processes: procfsTable('/proc'),
   // The sampler names uids from /etc/passwd (a number when absent there), so "only my processes"
   // compares like with like: the same lookup, not getpwuid, which may also ask NSS.

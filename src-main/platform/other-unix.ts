@@ -13,6 +13,7 @@ export function otherUnix(name: NodeJS.Platform): Platform {
     name,
     title: name,
     hasAppMenu: false,
+    appOutlivesWindows: false,
     // systeminformation's cpu there is a share of the machine, as on Linux.
     processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents }),
     dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),

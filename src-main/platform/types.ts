@@ -15,6 +15,8 @@ export interface Platform {
   readonly hasFork: boolean
   /** Whether apps lead the menu bar with a menu of their own (About, Quit) and close windows from File (macOS). */
   readonly hasAppMenu: boolean
+  /** Whether an app lives on when its last window closes, until it is quit (macOS: its menu bar and Dock icon stay). */
+  readonly appOutlivesWindows: boolean
   /** The process table, parents, details and machine figures, as the monitor reads them. */
   readonly processes: ProcessTable
   /** The name of the user this process runs as, spelled as the process table spells users. */
@@ -144,6 +146,12 @@ export interface ProcessTable {
    * process that has gone is left out of the answer.
    */
   readonly usage: ((pids: readonly number[]) => Map<number, ProcessUsage>) | null
+  /**
+   * One process's arguments now (argv), read on their own, for a question about a few processes
+   * (the shell asks which of its children are Chromium's); null where only a whole-table sample
+   * can tell. The inner null: no such process, or not readable.
+   */
+  readonly commandLine: ((pid: number) => string[] | null) | null
   /** CPU time, in ms, of this process's children that it has waited for (what `time` adds for them); null where it cannot be read. */
   readonly waitedChildrenCpuMs: (() => number) | null
 }

@@ -44,6 +44,14 @@ describe('the platform is chosen once, by the OS', () => {
     expect(win32.processes.samplerKind).toBe('systeminformation')
   })
 
+  it("the desktop's conventions: macOS's app menu, and its apps outlive their windows", () => {
+    expect([linux, darwin, win32].map((os) => [os.hasAppMenu, os.appOutlivesWindows])).toEqual([
+      [false, false],
+      [true, true],
+      [false, false],
+    ])
+  })
+
   it("only POSIX has fork (Python's 'fork' start method)", () => {
     expect(linux.hasFork).toBe(true)
     expect(darwin.hasFork).toBe(true)
@@ -84,6 +92,8 @@ describe('where only the table is cheap to read (macOS and Windows for now)', ()
   it('has no cheap reading of a few processes: the lab sampler uses the whole table', () => {
     expect(darwin.processes.usage).toBeNull()
     expect(win32.processes.usage).toBeNull()
+    expect(darwin.processes.commandLine).toBeNull()
+    expect(win32.processes.commandLine).toBeNull()
   })
 })
 
@@ -107,6 +117,18 @@ describe.runIf(process.platform === 'linux')('Linux: a few processes read on the
     } finally {
       busy.kill('SIGKILL')
     }
+  })
+
+  it("reads one process's arguments, spaces and all; a gone one is null", async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'two words', '--type=renderer'], { stdio: 'ignore' })
+    try {
+      await once(child, 'spawn')
+      expect(linux.processes.commandLine!(child.pid!)).toEqual([process.execPath, '-e', 'setInterval(() => {}, 1000)', 'two words', '--type=renderer'])
+    } finally {
+      child.kill('SIGKILL')
+      await once(child, 'exit')
+    }
+    expect(linux.processes.commandLine!(child.pid!)).toBeNull()
   })
 
   it('counts the CPU of children it has waited for', async () => {

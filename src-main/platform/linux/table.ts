@@ -4,7 +4,7 @@ import { readLinuxDetails } from './details'
 import { readProcParents } from './parents'
 import { LinuxProcSampler } from './proc-sampler'
 import { LinuxSystemReader, procTotalMemory } from './system'
-import { procUsage, waitedChildrenCpuMs } from './usage'
+import { procCommandLine, procUsage, waitedChildrenCpuMs } from './usage'
 
 /** A sample this young is as good as a fresh listing of /proc for the header's process count. */
 const RECENT_SAMPLE_MS = 2_000
@@ -27,6 +27,7 @@ export function procfsTable(root = '/proc'): ProcessTable {
       }),
     totalMemory: () => procTotalMemory(root),
     usage: (pids) => procUsage(pids, root),
+    commandLine: (pid) => procCommandLine(pid, root),
     // This process's own children: from the real /proc whatever the table's root.
     waitedChildrenCpuMs: () => waitedChildrenCpuMs(),
   }

@@ -1,6 +1,6 @@
 import type { ProcessUsage } from '../types'
 import { readProcText } from './proc-files'
-import { parseProcStat } from './proc-stat'
+import { parseCmdline, parseProcStat } from './proc-stat'
 import { systemFacts } from './system-facts'
 
 /** CPU time and memory of the given processes from their stat files alone (a few µs each); the gone are left out. */
@@ -27,4 +27,13 @@ export function waitedChildrenCpuMs(root = '/proc'): number {
   // After the name: state is field 3; cutime and cstime are fields 16 and 17.
   const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3])
   return (ticks * 1000) / systemFacts().clockTicks
+}
+
+/** /proc/<pid>/cmdline's arguments (the first 64 KiB), or null if the process is gone or hidden. */
+export function procCommandLine(pid: number, root = '/proc'): string[] | null {
+  try {
+    return parseCmdline(readProcText(`${root}/${pid}/cmdline`, { limit: 64 * 1024, wholeOnFirstRead: true }))
+  } catch {
+    return null
+  }
 }

@@ -28,6 +28,7 @@ export function siTable({ shape, title, parentReader }: SiTableOptions): Process
       }),
     totalMemory: () => totalmem(),
     usage: null,
+    commandLine: null,
     waitedChildrenCpuMs: null,
   }
 }
