@@ -24,6 +24,21 @@ module.exports = {
       to: { path: '^src-main/(host|monitor|session|scenarios)/' },
     },
     {
+      name: 'platform-is-the-floor',
+      comment: 'platform/ (one module per OS) is what every other layer stands on: it imports none of them, so any of them (the lab runtime included) may ask it.',
+      severity: 'error',
+      from: { path: '^src-main/platform/' },
+      to: { path: '^src-main/(lab|monitor|session|host|web|cli|electron|scenarios)/|^src-renderer/|^src-preload/' },
+    },
+    {
+      name: 'platform-stays-light',
+      comment:
+        'Every lab process loads platform/: no value import of the contract (it loads zod: +60 ms to every lab start, measured), and systeminformation and node:crypto (~5 ms) only by a dynamic import where they are used.',
+      severity: 'error',
+      from: { path: '^src-main/platform/' },
+      to: { path: '^src-shared/contract|node_modules/(zod|systeminformation)/|^(node:)?crypto$', dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
+    {
       name: 'renderer-only-through-the-contract',
       comment: 'The renderer talks to the host only through src-shared (the contract); it never imports main-side code.',
       severity: 'error',

@@ -7,6 +7,8 @@ const chromium = process.env.PROCLAB_CHROMIUM || '/usr/bin/chromium'
 
 // The servers the tests start record their sessions into the user's data folder: a throwaway one.
 process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
+// ...and move in what an earlier desktop app kept under XDG_CONFIG_HOME: never the developer's own.
+process.env.XDG_CONFIG_HOME = join(tmpdir(), 'proclab-test-config')
 
 /** The specs that measure the page: `npm test` runs them in a step of their own (scripts/test.mjs). */
 const PERF_SPECS = ['**/perf.spec.ts', '**/system-perf.spec.ts']

@@ -12,7 +12,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: more workers only make timing-sensitive lab tests slower.
     maxWorkers: 2,
-    // Hosts record their sessions into the user's data folder: in tests, a throwaway one.
-    env: { XDG_DATA_HOME: join(tmpdir(), 'proclab-test-data') },
+    // Hosts record their sessions into the user's data folder: in tests, a throwaway one. And they
+    // move in sessions an earlier desktop app kept under XDG_CONFIG_HOME: a throwaway one too, so a
+    // test run never takes the developer's own.
+    env: { XDG_DATA_HOME: join(tmpdir(), 'proclab-test-data'), XDG_CONFIG_HOME: join(tmpdir(), 'proclab-test-config') },
   },
 })

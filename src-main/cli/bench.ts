@@ -6,6 +6,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../package-root'
+import { platform } from '../platform'
 // Loaded with the command, not lazily: a rebuild of out/ during a long bench renames the chunks.
 import { measureRecorderThroughput } from '../session/measure'
 import { findPython, LabRunner, runProgram, type BenchFields } from './bench/runners'
@@ -118,7 +119,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       machine: {
         cores: availableParallelism(),
         cpu: cpus()[0]?.model.trim() ?? 'unknown',
-        platform: process.platform,
+        platform: platform.name,
         arch: process.arch,
         node: process.version,
         python: python?.version ?? null,
@@ -142,7 +143,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
 function unavailable(measurement: Measurement, hasPython: boolean): string | null {
   if (measurement.side === 'python' && !hasPython) return 'no python3 with multiprocessing on this machine'
-  if (measurement.platforms && !measurement.platforms.includes(process.platform)) return `not available on ${process.platform}`
+  if (measurement.needsFork && !platform.hasFork) return `not available on ${platform.title} (no fork)`
   return null
 }
 

@@ -1,10 +1,15 @@
 // `proclab sessions`: the recorded sessions in the user's data folder, newest first.
 import { parseArgs } from 'node:util'
-import { defaultSessionDir, listSessions } from '../session'
+import { platform } from '../platform'
+import { adoptFormerFolders, listSessions } from '../session'
 
 export async function sessionsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, dir: { type: 'string' } }, strict: true })
-  const dir = values.dir ?? defaultSessionDir()
+  if (values.dir === undefined) {
+    const { notes } = await adoptFormerFolders(platform.formerDataFolders(), platform.dataFolders())
+    for (const note of notes) process.stderr.write(`proclab: an earlier version's session folder: ${note}\n`)
+  }
+  const dir = values.dir ?? platform.dataFolders().sessions
   const sessions = await listSessions(dir)
   if (values.json) {
     process.stdout.write(`${JSON.stringify(sessions)}\n`)

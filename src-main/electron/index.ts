@@ -1,6 +1,5 @@
 // The Electron shell: one window over the host. Everything the app does lives in the host; this
 // file only wires window, IPC and lifecycle, and makes sure quitting ends every lab process.
-import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createHost } from '../host'
 import type { Host } from '../host/types'
@@ -36,8 +35,9 @@ async function start(): Promise<void> {
   await app.whenReady()
   hardenSessions()
   installMenu()
-  // The desktop app keeps its sessions where Electron keeps the app's data (userData/sessions).
-  hostReady = createHost({ sessionsDir: join(app.getPath('userData'), 'sessions') })
+  // Sessions go where the CLI keeps them (platform.dataFolders()), so both list the same ones; the
+  // host moves in what an earlier app kept under Electron's userData.
+  hostReady = createHost()
   let host: ShellHost
   try {
     host = await hostReady

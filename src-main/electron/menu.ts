@@ -1,8 +1,9 @@
 // A minimal menu: the platform's standard roles, so copy/paste, zoom and quit work as users expect.
 import { app, Menu, type MenuItemConstructorOptions } from 'electron'
+import { platform } from '../platform'
 
 export function installMenu(): void {
-  const isMac = process.platform === 'darwin'
+  const isMac = platform.hasAppMenu
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     { label: 'File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },

@@ -4,10 +4,11 @@ import { parseRequest } from '../../src-shared/contract'
 import type { EventBody, LabEvent } from '../../src-shared/events'
 import { monotonicMicros } from '../lab/protocol'
 import { Supervisor } from '../lab/supervisor/supervisor'
-import { createMonitor, hostUserName, type Monitor } from '../monitor'
+import { createMonitor, type Monitor } from '../monitor'
 import { packageVersion } from '../package-root'
 import { openSessionLog, type RecordingStop } from './session-log'
-import { defaultSessionDir, exportsDirFor, makeFolderPrivate, type Recorder } from '../session'
+import { adoptFormerFolders, exportsDirFor, makeFolderPrivate, type Recorder } from '../session'
+import { platform } from '../platform'
 import { LabSampler } from './lab-sampler'
 import { SessionCommands } from './session-commands'
 import { findScenario, scenarioInfo, scenarioPath, SCENARIOS } from '../scenarios/catalog'
@@ -37,11 +38,11 @@ export class HostService implements Host {
   private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: hostUserName() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]
-    this.sessionsDir = options.sessionsDir ?? defaultSessionDir()
+    this.sessionsDir = options.sessionsDir ?? platform.dataFolders().sessions
     this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
     this.sampler = new LabSampler(
       options.sampleIntervalMs ?? 1000,
@@ -60,10 +61,13 @@ export class HostService implements Host {
     const host = new HostService({ maxProcesses: 256, frameIntervalMs: 16, ...options })
     // ProcLab's own folders hold the lab's output: an older version made them readable by all.
     await Promise.all([makeFolderPrivate(host.sessionsDir), makeFolderPrivate(host.exportsDir)])
+    // The user's own folders take in what an earlier version kept elsewhere, so every ProcLab lists the same sessions.
+    const adoption = options.sessionsDir === undefined ? await adoptFormerFolders(platform.formerDataFolders(), platform.dataFolders()) : null
     if (options.sessionLog !== false) {
       host.recorder = await openSessionLog(options.sessionLog, host.sessionsDir, host.info, host.startMicros, (stop) => host.recordingStopped(stop))
       host.info.sessionFile = host.recorder?.file ?? null
     }
+    for (const note of adoption?.notes ?? []) host.emit({ kind: 'lab.error', message: `an earlier version's session folder: ${note}` }, null)
     host.supervisor = await Supervisor.create({
       maxProcesses: host.options.maxProcesses,
       telemetry: host.options.telemetry,

@@ -1,10 +1,10 @@
 // CPU and memory of the run's lab processes, once a second while a run is live, for the session
-// log (issue 5: enough to draw them over time). On Linux only the lab's own /proc/<pid>/stat
-// files are read (a few µs each); a full process-table sample would cost ~0.1 s of CPU a second.
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+// log (issue 5: enough to draw them over time). Where the OS can read a few processes on their own
+// (Linux: their /proc/<pid>/stat files, a few µs each), only the lab's are read; a full
+// process-table sample would cost ~0.1 s of CPU a second. Elsewhere the monitor's table is used.
 import type { EventBody } from '../../src-shared/events'
-import { parseProcStat, type Monitor } from '../monitor'
+import type { Monitor } from '../monitor'
+import { platform, type ProcessUsage } from '../platform'
 
 export interface LabPid {
   lid: string
@@ -16,9 +16,8 @@ type Sample = Extract<EventBody, { kind: 'monitor.sample' }>['processes']
 export class LabSampler {
   private timer: NodeJS.Timeout | null = null
   private busy = false
-  /** Previous CPU time (ticks) and when, by lid: CPU % is over the interval between samples. */
-  private previous = new Map<string, { ticks: number; at: number }>()
-  private facts: { pageSize: number; ticksPerSecond: number } | null = null
+  /** Previous CPU time (ms) and when, by lid: CPU % is over the interval between samples. */
+  private previous = new Map<string, { cpuTimeMs: number; at: number }>()
 
   constructor(
     private readonly intervalMs: number,
@@ -45,7 +44,8 @@ export class LabSampler {
     try {
       const pids = this.livePids()
       if (pids.length === 0) return
-      const processes = process.platform === 'linux' ? this.sampleProc(pids) : await this.sampleMonitor(pids)
+      const usage = platform.processes.usage
+      const processes = usage ? this.sampleOwn(pids, usage) : await this.sampleMonitor(pids)
       if (processes.length > 0 && this.timer) this.emit({ kind: 'monitor.sample', processes })
     } catch {
       // A sample is nice to have: a process that vanished mid-read must not disturb the run.
@@ -54,25 +54,18 @@ export class LabSampler {
     }
   }
 
-  private sampleProc(pids: LabPid[]): Sample {
-    this.facts ??= systemFacts()
-    const { pageSize, ticksPerSecond } = this.facts
+  private sampleOwn(pids: LabPid[], usage: (pids: readonly number[]) => Map<number, ProcessUsage>): Sample {
     const now = performance.now()
+    const read = usage(pids.map((p) => p.pid))
     const out: Sample = []
     for (const { lid, pid } of pids) {
-      let stat
-      try {
-        stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-      } catch {
-        continue // exited between the registry and the read
-      }
-      if (!stat) continue
-      const ticks = stat.utime + stat.stime
+      const found = read.get(pid)
+      if (!found) continue // exited between the registry and the read
       const before = this.previous.get(lid)
-      this.previous.set(lid, { ticks, at: now })
-      const seconds = before ? (now - before.at) / 1000 : 0
-      const cpu = before && seconds > 0 ? ((ticks - before.ticks) / ticksPerSecond / seconds) * 100 : 0
-      out.push({ lid, pid, cpu: Math.round(Math.max(0, cpu) * 10) / 10, rss: stat.rss * pageSize })
+      this.previous.set(lid, { cpuTimeMs: found.cpuTimeMs, at: now })
+      const elapsedMs = before ? now - before.at : 0
+      const cpu = before && elapsedMs > 0 ? ((found.cpuTimeMs - before.cpuTimeMs) / elapsedMs) * 100 : 0
+      out.push({ lid, pid, cpu: Math.round(Math.max(0, cpu) * 10) / 10, rss: found.rss })
     }
     return out
   }
@@ -82,16 +75,4 @@ export class LabSampler {
     const rows = await this.monitor.list(new Set(byPid.keys()))
     return rows.filter((row) => byPid.has(row.pid)).map((row) => ({ lid: byPid.get(row.pid)!, pid: row.pid, cpu: row.cpu, rss: row.rss }))
   }
-}
-
-function systemFacts(): { pageSize: number; ticksPerSecond: number } {
-  const getconf = (name: string, fallback: number): number => {
-    try {
-      const value = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2000 }).trim())
-      return Number.isInteger(value) && value > 0 ? value : fallback
-    } catch {
-      return fallback
-    }
-  }
-  return { pageSize: getconf('PAGESIZE', 4096), ticksPerSecond: getconf('CLK_TCK', 100) }
 }

@@ -10,12 +10,13 @@ export interface HostOptions {
   telemetry?: boolean
   /**
    * Where this session's events are recorded (NDJSON, append-only): a file path, or false for no
-   * record. Default: a new file in the user's data folder (see session/files.ts).
+   * record. Default: a new file in the user's data folder (platform.dataFolders()).
    */
   sessionLog?: string | false
   /**
    * The folder the Sessions tab lists (and where a default session log goes). Default: the user's
-   * data folder (session/files.ts). Exports go to its sibling `exports/`.
+   * data folder (platform.dataFolders(), shared by the desktop app and the CLI), whose files from
+   * an earlier version's folder are moved in first. Exports go to its sibling `exports/`.
    */
   sessionsDir?: string
   /** How often the run's lab processes are sampled (CPU, memory) into the log; 0 for never. Default 1000 ms. */

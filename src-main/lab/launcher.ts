@@ -7,14 +7,11 @@ import { serialize } from 'node:v8'
 import type { LabContext } from './context'
 import { ProcessError } from './errors'
 import { labNodeArgs, labPaths } from './paths'
-import { ENV, monotonicMicros, signalExitCode, type ChildSpec, type Opening, type SpawnGrant } from './protocol'
+import { platform, type ExitStatus } from '../platform'
+import { ENV, monotonicMicros, type ChildSpec, type Opening, type SpawnGrant } from './protocol'
 import { encodeFrame } from './wire'
 
-export interface ExitStatus {
-  /** Python's convention: the code, or minus the signal number. */
-  exitCode: number
-  signal: NodeJS.Signals | null
-}
+export type { ExitStatus }
 
 export interface LaunchedChild {
   pid: number
@@ -40,8 +37,8 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
     context.channel.send({ op: 'spawned', lid: spec.lid, pid, at: monotonicMicros() })
     const exited = new Promise<ExitStatus>((resolve) => {
       child.once('exit', (code, signal) => {
-        const status = { exitCode: code ?? signalExitCode(signal as NodeJS.Signals), signal }
-        context.channel.send({ op: 'exited', lid: spec.lid, exitCode: status.exitCode, signal, at: monotonicMicros() })
+        const status = platform.exits.fromNode(code, signal)
+        context.channel.send({ op: 'exited', lid: spec.lid, exitCode: status.exitCode, signal: status.signal, at: monotonicMicros() })
         resolve(status)
       })
     })

@@ -1,4 +1,3 @@
-import { constants } from 'node:os'
 import type { SharedObjectType } from '../../src-shared/events'
 
 // Messages between a lab process and the host's broker, over the socket named in PROCLAB_BROKER.
@@ -92,8 +91,3 @@ export const ENV = {
   /** The process's token; the runtime takes it out of process.env before any user code runs. */
   token: 'PROCLAB_TOKEN',
 } as const
-
-/** Python's convention for a process ended by a signal: minus the signal's number. */
-export function signalExitCode(signal: NodeJS.Signals): number {
-  return -(constants.signals[signal] ?? 0)
-}

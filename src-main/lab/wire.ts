@@ -4,6 +4,7 @@
 import { writeSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { deserialize, serialize } from 'node:v8'
+import { platform } from '../platform'
 
 const HEADER = 4
 /**
@@ -13,6 +14,9 @@ const HEADER = 4
 export const MAX_FRAME = 256 * 1024 * 1024
 /** What a 4-byte length can say: for frames from a trusted sender (the host to its lab processes). */
 export const ANY_FRAME = 0xffff_ffff
+
+/** Whether sockets may be written through their descriptor (BatchedSender.writeNow): not Windows pipes. */
+const DIRECT_WRITES = platform.lab.directSocketWrites
 
 export function encodeFrame(messages: readonly unknown[]): Buffer {
   return frameOf(serialize(messages))
@@ -220,7 +224,7 @@ export class BatchedSender {
    */
   private writeNow(frame: Buffer): Buffer | null {
     const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd
-    if (typeof fd !== 'number' || fd < 0 || this.socket.writableLength > 0 || process.platform === 'win32') return frame
+    if (!DIRECT_WRITES || typeof fd !== 'number' || fd < 0 || this.socket.writableLength > 0) return frame
     try {
       const written = writeSync(fd, frame)
       return written === frame.length ? null : frame.subarray(written)

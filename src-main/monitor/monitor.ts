@@ -1,45 +1,28 @@
 import { availableParallelism } from 'node:os'
 import type { SystemProcess } from '../../src-shared/contract'
-import { readLinuxDetails, readPortableDetails } from './details'
-import { LinuxProcSampler } from './linux-sampler'
+import { platform as currentPlatform, procfsTable } from '../platform'
+import { MonitorError } from '../platform/errors'
 import { buildRows, RowReuse } from './rows'
-import { SystemInformationSampler } from './si-sampler'
 import { ChangeLog } from './changes'
-import { MonitorError } from './errors'
-import { ancestorsOf, readProcParents, readPsParents, type ParentTable } from './process-parents'
+import { ancestorsOf } from './process-parents'
 import { signalTree } from './signal-tree'
 import { sendSignal } from './signals'
-import { LinuxSystemReader, SiSystemReader, totalMemoryBytes, type SystemReader } from './system-stats'
-import type { Monitor, MonitorOptions, ProcessSampler, SignalGuard, TimedSample } from './types'
+import type { Monitor, MonitorOptions, SignalGuard, TimedSample } from './types'
 
 /** The environment variable that points the monitor at a simulated procfs (tests and benchmarks only). */
 export const PROC_ROOT_ENV = 'PROCLAB_PROC_ROOT'
 
-/** A sample this young is as good as a fresh listing of /proc for the header's process count. */
-const RECENT_SAMPLE_MS = 2_000
-
-/** /proc on Linux (~0.1 s of CPU per 1,000-process sample against ~1 s for systeminformation), systeminformation elsewhere. */
-export function defaultSampler(platform: NodeJS.Platform = process.platform, procRoot = '/proc'): ProcessSampler {
-  // A simulated procfs is Linux-shaped whatever the OS: read it with the Linux sampler.
-  return platform === 'linux' || procRoot !== '/proc' ? new LinuxProcSampler({ procRoot }) : new SystemInformationSampler(platform)
-}
-
-/** Parent pids now, read fresh: /proc on Linux, one `ps` on macOS, the last sample on Windows. */
-function parentReader(platform: NodeJS.Platform, lastSample: () => TimedSample | null): () => ParentTable {
-  if (platform === 'linux') return () => readProcParents('/proc')
-  if (platform === 'win32') return () => new Map((lastSample()?.processes ?? []).map((p) => [p.pid, p.ppid]))
-  return readPsParents
-}
-
 export function createMonitor(options: MonitorOptions = {}): Monitor {
-  const platform = options.platform ?? process.platform
+  const os = options.platform ?? currentPlatform
   const procRoot = options.procRoot ?? (process.env[PROC_ROOT_ENV] || '/proc')
   const simulatedRoot = procRoot === '/proc' ? null : procRoot
-  const sampler = options.sampler ?? defaultSampler(platform, procRoot)
+  // A simulated procfs is Linux-shaped whatever the OS: read it as Linux reads /proc.
+  const table = simulatedRoot !== null ? procfsTable(simulatedRoot) : os.processes
+  const sampler = options.sampler ?? table.sampler()
   const cores = options.cores ?? availableParallelism()
   const minWindowMs = options.minCpuWindowMs ?? 200
   // RAM does not change under a running monitor (hotplug aside), so it is read once.
-  const memTotal = options.memTotal ?? totalMemoryBytes(simulatedRoot !== null ? 'linux' : platform, procRoot)
+  const memTotal = options.memTotal ?? table.totalMemory()
   let baseline: TimedSample | null = null
   let latest: TimedSample | null = null
   // Callers that ask while a sample is being taken share it: one read of /proc, one CPU baseline.
@@ -61,7 +44,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       .map((p) => p.pid)
       .sort((a, b) => a - b)
 
-  const readParents = parentReader(platform, () => latest)
+  const lastSample = () => latest
+  const readParents = table.parentReader(lastSample)
   /** The caller's guard plus the host's ancestors; and no signal at all into a simulated table. */
   function fullGuard(pid: number, guard: SignalGuard): SignalGuard {
     if (simulatedRoot !== null) {
@@ -76,14 +60,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     return { ...guard, ancestorPids: new Set([...(guard.ancestorPids ?? []), ...ancestors]) }
   }
 
-  const systemReader: SystemReader =
-    platform === 'linux' || simulatedRoot !== null
-      ? new LinuxSystemReader(procRoot, 200, () => (latest !== null && performance.now() - latest.at < RECENT_SAMPLE_MS ? latest.processes.length : null))
-      : new SiSystemReader(() => {
-          const processes = latest?.processes ?? []
-          const threads = processes.every((p) => p.threads !== null) && processes.length > 0 ? processes.reduce((n, p) => n + p.threads!, 0) : null
-          return { processes: processes.length, threads }
-        })
+  const systemReader = table.systemReader(lastSample)
 
   async function list(labPids: ReadonlySet<number>): Promise<SystemProcess[]> {
     inFlight ??= takeSample().finally(() => {
@@ -104,13 +81,13 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     },
     system: () => systemReader.read(),
     async details(pid) {
-      return platform === 'linux' || simulatedRoot !== null ? readLinuxDetails(pid, childrenFromSample, procRoot) : readPortableDetails(pid, childrenFromSample, platform)
+      return table.details(pid, childrenFromSample)
     },
     sendSignal(pid, signal, guard) {
-      sendSignal(pid, signal, fullGuard(pid, guard), platform)
+      sendSignal(pid, signal, fullGuard(pid, guard), os)
     },
     async signalTree(pid, signal, guard) {
-      return signalTree(pid, signal, fullGuard(pid, guard), readParents, platform)
+      return signalTree(pid, signal, fullGuard(pid, guard), readParents, os)
     },
   }
 }

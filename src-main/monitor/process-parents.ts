@@ -1,38 +1,8 @@
-// Who is whose parent, right now: the input of "kill the whole tree" and of "never signal an
-// ancestor of ProcLab". Read fresh at signal time, not from the last sample, which may be seconds old.
-import { execFileSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { readProcText } from './proc-files'
-import { parseProcStat } from './proc-stat'
+// Who is whose parent: the input of "kill the whole tree" and of "never signal an ancestor of
+// ProcLab". The table is read fresh at signal time by the platform (platform.processes.parentReader).
+import type { ParentTable } from '../platform/types'
 
-/** pid → ppid for every process we can see. */
-export type ParentTable = ReadonlyMap<number, number>
-
-/** Linux: the ppid field of every /proc/<pid>/stat (~10 µs a process); a process that ends meanwhile is skipped. */
-export function readProcParents(root = '/proc'): Map<number, number> {
-  const parents = new Map<number, number>()
-  for (const entry of readdirSync(root)) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = parseProcStat(readProcText(`${root}/${entry}/stat`))
-      if (stat) parents.set(stat.pid, stat.ppid)
-    } catch {
-      // ended between readdir and read
-    }
-  }
-  return parents
-}
-
-/** macOS and the BSDs: one `ps` run (a few ms), not systeminformation's full table (~1 s). */
-export function readPsParents(): Map<number, number> {
-  const parents = new Map<number, number>()
-  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8', timeout: 5000, maxBuffer: 16 * 1024 * 1024 })
-  for (const line of out.split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number)
-    if (Number.isInteger(pid) && Number.isInteger(ppid)) parents.set(pid!, ppid!)
-  }
-  return parents
-}
+export type { ParentTable } from '../platform/types'
 
 /** The chain above `pid` (its parent, grandparent, ... up to pid 1), cycle-safe. */
 export function ancestorsOf(pid: number, parents: ParentTable): Set<number> {

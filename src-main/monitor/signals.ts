@@ -1,19 +1,17 @@
 import { SIGNALS, type SignalName } from '../../src-shared/contract'
-import { MonitorError } from './errors'
-import { threadGroupOf } from './thread-group'
+import { platform as currentPlatform, type Platform } from '../platform'
+import { MonitorError } from '../platform/errors'
 import type { SignalGuard } from './types'
-
-/** Signals Windows can honour: Node ends the process (TerminateProcess) for both. */
-const WINDOWS_SIGNALS: ReadonlySet<SignalName> = new Set(['SIGTERM', 'SIGKILL'])
 
 /**
  * The checks a UI cannot be trusted to make, before anything is sent. Throws MonitorError 'refused'
  * for pid ≤ 1, a protected pid (the host, its renderer), an ancestor of the host (ending the shell
- * or terminal that runs ProcLab would end ProcLab), a signal the platform lacks, and on Linux for the
- * id of a thread (kill(2) would signal the thread's whole process: see thread-group.ts); 'not-found'
- * when Linux has no task of that id.
+ * or terminal that runs ProcLab would end ProcLab), a signal the OS lacks, and where the OS takes a
+ * thread's id for its process (Linux) for the id of a thread (kill(2) would signal the thread's
+ * whole process); 'not-found' when there is no task of that id. `os` is the platform whose rules
+ * apply (tests pass another OS's module to check its rules here).
  */
-export function checkSignalTarget(pid: number, signal: SignalName, guard: SignalGuard, platform: NodeJS.Platform = process.platform): void {
+export function checkSignalTarget(pid: number, signal: SignalName, guard: SignalGuard, os: Platform = currentPlatform): void {
   if (!(SIGNALS as readonly string[]).includes(signal)) {
     throw new MonitorError('refused', `unknown signal ${String(signal)}`)
   }
@@ -22,11 +20,11 @@ export function checkSignalTarget(pid: number, signal: SignalName, guard: Signal
   if (pid <= 0) throw new MonitorError('refused', `refusing to signal pid ${pid}: it would reach a whole process group`)
   const protection = whyProtected(pid, guard)
   if (protection !== null) throw new MonitorError('refused', `refusing to signal pid ${pid}: ${protection}`)
-  if (platform === 'win32' && !WINDOWS_SIGNALS.has(signal)) {
-    // Node would silently turn SIGINT into a hard kill, and has no SIGSTOP/SIGCONT/SIGHUP at all.
-    throw new MonitorError('refused', `${signal} does not exist on Windows; use SIGTERM or SIGKILL to end pid ${pid}`)
+  const { available } = os.signals
+  if (!available.includes(signal)) {
+    throw new MonitorError('refused', `${signal} does not exist on ${os.title}; use ${available.join(' or ')} to end pid ${pid}`)
   }
-  if (platform === 'linux') refuseThread(pid, guard)
+  refuseThread(pid, guard, os)
 }
 
 /** Why this process must never be signalled from the UI, or null. */
@@ -41,25 +39,12 @@ function whyProtected(pid: number, guard: SignalGuard): string | null {
  * A thread id is refused, not quietly read as its process: the user asked to signal something that
  * is not a process, and a thread of pid 1 or of the host would otherwise slip past whyProtected.
  */
-function refuseThread(pid: number, guard: SignalGuard): void {
-  const owner = threadGroupOf(pid)
+function refuseThread(pid: number, guard: SignalGuard, os: Platform): void {
+  const owner = os.signals.processOf(pid)
   if (owner === pid) return
   const protection = whyProtected(owner, guard)
   const consequence = protection === null ? `; signal process ${owner} itself if that is what you mean` : ` (process ${owner}: ${protection})`
   throw new MonitorError('refused', `refusing to signal pid ${pid}: it is a thread of process ${owner}, and a signal to a thread reaches its whole process${consequence}`)
-}
-
-/** kill(2) with the OS's answer turned into a MonitorError: 'not-found' (ESRCH), 'refused' (EPERM), 'failed'. */
-export function deliverSignal(pid: number, signal: SignalName): void {
-  try {
-    process.kill(pid, signal)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | null)?.code
-    if (code === 'ESRCH') throw new MonitorError('not-found', `no process ${pid}`)
-    if (code === 'EPERM') throw new MonitorError('refused', `not allowed to signal pid ${pid} (owned by another user)`)
-    const detail = err instanceof Error ? err.message : String(err)
-    throw new MonitorError('failed', `could not send ${signal} to pid ${pid}: ${detail}`)
-  }
 }
 
 /**
@@ -67,7 +52,7 @@ export function deliverSignal(pid: number, signal: SignalName): void {
  * not (see checkSignalTarget) or the OS says it is another user's process, 'not-found' when there is
  * no such process, 'failed' for anything else the OS says.
  */
-export function sendSignal(pid: number, signal: SignalName, guard: SignalGuard, platform: NodeJS.Platform = process.platform): void {
-  checkSignalTarget(pid, signal, guard, platform)
-  deliverSignal(pid, signal)
+export function sendSignal(pid: number, signal: SignalName, guard: SignalGuard, os: Platform = currentPlatform): void {
+  checkSignalTarget(pid, signal, guard, os)
+  os.signals.send(pid, signal)
 }

@@ -1,57 +1,8 @@
-import type { ProcessDetails, ProcessState, SignalName, SignalOutcome, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
+import type { Platform, ProcessSampler } from '../platform'
+import type { ProcessDetails, SignalName, SignalOutcome, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 
-/**
- * One process as a platform sampler sees it, before anything is computed across samples.
- * Platforms fill what they can; the shared code turns a pair of these into a `SystemProcess`.
- */
-export interface RawProcess {
-  pid: number
-  ppid: number
-  name: string
-  command: string
-  user: string
-  state: ProcessState
-  /**
-   * User + system CPU time consumed so far, in ms, when the platform tells us (Linux /proc).
-   * With it, CPU % is computed here from two samples, the same way on every platform that has it.
-   */
-  cpuTimeMs: number | null
-  /**
-   * CPU % (100 = one core) computed by someone else, used only when cpuTimeMs is null
-   * (systeminformation on macOS/Windows keeps its own baseline).
-   */
-  cpuPercentHint: number | null
-  /** Resident memory in bytes. */
-  rss: number
-  /** Wall-clock start, ms since epoch, when known. Also tells a reused pid from the old process. */
-  startedAt: number | null
-  /** Threads, when the platform says (Linux stat's num_threads). */
-  threads: number | null
-  /** Nice value, when the platform says. */
-  nice: number | null
-}
-
-/** The part a platform implements (htop's split: platform-specific sampling, everything else shared). */
-export interface ProcessSampler {
-  readonly kind: string
-  sample(): Promise<RawProcess[]>
-  /** How the last sample read the processes, where the sampler can say (the Linux one does). */
-  readonly lastReads?: SampleReads
-}
-
-/** How many processes a sample returned, how many it read stat of, and how many it found unchanged by their schedstat alone (linux-sampler.ts). */
-export interface SampleReads {
-  processes: number
-  statReads: number
-  unrun: number
-}
-
-/** Two samples' worth of input to the CPU % computation. */
-export interface TimedSample {
-  /** Monotonic time of the sample, in ms (performance.now()). */
-  at: number
-  processes: RawProcess[]
-}
+// The sampler's types belong to the OS modules that implement them (platform/types.ts).
+export type { ParentTable, ProcessSampler, RawProcess, SampleReads, SystemReader, TimedSample } from '../platform/types'
 
 export interface SignalGuard {
   /** Pids that must never be signalled from the UI: the host itself, its renderer, ... */
@@ -86,7 +37,7 @@ export interface Monitor {
 }
 
 export interface MonitorOptions {
-  /** Defaults to /proc on Linux and systeminformation elsewhere. */
+  /** Defaults to the platform's (platform.processes.sampler(): /proc on Linux, systeminformation elsewhere for now). */
   sampler?: ProcessSampler
   /** Cores, for the CPU % ceiling. Defaults to os.availableParallelism(). */
   cores?: number
@@ -95,7 +46,7 @@ export interface MonitorOptions {
    * polling at once do not get 10 ms windows where one clock tick reads as 0 % or 100 %. Default 200.
    */
   minCpuWindowMs?: number
-  /** RAM in bytes, for memPercent. Defaults to MemTotal (Linux) or os.totalmem(). */
+  /** RAM in bytes, for memPercent. Defaults to the platform's figure (MemTotal on Linux, os.totalmem() elsewhere). */
   memTotal?: number
   /**
    * Where the Linux sampler reads procfs. Default: $PROCLAB_PROC_ROOT, else /proc. Anything but
@@ -103,6 +54,6 @@ export interface MonitorOptions {
    * not real: the monitor then refuses every signal.
    */
   procRoot?: string
-  /** For tests of the Windows rules on Linux. Defaults to process.platform. */
-  platform?: NodeJS.Platform
+  /** The OS whose ways the monitor uses; tests pass another's (win32) to check its rules here. Default: this one. */
+  platform?: Platform
 }

@@ -1,30 +1,10 @@
-// Where session logs live and how to find them again, without reading more than their first line.
+// How session logs are named and found again, without reading more than their first line. Where
+// they live is the platform's call (platform.dataFolders()).
 import { chmod, open, readdir, stat } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join, win32, posix } from 'node:path'
+import { join } from 'node:path'
 import { parseHeader, SessionFormatError, type SessionHeader } from './format'
 
 export const SESSION_EXTENSION = '.ndjson'
-
-/**
- * The CLI's default folder for session logs, in the platform's user data folder. (Electron's
- * app.getPath('userData') is the desktop app's own choice; this module must not import electron.)
- */
-export function defaultSessionDir(
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-  home: string = homedir(),
-): string {
-  if (platform === 'win32') {
-    const appData = env.APPDATA || win32.join(home, 'AppData', 'Roaming')
-    return win32.join(appData, 'proclab', 'sessions')
-  }
-  if (platform === 'darwin') return posix.join(home, 'Library', 'Application Support', 'proclab', 'sessions')
-  // XDG says a relative XDG_DATA_HOME is invalid and must be ignored.
-  const xdg = env.XDG_DATA_HOME
-  const base = xdg && xdg.startsWith('/') ? xdg : posix.join(home, '.local', 'share')
-  return posix.join(base, 'proclab', 'sessions')
-}
 
 /** A file name that sorts by start time and cannot collide between two hosts started together. */
 export function sessionFileName(startedAtWall: number, hostPid: number): string {

@@ -24,7 +24,7 @@ export {
   WarningTally,
 } from './reader'
 export { MAX_LINE_BYTES } from './lines'
-export { defaultSessionDir, describeFsError, listSessions, makeFolderPrivate, sessionFileName, SESSION_EXTENSION, type SessionListing } from './files'
+export { describeFsError, listSessions, makeFolderPrivate, sessionFileName, SESSION_EXTENSION, type SessionListing } from './files'
 export { exportSession, EXPORT_FORMATS, type ExportOptions, type ExportResult } from './export/export-session'
 export type { ExportFormat } from './export/types'
 export type { EventFilter } from './export/filter'
@@ -41,4 +41,5 @@ export {
 export { syntheticEvents, writeSyntheticSession } from './synthetic'
 export { SessionCatalog, scanRuns, RunIndex, SCAN_LIMIT_BYTES, SCAN_BUDGET_BYTES } from './catalog'
 export { readRunForReplay, REPLAY_MAX_EVENTS, REPLAY_MAX_BYTES, type ReplayLimits } from './replay'
+export { adoptFormerFolders, type Adoption } from './former-folders'
 export { exportToFolder, exportsDirFor, exportFileName, EXPORT_NAME_PATTERN, type FolderExport } from './export-file'

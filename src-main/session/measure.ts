@@ -11,6 +11,7 @@ import type { ExportFormat } from './export/types'
 import { readSession } from './reader'
 import { createRecorder } from './recorder'
 import { writeSyntheticSession } from './synthetic'
+import { platform } from '../platform'
 
 export interface ThroughputOptions {
   /** Events per second to offer. Default 200,000. */
@@ -56,7 +57,7 @@ export async function measureRecorderThroughput(options: ThroughputOptions = {})
   try {
     const recorder = await createRecorder(file, {
       version: 'bench',
-      platform: process.platform,
+      platform: platform.name,
       startedAtWall: Date.now(),
       hostPid: process.pid,
     })
@@ -103,7 +104,7 @@ export async function measureRecorderThroughput(options: ThroughputOptions = {})
 }
 
 async function measureBurst(file: string, total: number): Promise<number> {
-  const recorder = await createRecorder(file, { version: 'bench', platform: process.platform, startedAtWall: Date.now(), hostPid: process.pid })
+  const recorder = await createRecorder(file, { version: 'bench', platform: platform.name, startedAtWall: Date.now(), hostPid: process.pid })
   const source = benchEvents()
   const began = performance.now()
   for (let seq = 1; seq <= total; seq++) {

@@ -3,6 +3,7 @@
 import type { LabEvent } from '../../src-shared/events'
 import type { AnyEvent } from './lab-events'
 import { createRecorder, type RecorderOptions } from './recorder'
+import { platform } from '../platform'
 
 export interface SyntheticOptions {
   workers?: number
@@ -67,7 +68,7 @@ export async function writeSyntheticSession(
 ): Promise<void> {
   const recorder = await createRecorder(
     file,
-    { version: 'synthetic', platform: process.platform, startedAtWall: options.startedAtWall ?? Date.UTC(2025, 0, 1), hostPid: 39999 },
+    { version: 'synthetic', platform: platform.name, startedAtWall: options.startedAtWall ?? Date.UTC(2025, 0, 1), hostPid: 39999 },
     options.recorder,
   )
   let n = 0

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
 import { buildProcessTree, createMonitor, flattenTree, MonitorError, type Monitor } from '../../src-main/monitor'
 import { linuxOnly, notUnderWine, onWindows } from '../helpers/platform'
+import { win32 } from '../../src-main/platform/win32'
 
 const children: ChildProcess[] = []
 const strayPids: number[] = []
@@ -266,7 +267,7 @@ describe('sendSignal on live processes', () => {
 
   it("applies Windows' rules: SIGTERM/SIGKILL end the process, the others are refused", async () => {
     const child = idle()
-    const windows = createMonitor({ platform: 'win32', sampler: { kind: 'none', sample: async () => [] } })
+    const windows = createMonitor({ platform: win32, sampler: { kind: 'none', sample: async () => [] } })
     for (const signal of ['SIGSTOP', 'SIGCONT', 'SIGHUP', 'SIGINT'] as const) {
       expectMonitorError(() => windows.sendSignal(child.pid, signal, guard), 'refused', /does not exist on Windows/)
     }

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { LinuxProcSampler, parseCmdline, parseProcStat, parseStatusUid, stateFromLetter, stateFromWord } from '../../src-main/monitor'
-import { displayName } from '../../src-main/monitor/linux-sampler'
-import { readProcText } from '../../src-main/monitor/proc-files'
-import { parsePasswd } from '../../src-main/monitor/user-names'
+import { displayName } from '../../src-main/platform/linux/proc-sampler'
+import { readProcText } from '../../src-main/platform/linux/proc-files'
+import { parsePasswd } from '../../src-main/platform/linux/user-names'
 import { linuxOnly } from '../helpers/platform'
 
 const fixtures = fileURLToPath(new URL('../fixtures/monitor', import.meta.url))

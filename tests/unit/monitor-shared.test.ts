@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
 import { buildProcessTree, buildRows, createMonitor, cpuPercent, flattenTree, type ProcessSampler, type RawProcess } from '../../src-main/monitor'
-import { fromSystemInformation, parseStarted } from '../../src-main/monitor/si-sampler'
+import { DARWIN_SI_SHAPE } from '../../src-main/platform/darwin'
+import { fromSystemInformation, parseStarted } from '../../src-main/platform/si/sampler'
+import { WINDOWS_SI_SHAPE } from '../../src-main/platform/win32'
 
 function raw(pid: number, fields: Partial<RawProcess> = {}): RawProcess {
   return {
@@ -111,7 +113,7 @@ describe('systeminformation mapping', () => {
   const base = { pid: 9, parentPid: 1, name: 'Safari', cpu: 12.5, memRss: 2048, started: '2024-05-06 07:08:09', state: 'sleeping', user: 'me', command: 'Safari', params: '--x', path: '/Applications/Safari.app/Contents/MacOS' }
 
   it('on macOS keeps ps %CPU (already per core) and joins path, command and params', () => {
-    expect(fromSystemInformation(base, 'darwin', 8)).toEqual({
+    expect(fromSystemInformation(base, DARWIN_SI_SHAPE, 8)).toEqual({
       pid: 9,
       ppid: 1,
       name: 'Safari',
@@ -128,7 +130,7 @@ describe('systeminformation mapping', () => {
   })
 
   it('on Windows scales the whole-machine share to per core and keeps the command line', () => {
-    const win = fromSystemInformation({ ...base, nice: 5, cpu: 25, state: 'blocked', command: 'C:\\x.exe -y', path: 'C:\\', params: '' }, 'win32', 4)
+    const win = fromSystemInformation({ ...base, nice: 5, cpu: 25, state: 'blocked', command: 'C:\\x.exe -y', path: 'C:\\', params: '' }, WINDOWS_SI_SHAPE, 4)
     expect(win).toMatchObject({ cpuPercentHint: 100, state: 'disk-wait', command: 'C:\\x.exe -y', nice: null })
   })
 

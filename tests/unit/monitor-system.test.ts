@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   coreBusyPercent,
   createMonitor,
-  hostUserName,
   LinuxSystemReader,
   memoryFromMeminfo,
   parseCoreTimes,
@@ -17,6 +16,7 @@ import {
   parseMeminfo,
 } from '../../src-main/monitor'
 import { linuxOnly, notUnderWine, onWindows } from '../helpers/platform'
+import { platform } from '../../src-main/platform'
 
 const children: ChildProcess[] = []
 const dirs: string[] = []
@@ -150,7 +150,7 @@ describe('on this machine', () => {
       if (row && row.threads !== null && row.threads > 2) break
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    expect(row).toMatchObject({ nice: 7, user: hostUserName() })
+    expect(row).toMatchObject({ nice: 7, user: platform.userName() })
     // Node runs a main thread plus libuv's pool and V8's workers.
     expect(row!.threads).toBeGreaterThan(2)
     expect(row!.memPercent).toBeCloseTo((row!.rss / totalmem()) * 100, 1)

@@ -1,5 +1,5 @@
 // The Linux sampler skips the stat read of a single-threaded process whose schedstat says it has not
-// run since (linux-sampler.ts readProcess). These tests check, on the real /proc, that it does skip
+// run since (platform/linux/proc-sampler.ts readProcess). These tests check, on the real /proc, that it does skip
 // sleeping processes, and that what a process does by running (stop, exit) or what happens to it
 // without running (a new parent when its parent exits) still shows at the next sample.
 import { spawn, type ChildProcess } from 'node:child_process'

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   createRecorder,
-  defaultSessionDir,
   exportSession,
   listSessions,
   loadSession,
@@ -166,15 +165,5 @@ describe('session files', () => {
 
   it('names files by start time and host pid', () => {
     expect(sessionFileName(Date.UTC(2025, 0, 2, 3, 4, 5, 6), 42)).toBe('session-2025-01-02T03-04-05-006Z-42.ndjson')
-  })
-
-  it('puts sessions in the platform user data folder', () => {
-    expect(defaultSessionDir({ XDG_DATA_HOME: '/xdg' }, 'linux', '/home/u')).toBe('/xdg/proclab/sessions')
-    expect(defaultSessionDir({}, 'linux', '/home/u')).toBe('/home/u/.local/share/proclab/sessions')
-    expect(defaultSessionDir({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/u')).toBe('/home/u/.local/share/proclab/sessions')
-    expect(defaultSessionDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/proclab/sessions')
-    expect(defaultSessionDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
-      'C:\\Users\\u\\AppData\\Roaming\\proclab\\sessions',
-    )
   })
 })

@@ -3,7 +3,8 @@
 //  - monitor-idle: the monitor's CPU while a UI refreshes it every second, as % of one core;
 //  - monitor-ps / monitor-systeminformation: one full-table refresh, CPU, against the references.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createMonitor, readProcParents, type SampleReads } from '../../monitor'
+import { createMonitor, LinuxProcSampler, readProcParents, type SampleReads } from '../../monitor'
+import { platform } from '../../platform'
 import type { ResultRow, Status } from './report'
 import { proclabRefreshCost, psRefreshCost, systeminformationRefreshCost, type RefreshCost } from './system'
 
@@ -66,7 +67,7 @@ export interface IdleCost {
   /** CPU of the warm-up refreshes before the measured ones (see idleRefreshCost), and how long they took. */
   warmupCpuMs: number
   warmupMs: number
-  /** How the last measured refresh read the processes (linux-sampler.ts), where the sampler says. */
+  /** How the last measured refresh read the processes (platform/linux/proc-sampler.ts), where the sampler says. */
   reads: SampleReads | null
 }
 
@@ -78,7 +79,7 @@ export interface IdleCost {
  * not measured but reported as warmupCpuMs, because they are the cost of starting rather than of
  * idling: the first refresh reads every process in full (and getconf, /etc/passwd), the second
  * reads again those that were in their first second then (programs retitle themselves as they
- * start; see linux-sampler.ts), which with the 1,000 sleeps the bench has just started is nearly
+ * start; see platform/linux/proc-sampler.ts), which with the 1,000 sleeps the bench has just started is nearly
  * all of them, and in its first ~10 s a new Node process compiles the hot code and V8 shrinks its
  * heap once (~100 ms of CPU here, measured with --trace-gc).
  */
@@ -135,8 +136,8 @@ const IDLE_GOAL_PERCENT = 2
 /** The rows asked for by `wanted`; sleepers are started once for all of them and always stopped. */
 export async function monitorRows(sizes: MonitorBenchSizes, wanted: (id: string) => boolean, skipped: { id: string; reason: string }[], log: Log): Promise<ResultRow[]> {
   if (!MONITOR_IDS.some(wanted)) return []
-  if (process.platform !== 'linux') {
-    for (const id of MONITOR_IDS.filter(wanted)) skipped.push({ id, reason: 'the /proc sampler and the sleep processes are measured on Linux' })
+  if (platform.processes.samplerKind !== LinuxProcSampler.KIND) {
+    for (const id of MONITOR_IDS.filter(wanted)) skipped.push({ id, reason: `the /proc sampler and the sleep processes are measured where the monitor reads /proc; here it uses ${platform.processes.samplerKind}` })
     return []
   }
   const sleepers = await startSleepers(sizes.sleepers, log)

@@ -2,8 +2,8 @@
 // systeminformation.processes(), in wall time and in CPU — the caller's own CPU plus that of the
 // child processes it ran (ps spawns `ps`; systeminformation spawns several commands).
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { measureSampleCost } from '../../monitor'
+import { platform } from '../../platform'
 
 export interface RefreshCost {
   wallMs: number
@@ -12,44 +12,26 @@ export interface RefreshCost {
   detail: string
 }
 
-let ticksPerSecond: number | null = null
-
-function clockTicks(): Promise<number> {
-  if (ticksPerSecond !== null) return Promise.resolve(ticksPerSecond)
-  return new Promise((resolve) => {
-    execFile('getconf', ['CLK_TCK'], (error, stdout) => {
-      const value = Number(stdout.trim())
-      ticksPerSecond = !error && value > 0 ? value : 100
-      resolve(ticksPerSecond)
-    })
-  })
-}
-
-/** CPU ms of this process's waited-for children so far (Linux /proc; 0 elsewhere). */
-async function childrenCpuMs(): Promise<number> {
-  if (process.platform !== 'linux') return 0
-  const stat = readFileSync('/proc/self/stat', 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // After the name: state is field 3; cutime and cstime are fields 16 and 17.
-  const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3])
-  return (ticks * 1000) / (await clockTicks())
+/** CPU ms of this process's waited-for children so far (Linux /proc; 0 where the OS cannot say). */
+function childrenCpuMs(): number {
+  return platform.processes.waitedChildrenCpuMs?.() ?? 0
 }
 
 async function measured(call: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number; value: unknown }> {
-  const children = await childrenCpuMs()
+  const children = childrenCpuMs()
   const cpu = process.cpuUsage()
   const t0 = performance.now()
   const value = await call()
   const wallMs = performance.now() - t0
   const own = process.cpuUsage(cpu)
-  return { wallMs, cpuMs: (own.user + own.system) / 1000 + ((await childrenCpuMs()) - children), value }
+  return { wallMs, cpuMs: (own.user + own.system) / 1000 + (childrenCpuMs() - children), value }
 }
 
 export async function proclabRefreshCost(): Promise<RefreshCost> {
-  const children = await childrenCpuMs()
+  const children = childrenCpuMs()
   const cost = await measureSampleCost()
   const first = cost.firstCpuMs === null ? '' : `, a running monitor's refresh 0.6 s after its first sample (which cost ${cost.firstCpuMs} ms CPU: every file opened and read)`
-  return { wallMs: cost.wallMs, cpuMs: cost.cpuMs + ((await childrenCpuMs()) - children), processes: cost.processes, detail: `sampler ${cost.sampler}${first}` }
+  return { wallMs: cost.wallMs, cpuMs: cost.cpuMs + (childrenCpuMs() - children), processes: cost.processes, detail: `sampler ${cost.sampler}${first}` }
 }
 
 /** `ps -eo pid,ppid,stat,pcpu,rss,comm`, averaged over `calls` calls (clock ticks are 10 ms). */

@@ -2,6 +2,7 @@
 // script's default export, the tutorial's 主进程); a Process starts it as a child, which asks the
 // broker for its spec, imports the script (as Python's spawn re-imports __main__) and runs the target.
 import { pathToFileURL } from 'node:url'
+import { platform } from '../../platform'
 import { setLabContext, type LabContext } from '../context'
 import { endChildren } from '../lifecycle'
 import { deliverPush } from '../objects'
@@ -35,20 +36,16 @@ async function main(): Promise<void> {
   process.exit(exitCode)
 }
 
-/** How long a lab process that notices the host's death leaves the host's watchdog to act first. */
-const WATCHDOG_FIRST_MS = 500
-
 /**
- * If the host dies, nothing may be left running: end without the exit sequence. On POSIX the host's
- * watchdog ends the whole run anyway, busy processes too (supervisor/watchdog.ts), and it finds a
- * process that left the run's group (setsid, `detached: true`) only below a parent that is still
- * there: so this process waits a moment for the watchdog before it ends itself. On Windows (no
- * watchdog yet) it ends at once.
+ * If the host dies, nothing may be left running: end without the exit sequence. Where the host has
+ * a guard against its death (POSIX: its watchdog, which ends the whole run, busy processes too), this
+ * process leaves it a moment first (platform.lab.selfEndDelayMs); where it has none yet, it ends at once.
  */
 function endWithHost(): void {
   const end = () => void process.kill(process.pid, 'SIGKILL')
-  if (process.platform === 'win32') end()
-  else setTimeout(end, WATCHDOG_FIRST_MS)
+  const delay = platform.lab.selfEndDelayMs
+  if (delay === 0) end()
+  else setTimeout(end, delay)
 }
 
 /**

@@ -3,11 +3,10 @@
 // raw bytes) — and carrying that process's token. Nothing a connection sends can end the host:
 // until it is admitted it may send one small frame, every message after that is checked against
 // its op before it is handled, and a throw while handling one is reported and ends that connection.
-import { chmodSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { DownMessage, Opening, UpMessage } from '../protocol'
 import { ANY_FRAME, BatchedSender, FrameDecoder, MAX_FRAME } from '../wire'
-import { makeBrokerAddress, removeBrokerDir, type BrokerAddress } from './broker-address'
+import { platform, type BrokerAddress } from '../../platform'
 import { checkOpening, upMessageProblem } from './guards'
 
 export interface ControlConnection {
@@ -96,7 +95,7 @@ export class Broker {
   }
 
   static async listen(handlers: BrokerHandlers): Promise<Broker> {
-    const address = await makeBrokerAddress()
+    const address = await platform.lab.broker.address()
     const server = createServer()
     const broker = new Broker(server, address, handlers)
     server.on('connection', (socket) => broker.accept(socket))
@@ -107,11 +106,10 @@ export class Broker {
         server.listen({ path: address.path, readableAll: false, writableAll: false }, () => resolve())
       })
     } catch (error) {
-      if (address.dir) removeBrokerDir(address.dir)
+      platform.lab.broker.release(address)
       throw error
     }
-    // The directory is what keeps others out; the socket's own mode says the same.
-    if (address.dir) chmodSync(address.path, 0o600)
+    platform.lab.broker.listening(address)
     return broker
   }
 
@@ -119,7 +117,7 @@ export class Broker {
     if (this.strangers) clearTimeout(this.strangers.timer)
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
-    if (this.address.dir) removeBrokerDir(this.address.dir)
+    platform.lab.broker.release(this.address)
   }
 
   private accept(socket: Socket): void {

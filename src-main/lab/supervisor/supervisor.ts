@@ -6,12 +6,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
 import { labNodeArgs, labPaths } from '../paths'
-import { ENV, monotonicMicros, signalExitCode, type Opening, type UpMessage } from '../protocol'
+import { platform, processExists, signalIfThere, type HostDeathGuard, type ProcessGroups } from '../../platform'
+import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type LabProcessRecord } from './registry'
-import { readProcessTable, runProcesses } from './process-table'
-import { createHostDeathGuard, type HostDeathGuard } from './watchdog'
+import { runProcesses } from './process-table'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
 import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
@@ -30,14 +30,20 @@ export interface RunOutcome {
   exitCode: number | null
 }
 
+/** The process group a run's lab main leads, and the OS's way of reaching it. */
+interface RunGroup {
+  readonly id: number
+  readonly groups: ProcessGroups
+}
+
 interface Run {
   id: string
   main: ChildProcess
   /**
    * The process group the lab main leads (POSIX): every lab process and every OS process they start
-   * is in it unless it left on purpose. Null on Windows and when the main could not start.
+   * is in it unless it left on purpose. Null where the OS has no groups and when the main could not start.
    */
-  group: number | null
+  group: RunGroup | null
   /** Every process ever found in the run, so one that left the group is still known after its parent ended. */
   found: Set<number>
   stopping: boolean
@@ -84,7 +90,7 @@ export class Supervisor {
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
     })
-    this.guard = createHostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
+    this.guard = platform.lab.hostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
   }
 
   static async create(options: SupervisorOptions): Promise<Supervisor> {
@@ -118,7 +124,7 @@ export class Supervisor {
     const main = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
       // Its own process group, so the whole tree can be ended with one signal, and a Ctrl-C in the
       // host's terminal reaches the host (which ends the run) rather than each lab process.
-      detached: process.platform !== 'win32',
+      detached: platform.lab.groups !== null,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
       env: {
@@ -132,8 +138,9 @@ export class Supervisor {
       },
     })
     // The pid is known as soon as spawn returns: watched before the lab main runs any user code.
-    const group = process.platform !== 'win32' && main.pid !== undefined ? main.pid : null
-    if (group !== null) this.guard.watch(group)
+    const groups = platform.lab.groups
+    const group = groups !== null && main.pid !== undefined ? { id: main.pid, groups } : null
+    if (main.pid !== undefined) this.guard.watch(main.pid)
     const record = this.registry.add({ lid: runId, runId, name: 'MainProcess', daemon: false, target: 'main', parentLid: null, token, spec: null })
     // Its output comes through the pipes read here; no socket may add to it.
     record.stdioOpened = { stdout: true, stderr: true }
@@ -154,7 +161,7 @@ export class Supervisor {
         this.emit(record, { kind: 'process.start', lid: record.lid, pid: main.pid ?? 0, ppid: process.pid, name: record.name, daemon: false, parentLid: null, target: 'main' })
       })
       main.once('exit', (code, signal) => {
-        this.recordExit(record, { exitCode: code ?? (signal ? signalExitCode(signal) : null), signal, at: monotonicMicros() })
+        this.recordExit(record, { ...platform.exits.fromNode(code, signal), at: monotonicMicros() })
       })
       record.onExit.push(() => void this.finishRun(run, record).then(resolve))
     })
@@ -502,7 +509,7 @@ export class Supervisor {
   private async finishRun(run: Run, main: LabProcessRecord): Promise<RunOutcome> {
     // Orphans, leftovers and the OS processes lab code started do not outlive the run.
     if (!this.runGone(run)) await this.endTree(run)
-    if (run.group !== null) this.guard.unwatch(run.group)
+    if (run.main.pid !== undefined) this.guard.unwatch(run.main.pid)
     run.ended = true
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
@@ -533,13 +540,13 @@ export class Supervisor {
   private signalRun(run: Run, signal: NodeJS.Signals): void {
     // Look before signalling: a process that left the group is found below its parent only while
     // that parent lives, and the signal may end the parent first.
-    const table = run.group === null ? null : readProcessTable()
-    const members = table && run.group !== null ? runProcesses(run.group, run.found, table) : []
+    const table = run.group === null ? null : platform.lab.runTable()
+    const members = table && run.group !== null ? runProcesses(run.group.id, run.found, table) : []
     for (const pid of members) run.found.add(pid)
     this.signalTree(this.registry.live(run.id), signal)
     if (run.group === null) return
-    trySignal(-run.group, signal)
-    for (const pid of members) trySignal(pid, signal)
+    run.group.groups.signal(run.group.id, signal)
+    for (const pid of members) signalIfThere(pid, signal)
   }
 
   /** No lab process of the run is listed as running, and the OS knows no live process of it either. */
@@ -551,18 +558,18 @@ export class Supervisor {
   private osSaysGone(run: Run): boolean {
     if (run.group === null) return false // cannot tell
     // The cheap answer first: no member at all, zombie or not, and nothing found earlier is left.
-    if (!exists(-run.group) && ![...run.found].some(exists)) return true
-    const table = readProcessTable()
-    return table !== null && runProcesses(run.group, run.found, table).length === 0
+    if (!run.group.groups.exists(run.group.id) && ![...run.found].some(processExists)) return true
+    const table = platform.lab.runTable()
+    return table !== null && runProcesses(run.group.id, run.found, table).length === 0
   }
 
   private signalTree(records: LabProcessRecord[], signal: NodeJS.Signals): void {
     for (const record of records) {
       if (record.pid === null) continue
       // The lab main leads a process group holding every descendant that did not leave it.
-      if (record.parentLid === null && process.platform !== 'win32') trySignal(-record.pid, signal)
+      if (record.parentLid === null) platform.lab.groups?.signal(record.pid, signal)
       // Never a pid that has since been given to another process.
-      if (isStillProcess(record.pid, record.startTime)) trySignal(record.pid, signal)
+      if (isStillProcess(record.pid, record.startTime)) signalIfThere(record.pid, signal)
     }
   }
 
@@ -589,14 +596,6 @@ export class Supervisor {
   }
 }
 
-function trySignal(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal)
-  } catch {
-    // Already gone.
-  }
-}
-
 /** A secret for one lab process: 256 random bits. */
 function newToken(): string {
   return randomBytes(32).toString('base64url')
@@ -611,16 +610,6 @@ function sameToken(known: string, presented: string): boolean {
 /** A name a connection made up, for a message: quoted, and cut if long. */
 function quote(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)
-}
-
-/** A process (or, for a negative number, a process group) exists, zombies included. */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 function escapeRegExp(text: string): string {

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync } from 'node:fs'
-import { isVanished } from './errors'
+import { isVanished } from '../errors'
 import { readProcBytesAt } from './proc-files'
 import { parseProcStatBytes, type ProcStat } from './proc-stat'
 
@@ -15,8 +15,14 @@ export type KeptRead<T> = T | typeof GONE | null
  * simulated one (tests, benchmarks), and Windows cannot remove the folder of a process that ended
  * while a file in it is open.
  */
-const MAX_KEPT = process.platform === 'linux' ? Math.min(8192, Math.floor(openFileLimit() / 4)) : 0
+let maxKept: number | null = null
 let keptTotal = 0
+
+/** Read on first use: every lab process loads this module (through the platform) and never keeps a file. */
+function maxKeptFiles(): number {
+  maxKept ??= process.platform === 'linux' ? Math.min(8192, Math.floor(openFileLimit() / 4)) : 0
+  return maxKept
+}
 
 /**
  * Keeps one /proc/<pid>/<file> of each process open between samples and re-reads it with pread. Opening a
@@ -76,7 +82,7 @@ export class KeptProcFiles<T> {
       closeSync(fd)
       return isVanished(err) ? GONE : null
     }
-    if (keptTotal < MAX_KEPT) {
+    if (keptTotal < maxKeptFiles()) {
       this.open.set(pid, fd)
       keptTotal++
     } else {
@@ -98,7 +104,7 @@ export class KeptProcFiles<T> {
   }
 }
 
-/** Each process's stat, parsed: read every sample unless its schedstat says it has not run (linux-sampler.ts). */
+/** Each process's stat, parsed: read every sample unless its schedstat says it has not run (proc-sampler.ts). */
 export function statFiles(root: string): KeptProcFiles<ProcStat> {
   return new KeptProcFiles(root, 'stat', (bytes) => parseProcStatBytes(bytes, bytes.length))
 }

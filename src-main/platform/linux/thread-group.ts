@@ -1,7 +1,7 @@
 // On Linux a thread has an id from the same number space as processes, and kill(2) given a thread
 // id signals the thread's whole process (its thread group). So the signal guard judges the thread
 // group a number belongs to, never the number as given.
-import { MonitorError, isVanished } from './errors'
+import { MonitorError, isVanished } from '../errors'
 import { parseStatusTgid } from './proc-stat'
 import { readProcText } from './proc-files'
 

@@ -1,6 +1,8 @@
+// Machine-wide figures from /proc: per-core CPU, load, memory, counts, uptime.
 import { readdirSync } from 'node:fs'
-import { cpus as osCpus, freemem, loadavg, totalmem, uptime } from 'node:os'
-import type { SystemSummary } from '../../src-shared/contract'
+import { totalmem } from 'node:os'
+import type { SystemSummary } from '../../../src-shared/contract'
+import type { SystemReader } from '../types'
 import { readProcText } from './proc-files'
 
 /** One core's counters from a `cpuN` line of /proc/stat, in clock ticks. */
@@ -62,10 +64,6 @@ export function memoryFromMeminfo(fields: ReadonlyMap<string, number>): Pick<Sys
   }
 }
 
-export interface SystemReader {
-  read(): Promise<SystemSummary>
-}
-
 /**
  * Linux: five small /proc files and a readdir, ~0.2 ms, no child process. Calls closer together than
  * `minWindowMs` keep measuring against the older reading, so two UIs polling at once do not get
@@ -96,43 +94,15 @@ export class LinuxSystemReader implements SystemReader {
   }
 }
 
-/** RAM in bytes, for memPercent: MemTotal on Linux (what the summary says), the OS's figure elsewhere. */
-export function totalMemoryBytes(platform: NodeJS.Platform = process.platform, root = '/proc'): number {
-  if (platform === 'linux') {
-    try {
-      const total = parseMeminfo(readProcText(`${root}/meminfo`)).get('MemTotal')
-      if (total) return total
-    } catch {
-      // a procfs without meminfo (some sandboxes): the OS's own figure below
-    }
+/** MemTotal, what the summary calls total; the OS's own figure where procfs has no meminfo (some sandboxes). */
+export function procTotalMemory(root = '/proc'): number {
+  try {
+    const total = parseMeminfo(readProcText(`${root}/meminfo`)).get('MemTotal')
+    if (total) return total
+  } catch {
+    // no meminfo: the figure below
   }
   return totalmem()
-}
-
-/**
- * macOS, Windows: systeminformation's currentLoad (per core since its previous call, as here) and
- * mem; load and uptime from `os`. Process and thread counts come from the monitor's last sample,
- * because asking systeminformation for processes costs a second.
- */
-export class SiSystemReader implements SystemReader {
-  constructor(private readonly counts: () => { processes: number; threads: number | null }) {}
-
-  async read(): Promise<SystemSummary> {
-    const si = await import('systeminformation')
-    const [load, mem] = await Promise.all([si.currentLoad().catch(() => null), si.mem().catch(() => null)])
-    const cpus = load?.cpus.map((c) => round1(c.load)) ?? osCpus().map(() => 0)
-    const total = mem?.total ?? totalmem()
-    const available = mem?.available ?? freemem()
-    const [a = 0, b = 0, c = 0] = loadavg()
-    return {
-      cpus,
-      load: [a, b, c],
-      mem: { total, used: Math.max(0, total - available), available },
-      swap: { total: mem?.swaptotal ?? 0, used: mem?.swapused ?? 0 },
-      ...this.counts(),
-      uptimeS: Math.floor(uptime()),
-    }
-  }
 }
 
 function round1(n: number): number {

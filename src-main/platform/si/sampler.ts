@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
-import { stateFromWord } from './state'
-import type { ProcessSampler, RawProcess } from './types'
+import { stateFromWord } from '../state'
+import type { ProcessSampler, RawProcess } from '../types'
 
 /** The fields of systeminformation's ProcessesProcessData that we read. */
 interface SiProcess {
@@ -18,15 +18,26 @@ interface SiProcess {
   nice?: number
 }
 
+/** How systeminformation's answer reads on one OS: it passes on what each OS's tools say. */
+export interface SiShape {
+  /** Its cpu is ps' %CPU (100 = one core), as on macOS; else a share of the whole machine (100 = every core), as on Windows. */
+  cpuPerCore: boolean
+  /** Its `command` is the whole command line (Windows); else argv[0]'s basename, with the directory in `path` and the arguments in `params`. */
+  wholeCommand: boolean
+  /** Whether its nice is a nice value (Windows' priority classes are not). */
+  nice: boolean
+}
+
 /**
- * macOS, Windows and the rest: systeminformation, which shells out to ps / PowerShell. It costs
- * ~1 s per call at 1,000 processes, which is why Linux has its own sampler.
+ * macOS, Windows and the rest, until they have native samplers: systeminformation, which shells
+ * out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why Linux has its own.
  */
 export class SystemInformationSampler implements ProcessSampler {
-  readonly kind = 'systeminformation'
+  static readonly KIND = 'systeminformation'
+  readonly kind = SystemInformationSampler.KIND
 
   constructor(
-    private readonly platform: NodeJS.Platform = process.platform,
+    private readonly shape: SiShape,
     private readonly cores: number = availableParallelism(),
   ) {}
 
@@ -34,35 +45,32 @@ export class SystemInformationSampler implements ProcessSampler {
     // Loaded on first use: Linux never needs it, and it is large.
     const si = await import('systeminformation')
     const data = await si.processes()
-    return data.list.map((p) => fromSystemInformation(p, this.platform, this.cores))
+    return data.list.map((p) => fromSystemInformation(p, this.shape, this.cores))
   }
 }
 
-export function fromSystemInformation(p: SiProcess, platform: NodeJS.Platform, cores: number): RawProcess {
-  // si's cpu is ps' %CPU on macOS (100 = one core) but a share of the whole machine on
-  // Windows and Linux (100 = every core); the contract wants one core = 100.
-  const perCore = platform === 'darwin' ? 1 : cores
+export function fromSystemInformation(p: SiProcess, shape: SiShape, cores: number): RawProcess {
+  // The contract wants one core = 100.
+  const perCore = shape.cpuPerCore ? 1 : cores
   return {
     pid: p.pid,
     ppid: p.parentPid,
     name: p.name,
-    command: joinCommand(p, platform),
+    command: joinCommand(p, shape),
     user: p.user,
     state: stateFromWord(p.state),
     cpuTimeMs: null,
     cpuPercentHint: Number.isFinite(p.cpu) ? p.cpu * perCore : null,
     rss: Math.max(0, Math.round((p.memRss || 0) * 1024)), // si reports KiB
     startedAt: parseStarted(p.started),
-    // systeminformation has no per-process thread count; Windows has no nice (its priority classes differ).
+    // systeminformation has no per-process thread count.
     threads: null,
-    nice: platform !== 'win32' && Number.isFinite(p.nice) ? p.nice! : null,
+    nice: shape.nice && Number.isFinite(p.nice) ? p.nice! : null,
   }
 }
 
-function joinCommand(p: SiProcess, platform: NodeJS.Platform): string {
-  // On Windows `command` is already the whole command line; on macOS it is argv[0]'s basename,
-  // with the directory in `path` and the arguments in `params`.
-  if (platform === 'win32') return p.command || p.name
+function joinCommand(p: SiProcess, shape: SiShape): string {
+  if (shape.wholeCommand) return p.command || p.name
   const head = p.path && !p.command.startsWith('/') ? `${p.path}/${p.command}` : p.command
   return [head || p.name, p.params].filter((part) => part).join(' ')
 }

@@ -1,6 +1,7 @@
+// One process's details from /proc: cwd, environment, open files, children.
 import { readdirSync, readlinkSync } from 'node:fs'
-import type { ProcessDetails, Readable } from '../../src-shared/contract'
-import { MonitorError } from './errors'
+import type { ProcessDetails, Readable } from '../../../src-shared/contract'
+import { MonitorError } from '../errors'
 import { readProcText } from './proc-files'
 
 type Code = string | undefined
@@ -61,16 +62,4 @@ export function readLinuxDetails(pid: number, childrenFromSample: (pid: number) 
     openFiles: readable(() => readdirSync(`${dir}/fd`).length),
     children: kernelChildren(dir) ?? childrenFromSample(pid),
   }
-}
-
-/** Elsewhere nothing but the process table is cheap to read: say so per field, children from the last sample. */
-export function readPortableDetails(pid: number, childrenFromSample: (pid: number) => number[], platform: NodeJS.Platform): ProcessDetails {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    if (errnoCode(err) === 'ESRCH') throw new MonitorError('not-found', `no process ${pid}`)
-    // EPERM: it exists but is someone else's; its table entry is still ours to show.
-  }
-  const unavailable = { ok: false as const, reason: `not available on ${platform}` }
-  return { pid, cwd: unavailable, environment: unavailable, openFiles: unavailable, children: childrenFromSample(pid) }
 }

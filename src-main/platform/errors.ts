@@ -1,3 +1,7 @@
+// The error of every process operation (signal, details, the tree end), in terms a UI can act on.
+// It is thrown by the OS modules here, which do the operations, and by the monitor, which checks
+// them first; the host turns it into the contract's error codes.
+
 /** What went wrong, in terms a UI can act on (a subset of the contract's ErrorCode). */
 export type MonitorErrorCode = 'refused' | 'not-found' | 'failed'
 

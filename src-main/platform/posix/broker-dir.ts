@@ -1,21 +1,13 @@
-// Where a host's broker listens. On POSIX, a socket in a directory of its own that only the user
+// Where a host's broker listens on POSIX: a socket in a directory of its own that only the user
 // can enter (0700), so no other user can even reach it, whatever the umask; under XDG_RUNTIME_DIR
 // where set, else the temp folder. The directory's name holds the host's pid: a later host removes
-// the leftovers of hosts that died without cleaning up. On Windows, a named pipe with an
-// unguessable name: Node offers no way to narrow its default DACL (readableAll/writableAll only
-// widen it), so there the tokens are what keeps other clients out.
-import { randomBytes } from 'node:crypto'
+// the leftovers of hosts that died without cleaning up.
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
-
-export interface BrokerAddress {
-  /** What lab processes connect to. */
-  path: string
-  /** The private directory holding the socket (null on Windows). */
-  dir: string | null
-}
+import { exists } from '../deliver'
+import type { BrokerAddress } from '../types'
 
 const SOCKET_NAME = 'broker.sock'
 const DIR_PATTERN = /^proclab-(\d+)-[A-Za-z0-9]{6}$/
@@ -24,8 +16,7 @@ const OLD_SOCKET_PATTERN = /^proclab-(\d+)-[0-9a-f]{12}\.sock$/
 /** A Unix socket's path must fit sun_path: 108 bytes on Linux, 104 on macOS, with the NUL. */
 const MAX_SOCKET_PATH = 100
 
-export async function makeBrokerAddress(): Promise<BrokerAddress> {
-  if (process.platform === 'win32') return { path: `\\\\.\\pipe\\proclab-${process.pid}-${randomBytes(16).toString('hex')}`, dir: null }
+export async function privateSocketAddress(): Promise<BrokerAddress> {
   const bases = brokerBases()
   // The temp folder too: hosts from before the private directories left their sockets there.
   for (const base of new Set([...bases, tmpdir()])) await removeLeftovers(base)
@@ -43,6 +34,11 @@ export async function makeBrokerAddress(): Promise<BrokerAddress> {
     }
   }
   throw failure
+}
+
+/** The socket's own mode says what the directory already makes so: only the user. */
+export function narrowSocket(address: BrokerAddress): void {
+  chmodSync(address.path, 0o600)
 }
 
 /** Removes the host's own directory (on close; at exit if it was never closed). */
@@ -86,7 +82,7 @@ async function removeLeftovers(base: string): Promise<void> {
   }
   const checks = names.map(async (name) => {
     const match = DIR_PATTERN.exec(name) ?? OLD_SOCKET_PATTERN.exec(name)
-    if (!match || processExists(Number(match[1]))) return
+    if (!match || exists(Number(match[1]))) return
     const path = join(base, name)
     const isDir = DIR_PATTERN.test(name)
     if (!isLeftoverShape(path, isDir)) return
@@ -104,15 +100,6 @@ function isLeftoverShape(path: string, isDir: boolean): boolean {
     return stat.isDirectory() && readdirSync(path).every((entry) => entry === SOCKET_NAME)
   } catch {
     return false
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

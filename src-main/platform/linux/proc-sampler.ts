@@ -1,21 +1,21 @@
-import { execFileSync } from 'node:child_process'
+// The Linux process table: /proc read directly, with descriptors kept open between samples.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import { isVanished } from './errors'
+import { isVanished } from '../errors'
 import { readProcText } from './proc-files'
 import { parseCmdline, parseStatusUid, type ProcStat } from './proc-stat'
 import { GONE, schedstatFiles, statFiles, type KeptProcFiles, type RunCount } from './kept-proc-files'
-import { stateFromLetter } from './state'
-import type { ProcessSampler, RawProcess, SampleReads } from './types'
+import { stateFromLetter } from '../state'
+import type { ProcessSampler, RawProcess, SampleReads } from '../types'
+import { systemFacts } from './system-facts'
 import { UserNames } from './user-names'
 
 export interface LinuxSamplerOptions {
   /** Where procfs is mounted; tests point it at a fixture tree. */
   procRoot?: string
   passwdPath?: string
-  /** Bytes per page, for stat's rss. Default: `getconf PAGESIZE`, else 4096. */
+  /** Bytes per page, for stat's rss. Default: systemFacts() (`getconf PAGESIZE`). */
   pageSize?: number
-  /** USER_HZ, the unit of stat's times. Default: `getconf CLK_TCK`, else 100. */
+  /** USER_HZ, the unit of stat's times. Default: systemFacts() (`getconf CLK_TCK`). */
   clockTicks?: number
   /** Processes read between two yields to the event loop. */
   batchSize?: number
@@ -84,7 +84,8 @@ const COMM_MAX = 15
  * loop for more than a few ms at a time.
  */
 export class LinuxProcSampler implements ProcessSampler {
-  readonly kind = 'linux-proc'
+  static readonly KIND = 'linux-proc'
+  readonly kind = LinuxProcSampler.KIND
   private readonly root: string
   private readonly users: UserNames
   private readonly batchSize: number
@@ -121,7 +122,7 @@ export class LinuxProcSampler implements ProcessSampler {
     const now = performance.now()
     this.lastReads = { processes: 0, statReads: 0, unrun: 0 }
     for (let i = 0; i < pids.length; i++) {
-      if (i > 0 && i % this.batchSize === 0) await yieldToEventLoop()
+      if (i > 0 && i % this.batchSize === 0) await new Promise((resolve) => setImmediate(resolve))
       const row = this.readProcess(pids[i]!, now, listed)
       if (row) result.push(row)
     }
@@ -242,7 +243,7 @@ export class LinuxProcSampler implements ProcessSampler {
 
   private ensureSystemFacts(): void {
     if (this.pageSize === undefined || this.clockTicks === undefined) {
-      const facts = readGetconf()
+      const facts = systemFacts()
       this.pageSize ??= facts.pageSize
       this.clockTicks ??= facts.clockTicks
     }
@@ -282,21 +283,6 @@ export function displayName(comm: string, argv: readonly string[]): string {
   if (argv0.startsWith(comm)) return argv0
   const base = argv0.slice(argv0.lastIndexOf('/') + 1)
   return base.startsWith(comm) ? base : comm
-}
-
-function readGetconf(): { pageSize: number; clockTicks: number } {
-  // Pages are 4 KiB on x86 but 16/64 KiB on some arm64 kernels, so ask once; USER_HZ is 100
-  // on every architecture Linux still ships, which is the fallback.
-  return { pageSize: getconf('PAGESIZE') ?? 4096, clockTicks: getconf('CLK_TCK') ?? 100 }
-}
-
-function getconf(name: string): number | undefined {
-  try {
-    const value = Number(execFileSync('getconf', [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim())
-    return Number.isInteger(value) && value > 0 ? value : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -21,20 +21,9 @@
 //   That is the choice. The host's end of a stdio pipe is close-on-exec, so no lab process holds it.
 // What it cannot catch: a process that left the run's group *and* whose parent in the run had
 // already ended before the host died (it was adopted by pid 1 and nothing links it to the run).
-// Windows (issue 13): a job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE does this job there;
-// `createHostDeathGuard` is the seam, and returns a guard that does nothing until then.
+// Windows has no process groups and no /bin/sh: its guard is a job object (see win32.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
-
-export interface HostDeathGuard {
-  /** The guard's own process (the monitor must refuse to signal it), or null. */
-  readonly pid: number | null
-  /** From now on, the host's death ends this process group and what descends from its members. */
-  watch(group: number): void
-  /** The group's run has ended: forget it (its number may be reused once its members are gone). */
-  unwatch(group: number): void
-  /** The host is shutting down in order: the guard exits (ending what it still watches). */
-  close(): void
-}
+import type { HostDeathGuard } from '../types'
 
 /**
  * Starts with the groups in PROCLAB_WATCHDOG_GROUPS, reads "+ <pgid>" / "- <pgid>" lines until EOF,
@@ -67,8 +56,8 @@ exit 0
 /** A watchdog that dies within this long of its start is restarted after this long, not at once. */
 const RESTART_BACKOFF_MS = 1000
 
-export function createHostDeathGuard(onTrouble: (message: string) => void, platform: NodeJS.Platform = process.platform): HostDeathGuard {
-  if (platform === 'win32') return { pid: null, watch() {}, unwatch() {}, close() {} }
+/** Starts the watchdog shell; it restarts itself if it is killed, and reports trouble through `onTrouble`. */
+export function startShellWatchdog(onTrouble: (message: string) => void): HostDeathGuard {
   return new ShellWatchdog(onTrouble)
 }
 

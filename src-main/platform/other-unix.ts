@@ -1,0 +1,21 @@
+// FreeBSD, OpenBSD, illumos and the rest: macOS's ways (ps, systeminformation, POSIX signals),
+// with data in the XDG folders as on Linux. Nobody tests them; they must not break.
+import { homedir } from 'node:os'
+import { darwin } from './darwin'
+import { xdgDataFolders } from './posix'
+import { readPsParents } from './posix/ps'
+import { siTable } from './si/table'
+import type { Platform } from './types'
+
+export function otherUnix(name: NodeJS.Platform): Platform {
+  return {
+    ...darwin,
+    name,
+    title: name,
+    hasAppMenu: false,
+    appOutlivesWindows: false,
+    // systeminformation's cpu there is a share of the machine, as on Linux.
+    processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents }),
+    dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
+  }
+}

@@ -1,0 +1,39 @@
+// The monitor's view where there is no /proc, until native samplers replace it: the table from
+// systeminformation, details from the table alone, machine figures from systeminformation and `os`.
+import { totalmem } from 'node:os'
+import { detailsFromTable } from '../table-details'
+import type { ParentTable, ProcessTable, TimedSample } from '../types'
+import { SystemInformationSampler, type SiShape } from './sampler'
+import { SiSystemReader } from './system'
+
+export interface SiTableOptions {
+  shape: SiShape
+  /** The OS's name in messages ("not available on macOS"). */
+  title: string
+  /** How parents are read fresh for a signal; see ProcessTable.parentReader. */
+  parentReader: (lastSample: () => TimedSample | null) => () => ParentTable
+}
+
+export function siTable({ shape, title, parentReader }: SiTableOptions): ProcessTable {
+  return {
+    samplerKind: SystemInformationSampler.KIND,
+    sampler: () => new SystemInformationSampler(shape),
+    parentReader,
+    details: (pid, childrenFromSample) => detailsFromTable(pid, childrenFromSample, title),
+    systemReader: (lastSample) =>
+      new SiSystemReader(() => {
+        const processes = lastSample()?.processes ?? []
+        const threads = processes.length > 0 && processes.every((p) => p.threads !== null) ? processes.reduce((n, p) => n + p.threads!, 0) : null
+        return { processes: processes.length, threads }
+      }),
+    totalMemory: () => totalmem(),
+    usage: null,
+    commandLine: null,
+    waitedChildrenCpuMs: null,
+  }
+}
+
+/** Parents from the last sample: where reading them fresh costs a whole sample (Windows, for now). */
+export function parentsFromSample(lastSample: () => TimedSample | null): () => ParentTable {
+  return () => new Map((lastSample()?.processes ?? []).map((p) => [p.pid, p.ppid]))
+}

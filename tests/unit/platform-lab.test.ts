@@ -1,0 +1,106 @@
+// What the lab needs of each OS: the broker's address, process groups, pid checks, the run table,
+// the guard against the host's death. Windows' parts that hold anywhere are tested on its module.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, statSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { platform } from '../../src-main/platform'
+import { darwin } from '../../src-main/platform/darwin'
+import { linux } from '../../src-main/platform/linux'
+import { win32 } from '../../src-main/platform/win32'
+
+const posix = process.platform !== 'win32'
+
+describe("the broker's address", () => {
+  it('Windows: a named pipe with an unguessable name, nothing on disk', async () => {
+    const a = await win32.lab.broker.address()
+    const b = await win32.lab.broker.address()
+    expect(a.path).toMatch(new RegExp(`^\\\\\\\\\\.\\\\pipe\\\\proclab-${process.pid}-[0-9a-f]{32}$`))
+    expect(a.dir).toBeNull()
+    expect(b.path).not.toBe(a.path)
+  })
+
+  it.runIf(posix)('POSIX: a socket in a fresh directory only its user can enter, removed on release', async () => {
+    for (const os of [linux, darwin]) {
+      const address = await os.lab.broker.address()
+      expect(address.dir).not.toBeNull()
+      expect(address.path).toBe(`${address.dir}/broker.sock`)
+      // It must fit a Unix socket's sun_path (104 bytes on macOS with the NUL).
+      expect(Buffer.byteLength(address.path)).toBeLessThanOrEqual(100)
+      expect(statSync(address.dir!).mode & 0o777).toBe(0o700)
+      os.lab.broker.release(address)
+      expect(existsSync(address.dir!)).toBe(false)
+    }
+  })
+})
+
+describe('process groups', () => {
+  it('Windows has none: lab mains are not spawned detached', () => {
+    expect(win32.lab.groups).toBeNull()
+    expect(linux.lab.groups).not.toBeNull()
+    expect(darwin.lab.groups).not.toBeNull()
+  })
+
+  it.runIf(posix)('POSIX: one signal reaches the group a detached process leads, and its own children', async () => {
+    const leader = spawn('/bin/sh', ['-c', 'sleep 30 & sleep 30 & wait'], { detached: true, stdio: 'ignore' })
+    await once(leader, 'spawn')
+    const groups = platform.lab.groups!
+    expect(groups.exists(leader.pid!)).toBe(true)
+    groups.signal(leader.pid!, 'SIGKILL')
+    await once(leader, 'exit')
+    // The sleeps were killed with it (they were in its group): nothing of the group runs any more.
+    // (Zombies may stay listed under a pid 1 that never reaps, as in some containers.)
+    const live = () => platform.lab.runTable()!.filter((row) => row.pgid === leader.pid && !row.zombie)
+    while (live().length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(live()).toEqual([])
+    // A group that is gone is no failure.
+    expect(() => groups.signal(leader.pid!, 'SIGTERM')).not.toThrow()
+  })
+})
+
+describe('pid checks and the run table', () => {
+  it('only Linux can check a pid cheaply; Windows cannot list the table for a run', () => {
+    expect(darwin.lab.identify).toBeNull()
+    expect(win32.lab.identify).toBeNull()
+    expect(win32.lab.runTable()).toBeNull()
+  })
+
+  it.runIf(process.platform === 'linux')('Linux: a pid names its parent, group and start time; a gone one is null', async () => {
+    const me = linux.lab.identify!(process.pid)!
+    expect(me.ppid).toBe(process.ppid)
+    expect(me.state).toMatch(/^[RS]$/)
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+    await once(child, 'exit')
+    expect(linux.lab.identify!(child.pid!)).toBeNull()
+  })
+
+  it.runIf(posix)("the run table lists this process in its group, by /proc (Linux) and by ps (macOS's way, which works here too)", () => {
+    const group = process.platform === 'linux' ? linux.lab.identify!(process.pid)!.pgrp : null
+    for (const os of process.platform === 'linux' ? [linux, darwin] : [platform]) {
+      const row = os.lab.runTable()!.find((r) => r.pid === process.pid)
+      expect(row).toMatchObject({ ppid: process.ppid, zombie: false })
+      if (group !== null) expect(row!.pgid).toBe(group)
+    }
+  })
+})
+
+describe("the guard against the host's death, and the wire's fast path", () => {
+  it('Windows: the job-object seam does nothing yet, so lab processes end themselves at once', () => {
+    const guard = win32.lab.hostDeathGuard(() => undefined)
+    expect(guard.pid).toBeNull()
+    expect(() => guard.watch(1234)).not.toThrow()
+    guard.close()
+    expect(win32.lab.selfEndDelayMs).toBe(0)
+  })
+
+  it('POSIX: lab processes leave the watchdog a moment first', () => {
+    expect(linux.lab.selfEndDelayMs).toBeGreaterThan(0)
+    expect(darwin.lab.selfEndDelayMs).toBe(linux.lab.selfEndDelayMs)
+  })
+
+  it('sockets are written through their descriptor on POSIX, never through a Windows pipe handle', () => {
+    expect(linux.lab.directSocketWrites).toBe(true)
+    expect(darwin.lab.directSocketWrites).toBe(true)
+    expect(win32.lab.directSocketWrites).toBe(false)
+  })
+})
