@@ -29,7 +29,7 @@ export class HostService implements Host {
   private runCounter = 0
   private supervisor!: Supervisor
   private readonly monitor: Monitor
-  private readonly fixedProtectedPids: number[]
+  private readonly shellPids: () => Iterable<number>
   private disposed: Promise<void> | null = null
   private recorder: Recorder | null = null
   private readonly sessionsDir: string
@@ -40,7 +40,8 @@ export class HostService implements Host {
     this.info = { app: 'proclab', version: packageVersion(), platform: process.platform, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: hostUserName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
-    this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]
+    const shellPids = options.protectedPids ?? []
+    this.shellPids = typeof shellPids === 'function' ? shellPids : () => shellPids
     this.sessionsDir = options.sessionsDir ?? defaultSessionDir()
     this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
     this.sampler = new LabSampler(
@@ -99,7 +100,7 @@ export class HostService implements Host {
 
   /** The host, its shell's processes, and the lab's watchdog (whose pid changes if it is restarted). */
   private get protectedPids(): Set<number> {
-    return new Set([...this.fixedProtectedPids, ...this.supervisor.protectedPids])
+    return new Set([process.pid, ...this.shellPids(), ...this.supervisor.protectedPids])
   }
 
   /** Ends every lab process at once; for the host's own exit, where nothing async can run. */
