@@ -75,3 +75,12 @@ export function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Prom
     )
   })
 }
+
+/**
+ * Whether closing the last window quits. On macOS an app lives on without windows (its menu bar
+ * and Dock icon stay, and clicking the icon opens a window again), as users there expect; quitting
+ * is Cmd+Q. Elsewhere the window is the app.
+ */
+export function quitsWhenAllWindowsClosed(platform: NodeJS.Platform): boolean {
+  return platform !== 'darwin'
+}

@@ -4,13 +4,17 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createHost } from '../host'
 import type { Host } from '../host/types'
-import { withDeadline } from './guards'
+import { readProcParents } from '../monitor/process-parents'
+import { defaultSessionDir, exportsDirFor, SESSION_EXTENSION } from '../session'
+import { quitsWhenAllWindowsClosed, withDeadline } from './guards'
 import { hardenAllWebContents, hardenSessions } from './hardening'
 import { forwardFrames, serveRequests } from './ipc'
-import { log } from './log'
+import { log, logToFile } from './log'
 import { installMenu } from './menu'
+import { moveOldFiles } from './old-sessions'
+import { electronOwnPids } from './own-processes'
 import { appPaths } from './paths'
-import { createMainWindow } from './window'
+import { createMainWindow, reloadApp } from './window'
 
 /** How long quitting waits for the host to end the lab's processes before giving up on it. */
 const DISPOSE_DEADLINE_MS = 10_000
@@ -19,12 +23,15 @@ const paths = appPaths()
 type ShellHost = Awaited<ReturnType<typeof createHost>>
 
 let hostReady: Promise<ShellHost> | null = null
+let host: ShellHost | null = null
 let mainWindow: BrowserWindow | null = null
 let shutdown: Promise<void> | null = null
 let readyToQuit = false
 
+const shuttingDown = () => shutdown !== null || readyToQuit
+
 function openWindow(host: Host): void {
-  const window = createMainWindow(paths)
+  const window = createMainWindow(paths, shuttingDown)
   mainWindow = window
   forwardFrames(host, window)
   window.on('closed', () => {
@@ -32,14 +39,66 @@ function openWindow(host: Host): void {
   })
 }
 
+/** The window back in front, or a new one where there is none (macOS keeps running without). */
+function showWindow(): void {
+  if (!host) return
+  if (!mainWindow) return openWindow(host)
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.show()
+  mainWindow.focus()
+}
+
+/**
+ * Electron's own processes (renderer, GPU, utilities, Linux's zygotes), asked again at every
+ * signal: they come and go while the app runs. The host refuses to signal them.
+ */
+function ownPids(): Set<number> {
+  return electronOwnPids(app.getAppMetrics(), process.pid, process.platform === 'linux' ? readProcParents() : undefined)
+}
+
+/**
+ * The app and the CLI keep sessions in one folder (session/files.ts). Versions before this one kept
+ * the app's in Electron's userData folder (under the app's name then, `proclab`): what they left
+ * there is moved over, so the Sessions tab still lists it.
+ */
+async function sessionsFolder(): Promise<string> {
+  const dir = defaultSessionDir()
+  try {
+    await moveOldSessions(dir)
+  } catch (error) {
+    log.error(`could not move the sessions of an older ProcLab to ${dir}`, error)
+  }
+  return dir
+}
+
+async function moveOldSessions(dir: string): Promise<void> {
+  const oldRoots = new Set([app.getPath('userData'), join(app.getPath('appData'), 'proclab')])
+  for (const root of oldRoots) {
+    const moves = [
+      { what: 'session', report: await moveOldFiles(join(root, 'sessions'), dir, (name) => name.endsWith(SESSION_EXTENSION)), to: dir },
+      { what: 'export', report: await moveOldFiles(join(root, 'exports'), exportsDirFor(dir)), to: exportsDirFor(dir) },
+    ]
+    for (const { what, report, to } of moves) {
+      if (report.moved.length > 0) log.info(`moved ${report.moved.length} ${what} file(s) of an older ProcLab from ${root} to ${to}`)
+      for (const { name, why } of report.left) log.warn(`left ${name} of an older ProcLab in ${root}: ${why}`)
+    }
+  }
+}
+
 async function start(): Promise<void> {
   await app.whenReady()
-  hardenSessions()
-  installMenu()
-  // The desktop app keeps its sessions where Electron keeps the app's data (userData/sessions).
-  hostReady = createHost({ sessionsDir: join(app.getPath('userData'), 'sessions') })
-  let host: ShellHost
   try {
+    logToFile(join(app.getPath('logs'), 'proclab.log'))
+  } catch (error) {
+    log.error('no logs folder; logging to stderr only', error)
+  }
+  log.info(`ProcLab ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform})`)
+  hardenSessions()
+  installMenu(() => {
+    if (mainWindow) reloadApp(mainWindow, paths)
+  })
+  try {
+    hostReady = createHost({ sessionsDir: await sessionsFolder(), protectedPids: ownPids })
     host = await hostReady
   } catch (error) {
     log.error('could not start the ProcLab host', error)
@@ -49,13 +108,11 @@ async function start(): Promise<void> {
     return
   }
   // The safety net for exits that skip before-quit (app.exit, a crash of the main process).
-  const killAllNow = () => host.killAllNow()
+  const killAllNow = host.killAllNow.bind(host)
   process.once('exit', killAllNow)
   serveRequests(host, () => mainWindow, paths.rendererIndexUrl)
   openWindow(host)
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow(host)
-  })
+  app.on('activate', showWindow)
 }
 
 async function disposeHost(): Promise<void> {
@@ -81,7 +138,14 @@ app.on('before-quit', (event) => {
     })
 })
 
-app.on('window-all-closed', () => app.quit())
+app.on('window-all-closed', () => {
+  if (quitsWhenAllWindowsClosed(process.platform)) app.quit()
+})
+
+// The GPU or a utility process (the network service) going away is worth a line in the log.
+app.on('child-process-gone', (_event, details) => {
+  log.warn(`Electron's ${details.type} process${details.name ? ` (${details.name})` : ''} is gone (${details.reason}, exit code ${details.exitCode})`)
+})
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
@@ -93,11 +157,7 @@ if (!app.requestSingleInstanceLock()) {
   readyToQuit = true
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.focus()
-  })
+  app.on('second-instance', showWindow)
   start().catch((error: unknown) => {
     log.error('startup failed', error)
     readyToQuit = true

@@ -1,7 +1,8 @@
 // A minimal menu: the platform's standard roles, so copy/paste, zoom and quit work as users expect.
 import { app, Menu, type MenuItemConstructorOptions } from 'electron'
 
-export function installMenu(): void {
+/** `reload` brings the app's page back, from the crash page too (the Reload role would reload that). */
+export function installMenu(reload: () => void): void {
   const isMac = process.platform === 'darwin'
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
@@ -10,7 +11,7 @@ export function installMenu(): void {
     {
       label: 'View',
       submenu: [
-        { role: 'reload' },
+        { id: 'reload', label: 'Reload', accelerator: 'CmdOrCtrl+R', click: reload },
         // Developer tools only in development builds: they bypass the page's restrictions.
         ...(app.isPackaged ? [] : ([{ role: 'toggleDevTools' }] as MenuItemConstructorOptions[])),
         { type: 'separator' },
