@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createHost } from '../host'
 import type { Host } from '../host/types'
-import { readProcParents } from '../monitor/process-parents'
 import { defaultSessionDir, exportsDirFor, SESSION_EXTENSION } from '../session'
 import { quitsWhenAllWindowsClosed, withDeadline } from './guards'
 import { hardenAllWebContents, hardenSessions } from './hardening'
@@ -12,7 +11,7 @@ import { forwardFrames, serveRequests } from './ipc'
 import { log, logToFile } from './log'
 import { installMenu } from './menu'
 import { moveOldFiles } from './old-sessions'
-import { electronOwnPids } from './own-processes'
+import { electronOwnPids, linuxProcessTable } from './own-processes'
 import { appPaths } from './paths'
 import { createMainWindow, reloadApp } from './window'
 
@@ -53,7 +52,7 @@ function showWindow(): void {
  * signal: they come and go while the app runs. The host refuses to signal them.
  */
 function ownPids(): Set<number> {
-  return electronOwnPids(app.getAppMetrics(), process.pid, process.platform === 'linux' ? readProcParents() : undefined)
+  return electronOwnPids(app.getAppMetrics(), process.pid, process.platform === 'linux' ? linuxProcessTable() : undefined)
 }
 
 /**

@@ -1,7 +1,10 @@
 // Which processes are Electron's own, so that Kill in the System tab refuses them: the window's
-// renderer, the GPU and utility processes (the network service among them). They come and go (a
-// renderer is replaced after a crash or a reload), so the set is made again at every signal from
-// what Electron lists then. No electron import here: index.ts passes app.getAppMetrics() in.
+// renderer, the GPU and utility processes (the network service among them), and on Linux the
+// zygotes that fork them. They come and go (a renderer is replaced after a crash or a reload), so
+// the set is made again at every signal. No electron import here: index.ts passes
+// app.getAppMetrics() in.
+import { readProcText } from '../monitor/proc-files'
+import { readProcParents } from '../monitor/process-parents'
 
 /** The part of Electron's ProcessMetric that matters here. */
 export interface ListedProcess {
@@ -9,22 +12,32 @@ export interface ListedProcess {
   type: string
 }
 
+/** What the OS says about the processes below the host (Linux: /proc). */
+export interface ProcessTable {
+  parents: ReadonlyMap<number, number>
+  /** Whether Chromium started this process as one of its own: `--type=…` on its command line. */
+  isChromiumChild(pid: number): boolean
+}
+
 /** Longest chain of unlisted processes between a listed one and the host that is still ours. */
 const MAX_CHAIN = 8
 
 /**
- * The pids of Electron's listed processes and, given who is whose parent, every process between a
- * listed one and the host (`hostPid`): on Linux the zygotes that fork renderers and GPU processes
- * are not listed, and ending one leaves the app unable to open or restore a window. A chain that
- * does not reach the host is not followed: those ancestors are not ours.
+ * The pids of Electron's listed processes and, given the process table, every process between a
+ * listed one and the host (`hostPid`), and every process Chromium started below the host (a
+ * command line with `--type=`, reached through such processes only, so a lab process — which has
+ * none — and everything below it stays the user's). Linux's zygotes are not listed by Electron, and
+ * ending one leaves the app unable to open or restore a window. A chain that does not reach the
+ * host is not followed: those ancestors are not ours.
  */
-export function electronOwnPids(listed: readonly ListedProcess[], hostPid: number, parents?: ReadonlyMap<number, number>): Set<number> {
+export function electronOwnPids(listed: readonly ListedProcess[], hostPid: number, table?: ProcessTable): Set<number> {
   const own = new Set<number>()
   for (const { pid } of listed) {
     if (!Number.isSafeInteger(pid) || pid <= 1) continue
     own.add(pid)
-    if (parents) for (const between of chainToHost(pid, hostPid, parents)) own.add(between)
+    if (table) for (const between of chainToHost(pid, hostPid, table.parents)) own.add(between)
   }
+  if (table) for (const pid of chromiumTree(hostPid, table)) own.add(pid)
   return own
 }
 
@@ -37,4 +50,41 @@ function chainToHost(pid: number, hostPid: number, parents: ReadonlyMap<number, 
     chain.push(parent)
   }
   return []
+}
+
+/** Chromium's processes below the host: its children with a `--type=`, theirs, and so on. */
+function chromiumTree(hostPid: number, table: ProcessTable): number[] {
+  const children = new Map<number, number[]>()
+  for (const [pid, ppid] of table.parents) {
+    if (pid === ppid) continue
+    const list = children.get(ppid)
+    if (list) list.push(pid)
+    else children.set(ppid, [pid])
+  }
+  const found = new Set<number>()
+  const queue = [hostPid]
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (found.has(child) || child === hostPid || !table.isChromiumChild(child)) continue
+      found.add(child)
+      queue.push(child)
+    }
+  }
+  return [...found]
+}
+
+/** Linux: the table from /proc, read now. */
+export function linuxProcessTable(procRoot = '/proc'): ProcessTable {
+  return {
+    parents: readProcParents(procRoot),
+    isChromiumChild(pid) {
+      try {
+        return readProcText(`${procRoot}/${pid}/cmdline`, { limit: 64 * 1024 })
+          .split('\0')
+          .some((arg) => arg.startsWith('--type='))
+      } catch {
+        return false
+      }
+    },
+  }
 }

@@ -5,9 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { electronOwnPids } from '../../src-main/electron/own-processes'
+import { electronOwnPids, linuxProcessTable, type ProcessTable } from '../../src-main/electron/own-processes'
 import { createHost } from '../../src-main/host'
-import { readProcParents } from '../../src-main/monitor/process-parents'
 import { pidExists } from '../helpers/os'
 
 describe('electronOwnPids', () => {
@@ -32,38 +31,51 @@ describe('electronOwnPids', () => {
     expect([...electronOwnPids(listed, HOST)].sort()).toEqual([1000, 1003, 1004])
   })
 
+  const table = (parents: ReadonlyMap<number, number>, chromium: number[] = []): ProcessTable => ({ parents, isChromiumChild: (pid) => chromium.includes(pid) })
+
   it('adds the unlisted processes between a listed one and the host', () => {
-    expect([...electronOwnPids([{ pid: 1003, type: 'Tab' }], HOST, parents)].sort()).toEqual([1001, 1002, 1003])
+    expect([...electronOwnPids([{ pid: 1003, type: 'Tab' }], HOST, table(parents))].sort()).toEqual([1001, 1002, 1003])
   })
 
   it('does not climb above a listed process whose chain misses the host', () => {
-    expect([...electronOwnPids([{ pid: 2001, type: 'Utility' }], HOST, parents)]).toEqual([2001])
+    expect([...electronOwnPids([{ pid: 2001, type: 'Utility' }], HOST, table(parents))]).toEqual([2001])
     const loop = new Map([
       [3000, 3001],
       [3001, 3000],
     ])
-    expect([...electronOwnPids([{ pid: 3000, type: 'Tab' }], HOST, loop)]).toEqual([3000])
+    expect([...electronOwnPids([{ pid: 3000, type: 'Tab' }], HOST, table(loop))]).toEqual([3000])
+  })
+
+  it("adds what Chromium started below the host, but nothing below a process it did not start", () => {
+    // host → zygote 1001 (--type) → 1002 (--type) → 1003 (--type); host → lab main 1005 (none) → 1006 (--type, the user's)
+    const withLab = new Map([...parents, [1005, 1000], [1006, 1005]])
+    const own = electronOwnPids([], HOST, table(withLab, [1001, 1002, 1003, 1006, 2001]))
+    expect([...own].sort()).toEqual([1001, 1002, 1003])
   })
 
   it('ignores pids that are not processes it may name', () => {
     const listed = [0, -1, 1, 1.5, Number.NaN].map((pid) => ({ pid, type: 'Unknown' }))
-    expect(electronOwnPids(listed, HOST, parents).size).toBe(0)
+    expect(electronOwnPids(listed, HOST, table(parents)).size).toBe(0)
   })
 })
 
 describe('a host whose shell names its own processes', () => {
+  // Each in its own process group, so that the whole group goes at the end, what they forked too.
   const started: ChildProcess[] = []
   afterEach(async () => {
     for (const child of started.splice(0)) {
-      if (child.exitCode !== null || child.signalCode !== null) continue
-      const exited = once(child, 'exit')
-      child.kill('SIGKILL')
+      const exited = child.exitCode === null && child.signalCode === null ? once(child, 'exit') : null
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        // the group is gone already
+      }
       await exited
     }
   })
 
   function sleeper(): ChildProcess & { pid: number } {
-    const child = spawn('sleep', ['300'], { stdio: 'ignore' })
+    const child = spawn('sleep', ['300'], { stdio: 'ignore', detached: true })
     started.push(child)
     return child as ChildProcess & { pid: number }
   }
@@ -90,21 +102,38 @@ describe('a host whose shell names its own processes', () => {
     }
   })
 
-  it.runIf(process.platform === 'linux')('refuses the unlisted process a listed one was forked from, alone and as a tree', async () => {
-    // A stand-in for Linux's zygote: a child of the host that forks the "renderer" Electron lists.
-    const zygote = spawn('sh', ['-c', 'sleep 300 & echo $!; wait'], { stdio: ['ignore', 'pipe', 'ignore'] }) as ChildProcess & { pid: number }
-    started.push(zygote)
-    const [line] = (await once(zygote.stdout!, 'data')) as [Buffer]
-    const renderer = Number(line.toString().trim())
-    const host = await createHost({ sessionLog: false, protectedPids: () => electronOwnPids([{ pid: renderer, type: 'Tab' }], process.pid, readProcParents()) })
+  /** A child of this process (the host) that runs sh -c `script`, with `argv0` as its $0, and what the script prints first. */
+  async function shell(script: string, argv0: string): Promise<{ child: ChildProcess & { pid: number }; first: string }> {
+    const child = spawn('sh', ['-c', script, argv0], { stdio: ['ignore', 'pipe', 'ignore'], detached: true }) as ChildProcess & { pid: number }
+    started.push(child)
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+    return { child, first: line.toString().trim() }
+  }
+
+  it.runIf(process.platform === 'linux')('refuses the unlisted processes Chromium forks from, alone and as a tree, and nothing of the lab', async () => {
+    // Stand-ins, as /proc shows them: a zygote with a listed "renderer" below it; a zygote with no
+    // listed child (--type= on its command line); a lab main (no --type=) whose child has one.
+    const zygote = await shell('sleep 300 & echo $!; wait', 'zygote')
+    const renderer = Number(zygote.first)
+    const idle = await shell('echo ready; sleep 300; true', '--type=zygote')
+    const lab = await shell("sh -c 'echo ready; sleep 300; true' --type=renderer & wait", 'lab-main')
+    const host = await createHost({ sessionLog: false, protectedPids: () => electronOwnPids([{ pid: renderer, type: 'Tab' }], process.pid, linuxProcessTable()) })
     try {
-      expect(await host.handle({ id: 1, cmd: 'process.signal', args: { pid: zygote.pid, signal: 'SIGKILL' } })).toMatchObject({ ok: false, error: { code: 'refused' } })
-      expect(await host.handle({ id: 2, cmd: 'process.signal', args: { pid: zygote.pid, signal: 'SIGKILL', tree: true } })).toMatchObject({ ok: false, error: { code: 'refused' } })
-      expect(pidExists(zygote.pid)).toBe(true)
-      expect(pidExists(renderer)).toBe(true)
+      for (const pid of [zygote.child.pid, idle.child.pid]) {
+        for (const tree of [false, true]) {
+          const answer = await host.handle({ id: 1, cmd: 'process.signal', args: { pid, signal: 'SIGKILL', tree } })
+          expect(answer, `pid ${pid}, tree ${tree}`).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringContaining('part of ProcLab') } })
+        }
+      }
+      expect([zygote.child.pid, renderer, idle.child.pid].every(pidExists)).toBe(true)
+      // The lab's tree is the user's to signal, a --type= below it included.
+      const answer = await host.handle({ id: 2, cmd: 'process.signal', args: { pid: lab.child.pid, signal: 'SIGCONT', tree: true } })
+      expect(answer).toMatchObject({ ok: true })
+      const outcomes = (answer as { value: { tree: Array<{ pid: number; ok: boolean }> } }).value.tree
+      expect(outcomes.length).toBe(3) // lab main, its --type= child, that one's sleep
+      expect(outcomes.every((o) => o.ok)).toBe(true)
     } finally {
       await host.dispose()
-      process.kill(renderer, 'SIGKILL')
     }
   })
 })
