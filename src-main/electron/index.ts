@@ -74,12 +74,13 @@ async function moveOldSessions(dir: string): Promise<void> {
   const oldRoots = new Set([app.getPath('userData'), join(app.getPath('appData'), 'proclab')])
   for (const root of oldRoots) {
     const moves = [
-      { what: 'session', report: await moveOldFiles(join(root, 'sessions'), dir, (name) => name.endsWith(SESSION_EXTENSION)), to: dir },
-      { what: 'export', report: await moveOldFiles(join(root, 'exports'), exportsDirFor(dir)), to: exportsDirFor(dir) },
+      { what: 'session', from: join(root, 'sessions'), to: dir, wanted: (name: string) => name.endsWith(SESSION_EXTENSION) },
+      { what: 'export', from: join(root, 'exports'), to: exportsDirFor(dir), wanted: () => true },
     ]
-    for (const { what, report, to } of moves) {
-      if (report.moved.length > 0) log.info(`moved ${report.moved.length} ${what} file(s) of an older ProcLab from ${root} to ${to}`)
-      for (const { name, why } of report.left) log.warn(`left ${name} of an older ProcLab in ${root}: ${why}`)
+    for (const { what, from, to, wanted } of moves) {
+      const report = await moveOldFiles(from, to, wanted)
+      if (report.moved.length > 0) log.info(`moved ${report.moved.length} ${what} file(s) of an older ProcLab from ${from} to ${to}`)
+      for (const { name, why } of report.left) log.warn(`left ${join(from, name)} where it was: ${why}`)
     }
   }
 }
