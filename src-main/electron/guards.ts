@@ -75,3 +75,4 @@ export function withDeadline<T>(work: Promise<T>, ms: number, fallback: T): Prom
     )
   })
 }
+

@@ -1,15 +1,18 @@
 // The Electron shell: one window over the host. Everything the app does lives in the host; this
 // file only wires window, IPC and lifecycle, and makes sure quitting ends every lab process.
+import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import { createHost } from '../host'
 import type { Host } from '../host/types'
+import { platform } from '../platform'
 import { withDeadline } from './guards'
 import { hardenAllWebContents, hardenSessions } from './hardening'
 import { forwardFrames, serveRequests } from './ipc'
-import { log } from './log'
+import { log, logToFile } from './log'
 import { installMenu } from './menu'
+import { electronOwnPids, osProcessTable } from './own-processes'
 import { appPaths } from './paths'
-import { createMainWindow } from './window'
+import { createMainWindow, reloadApp } from './window'
 
 /** How long quitting waits for the host to end the lab's processes before giving up on it. */
 const DISPOSE_DEADLINE_MS = 10_000
@@ -18,12 +21,15 @@ const paths = appPaths()
 type ShellHost = Awaited<ReturnType<typeof createHost>>
 
 let hostReady: Promise<ShellHost> | null = null
+let host: ShellHost | null = null
 let mainWindow: BrowserWindow | null = null
 let shutdown: Promise<void> | null = null
 let readyToQuit = false
 
+const shuttingDown = () => shutdown !== null || readyToQuit
+
 function openWindow(host: Host): void {
-  const window = createMainWindow(paths)
+  const window = createMainWindow(paths, shuttingDown)
   mainWindow = window
   forwardFrames(host, window)
   window.on('closed', () => {
@@ -31,15 +37,39 @@ function openWindow(host: Host): void {
   })
 }
 
+/** The window back in front, or a new one where there is none (macOS keeps running without). */
+function showWindow(): void {
+  if (!host) return
+  if (!mainWindow) return openWindow(host)
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.show()
+  mainWindow.focus()
+}
+
+/**
+ * Electron's own processes (renderer, GPU, utilities, Linux's zygotes), asked again at every
+ * signal: they come and go while the app runs. The host refuses to signal them.
+ */
+function ownPids(): Set<number> {
+  return electronOwnPids(app.getAppMetrics(), process.pid, osProcessTable())
+}
+
 async function start(): Promise<void> {
   await app.whenReady()
-  hardenSessions()
-  installMenu()
-  // Sessions go where the CLI keeps them (platform.dataFolders()), so both list the same ones; the
-  // host moves in what an earlier app kept under Electron's userData.
-  hostReady = createHost()
-  let host: ShellHost
   try {
+    logToFile(join(app.getPath('logs'), 'proclab.log'))
+  } catch (error) {
+    log.error('no logs folder; logging to stderr only', error)
+  }
+  log.info(`ProcLab ${app.getVersion()} starting (Electron ${process.versions.electron}, ${platform.name})`)
+  hardenSessions()
+  installMenu(() => {
+    if (mainWindow) reloadApp(mainWindow, paths)
+  })
+  try {
+    // Sessions go where the CLI keeps them (platform.dataFolders()), so both list the same ones; the
+    // host moves in what an earlier app kept under Electron's userData.
+    hostReady = createHost({ protectedPids: ownPids })
     host = await hostReady
   } catch (error) {
     log.error('could not start the ProcLab host', error)
@@ -49,13 +79,11 @@ async function start(): Promise<void> {
     return
   }
   // The safety net for exits that skip before-quit (app.exit, a crash of the main process).
-  const killAllNow = () => host.killAllNow()
+  const killAllNow = host.killAllNow.bind(host)
   process.once('exit', killAllNow)
   serveRequests(host, () => mainWindow, paths.rendererIndexUrl)
   openWindow(host)
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow(host)
-  })
+  app.on('activate', showWindow)
 }
 
 async function disposeHost(): Promise<void> {
@@ -81,7 +109,14 @@ app.on('before-quit', (event) => {
     })
 })
 
-app.on('window-all-closed', () => app.quit())
+app.on('window-all-closed', () => {
+  if (!platform.appOutlivesWindows) app.quit()
+})
+
+// The GPU or a utility process (the network service) going away is worth a line in the log.
+app.on('child-process-gone', (_event, details) => {
+  log.warn(`Electron's ${details.type} process${details.name ? ` (${details.name})` : ''} is gone (${details.reason}, exit code ${details.exitCode})`)
+})
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
@@ -93,11 +128,7 @@ if (!app.requestSingleInstanceLock()) {
   readyToQuit = true
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.focus()
-  })
+  app.on('second-instance', showWindow)
   start().catch((error: unknown) => {
     log.error('startup failed', error)
     readyToQuit = true

@@ -2,7 +2,8 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron'
 import { platform } from '../platform'
 
-export function installMenu(): void {
+/** `reload` brings the app's page back, from the crash page too (the Reload role would reload that). */
+export function installMenu(reload: () => void): void {
   const isMac = platform.hasAppMenu
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
@@ -11,7 +12,7 @@ export function installMenu(): void {
     {
       label: 'View',
       submenu: [
-        { role: 'reload' },
+        { id: 'reload', label: 'Reload', accelerator: 'CmdOrCtrl+R', click: reload },
         // Developer tools only in development builds: they bypass the page's restrictions.
         ...(app.isPackaged ? [] : ([{ role: 'toggleDevTools' }] as MenuItemConstructorOptions[])),
         { type: 'separator' },

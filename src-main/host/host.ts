@@ -30,7 +30,7 @@ export class HostService implements Host {
   private runCounter = 0
   private supervisor!: Supervisor
   private readonly monitor: Monitor
-  private readonly fixedProtectedPids: number[]
+  private readonly shellPids: () => Iterable<number>
   private disposed: Promise<void> | null = null
   private recorder: Recorder | null = null
   private readonly sessionsDir: string
@@ -41,7 +41,8 @@ export class HostService implements Host {
     this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
-    this.fixedProtectedPids = [process.pid, ...(options.protectedPids ?? [])]
+    const shellPids = options.protectedPids ?? []
+    this.shellPids = typeof shellPids === 'function' ? shellPids : () => shellPids
     this.sessionsDir = options.sessionsDir ?? platform.dataFolders().sessions
     this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
     this.sampler = new LabSampler(
@@ -103,7 +104,7 @@ export class HostService implements Host {
 
   /** The host, its shell's processes, and the lab's watchdog (whose pid changes if it is restarted). */
   private get protectedPids(): Set<number> {
-    return new Set([...this.fixedProtectedPids, ...this.supervisor.protectedPids])
+    return new Set([process.pid, ...this.shellPids(), ...this.supervisor.protectedPids])
   }
 
   /** Ends every lab process at once; for the host's own exit, where nothing async can run. */

@@ -21,8 +21,11 @@ export interface HostOptions {
   sessionsDir?: string
   /** How often the run's lab processes are sampled (CPU, memory) into the log; 0 for never. Default 1000 ms. */
   sampleIntervalMs?: number
-  /** Pids the UI may never signal, besides the host itself (e.g. Electron's renderer). */
-  protectedPids?: number[]
+  /**
+   * Pids the UI may never signal, besides the host itself (e.g. Electron's renderer). A function is
+   * asked at each signal, for processes that come and go (a renderer that is restarted).
+   */
+  protectedPids?: readonly number[] | (() => Iterable<number>)
 }
 
 /** One listener registration; call it to stop listening. */

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net'
 import { serialize } from 'node:v8'
 import type { LabContext } from './context'
 import { ProcessError } from './errors'
-import { labNodeArgs, labPaths } from './paths'
+import { labExecutable, labNodeArgs, labPaths } from './paths'
 import { platform, type ExitStatus } from '../platform'
 import { ENV, monotonicMicros, type ChildSpec, type Opening, type SpawnGrant } from './protocol'
 import { encodeFrame } from './wire'
@@ -28,9 +28,10 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   })) as SpawnGrant
   const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout', token), openStdio(brokerPath, spec.lid, 'stderr', token)])
   try {
-    const child = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
+    const executable = labExecutable()
+    const child = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
       stdio: ['ignore', stdout, stderr],
-      env: childEnv(spec.lid, token),
+      env: { ...childEnv(spec.lid, token), ...executable.env },
       windowsHide: true,
     })
     const pid = await spawned(child)
@@ -56,10 +57,7 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
 
 /** This process's environment, as user code left it, and who the child is: its lid and its token. */
 function childEnv(lid: string, token: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child', [ENV.token]: token }
-  // Inside Electron, process.execPath is the Electron binary; this makes it behave as Node.
-  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
-  return env
+  return { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child', [ENV.token]: token }
 }
 
 function openStdio(path: string, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {

@@ -19,6 +19,8 @@ export const darwin: Platform = {
   hasFork: true,
   hasAppMenu: true,
   appOutlivesWindows: true,
+  shortcutKey: '⌘',
+  electronChildrenUseHelper: true,
   // The seam for a libproc sampler (proc_listpids + proc_pidinfo, as htop's DarwinProcessTable does).
   processes: siTable({ shape: DARWIN_SI_SHAPE, title: 'macOS', parentReader: () => readPsParents }),
   userName: accountName,

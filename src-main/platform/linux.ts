@@ -25,6 +25,8 @@ export const linux: Platform = {
   hasFork: true,
   hasAppMenu: false,
   appOutlivesWindows: false,
+  shortcutKey: 'Ctrl',
+  electronChildrenUseHelper: false,
   processes: procfsTable('/proc'),
   // The sampler names uids from /etc/passwd (a number when absent there), so "only my processes"
   // compares like with like: the same lookup, not getpwuid, which may also ask NSS.

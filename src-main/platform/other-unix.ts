@@ -14,6 +14,8 @@ export function otherUnix(name: NodeJS.Platform): Platform {
     title: name,
     hasAppMenu: false,
     appOutlivesWindows: false,
+    shortcutKey: 'Ctrl',
+    electronChildrenUseHelper: false,
     // systeminformation's cpu there is a share of the machine, as on Linux.
     processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents }),
     dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),

@@ -17,6 +17,10 @@ export interface Platform {
   readonly hasAppMenu: boolean
   /** Whether an app lives on when its last window closes, until it is quit (macOS: its menu bar and Dock icon stay). */
   readonly appOutlivesWindows: boolean
+  /** The key that shortcuts such as reload are written with ('Ctrl', or macOS's '⌘'). */
+  readonly shortcutKey: string
+  /** Whether an Electron app starts its child processes from its helper app rather than its main binary (macOS). */
+  readonly electronChildrenUseHelper: boolean
   /** The process table, parents, details and machine figures, as the monitor reads them. */
   readonly processes: ProcessTable
   /** The name of the user this process runs as, spelled as the process table spells users. */

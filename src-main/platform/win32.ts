@@ -102,6 +102,8 @@ export const win32: Platform = {
   hasFork: false,
   hasAppMenu: false,
   appOutlivesWindows: false,
+  shortcutKey: 'Ctrl',
+  electronChildrenUseHelper: false,
   // The seam for a native sampler (one NtQuerySystemInformation(SystemProcessInformation) call, as
   // System Informer does); systeminformation starts PowerShell each time and leaves state and user empty.
   processes: siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),

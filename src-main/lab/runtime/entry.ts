@@ -22,6 +22,10 @@ async function main(): Promise<void> {
   // any user code runs, so the script's own child processes do not inherit it.
   const token = requireEnv(ENV.token)
   delete process.env[ENV.token]
+  // Inside the app this process is Electron acting as Node; a program user code starts must not be
+  // told the same (an Electron-based tool would start as bare Node). fork() and the launcher set it
+  // again for what is meant to run as Node.
+  delete process.env.ELECTRON_RUN_AS_NODE
   const opening: Opening = { op: 'control', lid, pid: process.pid, token }
   const channel = await BrokerChannel.connect(requireEnv(ENV.broker), opening, endWithHost)
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.

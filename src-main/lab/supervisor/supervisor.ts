@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
-import { labNodeArgs, labPaths } from '../paths'
+import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, signalIfThere, type HostDeathGuard, type ProcessGroups } from '../../platform'
 import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
 import { Broker, type ControlConnection, type ControlSession } from './broker'
@@ -121,7 +121,8 @@ export class Supervisor {
   startRun(runId: string, script: string): Promise<RunOutcome> {
     if (this.currentRunId) throw new Error('a run is already in progress')
     const token = newToken()
-    const main = spawn(process.execPath, [...labNodeArgs(), labPaths().runtime], {
+    const executable = labExecutable()
+    const main = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
       // Its own process group, so the whole tree can be ended with one signal, and a Ctrl-C in the
       // host's terminal reaches the host (which ends the run) rather than each lab process.
       detached: platform.lab.groups !== null,
@@ -134,7 +135,7 @@ export class Supervisor {
         [ENV.role]: 'main',
         [ENV.script]: script,
         [ENV.token]: token,
-        ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+        ...executable.env,
       },
     })
     // The pid is known as soon as spawn returns: watched before the lab main runs any user code.
