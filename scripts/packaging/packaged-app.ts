@@ -2,7 +2,7 @@
 // installers are made from. CI runs the Electron shell test and the fuse check against it.
 //   npx tsx scripts/packaging/packaged-app.ts [dist]   prints the app's executable (exactly one app)
 import { existsSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import config from '../../electron-builder'
 
@@ -67,4 +67,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     process.exit(1)
   }
   console.log(apps[0].executable)
+}
+
+/** The resources folder of an installed app, from its executable. */
+export function resourcesOf(executable: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'darwin' ? join(dirname(executable), '..', 'Resources') : join(dirname(executable), 'resources')
 }

@@ -18,7 +18,12 @@ function electronBinary(): string | null {
   return existsSync(binary) ? binary : null
 }
 
-const binary = electronBinary()
+/**
+ * The packaged app's executable (CI's package job sets it after electron-builder): the same tests
+ * then run against the installed layout, app.asar and its unpacked twin, with the fuses flipped.
+ */
+const packagedApp = process.env.PROCLAB_ELECTRON_APP || null
+const binary = packagedApp ?? electronBinary()
 
 /** What the page sees; typed here because the node test config has no DOM library. */
 interface PageGlobals {
@@ -45,13 +50,15 @@ test.describe('Electron shell', () => {
   let page: Page
 
   test.beforeAll(async () => {
-    if (!existsSync(join(root, 'out', 'main', 'electron.js'))) throw new Error('out/main/electron.js is missing: run `npm run build` first')
+    if (packagedApp && !existsSync(packagedApp)) throw new Error(`PROCLAB_ELECTRON_APP=${packagedApp} does not exist`)
+    if (!packagedApp && !existsSync(join(root, 'out', 'main', 'electron.js'))) throw new Error('out/main/electron.js is missing: run `npm run build` first')
     // Chromium will not start as root with its sandbox on (CI containers); the page's own
     // `sandbox: true` still applies.
     const asRoot = process.platform === 'linux' && process.getuid?.() === 0
     app = await electron.launch({
       executablePath: binary!,
-      args: ['.', ...(asRoot ? ['--no-sandbox'] : [])],
+      // The packaged app knows its own app folder; the development binary is given the project.
+      args: [...(packagedApp ? [] : ['.']), ...(asRoot ? ['--no-sandbox'] : [])],
       cwd: root,
       timeout: 60_000,
     })

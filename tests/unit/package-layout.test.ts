@@ -5,15 +5,17 @@
 // Node cannot read inside app.asar, so whatever a lab process or the CLI needs and was left in the
 // archive fails here. The listing of the archive and of its unpacked twin is printed.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, parse } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FUSES, UNPACKED } from '../../electron-builder'
 import { checkFuses } from '../../scripts/packaging/check-fuses'
+import { inspectableCopy } from '../../scripts/packaging/inspectable-copy'
 import type { PackagedApp } from '../../scripts/packaging/packaged-app'
 import { SCENARIOS } from '../../src-main/scenarios/catalog'
+import { readReport, writeReportScript } from '../helpers/packaged-script'
 import { archiveEntries, kib, packLinuxDir, sizesByFolder, standInElectron, type ArchiveEntry } from '../helpers/packaging'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -117,37 +119,18 @@ describe('the packaged app', () => {
     try {
       // Nothing above the script or the app may lend them a node_modules: every import must come from the app.
       for (const start of [scripts, unpackedDir]) {
-        for (let dir = dirname(start); dir !== parse(dir).root; dir = dirname(dir)) expect(existsSync(join(dir, 'node_modules')), dir).toBe(false)
+        for (let dir = dirname(start); ; dir = dirname(dir)) {
+          expect(existsSync(join(dir, 'node_modules')), dir).toBe(false)
+          if (dir === parse(dir).root) break
+        }
       }
-      const script = join(scripts, 'packaged.ts')
-      writeFileSync(
-        script,
-        [
-          "import { Process, Queue, currentProcess } from 'proclab'",
-          'interface Report { pid: number; runtime: string }',
-          'export async function report(queue: Queue): Promise<void> {',
-          '  const mine: Report = { pid: process.pid, runtime: process.argv[1] }',
-          '  await queue.put(mine)',
-          '}',
-          'export default async function main(): Promise<void> {',
-          '  const queue = new Queue()',
-          "  const child = new Process({ target: report, args: [queue], name: 'reporter' })",
-          '  await child.start()',
-          '  const got = (await queue.get()) as Report',
-          '  await child.join()',
-          '  console.log(`REPORT ${JSON.stringify({ ...got, exitCode: child.exitCode, main: currentProcess().name, mainRuntime: process.argv[1] })}`)',
-          '}',
-          '',
-        ].join('\n'),
-      )
-      const run = runCli(['run', '--no-log', script], scripts)
+      const run = runCli(['run', '--no-log', writeReportScript(scripts)], scripts)
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0)
-      const line = run.stdout.split('\n').find((text) => text.includes('REPORT '))
-      expect(line, run.stdout).toBeDefined()
-      const report = JSON.parse(line!.slice(line!.indexOf('REPORT ') + 7)) as { pid: number; runtime: string; exitCode: number; main: string; mainRuntime: string }
+      const report = readReport(run.stdout)
+      expect(report, run.stdout).not.toBeNull()
       const runtime = join(unpackedDir, 'out', 'main', 'lab-runtime.js')
-      expect(report).toMatchObject({ exitCode: 0, main: 'MainProcess', runtime, mainRuntime: runtime })
-      expect(report.pid).toBeGreaterThan(0)
+      expect(report).toMatchObject({ exitCode: 0, main: 'MainProcess', runtime, mainRuntime: runtime, electron: null })
+      expect(report!.pid).toBeGreaterThan(0)
     } finally {
       rmSync(scripts, { recursive: true, force: true })
     }
@@ -174,5 +157,13 @@ describe('the packaged app', () => {
     const readings = await checkFuses(app.fuseTarget)
     expect(readings.filter((reading) => !reading.ok)).toEqual([])
     expect(readings.find((reading) => reading.fuse === 'runAsNode')).toMatchObject({ found: 'on' })
+  })
+
+  it('makes the copy the Electron shell test drives: the same files, only the --inspect fuse turned on', async () => {
+    const copy = await inspectableCopy(app, join(work, 'inspectable'))
+    const changed = (await checkFuses(copy.fuseTarget)).filter((reading) => !reading.ok)
+    expect(changed).toEqual([{ fuse: 'enableNodeCliInspectArguments', expected: 'off', found: 'on', ok: false }])
+    expect((await checkFuses(app.fuseTarget)).every((reading) => reading.ok)).toBe(true)
+    expect(readFileSync(join(copy.resources, 'app.asar')).equals(readFileSync(join(app.resources, 'app.asar')))).toBe(true)
   })
 })
