@@ -4,13 +4,14 @@
 import type { Configuration } from 'electron-builder'
 
 /**
- * What goes into the app, relative to the project folder. The build output and the `proclab`
- * command only: sources, tests, docs and screenshots stay out. electron-builder adds the production
- * dependencies (package.json's "dependencies") itself; devDependencies never ship. Of those it
- * leaves out what nothing runs: TypeScript sources and typings, source maps, and esbuild's own
- * command-line copy of its binary (tsx calls esbuild's API, which runs the @esbuild/<platform> one).
+ * What goes into the app, relative to the project folder: the build output, the `proclab` command
+ * and the workloads `proclab bench` runs; sources, tests, docs and screenshots stay out.
+ * electron-builder adds the production dependencies (package.json's "dependencies") itself;
+ * devDependencies never ship. Of those, what nothing runs is left out: TypeScript sources and
+ * typings, source maps, and esbuild's command-line copy of its binary (tsx calls esbuild's API,
+ * which runs the one in @esbuild/<platform>).
  */
-export const APP_FILES = ['package.json', 'bin/proclab.js', 'out/**', '!**/*.map', '!node_modules/**/*.{ts,cts,mts}', '!node_modules/esbuild/bin/**']
+export const APP_FILES = ['package.json', 'bin/proclab.js', 'out/**', 'bench/{lab,node,python}/**', '!**/*.map', '!node_modules/**/*.{ts,cts,mts}', '!node_modules/esbuild/bin/**']
 
 /**
  * What is unpacked next to the archive (resources/app.asar.unpacked) as real files. Only Electron's
@@ -20,12 +21,13 @@ export const APP_FILES = ['package.json', 'bin/proclab.js', 'out/**', '!**/*.map
  *   esbuild is a native executable; the built-in scenarios are out/main/scenarios/*.mjs;
  * - the `proclab` command (bin/proclab.js -> out/main/cli.js) must run from plain Node as well, with
  *   every production dependency (ws, zod, systeminformation, tsx, esbuild; native `.node` files of
- *   any future dependency alike) and, for `proclab serve`, the renderer;
+ *   any future dependency alike), the renderer for `proclab serve` and the workloads of `proclab bench`;
  * - package.json, because the code finds its root (and the `proclab` self-reference) by it.
- * The archive keeps what only the Electron main process and the window read: the main entry and the
- * preload, covered by the asar integrity fuse.
+ * What stays in the archive is what only Electron reads: the preload (the main entry is unpacked
+ * with the chunks it shares with the CLI). The asar integrity fuse covers the archive, not the
+ * unpacked files: those are as safe as the install folder they sit in.
  */
-export const UNPACKED = ['package.json', 'bin/**', 'out/main/**', 'out/renderer/**', 'node_modules/**']
+export const UNPACKED = ['package.json', 'bin/**', 'out/main/**', 'out/renderer/**', 'bench/**', 'node_modules/**']
 
 /**
  * Electron's fuses, flipped in the packaged binary and read back by scripts/packaging/check-fuses.ts.

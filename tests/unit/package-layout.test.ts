@@ -86,6 +86,9 @@ describe('the packaged app', () => {
       'out/main/lab-runtime.js',
       'out/main/lab-hooks.js',
       'out/renderer/index.html',
+      'bench/lab/queue.mjs',
+      'bench/node/pingpong.mjs',
+      'bench/python/mp_bench.py',
       ...SCENARIOS.map((scenario) => `out/main/scenarios/${scenario.file}`),
       ...Object.keys(manifest.dependencies).map((name) => `node_modules/${name}/package.json`),
       'node_modules/esbuild/package.json',
@@ -103,7 +106,7 @@ describe('the packaged app', () => {
   it('ships no sources, tests, docs, build tools or devDependencies', () => {
     const all = paths(() => true)
     const ours = all.filter((path) => !path.startsWith('node_modules/'))
-    expect(ours.filter((path) => /^(src-[a-z]+|tests|docs|bench|scripts|build|dist|\.github|\.ci)\//.test(path))).toEqual([])
+    expect(ours.filter((path) => /^(src-[a-z]+|tests|docs|bench\/tools|scripts|build|dist|\.github|\.ci)\//.test(path))).toEqual([])
     expect(ours.filter((path) => /\.(ts|map|png|md)$/.test(path) || /(^|\/)README/.test(path))).toEqual([])
     const packages = new Set(all.filter((path) => path.startsWith('node_modules/')).map((path) => path.split('/').slice(0, path.split('/')[1].startsWith('@') ? 3 : 2).join('/')))
     for (const dev of Object.keys(manifest.devDependencies)) expect(packages.has(`node_modules/${dev}`), dev).toBe(false)
