@@ -50,6 +50,10 @@ export const FUSES = {
   grantFileProtocolExtraPrivileges: true,
 } as const satisfies NonNullable<Configuration['electronFuses']>
 
+// Targets name no architecture: electron-builder then builds for the ones given on its command line
+// (the host's when none is). CI builds linux --x64, win --x64, mac --arm64 on an arm64 runner and
+// mac --x64 on an x64 one; `--mac --x64 --arm64` makes both on one Mac. An architecture written
+// here would be built whatever the command line says.
 const config: Configuration = {
   appId: 'io.github.proclab.desktop',
   productName: 'ProcLab',
@@ -64,22 +68,15 @@ const config: Configuration = {
   electronFuses: { ...FUSES, resetAdHocDarwinSignature: true },
   artifactName: '${productName}-${version}-${os}-${arch}.${ext}',
   linux: {
-    target: [
-      { target: 'AppImage', arch: ['x64'] },
-      { target: 'deb', arch: ['x64'] },
-    ],
+    target: ['AppImage', 'deb'],
     executableName: 'proclab',
     icon: 'build/icons',
     category: 'Development',
     synopsis: 'Process monitor and multiprocessing lab',
     maintainer: 'ProcLab contributors',
   },
-  deb: {
-    // Without them Electron does not start on a minimal desktop install.
-    depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
-  },
   win: {
-    target: [{ target: 'nsis', arch: ['x64'] }],
+    target: ['nsis'],
     icon: 'build/icon.ico',
   },
   nsis: {
@@ -88,10 +85,7 @@ const config: Configuration = {
     allowToChangeInstallationDirectory: true,
   },
   mac: {
-    target: [
-      { target: 'dmg', arch: ['x64', 'arm64'] },
-      { target: 'zip', arch: ['x64', 'arm64'] },
-    ],
+    target: ['dmg', 'zip'],
     icon: 'build/icon.icns',
     category: 'public.app-category.developer-tools',
   },
