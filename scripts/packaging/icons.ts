@@ -1,6 +1,6 @@
 // `npm run icons`: renders build/icon.svg, the one source image, into every icon file the installers
 // use: the Linux set (build/icons/NxN.png), build/icon.ico and build/icon.icns. The files are
-// committed (about 200 kB together), so packaging needs no browser; build/icons.json records the SVG's
+// committed (about 145 kB together), so packaging needs no browser; build/icons.json records the SVG's
 // hash and the unit tests fail when the SVG changed without the icons being made again.
 // Rendering is Chromium's (PROCLAB_CHROMIUM, else Debian's /usr/bin/chromium), the browser the UI
 // tests use: the icon looks as the SVG does in a browser.
