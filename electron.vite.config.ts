@@ -1,12 +1,32 @@
-import { resolve } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+
+/**
+ * The built-in scenarios are lab scripts that run as they are written. They go into the main build
+ * (out/main/scenarios) so that an installed app, which ships the build and not the sources, has them
+ * next to the `proclab` module they import.
+ */
+function builtInScenarios(): Plugin {
+  const dir = resolve('src-main/scenarios')
+  return {
+    name: 'proclab-built-in-scenarios',
+    generateBundle() {
+      for (const file of readdirSync(dir).filter((name) => name.endsWith('.mjs'))) {
+        this.emitFile({ type: 'asset', fileName: `scenarios/${file}`, source: readFileSync(join(dir, file)) })
+      }
+    },
+  }
+}
 
 // One build makes all three parts. The main side has several entries that share chunks,
 // so a lab script's `import 'proclab'` (out/main/lab.js) and the lab runtime
 // (out/main/lab-runtime.js) load one and the same module instance.
 export default defineConfig({
   main: {
+    plugins: [builtInScenarios()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

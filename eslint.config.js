@@ -23,7 +23,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['src-main/**/*.{ts,mjs}', 'src-preload/**/*.ts', 'tests/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', 'bin/**/*.js', '*.config.{ts,js}'],
+    files: ['src-main/**/*.{ts,mjs}', 'src-preload/**/*.ts', 'tests/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.{mjs,ts}', 'bin/**/*.js', '*.config.{ts,js}', 'electron-builder.ts'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -7,14 +7,30 @@ import { fileURLToPath } from 'node:url'
  * sources (vitest) and from the build output (out/main/chunks/...), which sit at different depths.
  */
 export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
+  return packageRootFrom(import.meta.url)
+}
+
+export function packageRootFrom(moduleUrl: string): string {
+  let dir = dirname(fileURLToPath(moduleUrl))
   for (;;) {
     const manifest = join(dir, 'package.json')
-    if (existsSync(manifest) && isProclabManifest(manifest)) return dir
+    if (existsSync(manifest) && isProclabManifest(manifest)) return unpackedTwin(dir)
     const parent = dirname(dir)
-    if (parent === dir) throw new Error(`ProcLab's package.json was not found above ${fileURLToPath(import.meta.url)}`)
+    if (parent === dir) throw new Error(`ProcLab's package.json was not found above ${fileURLToPath(moduleUrl)}`)
     dir = parent
   }
+}
+
+/**
+ * In the installed app the Electron main process finds its root inside resources/app.asar, an
+ * archive that only Electron's own fs can read. Lab processes, the CLI and `serve` need real files:
+ * the packaging config unpacks everything they use (package.json included) into the twin folder
+ * app.asar.unpacked, so the root is taken from there and every process sees one layout.
+ */
+function unpackedTwin(dir: string): string {
+  if (basename(dir) !== 'app.asar') return dir
+  const twin = `${dir}.unpacked`
+  return existsSync(join(twin, 'package.json')) ? twin : dir
 }
 
 function isProclabManifest(file: string): boolean {

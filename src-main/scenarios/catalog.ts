@@ -5,7 +5,7 @@ import type { ScenarioInfo } from '../../src-shared/contract'
 import { packageRoot } from '../package-root'
 
 export interface Scenario extends ScenarioInfo {
-  /** File name inside src-main/scenarios. */
+  /** File name inside src-main/scenarios; the build copies them to out/main/scenarios. */
   file: string
 }
 
@@ -174,8 +174,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ]
 
+/** The copy in the build output: the one an installed app has (see electron.vite.config.ts). */
 export function scenarioPath(scenario: Scenario): string {
-  return join(packageRoot(), 'src-main', 'scenarios', scenario.file)
+  return join(packageRoot(), 'out', 'main', 'scenarios', scenario.file)
 }
 
 export function findScenario(id: string): Scenario | undefined {

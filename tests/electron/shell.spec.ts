@@ -9,7 +9,8 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 import type { EventFrame, HelloInfo, Response, SessionInfo } from '../../src-shared/contract'
 import type { FrameEvent, LabEvent } from '../../src-shared/events'
 import { RELOADS_PER_MINUTE } from '../../src-main/electron/renderer-gone'
-import { descendantsTopDown, readProcParents } from '../../src-main/monitor/process-parents'
+import { descendantsTopDown } from '../../src-main/monitor/process-parents'
+import { readProcParents } from '../../src-main/platform/linux/parents'
 import { pidExists } from '../helpers/os'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -22,7 +23,12 @@ function electronBinary(): string | null {
   return existsSync(binary) ? binary : null
 }
 
-const binary = electronBinary()
+/**
+ * The packaged app's executable (CI's package job sets it after electron-builder): the same tests
+ * then run against the installed layout, app.asar and its unpacked twin, with the fuses flipped.
+ */
+const packagedApp = process.env.PROCLAB_ELECTRON_APP || null
+const binary = packagedApp ?? electronBinary()
 
 /** What the page sees; typed here because the node test config has no DOM library. */
 interface PageGlobals {
@@ -59,7 +65,8 @@ test.describe('Electron shell', () => {
   let labPids: number[] = []
 
   test.beforeAll(async () => {
-    if (!existsSync(join(root, 'out', 'main', 'electron.js'))) throw new Error('out/main/electron.js is missing: run `npm run build` first')
+    if (packagedApp && !existsSync(packagedApp)) throw new Error(`PROCLAB_ELECTRON_APP=${packagedApp} does not exist`)
+    if (!packagedApp && !existsSync(join(root, 'out', 'main', 'electron.js'))) throw new Error('out/main/electron.js is missing: run `npm run build` first')
     home = mkdtempSync(join(tmpdir(), 'proclab-electron-'))
     configHome = join(home, 'config')
     dataHome = join(home, 'data')
@@ -70,7 +77,8 @@ test.describe('Electron shell', () => {
     const asRoot = process.platform === 'linux' && process.getuid?.() === 0
     app = await electron.launch({
       executablePath: binary!,
-      args: ['.', ...(asRoot ? ['--no-sandbox'] : [])],
+      // The packaged app knows its own app folder; the development binary is given the project.
+      args: [...(packagedApp ? [] : ['.']), ...(asRoot ? ['--no-sandbox'] : [])],
       cwd: root,
       timeout: 60_000,
       env: { ...process.env, XDG_CONFIG_HOME: configHome, XDG_DATA_HOME: dataHome },
