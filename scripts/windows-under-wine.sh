@@ -31,7 +31,7 @@ export WINEDLLOVERRIDES='mscoree=;mshtml='
 
 mkdir -p "$cache" "$reports"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
 # One setup at a time: two runs sharing the cache must not build the prefix twice over each other.
 exec 9>"$cache/lock"
 flock 9
@@ -135,6 +135,11 @@ natives=$(fetch_natives)
 [ -f out/main/lab.js ] || { step "building out/ (Linux Node)"; npx electron-vite build >/dev/null; }
 flock -u 9
 
+# Each run gets its own copy of the prefix, so its own wineserver: the 'wineserver -k' that ends a run must not
+# end another run's tests (two runs on one prefix did that, and the killed vitest exited 0 with an old report).
+cp -a "$WINEPREFIX" "$work/prefix"
+export WINEPREFIX=$work/prefix
+
 node_path=$(for dir in $natives; do winepath -w "$dir"; done 2>/dev/null | paste -sd ';')
 export NODE_PATH=$node_path
 step "Windows Node $(wine "$node_dir/bin/node.exe" -p process.version 2>/dev/null > "$work/version" < /dev/null; tr -d '\r' < "$work/version") ready"
@@ -143,6 +148,8 @@ tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(tests/unit)
 log=$reports/vitest.log
 rc=0
+# A report left by an earlier run must not stand in for this one.
+rm -f "$reports/vitest.json" "$log"
 # The whole run's guard against a hung wineserver, far above a normal run (about 6 minutes): not a test timeout.
 NO_COLOR=1 timeout --kill-after=30 1800 wine "$node_dir/bin/node.exe" node_modules/vitest/vitest.mjs run \
   --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" "${tests[@]}" \
@@ -150,6 +157,11 @@ NO_COLOR=1 timeout --kill-after=30 1800 wine "$node_dir/bin/node.exe" node_modul
 tr -d '\r' < "$log"
 # Whatever a failed test left behind in the prefix (lab processes, a wineserver) ends with the run.
 wineserver -k 2>/dev/null || true
+if [ ! -s "$reports/vitest.json" ]; then
+  echo "windows-under-wine: vitest wrote no report (exit $rc): the run did not finish" >&2
+  [ "$rc" != 0 ] || rc=1
+  exit $rc
+fi
 node scripts/vitest-summary.mjs "$reports/vitest.json" "Windows (Wine, Node $NODE_WIN_VERSION)"
 step "done, vitest exit $rc"
 exit $rc
