@@ -14,6 +14,7 @@ import { OPENING_FRAME_LIMIT } from '../../src-main/lab/supervisor/broker'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost, type RunResult } from '../helpers/lab'
 import { brokerSocketOf, rawClient, WAITING_SCRIPT } from '../helpers/lab-socket'
+import { randomBuffer, seededRandom } from '../helpers/seeded-random'
 
 const FUZZER = join(process.cwd(), 'tests', 'fixtures', 'lab-socket', 'fuzzer.mjs')
 let runtimeDir = ''
@@ -30,21 +31,6 @@ afterAll(() => {
   rmSync(runtimeDir, { recursive: true, force: true })
 })
 
-/** A small deterministic PRNG, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function randomBytes(next: () => number, length: number): Buffer {
-  return Buffer.from(Array.from({ length }, () => Math.floor(next() * 256)))
-}
-
 function header(length: number): Buffer {
   const bytes = Buffer.alloc(4)
   bytes.writeUInt32BE(length)
@@ -60,12 +46,12 @@ interface Attack {
 
 /** What a stranger (no token) can send before any opening, against the run `runId` whose lab main is `mainPid`. */
 function strangerAttacks(runId: string, mainPid: number): Attack[] {
-  const next = random(12)
+  const next = seededRandom(12)
   const attacks: Attack[] = []
-  for (let i = 0; i < 30; i++) attacks.push({ name: `random bytes #${i}`, writes: [randomBytes(next, 1 + Math.floor(next() * 4096))], mustClose: false })
+  for (let i = 0; i < 30; i++) attacks.push({ name: `random bytes #${i}`, writes: [randomBuffer(next, 1 + Math.floor(next() * 4096))], mustClose: false })
   for (let i = 0; i < 10; i++) {
     const length = Math.floor(next() * 200)
-    attacks.push({ name: `a small frame of random bytes #${i}`, writes: [header(length), randomBytes(next, length)], mustClose: true })
+    attacks.push({ name: `a small frame of random bytes #${i}`, writes: [header(length), randomBuffer(next, length)], mustClose: true })
   }
   const opening = { op: 'control', lid: runId, pid: mainPid }
   const openings: Array<[string, unknown]> = [

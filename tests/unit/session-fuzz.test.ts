@@ -12,22 +12,12 @@ import { exportSession, readSession, SessionFormatError, sessionFileName, type E
 import { shapeProblem } from '../../src-main/session/event-shape'
 import type { SessionReplay } from '../../src-shared/contract'
 import type { EventKind, LabEvent } from '../../src-shared/events'
+import { seededRandom } from '../helpers/seeded-random'
 import { collect, HEADER, parseCsv, tempDir, traceProblems, type TraceEvent } from '../fixtures/session/helpers'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20250112)
 
-/** mulberry32: a small PRNG, so every run of the test makes the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rand = random(SEED)
+const rand = seededRandom(SEED)
 const int = (n: number) => Math.floor(rand() * n)
 
 /** One event of every kind the host emits, in one run, as the recorder would write them. */
