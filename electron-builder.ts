@@ -1,6 +1,8 @@
 // How the desktop installers are made. electron-builder finds this file by its name; the layout test
 // (tests/unit/package-layout.test.ts) and the fuse check (scripts/packaging/check-fuses.ts) read the
 // same exports, so what they prove is what the installers contain.
+import { existsSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Configuration } from 'electron-builder'
 
 /**
@@ -54,12 +56,31 @@ export const FUSES = {
 // (the host's when none is). CI builds linux --x64, win --x64, mac --arm64 on an arm64 runner and
 // mac --x64 on an x64 one; `--mac --x64 --arm64` makes both on one Mac. An architecture written
 // here would be built whatever the command line says.
+/**
+ * koffi carries a prebuilt binary for every OS and CPU it knows (18 folders, 26 MB) and its C++
+ * sources; an installer needs only the binaries of its own OS for the CPUs we build (x64, arm64).
+ * The folders are read from the installed koffi, so one it adds later is left out too.
+ */
+function koffiOnlyFor(...keep: string[]): string[] {
+  const builds = fileURLToPath(new URL('node_modules/koffi/build/koffi', import.meta.url))
+  const folders = existsSync(builds) ? readdirSync(builds) : []
+  const dropped = folders.filter((folder) => !keep.includes(folder))
+  return [...dropped.map((folder) => `!node_modules/koffi/build/koffi/${folder}/**`), '!node_modules/koffi/{src,lib,vendor,doc}/**']
+}
+
+export const KOFFI_FILES = {
+  linux: koffiOnlyFor('linux_x64', 'linux_arm64', 'musl_x64', 'musl_arm64'),
+  win: koffiOnlyFor('win32_x64', 'win32_arm64'),
+  mac: koffiOnlyFor('darwin_x64', 'darwin_arm64'),
+}
+
 const config: Configuration = {
   appId: 'io.github.proclab.desktop',
   productName: 'ProcLab',
   copyright: 'Copyright © ProcLab contributors',
   directories: { output: 'dist', buildResources: 'build' },
-  files: APP_FILES,
+  // Each platform's own list below: APP_FILES and its koffi rule (electron-builder reads a platform's
+  // list of exclusions alone as "everything but these", so it repeats APP_FILES).
   asar: true,
   asarUnpack: UNPACKED,
   // No native module of our own to rebuild against Electron's headers (which would be a download).
@@ -69,6 +90,7 @@ const config: Configuration = {
   artifactName: '${productName}-${version}-${os}-${arch}.${ext}',
   linux: {
     target: ['AppImage', 'deb'],
+    files: [...APP_FILES, ...KOFFI_FILES.linux],
     executableName: 'proclab',
     icon: 'build/icons',
     category: 'Development',
@@ -77,6 +99,7 @@ const config: Configuration = {
   },
   win: {
     target: ['nsis'],
+    files: [...APP_FILES, ...KOFFI_FILES.win],
     icon: 'build/icon.ico',
   },
   nsis: {
@@ -86,6 +109,7 @@ const config: Configuration = {
   },
   mac: {
     target: ['dmg', 'zip'],
+    files: [...APP_FILES, ...KOFFI_FILES.mac],
     icon: 'build/icon.icns',
     category: 'public.app-category.developer-tools',
   },

@@ -156,6 +156,15 @@ describe('the packaged app', () => {
     }
   }, RUN_DEADLINE_MS)
 
+  it("keeps only koffi's binaries for Linux on x64 and arm64, and the packaged koffi calls into libc from plain Node", () => {
+    const builds = new Set(paths((entry) => entry.path.startsWith('node_modules/koffi/build/koffi/')).map((path) => path.split('/')[4]))
+    expect([...builds].sort()).toEqual(['linux_arm64', 'linux_x64', 'musl_arm64', 'musl_x64'])
+    expect(paths((entry) => /^node_modules\/koffi\/(src|lib|vendor|doc)\//.test(entry.path))).toEqual([])
+    const koffi = join(unpackedDir, 'node_modules', 'koffi')
+    const call = spawnSync(process.execPath, ['-e', `const k = require(${JSON.stringify(koffi)}); console.log(k.load('libc.so.6').func('int getpid()')() === process.pid)`], { cwd: '/', encoding: 'utf8', timeout: RUN_DEADLINE_MS })
+    expect(call.stdout.trim(), call.stderr).toBe('true')
+  })
+
   it('has every configured fuse flipped in the binary, RunAsNode on', async () => {
     const readings = await checkFuses(app.fuseTarget)
     expect(readings.filter((reading) => !reading.ok)).toEqual([])
