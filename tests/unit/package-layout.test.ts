@@ -16,7 +16,11 @@ import { inspectableCopy } from '../../scripts/packaging/inspectable-copy'
 import type { PackagedApp } from '../../scripts/packaging/packaged-app'
 import { SCENARIOS } from '../../src-main/scenarios/catalog'
 import { readReport, writeReportScript } from '../helpers/packaged-script'
+import { linuxOnly } from '../helpers/platform'
 import { archiveEntries, kib, packLinuxDir, sizesByFolder, standInElectron, type ArchiveEntry } from '../helpers/packaging'
+
+/** What runs a binary of the package: the test packs the Linux app, whose esbuild (behind tsx) and koffi are Linux programs. */
+const LINUX_BINARIES = linuxOnly('runs native binaries of the Linux package (esbuild behind tsx, koffi)')
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> }
@@ -117,7 +121,7 @@ describe('the packaged app', () => {
     expect(shipped).toMatchObject({ name: 'proclab', main: 'out/main/electron.js', exports: { '.': { default: './out/main/lab.js' } } })
   })
 
-  it('runs a TypeScript lab script with the packaged CLI from plain Node; its processes load the packaged lab runtime', () => {
+  it('runs a TypeScript lab script with the packaged CLI from plain Node; its processes load the packaged lab runtime', { ...LINUX_BINARIES, timeout: RUN_DEADLINE_MS }, () => {
     const scripts = mkdtempSync(join(tmpdir(), 'proclab-packaged-script-'))
     try {
       // Nothing above the script or the app may lend them a node_modules: every import must come from the app.
@@ -137,7 +141,7 @@ describe('the packaged app', () => {
     } finally {
       rmSync(scripts, { recursive: true, force: true })
     }
-  }, RUN_DEADLINE_MS)
+  })
 
   it('lists the built-in scenarios and runs one from its packaged copy', () => {
     const data = mkdtempSync(join(tmpdir(), 'proclab-packaged-data-'))
@@ -156,7 +160,7 @@ describe('the packaged app', () => {
     }
   }, RUN_DEADLINE_MS)
 
-  it("keeps only koffi's binaries for Linux on x64 and arm64, and the packaged koffi calls into libc from plain Node", () => {
+  it("keeps only koffi's binaries for Linux on x64 and arm64, and the packaged koffi calls into libc from plain Node", LINUX_BINARIES, () => {
     const builds = new Set(paths((entry) => entry.path.startsWith('node_modules/koffi/build/koffi/')).map((path) => path.split('/')[4]))
     expect([...builds].sort()).toEqual(['linux_arm64', 'linux_x64', 'musl_arm64', 'musl_x64'])
     expect(paths((entry) => /^node_modules\/koffi\/(src|lib|vendor|doc)\//.test(entry.path))).toEqual([])
