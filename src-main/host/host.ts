@@ -157,7 +157,12 @@ export class HostService implements Host {
     'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since),
     'monitor.system': async () => this.monitor.system(),
     'monitor.details': async ({ pid }) => this.monitor.details(pid),
-    'sessions.list': async () => this.sessions.list(),
+    'sessions.list': async () => {
+      // What was recorded up to now (an export just done, a run's last events) is on disk before the
+      // session being recorded is counted; a recording that stopped on a write error is listed as it is.
+      await this.recorder?.flush().catch(() => {})
+      return this.sessions.list()
+    },
     'sessions.delete': async (args) => this.sessions.delete(args),
     'sessions.read': async (args) => this.sessions.read(args),
     'sessions.export': async (args) => this.sessions.export(args),

@@ -52,6 +52,9 @@ export const useSessionsStore = defineStore('sessions', {
       } catch (error) {
         this.exports[id] = { busy: false, result: null, error: errorMessage(error) }
       }
+      // The export is itself recorded (in the session being recorded now): the list's counts and
+      // sizes are stale from here on.
+      await this.load()
     },
   },
 })

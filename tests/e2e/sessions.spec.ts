@@ -83,9 +83,13 @@ test('a run is exported in every format, then replayed to the same processes and
       for (const r of live) expect(names).toContain(`${r.name} (${r.pid})`)
     },
   }
+  const events = row.locator('td[data-col="events"]')
   for (const [format, check] of Object.entries(checks)) {
+    const before = Number((await events.textContent())?.replace(/\D/g, ''))
     await row.getByLabel(/^Export format/).selectOption(format)
     await row.getByRole('button', { name: /^Export the session/ }).click()
+    // The export is recorded in this very session: its count of events moves on.
+    await expect.poll(async () => Number((await events.textContent())?.replace(/\D/g, '')), { timeout: 15_000 }).toBeGreaterThan(before)
     const link = row.getByTestId('export-download')
     await expect(link).toHaveAttribute('href', new RegExp(`-${format}-\\d+\\.`))
     const [download] = await Promise.all([app.waitForEvent('download'), link.click()])
