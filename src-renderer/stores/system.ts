@@ -40,6 +40,8 @@ export const useSystemStore = defineStore('system', {
   state: () => ({
     /** Processes in the latest sample. */
     count: 0,
+    /** Of those, the rows the filter and chips leave on screen (set by the tree, which filters). */
+    shown: 0,
     /** Bumped whenever a row changed, came or went: views that draw rows read them again. */
     version: 0,
     /** Bumped when the set of rows, or a field that filters, sorts or nests them, changed. */

@@ -44,8 +44,21 @@ test('a lab process shows up in the system tree, marked, and can be killed from 
   const row = tree.locator(`tbody tr[data-pid="${pid}"]`)
   await expect(row).toBeVisible()
   await expect(row.locator('.lab-badge')).toHaveText('lab')
+  // It goes by the name the lab gave it, with the OS's name beside it.
+  await expect(row.locator('.proc-name')).toHaveText('sleeper')
+  await expect(row.locator('.os-name')).toHaveText(/^node/)
   // The filter keeps the match's ancestors, so the row sits below its parent (the lab main).
   expect(Number(await row.getAttribute('aria-level'))).toBeGreaterThan(1)
+  // The count says how many of the machine's processes are on screen.
+  await expect(app.getByTestId('system-count')).toHaveText(/^\d+ of \d+ processes$/)
+
+  // Only lab: the run's two processes, under their lab names.
+  await app.getByLabel('Filter').fill('')
+  await app.getByRole('button', { name: 'Only lab' }).click()
+  await expect(tree.locator('tbody tr[role="row"] .proc-name')).toHaveText(['MainProcess', 'sleeper'])
+  await expect(app.getByTestId('system-count')).toHaveText(/^2 of \d+ processes$/)
+  await app.getByRole('button', { name: 'Only lab' }).click()
+  await app.getByLabel('Filter').fill(pid)
 
   await row.click()
   await expect(app.getByRole('heading', { name: /^Details: / })).toBeVisible()

@@ -19,6 +19,7 @@ export const messages: AreaMessages = {
       resume: 'Resume',
       paused: 'Paused',
       count: '{n} processes',
+      countOf: '{shown} of {n} processes',
     },
     errors: {
       list: "Could not list the machine's processes: {reason}",
@@ -148,6 +149,7 @@ export const messages: AreaMessages = {
       resume: '继续',
       paused: '已暂停',
       count: '{n} 个进程',
+      countOf: '显示 {shown} 个，共 {n} 个进程',
     },
     errors: {
       list: '无法列出本机进程：{reason}',
