@@ -11,6 +11,8 @@ export const useScenariosStore = defineStore('scenarios', {
   }),
   getters: {
     selected: (state) => state.list.find((s) => s.id === state.selectedId) ?? null,
+    /** The scenario a run titled `title` is (the host titles a scenario's run with its English title), or null for a script. */
+    scenarioOfRun: (state) => (title: string | null) => (title === null ? null : (state.list.find((s) => s.title.en === title) ?? null)),
   },
   actions: {
     async load() {

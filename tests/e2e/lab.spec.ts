@@ -1,5 +1,7 @@
 // The Lab tab against the real host: real lab processes, real signals, real exit codes.
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cell, expect, labRows, labTree, runScenario, test } from './fixtures'
 
@@ -93,6 +95,36 @@ test('join from a row shows "waiting…" until the process ends, then its exit c
   await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('button', { name: 'Send SIGTERM' }).click()
   await expect(cell(sleeper, 'exit')).toHaveText('-15', { timeout: 15_000 })
   await expect(cell(sleeper, 'state')).toHaveText('exited')
+})
+
+test('the picker marks the scenario on screen, after a reload too; Enter on a scenario runs it; a script run marks none', async ({ app }) => {
+  const picker = app.getByRole('group', { name: 'Scenario' })
+  const hello = picker.getByRole('radio', { name: 'Two ways to start a process' })
+  await hello.focus()
+  await app.keyboard.press('Enter')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 30_000 })
+  const current = app.getByTestId('current-scenario')
+  await expect(current).toHaveCount(1)
+  await expect(app.locator('.scenario-option.current input')).toHaveAttribute('value', 'hello')
+
+  // Another scenario chosen, then the page reloaded: the choice follows what is on screen.
+  await app.locator('input[name="scenario"][value="join"]').check()
+  await app.reload()
+  await expect(app.locator('.scenario-option.current input')).toHaveAttribute('value', 'hello')
+  await expect(app.locator('input[name="scenario"][value="hello"]')).toBeChecked()
+
+  // A script's run is no scenario.
+  const dir = mkdtempSync(join(tmpdir(), 'proclab-e2e-script-'))
+  try {
+    const script = join(dir, 'mine.mjs')
+    writeFileSync(script, "export default async function main() { console.log('mine') }\n")
+    await app.getByLabel('Script path').fill(script)
+    await app.getByRole('button', { name: 'Run script' }).click()
+    await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 30_000 })
+    await expect(current).toHaveCount(0)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('a script path that does not exist gets a clear error', async ({ app }) => {

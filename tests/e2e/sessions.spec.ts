@@ -110,6 +110,8 @@ test('a run is exported in every format, then replayed to the same processes and
   await slider.fill(String(Math.round(max / 2)))
   await expect(labTree(app).locator('tbody tr .state-running').first()).toBeVisible()
   await expect(labTree(app).getByRole('button', { name: /^(Kill|Join)/ })).toHaveCount(0)
+  // Nothing can be started or stopped from a replay: the run controls say so, not only the inert panel.
+  for (const name of ['Run', 'Stop', 'Re-run']) await expect(app.getByRole('button', { name, exact: true })).toBeDisabled()
   await axe(app, 'Replay, half-way', ['.replay-bar', '.run-summary', '.lab-view'])
 
   // The keyboard reaches the end: the same processes, pids and exit codes as live.

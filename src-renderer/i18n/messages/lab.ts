@@ -17,6 +17,7 @@ export const messages: AreaMessages = {
       loading: 'Loading scenarios…',
       none: 'No scenarios yet.',
       loadError: 'Could not load the scenarios: {error}',
+      current: 'on screen',
     },
     script: {
       label: 'Script path',
@@ -136,6 +137,7 @@ export const messages: AreaMessages = {
       loading: '正在加载场景…',
       none: '还没有场景。',
       loadError: '无法加载场景：{error}',
+      current: '当前显示',
     },
     script: {
       label: '脚本路径',
