@@ -1,6 +1,7 @@
 // The run as the UI sees it, rebuilt by folding the host's events in order. Pure functions over
 // plain data, so the Pinia store can apply a whole frame inside one $patch.
 import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import { parseAnsi, type StyledRun } from './ansi'
 
 export interface LabProcess {
   lid: string
@@ -31,7 +32,10 @@ interface LineOf {
 export interface PrintedLine extends LineOf {
   kind: 'line'
   stream: 'stdout' | 'stderr'
+  /** Without escape codes. */
   text: string
+  /** The line's colours, where the process printed any (ansi.ts). */
+  styled?: readonly StyledRun[]
 }
 
 /** Where the host left out `count` lines of a process (a flood): the pane says so in their place. */
@@ -80,15 +84,6 @@ export const MAX_LINES = 20_000
 const TRIM_SLACK = 5_000
 export const PROCESS_COLORS = 8
 
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, links). A child told to use
-// colour (FORCE_COLOR in its environment) prints them; on a web page they are noise.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g
-
-export function stripAnsi(text: string): string {
-  return text.includes('\u001b') ? text.replace(ANSI, '') : text
-}
-
 export function emptyRun(): RunModel {
   return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0 }
 }
@@ -102,7 +97,8 @@ export function applyEvent(model: RunModel, event: FrameEvent): void {
   if (event.seq <= model.lastSeq) return
   model.lastSeq = event.seq
   if (event.kind === 'stdout' || event.kind === 'stderr') {
-    addLine(model, { kind: 'line', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text: stripAnsi(event.line) }, 1)
+    const { text, runs } = parseAnsi(event.line)
+    addLine(model, { kind: 'line', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text, ...(runs ? { styled: runs } : {}) }, 1)
     return
   }
   if (event.kind === 'output.gap') {

@@ -1,6 +1,8 @@
 // Every test gets its own `proclab serve` (the real host with real lab processes) and a page
 // opened on the URL it prints. One server per test keeps runs from leaking into each other.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { removeFakeProc, writeFakeProc, type FakeProcOptions } from '../../src-main/monitor/fake-proc'
@@ -118,6 +120,18 @@ export function cell(row: Locator, column: 'name' | 'pid' | 'ppid' | 'state' | '
 export async function runScenario(page: Page, id: string): Promise<void> {
   await page.locator(`input[name="scenario"][value="${id}"]`).check()
   await page.getByRole('button', { name: 'Run', exact: true }).click()
+}
+
+/**
+ * Runs a lab script whose source is `source` through the Script path form. The script is written to
+ * the test's own output folder (test-results/…), which Playwright empties before the next run.
+ */
+export async function runScriptSource(page: Page, source: string, name = 'lab.mjs'): Promise<void> {
+  const script = test.info().outputPath(name)
+  mkdirSync(dirname(script), { recursive: true })
+  writeFileSync(script, source)
+  await page.getByLabel('Script path').fill(script)
+  await page.getByRole('button', { name: 'Run script' }).click()
 }
 
 /** The lab tree's row of the process with this name. */

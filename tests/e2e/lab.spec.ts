@@ -1,9 +1,7 @@
 // The Lab tab against the real host: real lab processes, real signals, real exit codes.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { cell, expect, labRows, labTree, runScenario, test } from './fixtures'
+import { cell, expect, labRows, labTree, runScenario, runScriptSource, test } from './fixtures'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))
 
@@ -114,17 +112,9 @@ test('the picker marks the scenario on screen, after a reload too; Enter on a sc
   await expect(app.locator('input[name="scenario"][value="hello"]')).toBeChecked()
 
   // A script's run is no scenario.
-  const dir = mkdtempSync(join(tmpdir(), 'proclab-e2e-script-'))
-  try {
-    const script = join(dir, 'mine.mjs')
-    writeFileSync(script, "export default async function main() { console.log('mine') }\n")
-    await app.getByLabel('Script path').fill(script)
-    await app.getByRole('button', { name: 'Run script' }).click()
-    await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 30_000 })
-    await expect(current).toHaveCount(0)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await runScriptSource(app, "export default async function main() { console.log('mine') }\n")
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 30_000 })
+  await expect(current).toHaveCount(0)
 })
 
 test('a script path that does not exist gets a clear error', async ({ app }) => {
