@@ -1,4 +1,3 @@
-import type { SignalName } from '../../src-shared/contract'
 import { i18n } from '../i18n'
 import { useKillStore, type KillTarget } from '../stores/kill'
 import { useRunStore } from '../stores/run'
@@ -53,12 +52,12 @@ export function useAppShortcuts(): void {
     return false
   }
 
-  // Both go through the one kill dialog: a stray key never kills without a confirmation.
-  function askToSignal(signal: SignalName): boolean {
+  // Both go through the one kill dialog, which opens on SIGTERM as the rows' Kill button does (htop's
+  // k asks too): a stray key never kills without a confirmation, and never with SIGKILL by default.
+  function askToSignal(): boolean {
     const target = selectedTarget()
     if (!target) return nothingToActOn()
     kill.open(target)
-    kill.signal = signal
     return true
   }
 
@@ -67,8 +66,8 @@ export function useAppShortcuts(): void {
       ui.helpOpen = true
     },
     '/': () => focusSearch(ui.activeTab),
-    k: () => askToSignal('SIGKILL'),
-    t: () => askToSignal('SIGTERM'),
+    k: askToSignal,
+    t: askToSignal,
     j: () => {
       const p = run.selected
       if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return nothingToActOn()

@@ -17,12 +17,13 @@ test('j on a selected row joins it: "waiting…" until it ends, then its exit co
   await expect(cell(sleeper, 'state')).toHaveText('running')
   // The join ends when the process does.
   await app.keyboard.press('k')
+  await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('radio', { name: /SIGKILL/ }).check()
   await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('button', { name: 'Send SIGKILL' }).click()
   await expect(cell(sleeper, 'exit')).toHaveText('-9', { timeout: 15_000 })
   await expect(cell(sleeper, 'state')).toHaveText('exited')
 })
 
-test('t asks to terminate, k asks to kill: Esc backs out, Enter confirms and the exit code is -9', async ({ app }) => {
+test('t and k ask, on SIGTERM as the Kill button does: Esc backs out, an arrow picks SIGKILL, Enter confirms and the exit code is -9', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
   await expect(cell(sleeper, 'state')).toHaveText('running')
@@ -42,8 +43,10 @@ test('t asks to terminate, k asks to kill: Esc backs out, Enter confirms and the
 
   await app.keyboard.press('k')
   await expect(dialog).toBeVisible()
+  await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeChecked()
+  await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeFocused()
+  await app.keyboard.press('ArrowDown')
   await expect(dialog.getByRole('radio', { name: /SIGKILL/ })).toBeChecked()
-  await expect(dialog.getByRole('radio', { name: /SIGKILL/ })).toBeFocused()
   await app.keyboard.press('Enter')
   await expect(dialog).toBeHidden()
   await expect(cell(sleeper, 'exit')).toHaveText('-9')
@@ -169,4 +172,23 @@ test('a key with nothing to act on says so instead of doing nothing', async ({ a
   await expect(app.getByTestId('key-hint')).toHaveText(/Select a running process first/)
   // It goes away by itself.
   await expect(app.getByTestId('key-hint')).toBeEmpty({ timeout: 15_000 })
+})
+
+test('Esc from the help overlay puts focus back where ? was pressed, or on the current tab when nothing had focus', async ({ app }) => {
+  const help = app.getByRole('dialog', { name: 'Keyboard shortcuts' })
+  const labTab = app.getByRole('tab', { name: 'Lab' })
+  await labTab.focus()
+  await app.keyboard.press('?')
+  await expect(help).toBeVisible()
+  await app.keyboard.press('Escape')
+  await expect(help).toBeHidden()
+  await expect(labTab).toBeFocused()
+
+  // Nothing focused (a click on the page's background): focus comes back to the tab, not the body.
+  await app.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  await app.keyboard.press('?')
+  await expect(help).toBeVisible()
+  await app.keyboard.press('Escape')
+  await expect(help).toBeHidden()
+  await expect(labTab).toBeFocused()
 })
