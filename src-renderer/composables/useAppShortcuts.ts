@@ -68,10 +68,12 @@ export function useAppShortcuts(): void {
     '/': () => focusSearch(ui.activeTab),
     k: askToSignal,
     t: askToSignal,
+    // j again stops waiting, as the row's button does.
     j: () => {
       const p = run.selected
       if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return nothingToActOn()
-      void run.join(p.lid)
+      if (run.joins[p.lid]?.waiting) run.cancelJoin(p.lid)
+      else void run.join(p.lid)
     },
     Escape: () => {
       const p = run.selected

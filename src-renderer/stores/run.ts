@@ -12,7 +12,11 @@ import { applyEvent, emptyRun, resetRun, type LabProcess, type OutputLine, type 
 export interface JoinState {
   waiting: boolean
   error: string | null
+  /** Which join this is: an answer to a join the user stopped waiting for is dropped. */
+  attempt?: number
 }
+
+let joinAttempts = 0
 
 export type StartArgs = { scenario: string } | { script: string }
 
@@ -190,9 +194,11 @@ export const useRunStore = defineStore('run', {
       const proc = this.processes[lid]
       // A replayed process is history: its pid may belong to someone else by now.
       if (!proc || this.joins[lid]?.waiting || this.replaying) return
-      this.joins[lid] = { waiting: true, error: null }
+      const attempt = ++joinAttempts
+      this.joins[lid] = { waiting: true, error: null, attempt }
       try {
         const result = await call('process.join', { pid: proc.pid })
+        if (this.joins[lid]?.attempt !== attempt) return
         // The exit event normally lands first; the join's answer covers a frame still in flight.
         const current = this.folded.processes[lid]
         if (current && !current.exited && !result.timedOut) {
@@ -203,8 +209,16 @@ export const useRunStore = defineStore('run', {
         }
         this.joins[lid] = { waiting: false, error: null }
       } catch (error) {
+        if (this.joins[lid]?.attempt !== attempt) return
         this.joins[lid] = { waiting: false, error: i18n.global.t('lab.errors.join', { error: errorMessage(error) }) }
       }
+    },
+    /**
+     * Stops waiting for a join: the page forgets it (the host's wait ends by itself with the process,
+     * as Python's join(timeout) leaves the child running).
+     */
+    cancelJoin(lid: string) {
+      if (this.joins[lid]?.waiting) this.joins[lid] = { waiting: false, error: null }
     },
     /** The same scenario or script again; a live run is stopped first (the host runs one at a time). */
     async rerun(args: StartArgs) {

@@ -5,7 +5,7 @@ import { cell, expect, labRow, runScenario, test } from './fixtures'
 // Several steps with real processes each: on a busy 2-core machine one step can take seconds.
 test.describe.configure({ timeout: 120_000 })
 
-test('j on a selected row joins it: "waiting…" until it ends, then its exit code', async ({ app }) => {
+test('j on a selected row joins it: "waiting…" until it ends, then its exit code; j or the row\'s button stops waiting', async ({ app }) => {
   // The ten-minute sleeper: a join on it waits for sure, however slow the machine is.
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
@@ -15,6 +15,19 @@ test('j on a selected row joins it: "waiting…" until it ends, then its exit co
   await app.keyboard.press('j')
   await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
   await expect(cell(sleeper, 'state')).toHaveText('running')
+  // The row's button now stops the wait, and so does j again; then a new join.
+  const stop = sleeper.getByRole('button', { name: 'Stop waiting for sleeper' })
+  await expect(stop).toBeEnabled()
+  await app.keyboard.press('j')
+  await expect(cell(sleeper, 'exit')).not.toHaveText('waiting…')
+  await expect(sleeper.getByRole('button', { name: 'Join sleeper' })).toBeEnabled()
+  await app.keyboard.press('j')
+  await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
+  await stop.click()
+  await expect(cell(sleeper, 'exit')).not.toHaveText('waiting…')
+  await sleeper.focus()
+  await app.keyboard.press('j')
+  await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
   // The join ends when the process does.
   await app.keyboard.press('k')
   await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('radio', { name: /SIGKILL/ }).check()
