@@ -19,6 +19,8 @@ const ESTIMATED_LINE_BYTES = 150
 interface Scan {
   events: number
   runs: SessionRunInfo[]
+  /** What each run ran (its run.start's source: a script's path), in the order they started. */
+  sources: string[]
 }
 
 export class SessionCatalog {
@@ -121,7 +123,7 @@ export async function scanRuns(file: string): Promise<Scan> {
   if (carry) for (const line of runLines(Buffer.concat([carry, Buffer.from('\n')]), carry.length)) runs.countLine(line)
   // Lines after the header: a last line without its newline still counts.
   const lines = newlines + (lastByte === NEWLINE ? 0 : 1)
-  return { events: Math.max(0, lines - 1), runs: runs.list() }
+  return { events: Math.max(0, lines - 1), runs: runs.list(), sources: runs.sources() }
 }
 
 const NEWLINE = 0x0a
@@ -151,6 +153,7 @@ function runLines(data: Buffer, end: number): string[] {
  */
 export class RunIndex {
   private readonly runs = new Map<string, SessionRunInfo>()
+  private readonly runSources: string[] = []
 
   /** countEvents: every event of the file goes through countEvent, so per-run counts are right. */
   constructor(private readonly countEvents: boolean) {}
@@ -166,6 +169,7 @@ export class RunIndex {
     if (runId === null) return
     const t = typeof event.t === 'number' ? event.t : 0
     if (event.kind === 'run.start') {
+      if (typeof event.source === 'string') this.runSources.push(event.source)
       this.runs.set(runId, { runId, title: typeof event.title === 'string' ? event.title : runId, startT: t, endT: null, ok: null, events: this.countEvents ? 1 : null })
       return
     }
@@ -184,6 +188,10 @@ export class RunIndex {
 
   list(): SessionRunInfo[] {
     return [...this.runs.values()]
+  }
+
+  sources(): string[] {
+    return [...this.runSources]
   }
 }
 
