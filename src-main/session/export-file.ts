@@ -74,8 +74,8 @@ function localStamp(date: Date): string {
 async function namingOf(sessionFile: string): Promise<ExportNaming> {
   const session = await openSession(sessionFile)
   await session.close()
-  const { sources } = await scanRuns(sessionFile)
-  return { sources, startedAtWall: session.header.startedAtWall }
+  const { details } = await scanRuns(sessionFile)
+  return { sources: details.flatMap((run) => (run.source === null ? [] : [run.source])), startedAtWall: session.header.startedAtWall }
 }
 
 export interface FolderExport {

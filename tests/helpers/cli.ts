@@ -23,7 +23,7 @@ export interface CliHome {
   /** Its sessions folder (where `proclab run` records and `proclab sessions` looks). */
   sessionsDir: string
   /** Runs `proclab ...args` with this data folder; never rejects, the exit code says how it went. */
-  run(args: string[], options?: { cwd?: string }): Promise<CliResult>
+  run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>
   cleanup(): void
 }
 
@@ -49,7 +49,7 @@ export function cliHome(): CliHome {
     sessionsDir: platform.dataFolders(env, base).sessions,
     run: (args, options = {}) =>
       new Promise((resolve) => {
-        execFile(process.execPath, [proclabBin, ...args], { cwd: options.cwd ?? base, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(process.execPath, [proclabBin, ...args], { cwd: options.cwd ?? base, env: { ...env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
           resolve({ code, stdout, stderr })
         })
