@@ -9,7 +9,8 @@ afterAll(() => home.cleanup())
 
 const COMMANDS = ['run', 'scenarios', 'serve', 'sessions', 'export', 'ps', 'bench']
 
-describe('help', () => {
+// Every test starts Node a few times over (seconds apiece under Wine): a hang guard, not a time limit.
+describe('help', { timeout: 90_000 }, () => {
   it.each(COMMANDS)('%s: --help, -h and `help <command>` print the same page, its usage first, exit 0', async (command) => {
     const forms = await Promise.all([home.run([command, '--help']), home.run([command, '-h']), home.run(['help', command])])
     for (const ran of forms) {
@@ -55,9 +56,10 @@ describe('help', () => {
   })
 
   it('an unknown command, or help on one, is an error with the overview, exit 2', async () => {
-    for (const args of [['frobnicate'], ['help', 'frobnicate']]) {
-      const ran = await home.run(args)
-      expect(ran.code, args.join(' ')).toBe(2)
+    const cases = [['frobnicate'], ['help', 'frobnicate']]
+    const results = await Promise.all(cases.map((args) => home.run(args)))
+    for (const [i, ran] of results.entries()) {
+      expect(ran.code, cases[i]!.join(' ')).toBe(2)
       expect(ran.stderr).toMatch(/^proclab: .*'frobnicate'/)
       expect(ran.stderr).toContain('proclab — a process monitor and multiprocessing lab')
     }

@@ -15,7 +15,8 @@ function script(name: string, source: string): string {
   return file
 }
 
-describe('proclab run: messages for a script ported from Python', () => {
+// Each test is one `proclab run`: a host, a lab main and children, each a Node start (seconds apiece under Wine).
+describe('proclab run: messages for a script ported from Python', { timeout: 120_000 }, () => {
   it('a process started by top-level code: its own message, pointing at `export default` main, not "not exported"', async () => {
     const file = script(
       'no-main.mjs',

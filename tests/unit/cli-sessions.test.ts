@@ -37,7 +37,8 @@ beforeAll(async () => {
 })
 afterAll(() => home.cleanup())
 
-describe('proclab sessions', () => {
+// Every test starts Node a few times over (seconds apiece under Wine): a hang guard, not a time limit.
+describe('proclab sessions', { timeout: 90_000 }, () => {
   it('numbers the sessions newest first and says when each started, what ran and how it ended', async () => {
     const ran = await home.run(['sessions'], UTC)
     expect(ran.code, ran.stderr).toBe(0)
@@ -71,7 +72,8 @@ describe('proclab sessions', () => {
     expect(listed[3]).toMatchObject({ header: null, runs: null })
   })
 
-  it('lists a real run first, by its scenario id', async () => {
+  // A real `proclab run`: a host and the scenario's processes, each a Node start (seconds apiece under Wine).
+  it('lists a real run first, by its scenario id', { timeout: 120_000 }, async () => {
     const ran = await home.run(['run', 'hello', '-q'])
     expect(ran.code, ran.stderr).toBe(0)
     const listed = await home.run(['sessions'])
