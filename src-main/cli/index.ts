@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
 /** `proclab help` (the overview) or `proclab help <command>` (its page). */
 function helpCommand(argv: string[]): number {
   const [topic, ...extra] = argv
-  if (topic === undefined) return printHelp(OVERVIEW)
+  if (topic === undefined || topic === '--help' || topic === '-h') return printHelp(OVERVIEW)
   if (extra.length > 0) throw new CommandUsageError('help takes one command name', OVERVIEW)
   if (!isCommandName(topic)) throw new CommandUsageError(`no command '${topic}' to help with`, OVERVIEW)
   return printHelp(COMMAND_HELP[topic])

@@ -30,8 +30,8 @@ describe('help', { timeout: 90_000 }, () => {
   })
 
   it("'--help' and 'help' alone print the overview, which names every command, exit 0", async () => {
-    const [long, short, word] = await Promise.all([home.run(['--help']), home.run(['-h']), home.run(['help'])])
-    for (const ran of [long, short, word]) {
+    const [long, short, word, both] = await Promise.all([home.run(['--help']), home.run(['-h']), home.run(['help']), home.run(['help', '--help'])])
+    for (const ran of [long, short, word, both]) {
       expect(ran.code).toBe(0)
       expect(ran.stdout).toBe(long.stdout)
     }
