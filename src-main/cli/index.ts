@@ -7,27 +7,10 @@ import { psCommand } from './ps'
 import { benchCommand } from './bench'
 import { exportCommand } from './export'
 import { sessionsCommand } from './sessions'
+import { asksForHelp, COMMAND_HELP, isCommandName, OVERVIEW, type CommandName } from './help'
 import { UsageError } from './usage'
 
-const HELP = `proclab — a process monitor and multiprocessing lab
-
-Usage:
-  proclab run <script | scenario-id> [--max-processes N] [--log FILE | --no-log] [-q]
-                                                           run a lab script or a built-in scenario headless
-  proclab scenarios [--json]                               list the built-in scenarios
-  proclab serve [--port N] [--max-processes N] [--log FILE | --no-log]
-                                                           serve the UI on 127.0.0.1 (open the printed URL)
-  proclab sessions [--json] [--dir DIR]                    the recorded sessions, newest first
-  proclab export <session-file> [--format ndjson|csv|chrome-trace] [-o FILE] [--kind K ...] [--from S] [--to S]
-                                                           a session as NDJSON, CSV or a trace for Perfetto
-  proclab ps [--tree] [--json] [--sort cpu|mem|pid] [--filter TEXT]
-                                                           one snapshot of the machine's processes
-  proclab bench [--quick] [--json] [--runs N] [--only ID,...] [--save FILE] [--show FILE]
-                                                           ProcLab side by side with Python multiprocessing
-  proclab --version | --help
-`
-
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+const COMMANDS: Record<CommandName, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   scenarios: scenariosCommand,
   serve: serveCommand,
@@ -37,19 +20,55 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
 }
 
+/** A usage mistake and the help page that goes with it: the command's own, or the overview. */
+class CommandUsageError extends Error {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
+    super(message)
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP)
-    return command === undefined ? 1 : 0
+  if (command === undefined) {
+    process.stdout.write(OVERVIEW)
+    return 1
   }
+  if (command === '--help' || command === '-h') return printHelp(OVERVIEW)
+  if (command === 'help') return helpCommand(rest)
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${packageVersion()}\n`)
     return 0
   }
-  const run = COMMANDS[command]
-  if (!run) throw new UsageError(`unknown command '${command}'`)
-  return run(rest)
+  if (!isCommandName(command)) throw new CommandUsageError(`unknown command '${command}'`, OVERVIEW)
+  if (asksForHelp(rest)) return printHelp(COMMAND_HELP[command])
+  try {
+    return await COMMANDS[command](rest)
+  } catch (error) {
+    if (isUsageMistake(error)) throw new CommandUsageError(error.message, COMMAND_HELP[command])
+    throw error
+  }
+}
+
+/** `proclab help` (the overview) or `proclab help <command>` (its page). */
+function helpCommand(argv: string[]): number {
+  const [topic, ...extra] = argv
+  if (topic === undefined || topic === '--help' || topic === '-h') return printHelp(OVERVIEW)
+  if (extra.length > 0) throw new CommandUsageError('help takes one command name', OVERVIEW)
+  if (!isCommandName(topic)) throw new CommandUsageError(`no command '${topic}' to help with`, OVERVIEW)
+  return printHelp(COMMAND_HELP[topic])
+}
+
+function printHelp(text: string): number {
+  process.stdout.write(text)
+  return 0
+}
+
+/** Ours (UsageError) or parseArgs's (an unknown option, a missing value). */
+function isUsageMistake(error: unknown): error is Error {
+  return error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
 }
 
 main(process.argv.slice(2)).then(
@@ -57,8 +76,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error: unknown) => {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`proclab: ${error.message}\n\n${HELP}`)
+    if (error instanceof CommandUsageError) {
+      process.stderr.write(`proclab: ${error.message}\n\n${error.help}`)
       process.exitCode = 2
     } else {
       process.stderr.write(`proclab: ${error instanceof Error ? error.message : String(error)}\n`)
@@ -66,4 +85,3 @@ main(process.argv.slice(2)).then(
     }
   },
 )
-

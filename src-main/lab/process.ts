@@ -5,7 +5,7 @@ import { labContext, type LabContext } from './context'
 import { ProcessError } from './errors'
 import { launchChild, type ExitStatus } from './launcher'
 import type { ChildSpec, TargetRef } from './protocol'
-import { encodePayload, notExportedMessage, targetRefFor, type ModuleTarget } from './reduction'
+import { encodePayload, notExportedMessage, startedWhileImportingMessage, targetRefFor, type ModuleTarget } from './reduction'
 
 export type Target = ((...args: never[]) => unknown) | ModuleTarget
 
@@ -85,7 +85,10 @@ export class Process {
   /** null until the child has been spawned. */
   get pid(): number | null {
     this.checkNotClosed()
-    return this[STATE].pid
+    const state = this[STATE]
+    // Started but not yet spawned: almost always a start() that was not awaited.
+    if (state.phase === 'started' && state.pid === null && state.exited === null) warnUnawaitedStart(state.name)
+    return state.pid
   }
 
   /** null while running; then the exit code, or minus the signal that ended it. */
@@ -230,9 +233,25 @@ export function childExit(child: Process): Promise<ExitStatus> | null {
   return child[STATE].exited
 }
 
+/** The unawaited-start warning is given once per lab process: one hint, not one per child. */
+let warnedUnawaitedStart = false
+
+function warnUnawaitedStart(name: string): void {
+  if (warnedUnawaitedStart) return
+  warnedUnawaitedStart = true
+  process.stderr.write(
+    `Warning: the pid of ${name} was read before its start() had finished, so it is null. ` +
+      'start() returns a promise that settles once the OS process exists: write `await p.start()` before using p.pid.\n',
+  )
+}
+
 function resolveTarget(process: Process, context: LabContext): TargetRef {
   const state = process[STATE]
   const isSubclass = process.constructor !== Process
+  // The script's exports are known once it has been imported; a start before that is top-level code.
+  if (context.namespace === null && (isSubclass || typeof state.target === 'function')) {
+    throw new ProcessError(startedWhileImportingMessage(isSubclass ? `Process subclass ${process.constructor.name}` : `Process '${state.name}'`, context.script))
+  }
   const namespace = context.namespace ?? {}
   if (isSubclass) {
     const ref = targetRefFor(namespace, context.scriptUrl, process.constructor, 'class')

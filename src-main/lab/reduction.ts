@@ -53,6 +53,19 @@ export function notExportedMessage({ what, optionKey, value, script }: Unexporte
   return `${what} is an ${written.kind} with no name of its own (${written.firstLine}), so another process cannot find it. ${why}: move its code into a named function, export it from ${script} ('export function work(...) { ... }') and pass { ${optionKey}: work }.`
 }
 
+/**
+ * A process started by the script's top-level code, while the script was still being imported
+ * (a Python program ported without its `if __name__ == '__main__':` guard). Its exports cannot
+ * be looked up yet, and every child would run that code again when it imports the script.
+ */
+export function startedWhileImportingMessage(what: string, script: string): string {
+  return (
+    `${what} was started while ${script} was still being imported (by code at its top level), so its target cannot be found yet. ` +
+    "Start processes in the script's main, `export default async function main() { ... }`: ProcLab runs it in the lab main process only, " +
+    "as Python runs an `if __name__ == '__main__':` block, and each child imports the script again to find its target."
+  )
+}
+
 interface WrittenFunction {
   kind: 'function' | 'class' | 'arrow function' | 'anonymous function'
   /** The name the user gave it, if any (not the option key it inherited by being written inline). */

@@ -19,6 +19,16 @@ const ESTIMATED_LINE_BYTES = 150
 interface Scan {
   events: number
   runs: SessionRunInfo[]
+  /** The same runs with what the contract's listing leaves out: what each ran and why it failed. */
+  details: RunDetail[]
+}
+
+/** A run as the command line lists it: the listing's fields, its script's path and its error. */
+export interface RunDetail extends SessionRunInfo {
+  /** What it ran: run.start's source, a script's path (a scenario's is its own script); null if unknown. */
+  source: string | null
+  /** run.end's error when it failed. */
+  error: string | null
 }
 
 export class SessionCatalog {
@@ -121,7 +131,7 @@ export async function scanRuns(file: string): Promise<Scan> {
   if (carry) for (const line of runLines(Buffer.concat([carry, Buffer.from('\n')]), carry.length)) runs.countLine(line)
   // Lines after the header: a last line without its newline still counts.
   const lines = newlines + (lastByte === NEWLINE ? 0 : 1)
-  return { events: Math.max(0, lines - 1), runs: runs.list() }
+  return { events: Math.max(0, lines - 1), runs: runs.list(), details: runs.details() }
 }
 
 const NEWLINE = 0x0a
@@ -151,6 +161,8 @@ function runLines(data: Buffer, end: number): string[] {
  */
 export class RunIndex {
   private readonly runs = new Map<string, SessionRunInfo>()
+  /** What list() leaves out, by run id. */
+  private readonly extras = new Map<string, { source: string | null; error: string | null }>()
 
   /** countEvents: every event of the file goes through countEvent, so per-run counts are right. */
   constructor(private readonly countEvents: boolean) {}
@@ -166,6 +178,7 @@ export class RunIndex {
     if (runId === null) return
     const t = typeof event.t === 'number' ? event.t : 0
     if (event.kind === 'run.start') {
+      this.extras.set(runId, { source: typeof event.source === 'string' ? event.source : null, error: null })
       this.runs.set(runId, { runId, title: typeof event.title === 'string' ? event.title : runId, startT: t, endT: null, ok: null, events: this.countEvents ? 1 : null })
       return
     }
@@ -179,11 +192,17 @@ export class RunIndex {
     if (event.kind === 'run.end') {
       run.endT = t
       run.ok = event.ok === true
+      const error = typeof event.error === 'string' ? event.error : null
+      this.extras.set(runId, { source: this.extras.get(runId)?.source ?? null, error })
     }
   }
 
   list(): SessionRunInfo[] {
     return [...this.runs.values()]
+  }
+
+  details(): RunDetail[] {
+    return this.list().map((run) => ({ ...run, source: null, error: null, ...this.extras.get(run.runId) }))
   }
 }
 

@@ -39,7 +39,7 @@ export {
   type ExportMeasureOptions,
 } from './measure'
 export { syntheticEvents, writeSyntheticSession } from './synthetic'
-export { SessionCatalog, scanRuns, RunIndex, SCAN_LIMIT_BYTES, SCAN_BUDGET_BYTES } from './catalog'
+export { SessionCatalog, scanRuns, RunIndex, SCAN_LIMIT_BYTES, SCAN_BUDGET_BYTES, type RunDetail } from './catalog'
 export { readRunForReplay, REPLAY_MAX_EVENTS, REPLAY_MAX_BYTES, type ReplayLimits } from './replay'
 export { adoptFormerFolders, type Adoption } from './former-folders'
 export { exportToFolder, exportsDirFor, exportFileName, EXPORT_NAME_PATTERN, type FolderExport } from './export-file'

@@ -78,7 +78,7 @@ describe('clear errors', () => {
   it('fails the run with the reason when the script has no default export, throws, or does not parse', async () => {
     const noMain = await runSource(`export const x = 1`)
     expect(noMain.end.ok).toBe(false)
-    expect(noMain.end.error).toMatch(/has no default export to run/)
+    expect(noMain.end.error).toMatch(/has no default export, so there is no main to run\. .*`export default async function main\(\) \{ \.\.\. \}`.*`if __name__ == '__main__':`/)
 
     const throws = await runSource(`export default async function main() { throw new RangeError('main gave up') }`)
     expect(throws.end).toMatchObject({ ok: false, error: 'RangeError: main gave up' })

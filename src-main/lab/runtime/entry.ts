@@ -78,7 +78,10 @@ async function runMain(lid: string, channel: BrokerChannel): Promise<number> {
     const namespace = (await import(context.scriptUrl)) as Record<string, unknown>
     context.namespace = namespace
     if (typeof namespace.default !== 'function') {
-      throw new ScriptError(`${script} has no default export to run: add 'export default async function main() { ... }'`)
+      throw new ScriptError(
+        `${script} has no default export, so there is no main to run. A lab script's main is \`export default async function main() { ... }\`, ` +
+          "ProcLab's counterpart of Python's `if __name__ == '__main__':` block: it runs in the lab main process only, and starts the processes.",
+      )
     }
     await (namespace.default as () => unknown)()
     return 0
