@@ -91,7 +91,9 @@ test('a run is exported in every format, then replayed to the same processes and
     // The export is recorded in this very session: its count of events moves on.
     await expect.poll(async () => Number((await events.textContent())?.replace(/\D/g, '')), { timeout: 15_000 }).toBeGreaterThan(before)
     const link = row.getByTestId('export-download')
-    await expect(link).toHaveAttribute('href', new RegExp(`-${format}-\\d+\\.`))
+    // Named for the run and the session's local start: join_2026-12-06_09-35-08.csv
+    const extension = { ndjson: 'ndjson', csv: 'csv', 'chrome-trace': 'trace\\.json' }[format]
+    await expect(link).toHaveAttribute('href', new RegExp(`^/export/join_\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}(-\\d+)?\\.${extension}\\?token=`))
     const [download] = await Promise.all([app.waitForEvent('download'), link.click()])
     const path = await download.path()
     check(readFileSync(path, 'utf8'))
