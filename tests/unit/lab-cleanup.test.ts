@@ -36,6 +36,10 @@ describe('no process left behind', () => {
         // Everyone but Process-3, which exited on purpose to leave its orphan behind, is running.
         const meantToRun = events.flatMap((e) => (e.kind === 'process.start' && e.name !== 'Process-3' ? [e.pid] : []))
         await waitUntil(() => meantToRun.every(pidAlive), 5000, 'the tree to be running')
+        // ...and its exit has been reported (on a slow machine the stop could otherwise end its parent first).
+        const abandoner = events.find((e) => e.kind === 'process.start' && e.name === 'Process-3')
+        const abandonerLid = abandoner?.kind === 'process.start' ? abandoner.lid : null
+        await waitUntil(() => events.some((e) => e.kind === 'process.exit' && e.lid === abandonerLid), 10_000, "Process-3's exit")
         expect(await host.call('run.stop', {})).toEqual({ stopped: true })
       },
     })
