@@ -3,7 +3,7 @@ import type { SignalName } from '../../src-shared/contract'
 import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
 import { useConnectionStore } from './connection'
-import { offeredSignals } from './signals'
+import { offeredSignals, onlyEnds } from './signals'
 
 /** How many refused or failed pids of a tree the dialog names before "and N more". */
 const LISTED_FAILURES = 5
@@ -26,6 +26,10 @@ export const useKillStore = defineStore('kill', {
   getters: {
     /** What the dialog offers: the signals the host's OS has (Windows: only SIGTERM and SIGKILL). */
     offered: (): SignalName[] => offeredSignals(useConnectionStore().hello?.signals),
+    /** The OS can only end processes (Windows): the help says so instead of "can be caught" and "paused first". */
+    onlyEnds(): boolean {
+      return onlyEnds(this.offered)
+    },
   },
   actions: {
     open(target: KillTarget) {

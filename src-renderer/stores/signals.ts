@@ -16,3 +16,8 @@ void _everySignalKnown
 export function offeredSignals(available: readonly SignalName[] | undefined): SignalName[] {
   return available ? KILL_SIGNALS.filter((signal) => available.includes(signal)) : [...KILL_SIGNALS]
 }
+
+/** Whether every offered signal only ends a process (Windows: no pause, nothing to catch), which the dialog's help then says. */
+export function onlyEnds(offered: readonly SignalName[]): boolean {
+  return offered.every((signal) => signal === 'SIGTERM' || signal === 'SIGKILL')
+}

@@ -5,7 +5,7 @@ import { SIGNALS } from '../../src-shared/contract'
 import { darwin } from '../../src-main/platform/darwin'
 import { linux } from '../../src-main/platform/linux'
 import { win32 } from '../../src-main/platform/win32'
-import { KILL_SIGNALS, offeredSignals } from '../../src-renderer/stores/signals'
+import { KILL_SIGNALS, offeredSignals, onlyEnds } from '../../src-renderer/stores/signals'
 import { withHost } from '../helpers/lab'
 import { onWindows } from '../helpers/platform'
 
@@ -14,11 +14,15 @@ describe('the signals the kill dialog offers', () => {
     expect(offeredSignals(linux.signals.available)).toEqual([...KILL_SIGNALS])
     expect(offeredSignals(darwin.signals.available)).toEqual([...KILL_SIGNALS])
     expect(KILL_SIGNALS[0]).toBe('SIGTERM')
+    // So the help speaks of catching and pausing.
+    expect(onlyEnds(offeredSignals(linux.signals.available))).toBe(false)
   })
 
   it('a Windows host: only SIGTERM and SIGKILL, whatever order the host lists them in', () => {
     expect(offeredSignals(win32.signals.available)).toEqual(['SIGTERM', 'SIGKILL'])
     expect(offeredSignals(['SIGKILL', 'SIGTERM'])).toEqual(['SIGTERM', 'SIGKILL'])
+    // So the help says both end the process, and a tree is ended parents first, not paused.
+    expect(onlyEnds(offeredSignals(win32.signals.available))).toBe(true)
   })
 
   it('before the host has said: all of them (the host refuses what its OS lacks)', () => {
