@@ -8,6 +8,7 @@ import { platform } from '../../src-main/platform'
 import { darwin } from '../../src-main/platform/darwin'
 import { linux } from '../../src-main/platform/linux'
 import { win32 } from '../../src-main/platform/win32'
+import { linuxOnly, notOnWindows } from '../helpers/platform'
 
 const posix = process.platform !== 'win32'
 
@@ -20,7 +21,7 @@ describe("the broker's address", () => {
     expect(b.path).not.toBe(a.path)
   })
 
-  it.runIf(posix)('POSIX: a socket in a fresh directory only its user can enter, removed on release', async () => {
+  it('POSIX: a socket in a fresh directory only its user can enter, removed on release', notOnWindows('a named pipe there, nothing on disk'), async () => {
     for (const os of [linux, darwin]) {
       const address = await os.lab.broker.address()
       expect(address.dir).not.toBeNull()
@@ -45,7 +46,7 @@ describe('process groups', () => {
     expect(darwin.lab.detachedChildren).toBe(false)
   })
 
-  it.runIf(posix)('POSIX: one signal reaches the group a detached process leads, and its own children', async () => {
+  it('POSIX: one signal reaches the group a detached process leads, and its own children', notOnWindows('no process groups (the run job is tested in platform-windows-ends)'), async () => {
     const leader = spawn('/bin/sh', ['-c', 'sleep 30 & sleep 30 & wait'], { detached: true, stdio: 'ignore' })
     await once(leader, 'spawn')
     const groups = platform.lab.groups!
@@ -71,7 +72,7 @@ describe('pid checks and the run table', () => {
     expect(win32.lab.runTable()).toBeNull()
   })
 
-  it.runIf(process.platform === 'linux')('Linux: a pid names its parent, group and start time; a gone one is null', async () => {
+  it('Linux: a pid names its parent, group and start time; a gone one is null', linuxOnly('reads /proc (Windows: platform-windows-ends)'), async () => {
     const me = linux.lab.identify!(process.pid)!
     expect(me.ppid).toBe(process.ppid)
     expect(me.state).toMatch(/^[RS]$/)
@@ -80,7 +81,7 @@ describe('pid checks and the run table', () => {
     expect(linux.lab.identify!(child.pid!)).toBeNull()
   })
 
-  it.runIf(posix)("the run table lists this process in its group, by /proc (Linux) and by ps (macOS's way, which works here too)", () => {
+  it("the run table lists this process in its group, by /proc (Linux) and by ps (macOS's way, which works here too)", notOnWindows('no run table: the run job finds its members'), () => {
     const group = process.platform === 'linux' ? linux.lab.identify!(process.pid)!.pgrp : null
     for (const os of process.platform === 'linux' ? [linux, darwin] : [platform]) {
       const row = os.lab.runTable()!.find((r) => r.pid === process.pid)

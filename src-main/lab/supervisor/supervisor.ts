@@ -182,6 +182,12 @@ export class Supervisor {
     return true
   }
 
+  /** A signal the UI sent to a process, which may be a lab process: what it ended of, if its exit cannot be reported. */
+  signalled(pid: number, signal: NodeJS.Signals): void {
+    const record = this.registry.liveByPid(pid)
+    if (record) noteSignal(record, signal)
+  }
+
   /** Resolves when the lab process with this pid has exited (its exit event sent), or after timeoutMs. */
   waitForExit(pid: number, timeoutMs?: number): Promise<{ record: LabProcessRecord; timedOut: boolean } | null> {
     const record = this.registry.liveByPid(pid)
@@ -276,7 +282,8 @@ export class Supervisor {
       this.objects.processGone(record.lid, connection.pid)
       this.streamClosed(record)
       // Exit codes come from the parent, which waits on the child. A parent that ended first
-      // will never report: its children's exits are unknown (an orphan's, say).
+      // will never report: its children's exits are unknown (an orphan's, say), unless ProcLab
+      // ended them, with the signal it sent (see unreportedExit).
       if (!this.parentCanReport(record)) this.recordExit(record, unreportedExit(record))
       for (const child of this.registry.childrenOf(record.lid)) {
         if (child.disconnected && child.state === 'alive') this.recordExit(child, unreportedExit(child))
@@ -574,12 +581,6 @@ export class Supervisor {
     // The lab main leads a process group (POSIX) or job (Windows) holding every descendant that did not leave it.
     for (const record of records) if (record.parentLid === null && record.pid !== null) platform.lab.groups?.signal(record.pid, signal)
     for (const record of targets) platform.signals.sendIfThere(record.pid!, signal)
-  }
-
-  /** A signal the UI sent to a process, which may be a lab process: what it ended of, if its exit cannot be reported. */
-  signalled(pid: number, signal: NodeJS.Signals): void {
-    const record = this.registry.liveByPid(pid)
-    if (record) noteSignal(record, signal)
   }
 
   /**
