@@ -63,9 +63,9 @@ export function hasExited(handle: Handle): boolean {
  */
 export function terminate(handle: Handle, exitCode: number, pid: number): void {
   const k = kernel32()
-  if (hasExited(handle)) throw new MonitorError('not-found', `no process ${pid} (it has ended)`)
+  if (hasExited(handle)) throw new MonitorError('not-found', `no process ${pid}`)
   if (k.TerminateProcess(handle, exitCode)) return
   const error = k.GetLastError()
-  if (error === ERROR_ACCESS_DENIED && hasExited(handle)) throw new MonitorError('not-found', `no process ${pid} (it has ended)`)
+  if (error === ERROR_ACCESS_DENIED && hasExited(handle)) throw new MonitorError('not-found', `no process ${pid}`)
   throw new WindowsError(error, `TerminateProcess(${pid})`)
 }
