@@ -90,6 +90,8 @@ export interface HelloInfo {
   recordingError: string | null
   /** The user the host runs as, spelled as `SystemProcess.user` spells it (for "only my processes"). */
   user: string
+  /** The signals the host's OS can send (of SIGNALS, in that order): the kill dialog offers only these (Windows: SIGTERM, SIGKILL). */
+  signals: SignalName[]
 }
 
 export interface Localized {

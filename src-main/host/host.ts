@@ -38,7 +38,7 @@ export class HostService implements Host {
   private readonly sampler: LabSampler
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
-    this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName() }
+    this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName(), signals: [...platform.signals.available] }
     this.frames = new FrameCoalescer(options.frameIntervalMs)
     this.monitor = createMonitor()
     const shellPids = options.protectedPids ?? []
@@ -138,6 +138,7 @@ export class HostService implements Host {
       const record = this.supervisor.registry.liveByPid(pid)
       try {
         this.monitor.sendSignal(pid, signal, { protectedPids: this.protectedPids })
+        this.supervisor.signalled(pid, signal)
         this.emit({ kind: 'user.kill', pid, lid: record?.lid ?? null, signal, ok: true, error: null }, record?.runId ?? null)
         return { pid, signal }
       } catch (error) {
@@ -222,6 +223,7 @@ export class HostService implements Host {
     }
     for (const o of outcomes) {
       const record = records.get(o.pid)
+      if (o.ok) this.supervisor.signalled(o.pid, signal)
       this.emit({ kind: 'user.kill', pid: o.pid, lid: record?.lid ?? null, signal, ok: o.ok, error: o.error ?? null }, record?.runId ?? null)
     }
     return { pid, signal, tree: outcomes }

@@ -30,6 +30,9 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   try {
     const executable = labExecutable()
     const child = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
+      // Windows: out of this process's libuv job, which would end the child with this process (an
+      // orphan must outlive its parent); the run's job still holds it. Never on POSIX (see LabSupport).
+      detached: platform.lab.detachedChildren,
       stdio: ['ignore', stdout, stderr],
       env: { ...childEnv(spec.lid, token), ...executable.env },
       windowsHide: true,

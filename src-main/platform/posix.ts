@@ -26,7 +26,7 @@ const _everySignal: Exclude<SignalName, (typeof POSIX_SIGNALS)[number]> extends 
  * `processOf`: where a thread's id may be given for a process (Linux), the process it belongs to.
  */
 export function posixSignals(processOf: (pid: number) => number = (pid) => pid): SignalSupport {
-  return { available: POSIX_SIGNALS, processOf, send: deliverSignal, sendToTree: freezeThenSignal }
+  return { available: POSIX_SIGNALS, processOf, send: deliverSignal, sendIfThere: signalIfThere, sendToTree: freezeThenSignal }
 }
 
 /** Exit codes with the running kernel's signal numbers (they differ between Linux and macOS past the common ones). */
@@ -60,6 +60,8 @@ export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) |
     broker: privateSocketBroker,
     hostDeathGuard: startShellWatchdog,
     selfEndDelayMs: WATCHDOG_FIRST_MS,
+    // A detached child would lead a session of its own, out of the run's process group.
+    detachedChildren: false,
     groups: posixGroups,
     identify: pids.identify,
     runTable: pids.runTable,

@@ -179,6 +179,8 @@ export interface ExitMapping {
 export interface TreeWalk {
   /** The root and everything below it now, parents first; null when the root is gone. Read fresh each call. */
   scan(): number[] | null
+  /** The parent the last scan's table gave `pid` (Windows checks it is older than its child before ending the child), or null. */
+  parentOf(pid: number): number | null
   /** The checks one process must pass before it is signalled; throws a MonitorError if it is refused. */
   check(pid: number): void
 }
@@ -192,13 +194,19 @@ export interface SignalSupport {
    * Throws MonitorError 'not-found' when there is no such task, 'refused' when the OS will not say.
    */
   processOf(pid: number): number
-  /** One signal to one process; throws MonitorError ('not-found', 'refused', 'failed'). */
+  /**
+   * One signal to one process; throws MonitorError ('not-found', 'refused', 'failed'). Windows:
+   * TerminateProcess with the exit code that names the signal (ExitMapping reads it back as -n).
+   */
   send(pid: number, signal: SignalName): void
+  /** The lab's way of ending its own processes: as send(), and a process already gone (or not ours) is no failure. */
+  sendIfThere(pid: number, signal: NodeJS.Signals): void
   /**
    * The signal to `root` and its whole tree (the root already checked by the caller). Outcomes are
    * the root's first, then top-down; a refusal or failure below the root is an outcome, not a throw.
    * POSIX: stop the tree first, so nothing forks behind the signal, then signal, then continue.
-   * Windows: the kernel's tree of the root ended at once (there are no other signals there).
+   * Windows: top-down, each process ended only if it is younger than the parent the table names
+   * (Windows keeps a dead parent's pid in its children's records, and reuses pids).
    */
   sendToTree(root: number, signal: SignalName, tree: TreeWalk): Promise<SignalOutcome[]>
 }
@@ -230,8 +238,8 @@ export interface HostDeathGuard {
   readonly pid: number | null
   /**
    * From now on, the host's death ends the run this lab main leads (`leader`: its pid). POSIX: its
-   * process group and what descends from the group's members. Windows (to come): the job object
-   * it is put in, which its descendants join at birth.
+   * process group and what descends from the group's members. Windows: the run's job object
+   * (kill on close, its one handle the host's), which the lab main's descendants join at birth.
    */
   watch(leader: number): void
   /** The run has ended: forget it (its pid may be reused once its members are gone). */
@@ -240,7 +248,10 @@ export interface HostDeathGuard {
   close(): void
 }
 
-/** Process groups, where the OS has them: each run's lab main leads one, and one signal reaches it all. */
+/**
+ * A run's processes as one: POSIX, the process group each run's lab main leads; Windows, the job
+ * object the guard put the lab main in. One signal reaches it all.
+ */
 export interface ProcessGroups {
   /** The signal to every member of the group; a group that is gone is no failure. */
   signal(group: number, signal: NodeJS.Signals): void
@@ -251,9 +262,9 @@ export interface ProcessGroups {
 /** What the OS says about one process now, which a lab process's word is checked against. */
 export interface OsProcess {
   ppid: number
-  /** Its process group: a run's processes share the lab main's (unless they left it). */
+  /** Its process group: a run's processes share the lab main's (unless they left it). Windows: the lab main whose run job holds it, or 0. */
   pgrp: number
-  /** Clock ticks after boot: with the pid, it names one process for good (a pid alone is reused). */
+  /** With the pid, it names one process for good (a pid alone is reused). Linux: clock ticks after boot; Windows: µs since 1970. */
   startTime: number
   /** Z for a zombie: it has ended, only its exit status is left. */
   state: string
@@ -275,19 +286,25 @@ export interface LabSupport {
   hostDeathGuard(onTrouble: (message: string) => void): HostDeathGuard
   /**
    * How long a lab process that sees the host die (its broker socket closes) leaves the guard to
-   * act before it ends itself: the guard finds a process that left the run's group only below a
-   * parent that is still there. 0 where there is no guard yet.
+   * act before it ends itself (the guard's end is the one that reaches busy processes too; POSIX's
+   * finds a process that left the run's group only below a parent that is still there).
    */
   readonly selfEndDelayMs: number
-  /** Process groups (POSIX): each run's lab main is spawned `detached`, to lead one. Null where the OS has none (Windows). */
+  /**
+   * Whether lab processes spawn their children `detached` (Windows: so that no child is in its
+   * parent's libuv job, which ends it with its parent, and an orphan can outlive its parent as on
+   * POSIX; POSIX: never, which would take the child out of the run's process group).
+   */
+  readonly detachedChildren: boolean
+  /** A run's processes as one (each run's lab main is spawned `detached`, to lead them); null where the OS has no such thing. */
   readonly groups: ProcessGroups | null
   /**
    * The process with this pid now, or null if there is none. Null itself where the OS cannot say
-   * cheaply (only Linux can, through /proc): there a pid is taken from the parent that spawned it,
-   * which proved who it is with its token.
+   * cheaply (Linux reads /proc, Windows asks through a handle; macOS cannot yet): there a pid is
+   * taken from the parent that spawned it, which proved who it is with its token.
    */
   readonly identify: ((pid: number) => OsProcess | null) | null
-  /** Every process we can see, with parent and group, to find a run's members; null where there is no way to ask (Windows). */
+  /** Every process we can see, with parent and group, to find a run's members; null where the OS keeps the run together itself (Windows' job objects). */
   runTable(): ProcessRow[] | null
   /**
    * Whether a socket's descriptor may be written directly (writeSync) when Node's stream has

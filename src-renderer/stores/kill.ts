@@ -2,12 +2,8 @@ import { defineStore } from 'pinia'
 import type { SignalName } from '../../src-shared/contract'
 import { i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
-
-/** The signals the dialog offers, in the order shown; SIGTERM (the polite one) first and default. */
-export const KILL_SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const satisfies readonly SignalName[]
-// Fails to compile if the contract grows a signal the dialog does not offer.
-const _everySignalOffered: Exclude<SignalName, (typeof KILL_SIGNALS)[number]> extends never ? true : never = true
-void _everySignalOffered
+import { useConnectionStore } from './connection'
+import { offeredSignals, onlyEnds } from './signals'
 
 /** How many refused or failed pids of a tree the dialog names before "and N more". */
 const LISTED_FAILURES = 5
@@ -27,6 +23,14 @@ export const useKillStore = defineStore('kill', {
     sending: false,
     error: null as string | null,
   }),
+  getters: {
+    /** What the dialog offers: the signals the host's OS has (Windows: only SIGTERM and SIGKILL). */
+    offered: (): SignalName[] => offeredSignals(useConnectionStore().hello?.signals),
+    /** The OS can only end processes (Windows): the help says so instead of "can be caught" and "paused first". */
+    onlyEnds(): boolean {
+      return onlyEnds(this.offered)
+    },
+  },
   actions: {
     open(target: KillTarget) {
       this.target = target

@@ -64,6 +64,9 @@ test('kill from a row: the confirm dialog sends SIGTERM and the exit code is -15
   // Esc backs out without sending anything.
   await killButton.click()
   await expect(dialog).toBeVisible()
+  // A Linux host offers every signal, in order (a Windows host says it has only SIGTERM and SIGKILL: kill-signals.test.ts).
+  await expect(dialog.getByRole('radio')).toHaveCount(6)
+  expect(await dialog.locator('.signal-name').allTextContents()).toEqual(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'])
   await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeChecked()
   await expect(dialog.getByRole('radio', { name: /SIGTERM/ })).toBeFocused()
   await app.keyboard.press('Escape')
@@ -157,4 +160,8 @@ test('the lab tree is a keyboard-operable treegrid', async ({ app }) => {
   await expect(labTree(app).locator('tr[tabindex="0"]')).toHaveCount(1)
   await app.getByRole('button', { name: 'Stop' }).click()
   await expect(cell(sleeper, 'state')).toHaveText('exited')
+  // Stop ended both with SIGTERM, and both rows say so: also the sleeper, whose parent ended with it
+  // and so could not report its exit (the host records the signal it sent).
+  await expect(cell(main, 'exit')).toHaveText('-15')
+  await expect(cell(sleeper, 'exit')).toHaveText('-15')
 })

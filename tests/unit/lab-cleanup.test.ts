@@ -4,11 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-shared/events'
 import { pidAlive, runLab, runSource, scriptDir, waitUntil } from '../helpers/lab'
-import { notOnWindows, onWindows, windowsBug } from '../helpers/platform'
-
-// libuv puts every child in a job object that kills it when its parent's handle closes, and ProcLab does not
-// start lab processes detached on Windows: an orphan dies with its parent instead of living until the run ends.
-const orphansDie = windowsBug('an orphan dies with its parent (libuv job object; lab processes are not started detached)')
+import { notOnWindows } from '../helpers/platform'
 
 // A tree with a grandchild, a daemon, and an orphan (its parent exits at once, skipping the joins).
 const TREE = `
@@ -31,7 +27,7 @@ async function waitForStarts(events: LabEvent[], count: number): Promise<void> {
 }
 
 describe('no process left behind', () => {
-  it('stop ends the whole tree: grandchildren, daemons and orphans', orphansDie, async () => {
+  it('stop ends the whole tree: grandchildren, daemons and orphans, each recorded as ended by the signal', async () => {
     let pids: number[] = []
     const run = await runSource(TREE.replace('__MAIN_MS__', '120_000'), {
       during: async (host, events) => {
@@ -40,15 +36,23 @@ describe('no process left behind', () => {
         // Everyone but Process-3, which exited on purpose to leave its orphan behind, is running.
         const meantToRun = events.flatMap((e) => (e.kind === 'process.start' && e.name !== 'Process-3' ? [e.pid] : []))
         await waitUntil(() => meantToRun.every(pidAlive), 5000, 'the tree to be running')
+        // ...and its exit has been reported (on a slow machine the stop could otherwise end its parent first).
+        const abandoner = events.find((e) => e.kind === 'process.start' && e.name === 'Process-3')
+        const abandonerLid = abandoner?.kind === 'process.start' ? abandoner.lid : null
+        await waitUntil(() => events.some((e) => e.kind === 'process.exit' && e.lid === abandonerLid), 10_000, "Process-3's exit")
         expect(await host.call('run.stop', {})).toEqual({ stopped: true })
       },
     })
     expect(run.end).toMatchObject({ ok: false, error: 'stopped by the user' })
     expect(pids).toHaveLength(6)
     for (const pid of pids) expect(pidAlive(pid), `pid ${pid}`).toBe(false)
+    // One rule everywhere: what ProcLab ended shows the signal that ended it, also where the parent
+    // died with its child and no one was left to report (the orphan, the grandchild).
+    const exits = run.starts.map((s) => [s.name, run.exits.get(s.name)?.exitCode, run.exits.get(s.name)?.signal])
+    expect(exits).toEqual(run.starts.map((s) => (s.name === 'Process-3' ? [s.name, 0, null] : [s.name, -15, 'SIGTERM'])))
   })
 
-  it('ends orphans that are still running when the lab main returns', orphansDie, async () => {
+  it('ends orphans that are still running when the lab main returns', async () => {
     const run = await runSource(TREE.replace('__MAIN_MS__', '1500').replace('parentOfSleepy }),', 'parentOfSleepy, daemon: true }),'))
     const orphan = run.start('orphan').pid
     expect(run.end.ok).toBe(true)
@@ -73,9 +77,8 @@ describe('no process left behind', () => {
         const started = [...output.matchAll(/▶ (\S+) \(pid (\d+)\) started/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }))
         const pids = started.map((s) => s.pid)
         expect(pids).toHaveLength(6)
-        // Everyone but Process-3, which exits at once to leave its orphan behind, is running (on Windows the
-        // orphan may have died with it already: see orphansDie).
-        const meantToRun = started.filter((s) => s.name !== 'Process-3' && !(onWindows && s.name === 'orphan'))
+        // Everyone but Process-3, which exits at once to leave its orphan behind, is running.
+        const meantToRun = started.filter((s) => s.name !== 'Process-3')
         expect(meantToRun.every((s) => pidAlive(s.pid))).toBe(true)
         const exited = new Promise<number | null>((resolve) => cli.once('exit', (code, sig) => resolve(code ?? (sig ? -1 : null))))
         cli.kill(signal)
@@ -119,10 +122,8 @@ describe('the process cap', () => {
 })
 
 describe('user actions through the host', () => {
-  // The host signals by pid, so Windows ends the process with TerminateProcess(1) and its parent sees exit code 1;
-  // only a kill through the parent's own child handle is reported with the signal.
-  const exitAfterKill = windowsBug('a lab process ended by pid reports exit code 1, not -15 (the host kills by pid, not through the parent)')
-  it('kills a lab process by pid (-15) and joins another, as the UI does', exitAfterKill, async () => {
+  // On Windows the host ends the pid with TerminateProcess and the exit code that names SIGTERM, which its parent reads as -15.
+  it('kills a lab process by pid (-15) and joins another, as the UI does', async () => {
     const run = await runLab(
       { scenario: 'long-sleeper' },
       {

@@ -9,6 +9,7 @@ import { platform, platformFor } from '../../src-main/platform'
 import { darwin } from '../../src-main/platform/darwin'
 import { linux } from '../../src-main/platform/linux'
 import { terminationCode, win32 } from '../../src-main/platform/win32'
+import { linuxOnly } from '../helpers/platform'
 
 describe('which signals exist', () => {
   it('POSIX: every signal the UI offers', () => {
@@ -26,7 +27,7 @@ describe('which signals exist', () => {
     expect(win32.signals.processOf(12345)).toBe(12345)
   })
 
-  it.runIf(process.platform === 'linux')("Linux: a thread's id names its process, which kill(2) would reach", () => {
+  it("Linux: a thread's id names its process, which kill(2) would reach", linuxOnly('reads /proc/self/task'), () => {
     const threads = readdirSync('/proc/self/task').map(Number)
     const other = threads.find((tid) => tid !== process.pid)
     expect(linux.signals.processOf(process.pid)).toBe(process.pid)

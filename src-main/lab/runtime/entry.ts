@@ -41,9 +41,10 @@ async function main(): Promise<void> {
 }
 
 /**
- * If the host dies, nothing may be left running: end without the exit sequence. Where the host has
- * a guard against its death (POSIX: its watchdog, which ends the whole run, busy processes too), this
- * process leaves it a moment first (platform.lab.selfEndDelayMs); where it has none yet, it ends at once.
+ * If the host dies, nothing may be left running: end without the exit sequence. The host's guard
+ * against its death (POSIX: its watchdog; Windows: the run's job object) ends the whole run, busy
+ * processes too; this process leaves it a moment first (platform.lab.selfEndDelayMs), and ends
+ * itself where the guard could not act (no koffi on Windows, a watchdog that failed).
  */
 function endWithHost(): void {
   const end = () => void process.kill(process.pid, 'SIGKILL')

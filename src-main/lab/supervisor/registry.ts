@@ -37,6 +37,11 @@ export interface LabProcessRecord {
   openStreams: number
   /** Counts what arrived from the process (output chunks, messages): a quiet process has ended. */
   activity: number
+  /**
+   * The last signal ProcLab sent it that ends a process (the run's stop, the UI's Kill): what its
+   * exit is recorded as when no parent is left to report it.
+   */
+  endedBy: NodeJS.Signals | null
   /** Known exit not yet announced (waiting for the last output). */
   pendingExit: ExitRecord | null
   exit: ExitRecord | null
@@ -48,7 +53,7 @@ export interface LabProcessRecord {
 export class Registry {
   private readonly byLid = new Map<string, LabProcessRecord>()
 
-  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'startTime' | 'state' | 'connection' | 'disconnected' | 'stdioOpened' | 'openStreams' | 'activity' | 'pendingExit' | 'exit' | 'onExit' | 'onDisconnect'>): LabProcessRecord {
+  add(init: Omit<LabProcessRecord, 'pid' | 'ppid' | 'startTime' | 'state' | 'connection' | 'disconnected' | 'stdioOpened' | 'openStreams' | 'activity' | 'endedBy' | 'pendingExit' | 'exit' | 'onExit' | 'onDisconnect'>): LabProcessRecord {
     const record: LabProcessRecord = {
       ...init,
       pid: null,
@@ -60,6 +65,7 @@ export class Registry {
       stdioOpened: { stdout: false, stderr: false },
       openStreams: 3,
       activity: 0,
+      endedBy: null,
       pendingExit: null,
       exit: null,
       onExit: [],

@@ -6,11 +6,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
-import { platform, processExists, signalIfThere, type HostDeathGuard, type ProcessGroups } from '../../platform'
+import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
 import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
-import { Registry, type LabProcessRecord } from './registry'
+import { Registry, type ExitRecord, type LabProcessRecord } from './registry'
 import { runProcesses } from './process-table'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
@@ -123,9 +123,11 @@ export class Supervisor {
     const token = newToken()
     const executable = labExecutable()
     const main = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
-      // Its own process group, so the whole tree can be ended with one signal, and a Ctrl-C in the
-      // host's terminal reaches the host (which ends the run) rather than each lab process.
-      detached: platform.lab.groups !== null,
+      // Its own process group (POSIX) or process group and no console (Windows), so a Ctrl-C in the
+      // host's terminal reaches the host (which ends the run) rather than each lab process. POSIX:
+      // the whole tree can then be ended with one signal. Windows: it is in no libuv job of the
+      // host's, only in the run's job, which the guard makes below.
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
       env: {
@@ -178,6 +180,12 @@ export class Supervisor {
     await this.endTree(run)
     await run.outcome
     return true
+  }
+
+  /** A signal the UI sent to a process, which may be a lab process: what it ended of, if its exit cannot be reported. */
+  signalled(pid: number, signal: NodeJS.Signals): void {
+    const record = this.registry.liveByPid(pid)
+    if (record) noteSignal(record, signal)
   }
 
   /** Resolves when the lab process with this pid has exited (its exit event sent), or after timeoutMs. */
@@ -274,10 +282,11 @@ export class Supervisor {
       this.objects.processGone(record.lid, connection.pid)
       this.streamClosed(record)
       // Exit codes come from the parent, which waits on the child. A parent that ended first
-      // will never report: its children's exits are unknown (an orphan's, say).
-      if (!this.parentCanReport(record)) this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+      // will never report: its children's exits are unknown (an orphan's, say), unless ProcLab
+      // ended them, with the signal it sent (see unreportedExit).
+      if (!this.parentCanReport(record)) this.recordExit(record, unreportedExit(record))
       for (const child of this.registry.childrenOf(record.lid)) {
-        if (child.disconnected && child.state === 'alive') this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
+        if (child.disconnected && child.state === 'alive') this.recordExit(child, unreportedExit(child))
       }
       for (const listener of record.onDisconnect.splice(0)) listener()
     }
@@ -530,7 +539,7 @@ export class Supervisor {
     for (const record of this.registry.live(run.id)) {
       record.openStreams = 0
       if (record.pendingExit) this.announceExit(record)
-      else this.recordExit(record, { exitCode: null, signal: null, at: monotonicMicros() })
+      else this.recordExit(record, unreportedExit(record))
     }
   }
 
@@ -547,7 +556,7 @@ export class Supervisor {
     this.signalTree(this.registry.live(run.id), signal)
     if (run.group === null) return
     run.group.groups.signal(run.group.id, signal)
-    for (const pid of members) signalIfThere(pid, signal)
+    for (const pid of members) platform.signals.sendIfThere(pid, signal)
   }
 
   /** No lab process of the run is listed as running, and the OS knows no live process of it either. */
@@ -565,13 +574,13 @@ export class Supervisor {
   }
 
   private signalTree(records: LabProcessRecord[], signal: NodeJS.Signals): void {
-    for (const record of records) {
-      if (record.pid === null) continue
-      // The lab main leads a process group holding every descendant that did not leave it.
-      if (record.parentLid === null) platform.lab.groups?.signal(record.pid, signal)
-      // Never a pid that has since been given to another process.
-      if (isStillProcess(record.pid, record.startTime)) signalIfThere(record.pid, signal)
-    }
+    // Never a pid that has since been given to another process. Noted before anything is sent: the
+    // group's signal may end a process before its own turn comes here.
+    const targets = records.filter((record) => record.pid !== null && isStillProcess(record.pid, record.startTime))
+    for (const record of targets) noteSignal(record, signal)
+    // The lab main leads a process group (POSIX) or job (Windows) holding every descendant that did not leave it.
+    for (const record of records) if (record.parentLid === null && record.pid !== null) platform.lab.groups?.signal(record.pid, signal)
+    for (const record of targets) platform.signals.sendIfThere(record.pid!, signal)
   }
 
   /**
@@ -595,6 +604,22 @@ export class Supervisor {
   private emit(record: LabProcessRecord, body: EventBody, at = monotonicMicros()): void {
     this.options.emit(body, record.runId, at)
   }
+}
+
+/** Signals that pause or resume a process are not what it ended of. */
+function noteSignal(record: LabProcessRecord, signal: NodeJS.Signals): void {
+  if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') record.endedBy = signal
+}
+
+/**
+ * The exit of a process whose parent cannot report it (the parent ended first, as when a whole
+ * run is stopped at once): the signal ProcLab ended it with, as its parent would have reported
+ * it, or unknown when ProcLab sent none.
+ */
+function unreportedExit(record: LabProcessRecord): ExitRecord {
+  const at = monotonicMicros()
+  const number = record.endedBy === null ? null : platform.exits.signalNumber(record.endedBy)
+  return number === null ? { exitCode: null, signal: null, at } : { exitCode: -number, signal: record.endedBy, at }
 }
 
 /** A secret for one lab process: 256 random bits. */

@@ -1,7 +1,7 @@
 // A signal to a whole tree on POSIX, without a window in which the tree can grow behind it.
 import type { SignalName, SignalOutcome } from '../../../src-shared/contract'
 import { deliverSignal } from '../deliver'
-import { MonitorError } from '../errors'
+import { failure, MonitorError } from '../errors'
 import type { TreeWalk } from '../types'
 
 /**
@@ -10,11 +10,6 @@ import type { TreeWalk } from '../types'
  * anything; a fork bomb faster than this gives up, leaving what it found signalled.
  */
 const MAX_SCANS = 5
-
-export function failure(pid: number, err: unknown): SignalOutcome {
-  if (err instanceof MonitorError) return { pid, ok: false, code: err.code, error: err.message }
-  return { pid, ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }
-}
 
 /**
  * SIGSTOP the tree top-down first, rescanning until no new child appears, so nothing can respawn

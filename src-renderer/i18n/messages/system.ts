@@ -124,8 +124,14 @@ export const messages: AreaMessages = {
         SIGSTOP: 'pause it',
         SIGCONT: 'resume a paused process',
       },
+      /** Where the OS can only end a process (Windows): both choices end it at once. */
+      endOnlyHelp: {
+        SIGTERM: 'end it (this system has no signal a process can catch; its exit code says SIGTERM)',
+        SIGKILL: 'end it (its exit code says SIGKILL)',
+      },
       tree: 'Whole tree: this process and all its descendants',
       treeHelp: 'They are all paused first, so none can start a replacement, then each gets the signal.',
+      endOnlyTreeHelp: 'Each is ended in turn, parents first, so none can start a replacement; one that is older than the parent the process table names is left alone (that parent id was reused).',
       cancel: 'Cancel',
       send: 'Send {signal}',
       sendTree: 'Send {signal} to the tree',
@@ -254,8 +260,13 @@ export const messages: AreaMessages = {
         SIGSTOP: '暂停它',
         SIGCONT: '恢复已暂停的进程',
       },
+      endOnlyHelp: {
+        SIGTERM: '结束它（此系统没有可被进程捕获的信号；退出码记为 SIGTERM）',
+        SIGKILL: '结束它（退出码记为 SIGKILL）',
+      },
       tree: '整棵进程树：此进程及其所有后代',
       treeHelp: '先全部暂停，使其无法再启动替代进程，然后逐个发送信号。',
+      endOnlyTreeHelp: '从父进程开始逐个结束，使其无法再启动替代进程；比进程表所列父进程更早启动的进程不会被结束（那个父进程号已被重用）。',
       cancel: '取消',
       send: '发送 {signal}',
       sendTree: '向整棵树发送 {signal}',
