@@ -1,6 +1,6 @@
 // Windows: no signals but TerminateProcess, no process groups, a named pipe for the broker, data
-// under %APPDATA%. The process table comes from systeminformation until a native sampler lands,
-// and the guard against the host's death is a seam for a job object.
+// under %APPDATA%. The process table comes from native calls (win32/table.ts), systeminformation
+// where they cannot be made, and the guard against the host's death is a seam for a job object.
 import { homedir } from 'node:os'
 import { win32 as path } from 'node:path'
 import type { SignalName } from '../../src-shared/contract'
@@ -11,8 +11,10 @@ import type { ExitMapping, HostDeathGuard, LabSupport, Platform, SignalSupport }
 import { accountName } from './user'
 import { namedPipeBroker } from './win32/pipe'
 import { taskkillTree } from './win32/taskkill'
+import { nativeOrFallback } from './native-table'
 import type { SiShape } from './si/sampler'
 import { parentsFromSample, siTable } from './si/table'
+import { windowsNativeTable } from './win32/table'
 
 /**
  * The signals Windows can honour: Node ends the process (TerminateProcess) for both. Node would
@@ -104,9 +106,13 @@ export const win32: Platform = {
   appOutlivesWindows: false,
   shortcutKey: 'Ctrl',
   electronChildrenUseHelper: false,
-  // The seam for a native sampler (one NtQuerySystemInformation(SystemProcessInformation) call, as
-  // System Informer does); systeminformation starts PowerShell each time and leaves state and user empty.
-  processes: siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),
+  // One NtQuerySystemInformation(SystemProcessInformation) call per sample, as System Informer
+  // reads the table. systeminformation, the fallback, starts PowerShell each time and leaves state,
+  // user and threads empty.
+  processes: nativeOrFallback({
+    native: () => windowsNativeTable(),
+    fallback: () => siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),
+  }),
   userName: accountName,
   signals,
   exits,
