@@ -1,5 +1,6 @@
 // Where a test runs, and the one way a test says it cannot run here. Each reason is kept apart:
 //   linuxOnly(why)       what the test checks is Linux's own (/proc, zombies, POSIX signals, sh)
+//   windowsOnly(why)     what the test checks is Windows' own (its native calls); other OSes test the same code from bytes
 //   notOnWindows(why)    a platform difference: Windows has no such thing (a signal a process can catch, ...)
 //   notUnderWine(why)    a limit of Wine 8.0, the Windows test bed (scripts/windows-under-wine.sh); a real
 //                        Windows runs the test
@@ -39,6 +40,7 @@ function skippedWhen(skip: boolean, reason: string): TestOptions {
 /** A skip for a missing part of the machine rather than of the OS: `needs(existsSync(x), 'x')`. */
 export const needs = (present: boolean, what: string): TestOptions => skippedWhen(!present, `needs ${what}`)
 export const linuxOnly = (why: string): TestOptions => skippedWhen(!onLinux, `Linux only: ${why}`)
+export const windowsOnly = (why: string): TestOptions => skippedWhen(!onWindows, `Windows only: ${why}`)
 export const notOnWindows = (why: string): TestOptions => skippedWhen(onWindows, `not on Windows: ${why}`)
 export const notUnderWine = (why: string): TestOptions => skippedWhen(underWine(), `not under Wine: ${why}`)
 export const windowsBug = (why: string): TestOptions => skippedWhen(onWindows, `ProcLab bug on Windows: ${why}`)

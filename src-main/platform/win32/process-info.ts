@@ -105,6 +105,7 @@ export function parseProcessInformation(bytes: Uint8Array, base: bigint): NtProc
     const next = view.getUint32(at + PROCESS.nextEntryOffset, true)
     const threads = view.getUint32(at + PROCESS.numberOfThreads, true)
     const end = next === 0 ? bytes.byteLength : at + next
+    if (end > bytes.byteLength) throw new Error(`SystemProcessInformation: the entry at ${at} runs past the ${bytes.byteLength}-byte buffer`)
     if (at + PROCESS.size + threads * THREAD.size > end) throw new Error(`SystemProcessInformation: ${threads} threads of the entry at ${at} run past it`)
     let runnableThreads = 0
     let suspendedThreads = 0
