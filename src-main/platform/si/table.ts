@@ -12,12 +12,14 @@ export interface SiTableOptions {
   title: string
   /** How parents are read fresh for a signal; see ProcessTable.parentReader. */
   parentReader: (lastSample: () => TimedSample | null) => () => ParentTable
+  /** pid → ps' state letter, where systeminformation's own words lose some (macOS: I and U). */
+  stateLetters?: () => Map<number, string>
 }
 
-export function siTable({ shape, title, parentReader }: SiTableOptions): ProcessTable {
+export function siTable({ shape, title, parentReader, stateLetters }: SiTableOptions): ProcessTable {
   return {
     samplerKind: SystemInformationSampler.KIND,
-    sampler: () => new SystemInformationSampler(shape),
+    sampler: () => new SystemInformationSampler(shape, undefined, stateLetters ?? null),
     parentReader,
     details: (pid, childrenFromSample) => detailsFromTable(pid, childrenFromSample, title),
     systemReader: (lastSample) =>
