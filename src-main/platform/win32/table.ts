@@ -11,6 +11,9 @@ import { ProcessInformationReader, WindowsNativeSampler } from './native-sampler
 import { ticksToMs } from './process-rows'
 import { WindowsSystemReader } from './system'
 
+/** A sample this young is as good as a fresh table for the header's counts. */
+const RECENT_SAMPLE_MS = 2_000
+
 /** Throws why the native calls cannot be made, for the fallback seam (native-table.ts). */
 export function windowsNativeTable(calls: WindowsCalls = windowsCalls()): ProcessTable {
   // One real call now, so a table that cannot be read fails here and not in the first sample.
@@ -25,8 +28,10 @@ export function windowsNativeTable(calls: WindowsCalls = windowsCalls()): Proces
     details: (pid, childrenFromSample) => detailsFromTable(pid, childrenFromSample, 'Windows'),
     systemReader: (lastSample) =>
       new WindowsSystemReader(calls, () => {
-        const processes = lastSample()?.processes ?? []
-        return { processes: processes.length, threads: processes.length > 0 ? processes.reduce((n, p) => n + (p.threads ?? 0), 0) : null }
+        const last = lastSample()
+        // The monitor's sample when it is recent; else the kernel's table, which costs milliseconds.
+        const processes = last !== null && performance.now() - last.at < RECENT_SAMPLE_MS ? last.processes : parents.read()
+        return { processes: processes.length, threads: processes.reduce((n, p) => n + (p.threads ?? 0), 0) }
       }),
     totalMemory: () => totalmem(),
     usage: (pids) => processUsage(calls, pids),
