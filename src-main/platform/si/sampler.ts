@@ -29,8 +29,9 @@ export interface SiShape {
 }
 
 /**
- * macOS, Windows and the rest, until they have native samplers: systeminformation, which shells
- * out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why Linux has its own.
+ * The other Unixes, and macOS and Windows where their native calls cannot be made: systeminformation,
+ * which shells out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why the
+ * three desktops have their own.
  */
 export class SystemInformationSampler implements ProcessSampler {
   static readonly KIND = 'systeminformation'

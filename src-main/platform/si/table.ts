@@ -1,5 +1,6 @@
-// The monitor's view where there is no /proc, until native samplers replace it: the table from
-// systeminformation, details from the table alone, machine figures from systeminformation and `os`.
+// The monitor's view where there is neither /proc nor a native table (other Unixes, and the fallback
+// on macOS and Windows): the table from systeminformation, details from the table alone, machine
+// figures from systeminformation and `os`.
 import { totalmem } from 'node:os'
 import { detailsFromTable } from '../table-details'
 import type { ParentTable, ProcessTable, TimedSample } from '../types'
