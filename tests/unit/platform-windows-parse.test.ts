@@ -12,7 +12,7 @@ import type { ProcessTable, RawProcess } from '../../src-main/platform/types'
 import { splitCommandLine } from '../../src-main/platform/win32/command-line'
 import { sidText } from '../../src-main/platform/win32/identity'
 import { parseProcessInformation, PROCESS, THREAD, type NtProcess } from '../../src-main/platform/win32/process-info'
-import { filetimeToEpochMs, niceOf, rawFromNt, stateOf } from '../../src-main/platform/win32/process-rows'
+import { filetimeToEpochMs, niceOf, rawFromNt, stateOf, withLiveParents } from '../../src-main/platform/win32/process-rows'
 import { busyPercent, parseMemoryStatus, parseProcessorTimes, PROCESSOR } from '../../src-main/platform/win32/system'
 
 const koffi = loadKoffi()
@@ -248,6 +248,29 @@ describe('a table built from the structs', () => {
     // The kernel's processes have no start time of their own; the Idle process is no child of itself.
     expect(rows[0]).toMatchObject({ ppid: 0, startedAt: null, cpuTimeMs: 12300 })
     expect(rawFromNt(table[2]!, { user: 'me', command: 'C:\\node.exe "a b"' }).command).toBe('C:\\node.exe "a b"')
+  })
+
+  it("takes a parent younger than its child for a stranger that reused the ended parent's pid: an orphan", () => {
+    const second = 10_000_000n
+    const bytes = buildTable(
+      [
+        { pid: 100, ppid: 4, name: 'explorer.exe', threads: [waiting], createTime: CREATED },
+        { pid: 200, ppid: 100, name: 'child.exe', threads: [waiting], createTime: CREATED + second },
+        // 300 was started by a pid-500 process that has ended; the pid now names a younger one.
+        { pid: 300, ppid: 500, name: 'orphan.exe', threads: [waiting], createTime: CREATED + 2n * second },
+        { pid: 500, ppid: 100, name: 'stranger.exe', threads: [waiting], createTime: CREATED + 3n * second },
+        // Its creator is gone and its pid unused: the number stays, naming no process.
+        { pid: 600, ppid: 700, name: 'lone.exe', threads: [waiting], createTime: CREATED },
+      ],
+      BASE,
+    )
+    expect(withLiveParents(parseProcessInformation(bytes, BASE)).map((p) => [p.pid, p.ppid])).toEqual([
+      [100, 4],
+      [200, 100],
+      [300, 0],
+      [500, 100],
+      [600, 700],
+    ])
   })
 
   it('reads a name only inside the buffer: a pointer elsewhere is an empty name, not foreign memory', () => {

@@ -5,7 +5,7 @@ import type { ProcessSampler, RawProcess } from '../types'
 import { ProcessIdentities } from './identity'
 import { ntStatusText, STATUS_INFO_LENGTH_MISMATCH, type WindowsCalls } from './native'
 import { parseProcessInformation, type NtProcess } from './process-info'
-import { rawFromNt } from './process-rows'
+import { rawFromNt, withLiveParents } from './process-rows'
 
 /** SYSTEM_INFORMATION_CLASS SystemProcessInformation. */
 const SYSTEM_PROCESS_INFORMATION = 5
@@ -25,7 +25,12 @@ export class ProcessInformationReader {
     this.buffer = Buffer.alloc(firstBuffer)
   }
 
+  /** The table now, each process's parent checked against pid reuse (withLiveParents). */
   read(): NtProcess[] {
+    return withLiveParents(this.readAsIs())
+  }
+
+  private readAsIs(): NtProcess[] {
     // The table may grow between two calls: a few tries, each with what the last one said it needed.
     for (let attempt = 0; attempt < 5; attempt++) {
       const { status, length } = this.calls.querySystemInformation(SYSTEM_PROCESS_INFORMATION, this.buffer)

@@ -54,6 +54,20 @@ export function niceOf(basePriority: number): number | null {
   return NICE_OF_BASE_PRIORITY.get(basePriority) ?? null
 }
 
+/**
+ * The parents as they are now. Windows keeps the pid of the process that created each one and
+ * never updates it: once the creator has ended, its pid may name a younger, unrelated process,
+ * which must not pass for the parent (a tree kill would reach its "children"). A parent younger
+ * than its child is such a stranger: the child is an orphan, ppid 0. Parents are by pid.
+ */
+export function withLiveParents(processes: readonly NtProcess[]): NtProcess[] {
+  const created = new Map(processes.map((p) => [p.pid, p.createTime]))
+  return processes.map((p) => {
+    const parentCreated = created.get(p.ppid)
+    return parentCreated !== undefined && p.ppid !== p.pid && parentCreated > p.createTime ? { ...p, ppid: 0 } : p
+  })
+}
+
 /** What is read per process beyond the table (identity.ts): its user and whole command line. */
 export interface ProcessIdentity {
   user: string
