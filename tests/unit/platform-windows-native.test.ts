@@ -9,6 +9,7 @@ import { basename } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMonitor } from '../../src-main/monitor'
 import { platform } from '../../src-main/platform'
+import { loadLibrary } from '../../src-main/platform/koffi'
 import type { RawProcess } from '../../src-main/platform/types'
 import { notUnderWine, windowsOnly } from '../helpers/platform'
 
@@ -121,5 +122,31 @@ describe('the native table on Windows', windowsOnly(WHY), () => {
   it("reads a child's arguments, spaces and all", notUnderWine('Wine 8 has no ProcessCommandLineInformation (the table shows the image path instead)'), async () => {
     const { child } = await startChild()
     expect(platform.processes.commandLine!(child.pid!)).toEqual([process.execPath, '-e', 'setInterval(() => {}, 1000)', 'an argument'])
+  })
+
+  it('shows a suspended process as stopped, and no longer once it is resumed', notUnderWine('Wine 8 fills in no thread states: every process reads as sleeping'), async () => {
+    const kernel32 = loadLibrary('kernel32.dll')
+    const ntdll = loadLibrary('ntdll.dll')
+    const OpenProcess = kernel32.func('void * __stdcall OpenProcess(uint32_t access, int inherit, uint32_t pid)')
+    const CloseHandle = kernel32.func('int __stdcall CloseHandle(void *handle)')
+    // What Process Explorer's Suspend and a debugger's break do: every thread of the process suspended.
+    const NtSuspendProcess = ntdll.func('int32_t __stdcall NtSuspendProcess(void *process)')
+    const NtResumeProcess = ntdll.func('int32_t __stdcall NtResumeProcess(void *process)')
+    const PROCESS_SUSPEND_RESUME = 0x0800
+    const { child } = await startChild()
+    const handle: unknown = OpenProcess(PROCESS_SUSPEND_RESUME, 0, child.pid!)
+    expect(handle).not.toBeNull()
+    const sampler = platform.processes.sampler()
+    const state = async () => byPid(await sampler.sample(), child.pid!)!.state
+    try {
+      expect(NtSuspendProcess(handle)).toBe(0)
+      // Each thread stops when it next runs kernel code: at once for a waiting one, soon for the others.
+      while ((await state()) !== 'stopped') await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(NtResumeProcess(handle)).toBe(0)
+      while ((await state()) === 'stopped') await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(['running', 'sleeping']).toContain(await state())
+    } finally {
+      CloseHandle(handle)
+    }
   })
 })
