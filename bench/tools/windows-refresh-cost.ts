@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process'
 import { createMonitor } from '../../src-main/monitor'
 import { platform } from '../../src-main/platform'
-import { windowsCalls } from '../../src-main/platform/win32/native'
+import { windowsCalls } from '../../src-main/platform/win32/table-calls'
 import { ticksToMs } from '../../src-main/platform/win32/process-rows'
 
 const MODES = ['native', 'monitor', 'tasklist', 'wmic'] as const

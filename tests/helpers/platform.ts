@@ -1,6 +1,6 @@
 // Where a test runs, and the one way a test says it cannot run here. Each reason is kept apart:
 //   linuxOnly(why)       what the test checks is Linux's own (/proc, zombies, POSIX signals, sh)
-//   windowsOnly(why)     what the test checks is Windows' own (its native calls); other OSes test the same code from bytes
+//   windowsOnly(why)     what the test checks is Windows' own (job objects, TerminateProcess's exit codes)
 //   notOnWindows(why)    a platform difference: Windows has no such thing (a signal a process can catch, ...)
 //   notUnderWine(why)    a limit of Wine 8.0, the Windows test bed (scripts/windows-under-wine.sh); a real
 //                        Windows runs the test

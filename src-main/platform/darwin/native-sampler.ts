@@ -4,7 +4,7 @@
 // as root (ps is setuid root on macOS for this): its row has no CPU, memory, threads or start time.
 // Command lines are read once per process (KERN_PROCARGS2), user names once per uid.
 import type { ProcessSampler, RawProcess } from '../types'
-import type { DarwinCalls } from './native'
+import type { DarwinCalls } from './table-calls'
 import { machTicksToMs, parseShortBsdInfo, parseTaskAllInfo, stateOf, type DarwinProcess, type Timebase } from './proc-info'
 import { parseProcArgs } from './procargs'
 

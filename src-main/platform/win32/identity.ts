@@ -1,7 +1,7 @@
 // Who runs a process and how it was started: what the process table does not carry. Reading it
 // costs an OpenProcess and three or four calls, so it is read once per process (a pid and its
 // CreateTime name one process for good) and account names once per SID.
-import type { WindowsCalls } from './native'
+import type { WindowsCalls } from './table-calls'
 import type { NtProcess } from './process-info'
 import { IDLE_PID, SYSTEM_PID, type ProcessIdentity } from './process-rows'
 

@@ -3,7 +3,7 @@
 // state come from the kernel's answer; users and command lines once per new process (identity.ts).
 import type { ProcessSampler, RawProcess } from '../types'
 import { ProcessIdentities } from './identity'
-import { ntStatusText, STATUS_INFO_LENGTH_MISMATCH, type WindowsCalls } from './native'
+import { ntStatusText, STATUS_INFO_LENGTH_MISMATCH, type WindowsCalls } from './table-calls'
 import { parseProcessInformation, type NtProcess } from './process-info'
 import { rawFromNt, withLiveParents } from './process-rows'
 

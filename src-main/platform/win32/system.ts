@@ -4,7 +4,7 @@
 import { freemem, totalmem, uptime } from 'node:os'
 import type { SystemSummary } from '../../../src-shared/contract'
 import type { SystemReader } from '../types'
-import type { WindowsCalls } from './native'
+import type { WindowsCalls } from './table-calls'
 
 /** SYSTEM_INFORMATION_CLASS SystemProcessorPerformanceInformation. */
 const SYSTEM_PROCESSOR_PERFORMANCE_INFORMATION = 8
