@@ -37,7 +37,7 @@ export interface Monitor {
 }
 
 export interface MonitorOptions {
-  /** Defaults to the platform's (platform.processes.sampler(): /proc on Linux, systeminformation elsewhere for now). */
+  /** Defaults to the platform's (platform.processes.sampler(): /proc on Linux, NtQuerySystemInformation on Windows, libproc on macOS, systeminformation where those cannot be called). */
   sampler?: ProcessSampler
   /** Cores, for the CPU % ceiling. Defaults to os.availableParallelism(). */
   cores?: number

@@ -1,10 +1,12 @@
-// macOS: the process table from systeminformation until a libproc sampler lands, POSIX signals,
-// groups and watchdog, data in ~/Library/Application Support.
+// macOS: the process table from libproc (darwin/table.ts; systeminformation where it cannot be
+// called), POSIX signals, groups and watchdog, data in ~/Library/Application Support.
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
+import { darwinNativeTable } from './darwin/table'
 import { APP_FOLDER, foldersIn } from './folders'
+import { nativeOrFallback } from './native-table'
 import { posixExits, posixLab, posixSignals } from './posix'
-import { readPsParents, readPsRunTable } from './posix/ps'
+import { readPsParents, readPsRunTable, readPsStates } from './posix/ps'
 import type { SiShape } from './si/sampler'
 import { siTable } from './si/table'
 import type { Platform } from './types'
@@ -21,8 +23,11 @@ export const darwin: Platform = {
   appOutlivesWindows: true,
   shortcutKey: '⌘',
   electronChildrenUseHelper: true,
-  // The seam for a libproc sampler (proc_listpids + proc_pidinfo, as htop's DarwinProcessTable does).
-  processes: siTable({ shape: DARWIN_SI_SHAPE, title: 'macOS', parentReader: () => readPsParents }),
+  // proc_listallpids + proc_pidinfo, as htop's DarwinProcessTable does; ps through systeminformation if not.
+  processes: nativeOrFallback({
+    native: () => darwinNativeTable(),
+    fallback: () => siTable({ shape: DARWIN_SI_SHAPE, title: 'macOS', parentReader: () => readPsParents, stateLetters: readPsStates }),
+  }),
   userName: accountName,
   signals: posixSignals(),
   exits: posixExits,

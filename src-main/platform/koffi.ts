@@ -29,7 +29,13 @@ const libraries = new Map<string, NativeLibrary>()
 export function loadLibrary(name: string): NativeLibrary {
   let library = libraries.get(name)
   if (!library) {
-    library = loadKoffi().load(name)
+    const koffi = loadKoffi()
+    try {
+      library = koffi.load(name)
+    } catch (error) {
+      // koffi's message does not always name the library (on Linux it leaves the name out).
+      throw new Error(`${name} did not load (${error instanceof Error ? error.message : String(error)})`)
+    }
     libraries.set(name, library)
   }
   return library

@@ -3,7 +3,7 @@
 import { homedir } from 'node:os'
 import { darwin } from './darwin'
 import { xdgDataFolders } from './posix'
-import { readPsParents } from './posix/ps'
+import { readPsParents, readPsStates } from './posix/ps'
 import { siTable } from './si/table'
 import type { Platform } from './types'
 
@@ -16,8 +16,8 @@ export function otherUnix(name: NodeJS.Platform): Platform {
     appOutlivesWindows: false,
     shortcutKey: 'Ctrl',
     electronChildrenUseHelper: false,
-    // systeminformation's cpu there is a share of the machine, as on Linux.
-    processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents }),
+    // systeminformation's cpu there is a share of the machine, as on Linux; ps' own letters keep the BSDs' I (idle).
+    processes: siTable({ shape: { cpuPerCore: false, wholeCommand: false, nice: true }, title: name, parentReader: () => readPsParents, stateLetters: readPsStates }),
     dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
   }
 }

@@ -68,7 +68,7 @@ export interface RawProcess {
   cpuTimeMs: number | null
   /**
    * CPU % (100 = one core) computed by someone else, used only when cpuTimeMs is null
-   * (systeminformation on macOS/Windows keeps its own baseline).
+   * (systeminformation, the fallback on macOS and Windows, keeps its own baseline).
    */
   cpuPercentHint: number | null
   /** Resident memory in bytes. */
@@ -83,8 +83,8 @@ export interface RawProcess {
 
 /**
  * The process table's reader (htop's split: each OS samples, the monitor computes the rest). Linux
- * reads /proc; macOS and Windows use systeminformation until their native samplers (libproc,
- * NtQuerySystemInformation) are written: ProcessTable.sampler is where they plug in.
+ * reads /proc, Windows calls NtQuerySystemInformation, macOS libproc (through koffi); where those
+ * calls cannot be made, systeminformation (native-table.ts).
  */
 export interface ProcessSampler {
   readonly kind: string
@@ -125,13 +125,13 @@ export interface ProcessUsage {
 
 /** What the monitor reads of the OS: the table, the parents, one process's details, the machine. */
 export interface ProcessTable {
-  /** The `kind` of the samplers sampler() makes ('linux-proc', 'systeminformation'), known before one is made. */
+  /** The `kind` of the samplers sampler() makes ('linux-proc', 'windows-nt', 'darwin-libproc', 'systeminformation'), known before one is made. */
   readonly samplerKind: string
   /** A new sampler of the whole table (one per monitor: samplers keep state between samples). */
   sampler(): ProcessSampler
   /**
    * Reads pid → ppid now, for signals (the last sample may be seconds old): where nothing cheaper
-   * than a full sample exists (Windows, for now), the last sample's, which `lastSample` gives.
+   * than a full sample exists (systeminformation's table on Windows), the last sample's, which `lastSample` gives.
    */
   parentReader(lastSample: () => TimedSample | null): () => ParentTable
   /**

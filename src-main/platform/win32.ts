@@ -1,7 +1,8 @@
 // Windows: no signals but TerminateProcess (with an exit code that names the signal), no process
 // groups but a job object per run, a named pipe for the broker, data under %APPDATA%. The process
-// table comes from systeminformation until a native sampler lands. Native calls go through koffi
-// (win32/native.ts); where it cannot load, Node's own ways stand in and say what is lost.
+// table comes from native calls (win32/table.ts), systeminformation where they cannot be made.
+// Native calls go through koffi (win32/native.ts for processes and jobs, win32/table-calls.ts for
+// the table); where it cannot load, Node's own ways stand in and say what is lost.
 import { homedir } from 'node:os'
 import { win32 as path } from 'node:path'
 import type { SignalName } from '../../src-shared/contract'
@@ -15,8 +16,10 @@ import { namedPipeBroker } from './win32/pipe'
 import { runJobGroups, runJobGuard } from './win32/run-jobs'
 import { endProcess, endProcessIfThere } from './win32/terminate'
 import { endTreeByTable } from './win32/tree-end'
+import { nativeOrFallback } from './native-table'
 import type { SiShape } from './si/sampler'
 import { parentsFromSample, siTable } from './si/table'
+import { windowsNativeTable } from './win32/table'
 
 export { terminationCode } from './win32/exit-codes'
 
@@ -67,9 +70,13 @@ export const win32: Platform = {
   appOutlivesWindows: false,
   shortcutKey: 'Ctrl',
   electronChildrenUseHelper: false,
-  // The seam for a native sampler (one NtQuerySystemInformation(SystemProcessInformation) call, as
-  // System Informer does); systeminformation starts PowerShell each time and leaves state and user empty.
-  processes: siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),
+  // One NtQuerySystemInformation(SystemProcessInformation) call per sample, as System Informer
+  // reads the table. systeminformation, the fallback, starts PowerShell each time and leaves state,
+  // user and threads empty.
+  processes: nativeOrFallback({
+    native: () => windowsNativeTable(),
+    fallback: () => siTable({ shape: WINDOWS_SI_SHAPE, title: 'Windows', parentReader: parentsFromSample }),
+  }),
   userName: accountName,
   signals,
   exits: windowsExits,

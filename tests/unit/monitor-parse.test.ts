@@ -72,6 +72,9 @@ describe('state letters', () => {
     ['t', 'stopped'],
     ['Z', 'zombie'],
     ['I', 'idle'],
+    ['Ss', 'sleeping'],
+    ['U', 'disk-wait'], // macOS: uninterruptible wait
+    ['I+', 'idle'], // macOS: asleep for more than 20 s, in the foreground group
     ['X', 'unknown'],
     ['W', 'unknown'],
     ['', 'unknown'],

@@ -8,6 +8,7 @@ import { platform, platformFor } from '../../src-main/platform'
 import { darwin } from '../../src-main/platform/darwin'
 import { linux } from '../../src-main/platform/linux'
 import type { RawProcess, TimedSample } from '../../src-main/platform/types'
+import { parentsFromSample } from '../../src-main/platform/si/table'
 import { win32 } from '../../src-main/platform/win32'
 
 function capture(call: () => unknown): unknown {
@@ -37,11 +38,11 @@ describe('the platform is chosen once, by the OS', () => {
     expect(bsd.signals.available).toEqual(darwin.signals.available)
   })
 
-  it('Linux reads /proc; macOS and Windows use systeminformation until their native samplers land', () => {
+  it('Linux reads /proc; Windows and macOS make native calls where they run, and use systeminformation where the calls cannot be made', () => {
     for (const os of [linux, darwin, win32]) expect(os.processes.sampler().kind).toBe(os.processes.samplerKind)
     expect(linux.processes.samplerKind).toBe('linux-proc')
-    expect(darwin.processes.samplerKind).toBe('systeminformation')
-    expect(win32.processes.samplerKind).toBe('systeminformation')
+    expect(win32.processes.samplerKind).toBe(platform === win32 ? 'windows-nt' : 'systeminformation')
+    expect(darwin.processes.samplerKind).toBe(platform === darwin ? 'darwin-libproc' : 'systeminformation')
   })
 
   it("the desktop's conventions: macOS's app menu, and its apps outlive their windows", () => {
@@ -59,7 +60,7 @@ describe('the platform is chosen once, by the OS', () => {
   })
 })
 
-describe('where only the table is cheap to read (macOS and Windows for now)', () => {
+describe('where only the table is cheap to read (macOS and Windows)', () => {
   it('details say per field that the OS module cannot read them, and children come from the sample', () => {
     for (const os of [darwin, win32]) {
       const details = os.processes.details(process.pid, () => [7, 9])
@@ -83,17 +84,17 @@ describe('where only the table is cheap to read (macOS and Windows for now)', ()
     }
   })
 
-  it("Windows reads parents from the monitor's last sample (a fresh one costs a whole sample)", () => {
+  it("systeminformation's table on Windows reads parents from the monitor's last sample (a fresh one costs a whole sample)", () => {
     const sample: TimedSample = { at: 0, processes: [raw(4, 0), raw(500, 4), raw(501, 500)] }
-    expect([...win32.processes.parentReader(() => sample)()]).toEqual([[4, 0], [500, 4], [501, 500]])
-    expect(win32.processes.parentReader(() => null)().size).toBe(0)
+    expect([...parentsFromSample(() => sample)()]).toEqual([[4, 0], [500, 4], [501, 500]])
+    expect(parentsFromSample(() => null)().size).toBe(0)
   })
 
-  it('has no cheap reading of a few processes: the lab sampler uses the whole table', () => {
-    expect(darwin.processes.usage).toBeNull()
-    expect(win32.processes.usage).toBeNull()
-    expect(darwin.processes.commandLine).toBeNull()
-    expect(win32.processes.commandLine).toBeNull()
+  it("another OS's module, whose native calls cannot be made here, has no cheap reading of a few processes: the lab sampler uses the whole table", () => {
+    for (const os of [darwin, win32].filter((os) => os !== platform)) {
+      expect(os.processes.usage).toBeNull()
+      expect(os.processes.commandLine).toBeNull()
+    }
   })
 })
 

@@ -6,7 +6,6 @@ import type { Host } from '../../src-main/host'
 import { createHost } from '../../src-main/host'
 import { loadSession, readRunForReplay, sessionFileName } from '../../src-main/session'
 import type { LabEvent } from '../../src-shared/events'
-import { notUnderWine } from '../helpers/platform'
 import { HEADER, parseCsv, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 
 let dir = ''
@@ -230,9 +229,7 @@ describe('sessions.export', () => {
 })
 
 describe('user actions and samples in the log', () => {
-  // Outside Linux the samples come from systeminformation, which asks PowerShell on Windows.
-  const samples = notUnderWine('powershell.exe is a stub in Wine 8.0: systeminformation lists no process, so no sample is taken')
-  it('records run and stop with their result, and samples the lab processes while a run is live', samples, async () => {
+  it('records run and stop with their result, and samples the lab processes while a run is live', async () => {
     host = await createHost({ sessionsDir: join(dir, 'sessions'), sampleIntervalMs: 200 })
     const h = host
     expect(await h.handle({ id: 1, cmd: 'run.start', args: { scenario: 'nope' } })).toMatchObject({ ok: false })

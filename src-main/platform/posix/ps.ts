@@ -17,6 +17,15 @@ export function readPsParents(): Map<number, number> {
   return parents
 }
 
+/** pid → ps' state letters (`ps -o stat`), for systeminformation's table, whose own mapping drops macOS's I and U. */
+export function readPsStates(): Map<number, string> {
+  const states = new Map<number, string>()
+  for (const [pid, stat] of ps('pid=,stat=')) {
+    if (pid && stat) states.set(Number(pid), stat)
+  }
+  return states
+}
+
 /** pid, ppid, process group and whether it is a zombie, of every process; null if ps cannot be run. */
 export function readPsRunTable(): ProcessRow[] | null {
   let rows: string[][]

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { stateFromWord } from '../state'
+import { stateFromLetter, stateFromWord } from '../state'
 import type { ProcessSampler, RawProcess } from '../types'
 
 /** The fields of systeminformation's ProcessesProcessData that we read. */
@@ -29,8 +29,9 @@ export interface SiShape {
 }
 
 /**
- * macOS, Windows and the rest, until they have native samplers: systeminformation, which shells
- * out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why Linux has its own.
+ * The other Unixes, and macOS and Windows where their native calls cannot be made: systeminformation,
+ * which shells out to ps / PowerShell. It costs ~1 s per call at 1,000 processes, which is why the
+ * three desktops have their own.
  */
 export class SystemInformationSampler implements ProcessSampler {
   static readonly KIND = 'systeminformation'
@@ -39,13 +40,28 @@ export class SystemInformationSampler implements ProcessSampler {
   constructor(
     private readonly shape: SiShape,
     private readonly cores: number = availableParallelism(),
+    /** pid → ps' state letter, read alongside (macOS: systeminformation turns I and U into unknown). */
+    private readonly stateLetters: (() => Map<number, string>) | null = null,
   ) {}
 
   async sample(): Promise<RawProcess[]> {
     // Loaded on first use: Linux never needs it, and it is large.
     const si = await import('systeminformation')
     const data = await si.processes()
-    return data.list.map((p) => fromSystemInformation(p, this.shape, this.cores))
+    const letters = this.readLetters()
+    return data.list.map((p) => {
+      const row = fromSystemInformation(p, this.shape, this.cores)
+      const letter = letters?.get(p.pid)
+      return letter ? { ...row, state: stateFromLetter(letter) } : row
+    })
+  }
+
+  private readLetters(): Map<number, string> | null {
+    try {
+      return this.stateLetters?.() ?? null
+    } catch {
+      return null // no ps: systeminformation's words stand
+    }
   }
 }
 

@@ -1,5 +1,6 @@
-// The monitor's view where there is no /proc, until native samplers replace it: the table from
-// systeminformation, details from the table alone, machine figures from systeminformation and `os`.
+// The monitor's view where there is neither /proc nor a native table (other Unixes, and the fallback
+// on macOS and Windows): the table from systeminformation, details from the table alone, machine
+// figures from systeminformation and `os`.
 import { totalmem } from 'node:os'
 import { detailsFromTable } from '../table-details'
 import type { ParentTable, ProcessTable, TimedSample } from '../types'
@@ -12,12 +13,14 @@ export interface SiTableOptions {
   title: string
   /** How parents are read fresh for a signal; see ProcessTable.parentReader. */
   parentReader: (lastSample: () => TimedSample | null) => () => ParentTable
+  /** pid → ps' state letter, where systeminformation's own words lose some (macOS: I and U). */
+  stateLetters?: () => Map<number, string>
 }
 
-export function siTable({ shape, title, parentReader }: SiTableOptions): ProcessTable {
+export function siTable({ shape, title, parentReader, stateLetters }: SiTableOptions): ProcessTable {
   return {
     samplerKind: SystemInformationSampler.KIND,
-    sampler: () => new SystemInformationSampler(shape),
+    sampler: () => new SystemInformationSampler(shape, undefined, stateLetters ?? null),
     parentReader,
     details: (pid, childrenFromSample) => detailsFromTable(pid, childrenFromSample, title),
     systemReader: (lastSample) =>
