@@ -86,6 +86,10 @@ export class ClientSet {
       waits: WAITING_COMMANDS.has((request as { cmd?: unknown } | null)?.cmd),
       shareKey,
       run: async () => {
+        // A connection whose close frame came is closing: no answer can reach it any more, so what it
+        // queued is dropped as for a closed one ('close' comes only once its socket has closed too,
+        // which a client may delay; on Windows it often comes after the client's own 'close').
+        if (ws.readyState !== WebSocket.OPEN) return
         let text: string
         try {
           text = await this.reads.reply(id, request, shareKey)
