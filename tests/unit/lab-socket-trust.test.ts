@@ -13,15 +13,13 @@ import type { EventOf } from '../../src-shared/events'
 import { isStillProcess, osProcess } from '../../src-main/lab/supervisor/os-process'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost } from '../helpers/lab'
-import { brokerAddressOf, brokerSocketOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, brokerSocketOf, PIDS_TAKEN_ON_TRUST, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
 import { spawnIdle } from '../helpers/os'
 import { linuxOnly, needs, notOnWindows, onLinux, windowsBug } from '../helpers/platform'
 
 const isRoot = onLinux && process.getuid?.() === 0
 const NOBODY = 65534
 const asNobody = onLinux ? needs(isRoot, 'root, to act as the user nobody') : linuxOnly('acts as the user nobody with setpriv and checks the mode of the socket’s directory')
-/** Windows' platform module has no identify() yet: a pid a lab process reports cannot be checked against its parent and start time. */
-const NO_PID_IDENTITY = 'a pid a lab process reports is taken on its word, since Windows has no identify() yet (parent and start time of a pid, e.g. from NtQuerySystemInformation)'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
@@ -114,7 +112,7 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', windowsBug(NO_PID_IDENTITY), async () => {
+  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
     const target = victim()
     const scripts = scriptDir()
     cleanups.push(scripts.cleanup)
@@ -132,7 +130,7 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('knows a pid by its start time: a pid that names another process now is not the one recorded', windowsBug(NO_PID_IDENTITY), async () => {
+  it('knows a pid by its start time: a pid that names another process now is not the one recorded', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
     const pid = victim()
     await waitUntil(() => osProcess(pid) !== null, 5000, 'the process to start')
     const { startTime } = osProcess(pid)!
