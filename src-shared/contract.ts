@@ -3,6 +3,7 @@
 // and validate incoming commands with the same runtime schemas.
 import { z } from 'zod'
 import type { FrameEvent } from './events'
+import { MAX_NESTING, nestedDeeperThan } from './nesting'
 
 export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
 export const signalSchema = z.enum(SIGNALS)
@@ -331,8 +332,13 @@ export function clientRequestId(raw: unknown): number | null {
 
 /** Checks a command that came from outside (renderer, WebSocket) and says what is wrong, never throws. */
 export function parseRequest(raw: unknown): { ok: true; request: Request } | { ok: false; id: number | null; error: ErrorInfo } {
-  const envelope = requestSchema.safeParse(raw)
   const maybeId = clientRequestId(raw)
+  // Before anything walks the value: what comes after may recurse, and a deep enough value would
+  // overflow the stack (sooner on Windows, whose main thread has 1 MiB of it).
+  if (nestedDeeperThan(raw, MAX_NESTING)) {
+    return { ok: false, id: maybeId, error: { code: 'bad-request', message: `Malformed command: arrays and objects nested more than ${MAX_NESTING} levels deep (a command needs at most 3).` } }
+  }
+  const envelope = requestSchema.safeParse(raw)
   if (!envelope.success) {
     return { ok: false, id: maybeId, error: { code: 'bad-request', message: `Malformed command: ${describeIssues(envelope.error)}` } }
   }

@@ -25,6 +25,11 @@ export interface ClientLimits extends FairQueueLimits {
   maxClients: number
   /** Past this many bytes unsent, a connection's queued requests wait until it reads (fair-queue.ts). */
   outputBacklogBytes: number
+  /**
+   * How long a dropped client has to read what was queued for it up to the close frame that says
+   * why, before its socket is cut (and it sees only 1006).
+   */
+  dropGraceMs: number
 }
 
 /** Application close code (4000–4999): the client fell behind the event stream. */
@@ -86,6 +91,10 @@ export class ClientSet {
       waits: WAITING_COMMANDS.has((request as { cmd?: unknown } | null)?.cmd),
       shareKey,
       run: async () => {
+        // A connection whose close frame came is closing: no answer can reach it any more, so what it
+        // queued is dropped as for a closed one ('close' comes only once its socket has closed too,
+        // which a client may delay; on Windows it often comes after the client's own 'close').
+        if (ws.readyState !== WebSocket.OPEN) return
         let text: string
         try {
           text = await this.reads.reply(id, request, shareKey)
@@ -136,7 +145,7 @@ export class ClientSet {
     ws.close(code, reason)
     // The close frame queues behind everything the client has not read: give a client that is
     // merely slow time to read it and learn why, but do not hold the buffer forever.
-    setTimeout(() => ws.terminate(), 5000).unref()
+    setTimeout(() => ws.terminate(), this.limits.dropGraceMs).unref()
   }
 
   /** Closes every connection and stops listening to the host; the host itself stays up. */

@@ -51,6 +51,7 @@ const DEFAULT_LIMITS: ClientLimits = {
   shedBeforePause: 256,
   // Room for one whole table of 10,000 processes (~2 MB) and then some.
   outputBacklogBytes: 4 * MiB,
+  dropGraceMs: 5000,
 }
 
 /** Above the soft limit a message is answered with an error; above this ws closes that one connection. */

@@ -5,17 +5,24 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { loadKoffi, loadLibrary } from '../../src-main/platform/koffi'
 import { waitUntil } from './lab'
+import { onWindows } from './platform'
+
+/** Why the tests of pid checks are a windowsBug: Windows' platform module has no identify() yet. */
+export const PIDS_TAKEN_ON_TRUST = 'a pid a lab process reports is taken on its word, since Windows has no identify() yet (parent and start time of a pid, e.g. from NtQuerySystemInformation)'
 
 /**
- * A lab script that says READY, waits until the file named by PROCLAB_TEST_GO exists, then does
- * real lab work (a child, a Pipe round trip) and prints "answer 42".
+ * A lab script that writes the broker's address (its PROCLAB_BROKER) to the file named by
+ * PROCLAB_TEST_GO with `.broker` added, says READY, waits until the file named by PROCLAB_TEST_GO
+ * exists, then does real lab work (a child, a Pipe round trip) and prints "answer 42".
  */
 export const WAITING_SCRIPT = `
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { Pipe, Process, sleep } from 'proclab'
 export async function double(conn) { await conn.send((await conn.recv()) * 2) }
 export default async function main() {
+  writeFileSync(process.env.PROCLAB_TEST_GO + '.broker', process.env.PROCLAB_BROKER)
   console.log('READY')
   while (!existsSync(process.env.PROCLAB_TEST_GO)) await sleep(20)
   const [mine, theirs] = Pipe()
@@ -39,13 +46,15 @@ export interface CliHost {
 
 /**
  * `proclab run <script>` as its own process, with its temp folder at `tmp` (and no
- * XDG_RUNTIME_DIR, so its socket goes there) and the given umask.
+ * XDG_RUNTIME_DIR, so a POSIX socket goes there) and the given umask. Windows has no umask, and
+ * its broker is a named pipe, in no folder: there the host is started as it is.
  */
 export function startCliHost(script: string, options: { tmp: string; go: string; umask?: string }): CliHost {
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: options.tmp, PROCLAB_TEST_GO: options.go, NO_COLOR: '1', FORCE_COLOR: '0' }
   delete env.XDG_RUNTIME_DIR
   const command = `umask ${options.umask ?? '022'} && exec "$0" bin/proclab.js run "$1" --no-log`
-  const child = spawn('/bin/sh', ['-c', command, process.execPath, script], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const [file, args] = onWindows ? [process.execPath, ['bin/proclab.js', 'run', script, '--no-log']] : ['/bin/sh', ['-c', command, process.execPath, script]]
+  const child = spawn(file, args, { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -66,6 +75,11 @@ export function startCliHost(script: string, options: { tmp: string; go: string;
 /** Waits until the host's lab main printed READY (so its broker is listening and a run is on). */
 export async function waitForReady(host: CliHost): Promise<void> {
   await waitUntil(() => host.output().includes('MainProcess │ READY'), 20_000, `the lab main to say READY (output: ${host.output()})`)
+}
+
+/** The broker's address as the lab main of WAITING_SCRIPT got it (a socket path, or a pipe name on Windows). */
+export function brokerAddressOf(goFile: string): string {
+  return readFileSync(`${goFile}.broker`, 'utf8')
 }
 
 /**
@@ -122,9 +136,59 @@ export function rawClient(path: string, writes: Buffer[], graceMs = 1000): Promi
   })
 }
 
-/** A process's memory as the OS counts it, in KiB: now (VmRSS) and at its peak (VmHWM). */
+/**
+ * A process's memory as the OS counts it, in KiB: now and at its peak. Linux: VmRSS and VmHWM;
+ * Windows: the working set and its peak (GetProcessMemoryInfo), which are the same measures.
+ */
 export function memoryOf(pid: number): { rss: number; peak: number } {
+  if (onWindows) return windowsMemoryOf(pid)
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1])
   return { rss: field('VmRSS'), peak: field('VmHWM') }
+}
+
+let windowsMemoryCalls: ((pid: number) => { rss: number; peak: number }) | null = null
+
+function windowsMemoryOf(pid: number): { rss: number; peak: number } {
+  windowsMemoryCalls ??= bindWindowsMemoryCalls()
+  return windowsMemoryCalls(pid)
+}
+
+function bindWindowsMemoryCalls(): (pid: number) => { rss: number; peak: number } {
+  const koffi = loadKoffi()
+  const kernel32 = loadLibrary('kernel32.dll')
+  const size = 'size_t'
+  koffi.struct('PROCESS_MEMORY_COUNTERS', {
+    cb: 'uint32_t',
+    PageFaultCount: 'uint32_t',
+    PeakWorkingSetSize: size,
+    WorkingSetSize: size,
+    QuotaPeakPagedPoolUsage: size,
+    QuotaPagedPoolUsage: size,
+    QuotaPeakNonPagedPoolUsage: size,
+    QuotaNonPagedPoolUsage: size,
+    PagefileUsage: size,
+    PeakPagefileUsage: size,
+  })
+  const openProcess = kernel32.func('void * __stdcall OpenProcess(uint32_t access, bool inherit, uint32_t pid)') as (access: number, inherit: boolean, pid: number) => unknown
+  const getMemoryInfo = kernel32.func('bool __stdcall K32GetProcessMemoryInfo(void *process, _Out_ PROCESS_MEMORY_COUNTERS *counters, uint32_t cb)') as (
+    process: unknown,
+    counters: Record<string, number>,
+    cb: number,
+  ) => boolean
+  const closeHandle = kernel32.func('bool __stdcall CloseHandle(void *handle)') as (handle: unknown) => boolean
+  const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+  const PROCESS_VM_READ = 0x0010
+  const bytes = koffi.sizeof('PROCESS_MEMORY_COUNTERS')
+  return (pid) => {
+    const handle = openProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, false, pid)
+    if (!handle) throw new Error(`OpenProcess(${pid}) failed`)
+    try {
+      const counters: Record<string, number> = {}
+      if (!getMemoryInfo(handle, counters, bytes)) throw new Error(`GetProcessMemoryInfo(${pid}) failed`)
+      return { rss: Math.round(Number(counters.WorkingSetSize) / 1024), peak: Math.round(Number(counters.PeakWorkingSetSize) / 1024) }
+    } finally {
+      closeHandle(handle)
+    }
+  }
 }

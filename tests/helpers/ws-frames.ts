@@ -47,8 +47,12 @@ export function frame(spec: FrameSpec): Buffer {
 }
 
 /** A TCP connection that has completed a valid WebSocket handshake and will take any bytes after. */
-export async function rawWebSocket(port: number, token: string): Promise<{ socket: Socket; received: () => Buffer; ended: Promise<void> }> {
-  const socket = connect(port, '127.0.0.1')
+/**
+ * A WebSocket connection made by hand. With `allowHalfOpen`, the socket does not end its side when the
+ * server ends its own: the server sees the connection closing but never closed.
+ */
+export async function rawWebSocket(port: number, token: string, { allowHalfOpen = false } = {}): Promise<{ socket: Socket; received: () => Buffer; ended: Promise<void> }> {
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen })
   const chunks: Buffer[] = []
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.on('error', () => {}) // the server may reset us; the test looks at `ended`

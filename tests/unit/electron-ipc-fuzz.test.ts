@@ -4,7 +4,7 @@
 // from our page and from frames that must be refused. Each answer must be a well-formed Response
 // that can be cloned back to the renderer, nothing may leak into Object.prototype, and the host
 // must still run a real scenario afterwards. The Electron binary is not needed.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -16,6 +16,7 @@ import { answerIpcRequest, type IpcSender } from '../../src-main/electron/guards
 import { createHost } from '../../src-main/host'
 import type { Host } from '../../src-main/host/types'
 import { wrongFieldCases } from '../helpers/contract-fuzz'
+import { spawnIdle } from '../helpers/os'
 
 const APP = pathToFileURL(join(resolve('/opt/ProcLab'), 'out', 'renderer', 'index.html')).href
 const OURS: IpcSender = { fromOurWindow: true, isMainFrame: true, url: `${APP}#/system` }
@@ -33,7 +34,7 @@ let target: ChildProcess & { pid: number }
 
 beforeAll(async () => {
   host = await createHost({ sessionLog: false })
-  target = spawn('sleep', ['300'], { stdio: 'ignore' }) as ChildProcess & { pid: number }
+  target = spawnIdle(300)
 })
 
 afterAll(async () => {

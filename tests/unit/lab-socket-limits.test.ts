@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_UNADMITTED } from '../../src-main/lab/supervisor/broker'
 import { MAX_FRAME } from '../../src-main/lab/wire'
 import { runSource, scriptDir, waitUntil } from '../helpers/lab'
-import { brokerSocketOf, memoryOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, memoryOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
 import { results } from '../helpers/results'
 
 const MiB = 1024 * 1024
@@ -30,7 +30,7 @@ function waitingHost(): { host: CliHost; socket: () => string; go: () => Promise
   })
   return {
     host,
-    socket: () => brokerSocketOf([base], host.pid),
+    socket: () => brokerAddressOf(goFile),
     go: async () => {
       scripts.write('go', '')
       expect(await host.exited, host.output()).toBe(0)

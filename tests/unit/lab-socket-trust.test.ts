@@ -13,10 +13,13 @@ import type { EventOf } from '../../src-shared/events'
 import { isStillProcess, osProcess } from '../../src-main/lab/supervisor/os-process'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost } from '../helpers/lab'
-import { brokerSocketOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, brokerSocketOf, PIDS_TAKEN_ON_TRUST, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { spawnIdle } from '../helpers/os'
+import { linuxOnly, needs, notOnWindows, onLinux, windowsBug } from '../helpers/platform'
 
-const isRoot = process.platform === 'linux' && process.getuid?.() === 0
+const isRoot = onLinux && process.getuid?.() === 0
 const NOBODY = 65534
+const asNobody = onLinux ? needs(isRoot, 'root, to act as the user nobody') : linuxOnly('acts as the user nobody with setpriv and checks the mode of the socket’s directory')
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
@@ -33,18 +36,18 @@ function sharedTemp(): string {
 
 /** A process of this user that no lab process started. */
 function victim(): number {
-  const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' })
+  const sleeper = spawnIdle(600)
   cleanups.push(() => sleeper.kill('SIGKILL'))
-  return sleeper.pid!
+  return sleeper.pid
 }
 
-function waitingHost(base: string, umask = '000'): { host: CliHost; go: () => void } {
+function waitingHost(base: string, umask = '000'): { host: CliHost; go: () => void; broker: () => string } {
   const scripts = scriptDir()
   cleanups.push(scripts.cleanup)
   const goFile = join(scripts.dir, 'go')
   const host = startCliHost(scripts.write('wait.mjs', WAITING_SCRIPT), { tmp: base, go: goFile, umask })
   cleanups.push(() => host.child.kill('SIGKILL'))
-  return { host, go: () => writeFileSync(goFile, '') }
+  return { host, go: () => writeFileSync(goFile, ''), broker: () => brokerAddressOf(goFile) }
 }
 
 /**
@@ -67,7 +70,7 @@ async function expectRunOk(host: CliHost, go: () => void): Promise<void> {
 }
 
 describe('who can talk to a run’s broker', () => {
-  it.skipIf(!isRoot)('another user cannot reach the socket, even when the host runs with umask 000 (needs root on Linux to act as nobody)', async () => {
+  it('another user cannot reach the socket, even when the host runs with umask 000', asNobody, async () => {
     const base = sharedTemp()
     const target = victim()
     const { host, go } = waitingHost(base)
@@ -94,9 +97,9 @@ describe('who can talk to a run’s broker', () => {
   it('refuses a client of the same user without the token, and reports it', async () => {
     const base = sharedTemp()
     const target = victim()
-    const { host, go } = waitingHost(base)
+    const { host, go, broker } = waitingHost(base)
     await waitForReady(host)
-    const socket = brokerSocketOf([base], host.pid)
+    const socket = broker()
     const withoutToken = await rawClient(socket, impostorBytes(host.mainPid(), target))
     const wrongToken = await rawClient(socket, impostorBytes(host.mainPid(), target, 'x'.repeat(43)))
     expect(withoutToken).toEqual({ connected: true, closedByHost: true })
@@ -109,7 +112,7 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', async () => {
+  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
     const target = victim()
     const scripts = scriptDir()
     cleanups.push(scripts.cleanup)
@@ -127,9 +130,9 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('knows a pid by its start time: a pid that names another process now is not the one recorded', async () => {
+  it('knows a pid by its start time: a pid that names another process now is not the one recorded', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
     const pid = victim()
-    await waitUntil(() => osProcess(pid) !== null, 5000, 'sleep to start')
+    await waitUntil(() => osProcess(pid) !== null, 5000, 'the process to start')
     const { startTime } = osProcess(pid)!
     expect(isStillProcess(pid, startTime)).toBe(true)
     // The same pid with another start time: what a reused pid looks like.
@@ -141,7 +144,7 @@ describe('who can talk to a run’s broker', () => {
 })
 
 describe('the broker’s directory', () => {
-  it('is removed by the next host when its host died, never while its host lives, and by its own host when that ends', async () => {
+  it('is removed by the next host when its host died, never while its host lives, and by its own host when that ends', notOnWindows('the broker is a named pipe, in no directory, and Windows removes it with the last handle to it'), async () => {
     const base = mkdtempSync(join(tmpdir(), 'proclab-dirs-'))
     cleanups.push(() => rmSync(base, { recursive: true, force: true }))
     // A host killed outright leaves its socket behind.

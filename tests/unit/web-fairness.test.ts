@@ -10,6 +10,7 @@ import { startWebServer, type WebServer } from '../../src-main/web/server'
 import type { ClientLimits } from '../../src-main/web/clients'
 import { SharedReads, shareKeyOf } from '../../src-main/web/shared-reads'
 import { bareRenderer, Client, closed, interceptedHost, openSocket } from '../helpers/web'
+import { frame, OPCODE, parseServerFrames, rawWebSocket } from '../helpers/ws-frames'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -204,6 +205,24 @@ describe('sharing the host between WebSocket connections', () => {
     held.open()
     expect(await other.request(1, 'run.snapshot', {})).toMatchObject({ ok: true })
     // Nothing of the closed connection's queue reaches the host after it left.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(held.entered()).toBe(2)
+  })
+
+  it('runs nothing more for a connection that has sent its close frame, while its socket is still closing', async () => {
+    const held = gate('run.snapshot')
+    const server = await serve(held.wrap, { workPerClient: 1, queuedPerClient: 16 })
+    const other = await connect(server)
+    // A client that says goodbye and never ends its side of the socket: the server's 'close' comes
+    // only after ws's 30 s close timeout, and until then the connection is closing, not closed.
+    const leaving = await rawWebSocket(server.port, server.token, { allowHalfOpen: true })
+    cleanups.push(async () => void leaving.socket.destroy())
+    for (const id of range(1, 10)) leaving.socket.write(frame({ opcode: OPCODE.text, payload: JSON.stringify({ id, cmd: 'run.snapshot', args: {} }) }))
+    await other.waitFor(() => held.entered() === 1, 'the first request at the host')
+    leaving.socket.write(frame({ opcode: OPCODE.close, payload: Buffer.from([0x03, 0xe8]) }))
+    await expect.poll(() => parseServerFrames(leaving.received()).some((f) => f.opcode === OPCODE.close), { timeout: 10_000 }).toBe(true)
+    held.open()
+    expect(await other.request(1, 'run.snapshot', {})).toMatchObject({ ok: true })
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(held.entered()).toBe(2)
   })

@@ -3,17 +3,19 @@
 // and valid commands in the wrong state: each gets a well-formed answer or a closed connection, and
 // afterwards the server still answers hello and runs a real scenario to its end. Random inputs come
 // from a fixed seed (printed on failure), so a failure replays.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMMAND_NAMES, type ErrorCode, type ServerMessage } from '../../src-shared/contract'
+import { MAX_NESTING } from '../../src-shared/nesting'
 import { createHost } from '../../src-main/host'
 import type { Host } from '../../src-main/host/types'
 import { startWebServer, type WebServer } from '../../src-main/web/server'
 import { wrongFieldCases } from '../helpers/contract-fuzz'
+import { spawnIdle } from '../helpers/os'
 import { bareRenderer, Client, openSocket } from '../helpers/web'
 import { frame, OPCODE, parseServerFrames, randomBuffer, rawWebSocket, seededRandom } from '../helpers/ws-frames'
 
@@ -37,7 +39,7 @@ beforeAll(async () => {
   server = await startWebServer(host, { port: 0, rendererDir: renderer.dir, exportsDir: created.exportsDir })
   cleanups.push(() => server.close())
   // What a signal command that happens to be valid may reach: our own sleeper, nothing else.
-  target = spawn('sleep', ['300'], { stdio: 'ignore' }) as ChildProcess & { pid: number }
+  target = spawnIdle(300)
   cleanups.push(async () => {
     if (target.exitCode === null && target.signalCode === null) {
       const exited = once(target, 'exit')
@@ -94,12 +96,16 @@ async function eachAnsweredOnce(client: Client, inputs: Array<string | Buffer>):
   return answers
 }
 
-/** Values of the wrong type (or out of range) for any field of the contract. */
+/**
+ * Values of the wrong type (or out of range) for any field of the contract. The deep ones are only
+ * as deep as this process's JSON.stringify can go on Windows' 1 MiB stack (2,000 levels cannot): far
+ * deeper ones are sent as text, in their own test below.
+ */
 function wrongValues(random: () => number): unknown[] {
   let deep: unknown = 0
-  for (let i = 0; i < 2_000; i++) deep = [deep]
+  for (let i = 0; i < 200; i++) deep = [deep]
   let deepObject: unknown = {}
-  for (let i = 0; i < 2_000; i++) deepObject = { a: deepObject }
+  for (let i = 0; i < 200; i++) deepObject = { a: deepObject }
   return [
     null,
     true,
@@ -240,6 +246,33 @@ describe('the WebSocket survives any input', () => {
     expect(target.exitCode).toBeNull()
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(await client.request(999_999, 'hello', {})).toMatchObject({ ok: true })
+  }, 60_000)
+
+  it('refuses arrays and objects nested past the limit, to any depth and in any place, in plain words', async () => {
+    const client = await connect()
+    // Written as text: JSON.parse builds any depth without recursing, JSON.stringify could not.
+    const nested = (depth: number) => ['['.repeat(depth) + '0' + ']'.repeat(depth), '{"a":'.repeat(depth) + '0' + '}'.repeat(depth)]
+    const places = (deep: string) => [
+      { text: deep, id: -1 },
+      { text: `{"id":${deep},"cmd":"hello"}`, id: -1 },
+      { text: `{"id":21,"cmd":${deep}}`, id: 21 },
+      { text: `{"id":22,"cmd":"hello","args":${deep}}`, id: 22 },
+      { text: `{"id":23,"cmd":"monitor.details","args":{"pid":${deep}}}`, id: 23 },
+      { text: `{"id":24,"cmd":"sessions.export","args":{"id":"x","format":"csv","kinds":[${deep}]}}`, id: 24 },
+      { text: `{"id":25,"cmd":"hello","extra":${deep}}`, id: 25 },
+    ]
+    for (const depth of [MAX_NESTING + 1, 2_000, 100_000]) {
+      for (const deep of nested(depth)) {
+        for (const { text, id } of places(deep)) {
+          const [answer] = await eachAnsweredOnce(client, [text])
+          expect(answer, `${text.slice(0, 80)} (depth ${depth})`).toMatchObject({ id, ok: false, error: { code: 'bad-request', message: expect.stringContaining(`nested more than ${MAX_NESTING} levels`) } })
+        }
+      }
+    }
+    // At the limit itself, the value is looked at, and refused for what it is.
+    const [atLimit] = await eachAnsweredOnce(client, [`{"id":26,"cmd":"hello","args":{"a":${nested(MAX_NESTING - 2)[1]}}}`])
+    expect(atLimit).toMatchObject({ id: 26, ok: false, error: { code: 'bad-request', message: expect.stringContaining('Unrecognized key') } })
+    expect(await client.request(27, 'hello', {})).toMatchObject({ ok: true })
   }, 60_000)
 
   it('answers valid commands in the wrong state with plain errors', async () => {

@@ -346,7 +346,9 @@ describe('event frames', () => {
     const real = await createHost()
     cleanups.push(() => real.dispose())
     const { host, emit } = hostWithManualFrames(real)
-    const { server } = await serve(host, { maxBufferedBytes: 1024 * 1024, maxStallMs: 60_000 })
+    // The client reads again only after the last frame: on a loaded machine (under Wine) that took
+    // over the 5 s the server gives a dropped client to read up to its close frame.
+    const { server } = await serve(host, { maxBufferedBytes: 1024 * 1024, maxStallMs: 60_000, dropGraceMs: 60_000 })
     const stalled = await connected(server)
     const healthy = await connected(server)
     stalled.ws.pause() // stops reading its socket: the server's send buffer has to grow

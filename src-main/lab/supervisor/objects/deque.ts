@@ -23,10 +23,20 @@ export class Deque<T> {
     return item
   }
 
-  /** Puts items back at the front, in their order (returned leases). */
-  unshiftAll(items: readonly T[]): void {
+  /**
+   * Puts `items` back into a deque kept in the order `precedes` defines, each where it belongs
+   * (returned leases): both are in that order already, so one merge does it.
+   */
+  mergeInOrder(items: readonly T[], precedes: (a: T, b: T) => boolean): void {
     if (items.length === 0) return
-    this.items = [...items, ...this.items.slice(this.head)]
+    const current = this.items.slice(this.head) as T[]
+    const merged: T[] = []
+    let i = 0
+    let j = 0
+    while (i < items.length && j < current.length) merged.push(precedes(current[j]!, items[i]!) ? current[j++]! : items[i++]!)
+    while (i < items.length) merged.push(items[i++]!)
+    while (j < current.length) merged.push(current[j++]!)
+    this.items = merged
     this.head = 0
   }
 

@@ -2,15 +2,26 @@
 // alone gets up to `want` items at once: the first is its answer, the rest a lease that the
 // broker keeps copies of until they are acknowledged as consumed. If another reader has to wait
 // while items sit in a lease, the lessee is asked to give them back (a recall); if the lessee dies,
-// they return to the front. So nothing put is lost, and `size` counts every item not yet consumed.
+// they return too. Returned items go back where they were in the order of puts, not merely to the
+// front: another lease handed out and returned meanwhile may hold items put after them (a stop
+// sign behind the last real item). So nothing put is lost, items come out in the order they were
+// put, and `size` counts every item not yet consumed.
 import type { Call, Caller } from './base'
 import { Deque } from './deque'
+
+/** An item and its place in the order of puts. */
+interface Entry {
+  seq: number
+  value: unknown
+}
+
+const putEarlier = (a: Entry, b: Entry): boolean => a.seq < b.seq
 
 interface Lease {
   /** Names this batch in recalls and returns, so a return meant for an older batch is ignored. */
   id: number
   caller: Caller
-  items: Deque<unknown>
+  items: Deque<Entry>
   recalled: boolean
 }
 
@@ -48,7 +59,9 @@ export interface ChannelHooks {
 }
 
 export class ItemChannel {
-  private readonly items = new Deque<unknown>()
+  /** In the order of puts (by seq), always. */
+  private readonly items = new Deque<Entry>()
+  private putCounter = 0
   private readonly leases = new Map<string, Lease>()
   private readonly readers = new Deque<Reader>()
   private leaseCounter = 0
@@ -71,7 +84,7 @@ export class ItemChannel {
   }
 
   push(value: unknown): void {
-    this.items.push(value)
+    this.items.push({ seq: ++this.putCounter, value })
     this.serveReaders()
   }
 
@@ -119,7 +132,8 @@ export class ItemChannel {
   }
 
   /**
-   * The lessee gave back the unconsumed items of lease `id`: they go to the front, in order. A
+   * The lessee gave back the unconsumed items of lease `id`: they go back among the queued items
+   * by the order of their puts (ahead of all of them, unless a later lease came back first). A
    * return for an older lease (its recall crossed a new read on the way) is ignored: the
    * process keeps, and will consume, the batch it has now.
    */
@@ -127,7 +141,7 @@ export class ItemChannel {
     const lease = this.leases.get(lid)
     if (!lease || (id !== null && lease.id !== id)) return
     this.leases.delete(lid)
-    this.items.unshiftAll([...lease.items])
+    this.items.mergeInOrder([...lease.items], putEarlier)
     this.serveReaders()
     this.failReadersIfEnded()
   }
@@ -147,25 +161,25 @@ export class ItemChannel {
 
   private serve(caller: Caller, want: number, deliver: (answer: ReadAnswer) => void): void {
     // A batch stops at `want` items or about LEASE_BYTES, whichever comes first (but has at least one).
-    const batch: unknown[] = [this.items.shift()]
-    let bytes = approximateSize(batch[0])
+    const batch: Entry[] = [this.items.shift()!]
+    let bytes = approximateSize(batch[0]!.value)
     while (batch.length < want && this.items.length > 0 && bytes < LEASE_BYTES) {
-      const item = this.items.shift()
-      bytes += approximateSize(item)
-      batch.push(item)
+      const entry = this.items.shift()!
+      bytes += approximateSize(entry.value)
+      batch.push(entry)
     }
     const count = batch.length
     let leaseId = 0
     if (count > 1) {
       // A reader asks again only once it has consumed (and acknowledged) its whole last batch,
       // so it holds at most one lease: this one.
-      const lease: Lease = { id: ++this.leaseCounter, caller, items: new Deque<unknown>(), recalled: false }
+      const lease: Lease = { id: ++this.leaseCounter, caller, items: new Deque<Entry>(), recalled: false }
       for (let i = 1; i < count; i++) lease.items.push(batch[i])
       this.leases.set(caller.lid, lease)
       leaseId = lease.id
     }
     this.hooks.consumed(caller, 1)
-    deliver({ items: batch, lease: leaseId })
+    deliver({ items: batch.map((entry) => entry.value), lease: leaseId })
   }
 
   private serveReaders(): void {
