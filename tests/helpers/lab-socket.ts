@@ -10,8 +10,6 @@ import { waitUntil } from './lab'
 import { onWindows } from './platform'
 
 /** Why the tests of pid checks are a windowsBug: Windows' platform module has no identify() yet. */
-export const PIDS_TAKEN_ON_TRUST = 'a pid a lab process reports is taken on its word, since Windows has no identify() yet (parent and start time of a pid, e.g. from NtQuerySystemInformation)'
-
 /**
  * A lab script that writes the broker's address (its PROCLAB_BROKER) to the file named by
  * PROCLAB_TEST_GO with `.broker` added, says READY, waits until the file named by PROCLAB_TEST_GO

@@ -12,9 +12,8 @@ import type { Host } from '../../src-main/host'
 import { OPENING_FRAME_LIMIT } from '../../src-main/lab/supervisor/broker'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost, type RunResult } from '../helpers/lab'
-import { brokerAddressOf, PIDS_TAKEN_ON_TRUST, rawClient, WAITING_SCRIPT } from '../helpers/lab-socket'
+import { brokerAddressOf, rawClient, WAITING_SCRIPT } from '../helpers/lab-socket'
 import { spawnIdle } from '../helpers/os'
-import { windowsBug } from '../helpers/platform'
 import { randomBuffer, seededRandom } from '../helpers/seeded-random'
 
 const FUZZER = join(process.cwd(), 'tests', 'fixtures', 'lab-socket', 'fuzzer.mjs')
@@ -152,7 +151,7 @@ describe('a lab socket under attack', () => {
     })
   })
 
-  it('refuses a pid forged among the malformed messages, and never signals it', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
+  it('refuses a pid forged among the malformed messages, and never signals it', async () => {
     // A process of this user that no lab process started: it must come to no harm.
     const victim = spawnIdle(600)
     try {

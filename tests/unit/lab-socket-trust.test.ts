@@ -13,9 +13,9 @@ import type { EventOf } from '../../src-shared/events'
 import { isStillProcess, osProcess } from '../../src-main/lab/supervisor/os-process'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost } from '../helpers/lab'
-import { brokerAddressOf, brokerSocketOf, PIDS_TAKEN_ON_TRUST, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, brokerSocketOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
 import { spawnIdle } from '../helpers/os'
-import { linuxOnly, needs, notOnWindows, onLinux, windowsBug } from '../helpers/platform'
+import { linuxOnly, needs, notOnWindows, onLinux } from '../helpers/platform'
 
 const isRoot = onLinux && process.getuid?.() === 0
 const NOBODY = 65534
@@ -112,7 +112,7 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
+  it('refuses a pid reported for a child that is not the reporter’s child, and never signals it', async () => {
     const target = victim()
     const scripts = scriptDir()
     cleanups.push(scripts.cleanup)
@@ -130,7 +130,7 @@ describe('who can talk to a run’s broker', () => {
     expect(pidAlive(target)).toBe(true)
   })
 
-  it('knows a pid by its start time: a pid that names another process now is not the one recorded', windowsBug(PIDS_TAKEN_ON_TRUST), async () => {
+  it('knows a pid by its start time: a pid that names another process now is not the one recorded', async () => {
     const pid = victim()
     await waitUntil(() => osProcess(pid) !== null, 5000, 'the process to start')
     const { startTime } = osProcess(pid)!
