@@ -93,7 +93,7 @@ test('? opens the keyboard help as a modal dialog; focus stays inside; Esc close
   await app.getByRole('tab', { name: 'Lab' }).focus()
   await app.keyboard.press('?')
   await expect(help).toBeVisible()
-  await expect(help).toContainText('SIGKILL')
+  await expect(help).toContainText('SIGTERM')
   await expect(help.getByRole('button', { name: 'Close' })).toBeFocused()
   for (let i = 0; i < 3; i++) {
     await app.keyboard.press('Tab')
