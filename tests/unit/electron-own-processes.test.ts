@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { electronOwnPids, osProcessTable, type ProcessTable } from '../../src-main/electron/own-processes'
 import { createHost } from '../../src-main/host'
+import { terminationCode } from '../../src-main/platform/win32'
 import { pidExists, spawnIdle } from '../helpers/os'
 import { linuxOnly, onWindows } from '../helpers/platform'
 
@@ -97,8 +98,9 @@ describe('a host whose shell names its own processes', () => {
       expect(await host.handle({ id: 2, cmd: 'process.signal', args: { pid: restarted.pid, signal: 'SIGKILL' } })).toMatchObject({ ok: false, error: { code: 'refused' } })
       const ended = once(renderer, 'exit')
       expect(await host.handle({ id: 3, cmd: 'process.signal', args: { pid: renderer.pid, signal: 'SIGTERM' } })).toMatchObject({ ok: true })
-      // Windows' SIGTERM by pid is TerminateProcess with exit code 1: the parent sees only that code.
-      expect(await ended).toEqual(onWindows ? [1, null] : [null, 'SIGTERM'])
+      // Windows has no SIGTERM: ProcLab ends the process with TerminateProcess and the exit code
+      // that stands for SIGTERM (0x10000 + 15), which its parent sees as a plain exit code.
+      expect(await ended).toEqual(onWindows ? [terminationCode('SIGTERM'), null] : [null, 'SIGTERM'])
       expect(pidExists(restarted.pid)).toBe(true)
     } finally {
       await host.dispose()
