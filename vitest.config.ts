@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+import { onWindows } from './tests/helpers/platform'
 
 // Unit and integration tests run real processes: lab processes run the build in out/, so
 // `npm test` builds before it runs them.
@@ -8,8 +9,11 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang guards, not speed limits. Windows gets three times as long: under Wine (the Windows leg of
+    // .ci/run) each Node process takes seconds to start, and a scenario starts seven of them
+    // (producer-consumer-pipe: 5.6 s alone, over 30 s in a full leg on a loaded machine).
+    testTimeout: onWindows ? 90_000 : 30_000,
+    hookTimeout: onWindows ? 90_000 : 30_000,
     // Two cores: more workers only make timing-sensitive lab tests slower.
     maxWorkers: 2,
     // Hosts record their sessions into the user's data folder: in tests, a throwaway one. And they
