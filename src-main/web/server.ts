@@ -32,7 +32,7 @@ export interface WebServer {
   close(): Promise<void>
 }
 
-const DEFAULT_LIMITS: ClientLimits = {
+export const DEFAULT_LIMITS: ClientLimits = {
   maxMessageBytes: 1 * MiB,
   // A flood of 100,000 events a second is ~12 MB/s of frames; a tab that falls behind for a few
   // seconds must catch up, not be cut off (its counts would then come from a capped snapshot).
