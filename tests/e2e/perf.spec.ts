@@ -1,85 +1,37 @@
 // The UI under a flood: the event-flood scenario makes about 100,000 events a second for 5 s
-// (lines from four printers plus queue traffic). The page must stay responsive, with no long task
-// over 50 ms, and the counters must end exact. Long tasks are read from Chromium's own
-// PerformanceObserver, registered before the run starts.
-import type { Page } from '@playwright/test'
+// (lines from four printers plus queue traffic). The page must stay responsive and the counters
+// must end exact. Responsive is measured from a Chromium trace of the page's main thread: no task
+// may cost the page more than 50 ms of its own time (thread time: script, style, layout, paint),
+// and none may keep the user waiting half a second (wall time).
 import { expect, runScenario, test } from './fixtures'
-import { othersBusy } from './machine-load'
+import { traceTasks, type PageTask } from './page-trace'
 
 /**
- * The goal is no long task over 50 ms, and `npm test` runs this spec alone (its perf step), with
- * the flood's own processes niced below the page. A long task is wall time, though: on a machine
- * whose cores other programs already keep busy, the page is often simply not scheduled. So the
- * goal is held when the machine was quiet before the run (or PROCLAB_PERF_STRICT=1 says to hold it
- * anyway); otherwise the test holds a bound that still catches a frozen page, and reports the
- * measured figures either way.
+ * Why thread time for the goal: a long task's wall time includes the time the OS gave the core to
+ * another program. On this 2-core machine under the flood, the worst task of a CI run took 86 ms of
+ * wall time and 12 ms of the page's thread (2026-12-06); the page's own costliest task was 19 ms.
+ * Wall time is still bounded, loosely, so a page that freezes fails whatever the cause.
  */
 const GOAL_MS = 50
 const FROZEN_MS = 500
-/** Busier than this (a share of all cores) before the run, and the machine is not quiet. */
-const QUIET_BUSY = 0.3
 const PRINTED_LINES = 4 * 25_000 * 5
 const SUMMARY_LINES = 4 + 1 // each printer's "done" line and the consumer's count
 const ITEMS = 5_000
-
-interface LongTask {
-  start: number
-  duration: number
-}
-
-/** A long animation frame (Chromium's LoAF): what ran in it, so a long task over the goal says what it was. */
-interface SlowFrame {
-  start: number
-  duration: number
-  scripts: string[]
-}
-const SLOW_FRAME_MS = 30
-
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate((minMs) => {
-    const seen: { start: number; duration: number }[] = []
-    ;(window as unknown as { __longTasks: typeof seen }).__longTasks = seen
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) seen.push({ start: Math.round(entry.startTime), duration: Math.round(entry.duration) })
-    }).observe({ type: 'longtask' })
-    const frames: { start: number; duration: number; scripts: string[] }[] = []
-    ;(window as unknown as { __slowFrames: typeof frames }).__slowFrames = frames
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as Array<PerformanceEntry & { scripts?: Array<{ invoker: string; duration: number; sourceFunctionName: string }> }>) {
-        if (entry.duration < minMs) continue
-        const scripts = (entry.scripts ?? []).map((sc) => `${sc.invoker}${sc.sourceFunctionName ? ` ${sc.sourceFunctionName}` : ''} ${Math.round(sc.duration)} ms`)
-        frames.push({ start: Math.round(entry.startTime), duration: Math.round(entry.duration), scripts })
-      }
-    }).observe({ type: 'long-animation-frame' })
-  }, SLOW_FRAME_MS)
-}
-
-function slowFrames(page: Page): Promise<SlowFrame[]> {
-  return page.evaluate(() => (window as unknown as { __slowFrames: SlowFrame[] }).__slowFrames.slice())
-}
-
-function longTasks(page: Page): Promise<LongTask[]> {
-  return page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks.slice())
-}
+/** Tasks longer than a frame are listed in the report. */
+const FRAME_MS = 16
 
 test.use({ trace: 'off', serverNice: 10 })
-/**
- * One retry, this spec only. Long tasks are wall time on a shared 2-core machine: on 2026-12-04,
- * 2 attempts of 21 (CI and local) saw a single 52–62 ms task (the first render of a run, or one
- * publish) where the other 19 saw none. The retry is a new server and page that must hold the same goal;
- * a page that is really slow fails both. Playwright marks such a test flaky, and `npm test`'s last
- * lines say so.
- */
-test.describe.configure({ retries: 1 })
 
-test('100,000 events a second for 5 s: the page keeps responding and every total is exact (long tasks measured)', async ({ app }) => {
+function describe(task: PageTask): string {
+  return `${task.wallMs} ms wall, ${task.cpuMs} ms cpu at ${task.start} ms: ${task.parts}`
+}
+
+test('100,000 events a second for 5 s: the page keeps responding and every total is exact (long tasks measured)', async ({ app, browser }) => {
   test.setTimeout(120_000)
-  const busy = await othersBusy()
-  const limitMs = process.env.PROCLAB_PERF_STRICT === '1' || busy <= QUIET_BUSY ? GOAL_MS : FROZEN_MS
-  await watchLongTasks(app)
-  const before = await longTasks(app)
-  await runScenario(app, 'event-flood')
-  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 90_000 })
+  const tasks = await traceTasks(browser, app, FRAME_MS, async () => {
+    await runScenario(app, 'event-flood')
+    await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 90_000 })
+  })
 
   // Totals: every line counted (the pane keeps only the latest ones), every put and get.
   await expect(app.getByTestId('output-count')).toHaveAttribute('data-total', String(PRINTED_LINES + SUMMARY_LINES))
@@ -91,17 +43,13 @@ test('100,000 events a second for 5 s: the page keeps responding and every total
   await app.locator('#output-process').selectOption(consumer ?? 'no consumer in the process filter')
   await expect(app.getByRole('log', { name: /Output/ })).toContainText(`consumer got ${ITEMS} items`)
 
-  const during = (await longTasks(app)).slice(before.length)
-  const worst = Math.max(0, ...during.map((task) => task.duration))
-  const total = during.reduce((sum, task) => sum + task.duration, 0)
-  const attempt = test.info().retry === 0 ? '' : ` (attempt ${test.info().retry + 1})`
-  const summary = `${during.length} long tasks, ${during.filter((task) => task.duration > GOAL_MS).length} over ${GOAL_MS} ms, worst ${worst} ms, ${total} ms in all; other programs kept the cores ${Math.round(busy * 100)} % busy before the run, so held to ${limitMs} ms${attempt}`
-  test.info().annotations.push({ type: 'long tasks', description: summary })
-  console.log(`perf: ${summary}`)
-  // What the slowest frames ran (for a failure to say what the long task was; not asserted).
-  const frames = (await slowFrames(app)).sort((a, b) => b.duration - a.duration).slice(0, 5)
-  const framesText = frames.map((f) => `${f.duration} ms at ${f.start} ms: ${f.scripts.join(', ') || 'no script'}`).join('\n  ')
-  test.info().annotations.push({ type: `frames over ${SLOW_FRAME_MS} ms`, description: framesText || 'none' })
-  console.log(`perf: frames over ${SLOW_FRAME_MS} ms: ${frames.length === 0 ? 'none' : `\n  ${framesText}`}`)
-  expect(during.filter((task) => task.duration > limitMs), `long tasks over ${limitMs} ms (worst ${worst} ms)`).toEqual([])
+  const worstWall = Math.max(0, ...tasks.map((task) => task.wallMs))
+  const worstCpu = Math.max(0, ...tasks.map((task) => task.cpuMs))
+  const long = tasks.filter((task) => task.wallMs > GOAL_MS).length
+  const summary = `${tasks.length} tasks over ${FRAME_MS} ms and ${long} over ${GOAL_MS} ms of wall time, the worst ${worstWall} ms; the page's own work in a task: at most ${worstCpu} ms`
+  const listed = [...tasks].sort((a, b) => b.wallMs - a.wallMs).slice(0, 5).map(describe).join('\n  ')
+  test.info().annotations.push({ type: 'long tasks', description: `${summary}${listed ? `\n  ${listed}` : ''}` })
+  console.log(`perf: ${summary}${listed ? `\n  ${listed}` : ''}`)
+  expect(tasks.filter((task) => task.cpuMs > GOAL_MS).map(describe), `tasks whose own work took over ${GOAL_MS} ms`).toEqual([])
+  expect(tasks.filter((task) => task.wallMs > FROZEN_MS).map(describe), `tasks that froze the page over ${FROZEN_MS} ms`).toEqual([])
 })
