@@ -53,3 +53,40 @@ test('screenshots of the Lab, Timeline, System and Sessions screens after the pr
   await expect.poll(() => canvasColours(canvas), { timeout: 20_000 }).toBeGreaterThan(5)
   await keep(app, 'timeline-dark')
 })
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const
+const SCHEMES = ['light', 'dark'] as const
+
+/** The Lab at both laptop sizes in both themes, for the README; `lang` is the UI's language. */
+async function keepLabShots(page: Page, lang: 'en' | 'zh'): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size)
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme })
+      // The tree and the output fill the window at each size (a shot of an empty pane would hide a regression).
+      await expect(page.getByRole('treegrid').first()).toBeVisible()
+      await keep(page, `lab-${size.width}x${size.height}-${scheme}-${lang}`)
+    }
+  }
+}
+
+test('the Lab after printers-lock at 1440x900 and 1280x720, light and dark, in English and in Chinese', async ({ app }) => {
+  test.setTimeout(240_000)
+  await app.setViewportSize(SIZES[0])
+  await runScenario(app, 'printers-lock')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 120_000 })
+  await keepLabShots(app, 'en')
+
+  await app.setViewportSize(SIZES[0])
+  await app.emulateMedia({ colorScheme: 'light' })
+  await app.locator('#language-select').selectOption('zh')
+  await expect(app.locator('html')).toHaveAttribute('lang', /^zh/)
+  // Run again in Chinese (重新运行, Re-run), so the scenario's own lines follow the language too.
+  await app.getByRole('button', { name: '重新运行', exact: true }).click()
+  await expect(app.getByTestId('run-state')).toHaveClass(/running/, { timeout: 30_000 })
+  await expect(app.getByTestId('run-state')).toHaveText(/用时 .* 完成/, { timeout: 120_000 })
+  await keepLabShots(app, 'zh')
+})
