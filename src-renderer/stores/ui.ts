@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { readStored, writeStored } from './storage'
 
 export const THEMES = ['system', 'light', 'dark'] as const
 export type Theme = (typeof THEMES)[number]
@@ -15,14 +16,9 @@ function isTheme(value: unknown): value is Theme {
   return typeof value === 'string' && (THEMES as readonly string[]).includes(value)
 }
 
+/** The remembered theme; none (or storage unavailable): follow the OS. */
 function savedTheme(): Theme {
-  try {
-    const saved = localStorage.getItem(THEME_KEY)
-    if (isTheme(saved)) return saved
-  } catch {
-    // Storage can be unavailable (privacy settings): follow the OS.
-  }
-  return 'system'
+  return readStored(THEME_KEY, (raw) => (isTheme(raw) ? raw : undefined), 'system')
 }
 
 /**
@@ -58,11 +54,7 @@ export const useUiStore = defineStore('ui', {
     setTheme(theme: Theme) {
       this.theme = theme
       applyTheme(theme)
-      try {
-        localStorage.setItem(THEME_KEY, theme)
-      } catch {
-        // Not remembered, still switched.
-      }
+      writeStored(THEME_KEY, theme)
     },
   },
 })

@@ -124,6 +124,10 @@ export const messages: AreaMessages = {
       noMatch: 'No line matches.',
     },
     process: { unknown: 'process {lid}', pid: 'pid {pid}' },
+    layout: {
+      treeSplitter: 'Height of the process tree; the output has the rest',
+      mainSplitter: 'Width of the tree and output; details and shared objects have the rest',
+    },
   },
   zh: {
     controls: {
@@ -246,5 +250,9 @@ export const messages: AreaMessages = {
       noMatch: '没有匹配的行。',
     },
     process: { unknown: '进程 {lid}', pid: 'pid {pid}' },
+    layout: {
+      treeSplitter: '进程树的高度，其余留给输出',
+      mainSplitter: '进程树和输出的宽度，其余留给详情和共享对象',
+    },
   },
 }
