@@ -154,8 +154,8 @@ export class HostService implements Host {
       this.emit({ kind: 'user.join', pid, lid: waited.record.lid, exitCode, timedOut: waited.timedOut }, waited.record.runId)
       return { pid, exitCode, timedOut: waited.timedOut }
     },
-    'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
-    'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since),
+    'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids(), { protectedPids: this.protectedPids }),
+    'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since, { protectedPids: this.protectedPids }),
     'monitor.system': async () => this.monitor.system(),
     'monitor.details': async ({ pid }) => this.monitor.details(pid),
     'sessions.list': async () => {
