@@ -218,6 +218,8 @@ export interface SessionRunInfo {
   startT: number
   endT: number | null
   ok: boolean | null
+  /** The user stopped it (not a failure; ok is false). */
+  stopped: boolean
   /** Events of the run; null in the listing (counting them there would mean parsing every line). */
   events: number | null
 }

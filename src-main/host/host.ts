@@ -250,7 +250,7 @@ export class HostService implements Host {
     this.sampler.start()
     void this.supervisor.startRun(runId, script).then((outcome) => {
       this.sampler.stop()
-      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt }, runId)
+      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt, stopped: outcome.stopped }, runId)
     })
     return { runId }
   }
