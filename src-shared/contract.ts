@@ -116,6 +116,14 @@ export interface RunSnapshot {
 
 export type ProcessState = 'running' | 'sleeping' | 'disk-wait' | 'stopped' | 'zombie' | 'idle' | 'unknown'
 
+/**
+ * Why the host will not signal a process, as the System tab shows it before anyone asks: pid 1,
+ * ProcLab's own processes, a process ProcLab runs under, another user's (the host not being root).
+ * The host refuses these on its own too, whatever a UI sends.
+ */
+export const SIGNAL_REFUSALS = ['init', 'proclab', 'host-ancestor', 'other-user'] as const
+export type SignalRefusal = (typeof SIGNAL_REFUSALS)[number]
+
 export interface SystemProcess {
   pid: number
   ppid: number
@@ -137,10 +145,12 @@ export interface SystemProcess {
   nice: number | null
   /** rss as % of the machine's RAM, rounded to 0.1. */
   memPercent: number
+  /** Why this user may not signal it from ProcLab (its Kill is greyed), or null when they may. */
+  signalRefused: SignalRefusal | null
 }
 
 /** The fields of a SystemProcess, in the order `SystemProcessColumns` lists them. */
-export const SYSTEM_PROCESS_FIELDS = ['pid', 'ppid', 'name', 'command', 'user', 'state', 'cpu', 'rss', 'startedAt', 'lab', 'threads', 'nice', 'memPercent'] as const satisfies ReadonlyArray<keyof SystemProcess>
+export const SYSTEM_PROCESS_FIELDS = ['pid', 'ppid', 'name', 'command', 'user', 'state', 'cpu', 'rss', 'startedAt', 'lab', 'threads', 'nice', 'memPercent', 'signalRefused'] as const satisfies ReadonlyArray<keyof SystemProcess>
 
 /** Processes column by column: entry i of every array is process i (no key repeated per row). */
 export type SystemProcessColumns = { [K in keyof SystemProcess]: SystemProcess[K][] }
@@ -208,6 +218,8 @@ export interface SessionRunInfo {
   startT: number
   endT: number | null
   ok: boolean | null
+  /** The user stopped it (not a failure; ok is false). */
+  stopped: boolean
   /** Events of the run; null in the listing (counting them there would mean parsing every line). */
   events: number | null
 }

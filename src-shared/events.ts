@@ -17,7 +17,19 @@ export interface ProcessRef {
 
 export type EventBody =
   | { kind: 'run.start'; title: string; source: string }
-  | { kind: 'run.end'; ok: boolean; error: string | null; durationUs: number }
+  | {
+      kind: 'run.end'
+      /** It ran to its end and its main exited 0. */
+      ok: boolean
+      /** Why it failed; null when it did not. */
+      error: string | null
+      durationUs: number
+      /**
+       * The user stopped it: not a failure. Absent in sessions recorded before ProcLab said so, which
+       * gave error 'stopped by the user' instead (see runEndStopped).
+       */
+      stopped?: boolean
+    }
   | (ProcessRef & {
       kind: 'process.start'
       ppid: number
@@ -95,4 +107,12 @@ export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semapho
 /** Which shared object an event is about: its id (unique per host), as named in its object.create. */
 export interface ObjectRef {
   object: string
+}
+
+/** The error text with which sessions recorded before run.end had `stopped` marked a stopped run. */
+const FORMER_STOP_ERROR = 'stopped by the user'
+
+/** Whether the user stopped this run, in a session of any version. */
+export function runEndStopped(event: Pick<EventOf<'run.end'>, 'stopped' | 'error'>): boolean {
+  return event.stopped ?? event.error === FORMER_STOP_ERROR
 }

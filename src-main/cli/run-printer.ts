@@ -1,7 +1,7 @@
 // How `proclab run` shows a run: each output line prefixed with its process, lifecycle lines
 // dimmed, and a table of the processes at the end.
 import type { Writable } from 'node:stream'
-import type { EventOf, LabEvent } from '../../src-shared/events'
+import { runEndStopped, type EventOf, type LabEvent } from '../../src-shared/events'
 
 interface Row {
   name: string
@@ -56,7 +56,7 @@ export class RunPrinter {
       const seconds = row.endedAt === null ? '' : `${((row.endedAt - row.startedAt) / 1e6).toFixed(2)} s`
       lines.push(`${row.name.padEnd(width)}  ${String(row.pid).padStart(7)}  ${String(row.exitCode ?? '?').padStart(5)}  ${seconds.padStart(8)}`)
     }
-    const verdict = end.ok ? this.paint('32', 'run ok') : this.paint('31', `run failed: ${end.error ?? 'unknown error'}`)
+    const verdict = runEndStopped(end) ? this.paint('33', 'run stopped') : end.ok ? this.paint('32', 'run ok') : this.paint('31', `run failed: ${end.error ?? 'unknown error'}`)
     this.out.write(`\n${lines.join('\n')}\n${verdict} in ${(end.durationUs / 1e6).toFixed(2)} s\n`)
   }
 

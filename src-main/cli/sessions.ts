@@ -69,8 +69,7 @@ async function describeAll(listings: SessionListing[]): Promise<ListedSession[]>
 
 function listRun(run: RunDetail): ListedRun {
   const { name, kind } = nameOf(run.source)
-  const stopped = run.ok === false && run.error === 'stopped by the user'
-  const result = run.ok === null ? 'unfinished' : run.ok ? 'ok' : stopped ? 'stopped' : 'failed'
+  const result = run.ok === null ? 'unfinished' : run.ok ? 'ok' : run.stopped ? 'stopped' : 'failed'
   const seconds = run.endT === null ? null : (run.endT - run.startT) / 1e6
   return { runId: run.runId, name: name ?? run.title, kind, source: run.source, title: run.title, result, error: run.error, seconds }
 }

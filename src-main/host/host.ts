@@ -154,8 +154,8 @@ export class HostService implements Host {
       this.emit({ kind: 'user.join', pid, lid: waited.record.lid, exitCode, timedOut: waited.timedOut }, waited.record.runId)
       return { pid, exitCode, timedOut: waited.timedOut }
     },
-    'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids()),
-    'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since),
+    'monitor.list': async () => this.monitor.list(this.supervisor.registry.livePids(), { protectedPids: this.protectedPids }),
+    'monitor.changes': async ({ since }) => this.monitor.changes(this.supervisor.registry.livePids(), since, { protectedPids: this.protectedPids }),
     'monitor.system': async () => this.monitor.system(),
     'monitor.details': async ({ pid }) => this.monitor.details(pid),
     'sessions.list': async () => {
@@ -250,7 +250,7 @@ export class HostService implements Host {
     this.sampler.start()
     void this.supervisor.startRun(runId, script).then((outcome) => {
       this.sampler.stop()
-      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt }, runId)
+      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt, stopped: outcome.stopped }, runId)
     })
     return { runId }
   }

@@ -89,7 +89,8 @@ export function sameRow(a: SystemProcess, b: SystemProcess): boolean {
     a.user === b.user &&
     a.startedAt === b.startedAt &&
     a.lab === b.lab &&
-    a.nice === b.nice)
+    a.nice === b.nice &&
+    a.signalRefused === b.signalRefused)
   )
 }
 

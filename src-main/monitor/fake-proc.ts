@@ -1,10 +1,11 @@
 // A simulated procfs for tests and benchmarks: thousands of made-up processes in a temp folder, in
 // the shape the Linux sampler reads (stat, status, cmdline per pid; stat, meminfo, loadavg and
-// uptime at the top). Point PROCLAB_PROC_ROOT at it and the monitor shows them; it then refuses
-// every signal, since none of these pids is real.
+// uptime at the top; self/status says who looks). Point PROCLAB_PROC_ROOT at it and the monitor
+// shows them; it then refuses every signal, since none of these pids is real.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseStatusUid } from '../platform/linux/proc-stat'
 
 export interface FakeProcOptions {
   /** Processes, pid 1 included. */
@@ -15,6 +16,17 @@ export interface FakeProcOptions {
   dir?: string
   /** Processes after `count`, each the child of the one before and the first of pid 1: one branch this deep (as a lab sits a dozen levels under init). */
   deepChain?: number
+  /**
+   * The uid the machine is looked at as (its self/status, as /proc/self is the reader's) and that owns
+   * the processes root does not. Default: this process's. A test gives another than 0 to see what
+   * a user who is not root sees, whoever runs it.
+   */
+  viewerUid?: number
+}
+
+/** This process's uid, or a typical first user's where there are no uids. */
+function ownUid(): number {
+  return typeof process.getuid === 'function' ? process.getuid() : 1000
 }
 
 const NAMES = ['bash', 'node', 'python3', 'postgres', 'nginx', 'sshd', 'chromium', 'java', 'sleep', 'make', 'cc1', 'rustc', 'go', 'redis-server', 'containerd-shim-runc-v2']
@@ -48,17 +60,20 @@ export function writeFakeProc(options: FakeProcOptions): string {
   writeFileSync(join(dir, 'meminfo'), topLevelFile('meminfo', 'MemTotal: 8000000 kB\nMemFree: 4000000 kB\nMemAvailable: 5000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n'))
   writeFileSync(join(dir, 'loadavg'), `0.50 0.40 0.30 2/${options.count} ${options.count}\n`)
   writeFileSync(join(dir, 'uptime'), topLevelFile('uptime', '100000.00 150000.00\n'))
-  for (let pid = 1; pid <= options.count; pid++) writeFakeProcess(dir, pid, pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout)))
-  for (let i = 1; i <= (options.deepChain ?? 0); i++) writeFakeProcess(dir, options.count + i, i === 1 ? 1 : options.count + i - 1)
+  const viewer = options.viewerUid ?? ownUid()
+  mkdirSync(join(dir, 'self'))
+  writeFileSync(join(dir, 'self', 'status'), `Name:\tproclab\nUid:\t${viewer}\t${viewer}\t${viewer}\t${viewer}\n`)
+  for (let pid = 1; pid <= options.count; pid++) writeFakeProcess(dir, pid, pid === 1 ? 0 : Math.max(1, Math.floor(pid / fanout)), viewer)
+  for (let i = 1; i <= (options.deepChain ?? 0); i++) writeFakeProcess(dir, options.count + i, i === 1 ? 1 : options.count + i - 1, viewer)
   return dir
 }
 
-function writeFakeProcess(dir: string, pid: number, ppid: number): void {
-  const ownUid = typeof process.getuid === 'function' ? process.getuid() : 1000
+function writeFakeProcess(dir: string, pid: number, ppid: number, viewerUid: number): void {
   const name = pid === 1 ? 'init' : NAMES[pid % NAMES.length]!
   const state = pid === 1 ? 'S' : STATES[pid % STATES.length]!
   const threads = 1 + (pid % 5)
-  const uid = pid % 3 === 0 ? 0 : ownUid
+  // pid 1 is root's, as init is; so is every third process, as on a real machine.
+  const uid = pid === 1 || pid % 3 === 0 ? 0 : viewerUid
   const procDir = join(dir, String(pid))
   mkdirSync(procDir)
   writeFileSync(join(procDir, 'stat'), statLine(pid, ppid, name, state, threads))
@@ -83,6 +98,7 @@ export interface FakeChurn {
  * are children of the others, so the tree never has orphans. Returns the new processes' pids.
  */
 export function churnFakeProc(dir: string, churn: FakeChurn, random: () => number = Math.random): number[] {
+  const viewer = parseStatusUid(readFileSync(join(dir, 'self', 'status'), 'utf8')) ?? ownUid()
   const fanout = Math.max(2, churn.fanout ?? 8)
   const parents = Math.max(1, Math.floor(churn.count / fanout))
   const pids = readdirSync(dir)
@@ -103,7 +119,7 @@ export function churnFakeProc(dir: string, churn: FakeChurn, random: () => numbe
   for (let i = 0; i < churn.replaced && leaves.length > 0; i++) {
     const gone = leaves.splice(Math.floor(random() * leaves.length), 1)[0]!
     rmSync(join(dir, String(gone)), { recursive: true, force: true })
-    writeFakeProcess(dir, next, 1 + Math.floor(random() * parents))
+    writeFakeProcess(dir, next, 1 + Math.floor(random() * parents), viewer)
     started.push(next++)
   }
   return started

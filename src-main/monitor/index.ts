@@ -3,6 +3,7 @@
 export { createMonitor } from './monitor'
 export { sendSignal, checkSignalTarget } from './signals'
 export { signalTree } from './signal-tree'
+export { protectedBy, signalRefusal, runsAsRoot, type HostAccount, type ProtectedPids } from './signal-rule'
 export { ancestorsOf, descendantsTopDown } from './process-parents'
 export { PROC_ROOT_ENV } from './monitor'
 export { MonitorError, type MonitorErrorCode } from '../platform/errors'

@@ -6,6 +6,8 @@ import { buildRows, RowReuse } from './rows'
 import { ChangeLog } from './changes'
 import { ancestorsOf } from './process-parents'
 import { signalTree } from './signal-tree'
+import { runsAsRoot } from './signal-rule'
+import { simulatedAccount } from './simulated-account'
 import { sendSignal } from './signals'
 import type { Monitor, MonitorOptions, SignalGuard, TimedSample } from './types'
 
@@ -62,12 +64,16 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
 
   const systemReader = table.systemReader(lastSample)
 
-  async function list(labPids: ReadonlySet<number>): Promise<SystemProcess[]> {
+  // Read once: the account a process runs as does not change under it.
+  const account = options.account ?? (simulatedRoot === null ? null : simulatedAccount(simulatedRoot)) ?? { user: os.userName(), isRoot: runsAsRoot() }
+
+  async function list(labPids: ReadonlySet<number>, guard?: SignalGuard): Promise<SystemProcess[]> {
     inFlight ??= takeSample().finally(() => {
       inFlight = null
     })
     const { previous, current } = await inFlight
-    return buildRows(previous, current, labPids, cores, memTotal, rowReuse)
+    const rule = { account, hostPid: process.pid, protectedPids: guard?.protectedPids ?? new Set<number>() }
+    return buildRows(previous, current, labPids, cores, memTotal, rowReuse, rule)
   }
   const rowReuse = new RowReuse()
   const changeLog = new ChangeLog()
@@ -76,8 +82,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     sampler,
     simulatedRoot,
     list,
-    async changes(labPids, since) {
-      return changeLog.answer(await list(labPids), since)
+    async changes(labPids, since, guard) {
+      return changeLog.answer(await list(labPids, guard), since)
     },
     system: () => systemReader.read(),
     async details(pid) {

@@ -1,5 +1,7 @@
-import type { SystemProcess } from '../../src-shared/contract'
+import type { SignalRefusal, SystemProcess } from '../../src-shared/contract'
 import { cpuPercent } from './cpu'
+import { ancestorsOf } from './process-parents'
+import { signalRefusal, type HostAccount } from './signal-rule'
 import type { RawProcess, TimedSample } from './types'
 
 /**
@@ -13,10 +15,10 @@ export class RowReuse {
   private readonly rows = new Map<number, SystemProcess>()
 
   /** The row made from `raw` last time, if its computed fields are still these. */
-  find(raw: RawProcess, cpu: number, lab: boolean): SystemProcess | undefined {
+  find(raw: RawProcess, cpu: number, lab: boolean, signalRefused: SignalRefusal | null): SystemProcess | undefined {
     if (this.madeFrom.get(raw.pid) !== raw) return undefined
     const row = this.rows.get(raw.pid)
-    return row && row.cpu === cpu && row.lab === lab ? row : undefined
+    return row && row.cpu === cpu && row.lab === lab && row.signalRefused === signalRefused ? row : undefined
   }
 
   /** Remembers this call's rows; entries of processes not in it are dropped. */
@@ -37,20 +39,31 @@ export class RowReuse {
   }
 }
 
+/** Who may signal what, for the rows of one sample (see signal-rule.ts). */
+export interface RowSignalRule {
+  account: HostAccount
+  /** The host's pid and ProcLab's other processes. */
+  hostPid: number
+  protectedPids: ReadonlySet<number>
+}
+
 /**
  * Turns a sample into contract rows. `previous` is the baseline for CPU %; without one (the first
  * sample) CPU is 0, as the contract says, rather than an average since boot. With `reuse`, rows that
- * would come out the same as last time are last time's objects.
+ * would come out the same as last time are last time's objects. Without `rule` no row is marked
+ * refused (the host's own checks still apply when a signal is sent).
  */
-export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number, memTotal = 0, reuse?: RowReuse): SystemProcess[] {
+export function buildRows(previous: TimedSample | null, current: TimedSample, labPids: ReadonlySet<number>, cores: number, memTotal = 0, reuse?: RowReuse, rule?: RowSignalRule): SystemProcess[] {
   const before = new Map<number, RawProcess>()
   if (previous) for (const p of previous.processes) before.set(p.pid, p)
   const intervalMs = previous ? current.at - previous.at : 0
+  const refusalOf = rule ? refusalsFor(current, rule) : () => null
   const rows = current.processes.map((p) => {
     const cpu = previous ? cpuPercent(before.get(p.pid), p, intervalMs, cores) : 0
     const lab = labPids.has(p.pid)
+    const signalRefused = refusalOf(p)
     return (
-      reuse?.find(p, cpu, lab) ?? {
+      reuse?.find(p, cpu, lab, signalRefused) ?? {
         pid: p.pid,
         ppid: p.ppid,
         name: p.name,
@@ -65,9 +78,18 @@ export function buildRows(previous: TimedSample | null, current: TimedSample, la
         nice: p.nice,
         // Unknown RAM (memTotal 0) reads as 0 % rather than Infinity.
         memPercent: memTotal > 0 ? Math.round((p.rss / memTotal) * 1000) / 10 : 0,
+        signalRefused,
       }
     )
   })
   reuse?.keep(current.processes, rows)
   return rows
+}
+
+/** signal-rule.ts for each process of `sample`, whose own parent links say which are the host's ancestors. */
+function refusalsFor(sample: TimedSample, rule: RowSignalRule): (p: RawProcess) => SignalRefusal | null {
+  const parents = new Map<number, number>()
+  for (const p of sample.processes) parents.set(p.pid, p.ppid)
+  const pids = { hostPid: rule.hostPid, protectedPids: rule.protectedPids, ancestorPids: ancestorsOf(rule.hostPid, parents) }
+  return (p) => signalRefusal(p.pid, p.user, pids, rule.account)
 }

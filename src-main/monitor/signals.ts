@@ -1,6 +1,7 @@
 import { SIGNALS, type SignalName } from '../../src-shared/contract'
 import { platform as currentPlatform, type Platform } from '../platform'
 import { MonitorError } from '../platform/errors'
+import { protectedBy } from './signal-rule'
 import type { SignalGuard } from './types'
 
 /**
@@ -27,12 +28,17 @@ export function checkSignalTarget(pid: number, signal: SignalName, guard: Signal
   refuseThread(pid, guard, os)
 }
 
-/** Why this process must never be signalled from the UI, or null. */
+/** The words the host refuses with, for each protection of signal-rule.ts. */
+const PROTECTION_TEXT = {
+  init: 'it is the system init process',
+  proclab: 'it is part of ProcLab itself',
+  'host-ancestor': 'ProcLab runs under it, so it would end ProcLab too',
+} as const
+
+/** Why this process must never be signalled from the UI, or null: the rule the System tab greys its Kill buttons by. */
 function whyProtected(pid: number, guard: SignalGuard): string | null {
-  if (pid === 1) return 'it is the system init process'
-  if (pid === process.pid || guard.protectedPids.has(pid)) return 'it is part of ProcLab itself'
-  if (guard.ancestorPids?.has(pid)) return 'ProcLab runs under it, so it would end ProcLab too'
-  return null
+  const protection = protectedBy(pid, { hostPid: process.pid, protectedPids: guard.protectedPids, ancestorPids: guard.ancestorPids ?? new Set() })
+  return protection === null ? null : PROTECTION_TEXT[protection]
 }
 
 /**

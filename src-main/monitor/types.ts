@@ -1,4 +1,5 @@
 import type { Platform, ProcessSampler } from '../platform'
+import type { HostAccount } from './signal-rule'
 import type { ProcessDetails, SignalName, SignalOutcome, SystemProcess, SystemProcessChanges, SystemSummary } from '../../src-shared/contract'
 
 // The sampler's types belong to the OS modules that implement them (platform/types.ts).
@@ -13,13 +14,17 @@ export interface SignalGuard {
 
 export interface Monitor {
   readonly sampler: ProcessSampler
-  /** The machine's processes now; `lab: true` for the given pids. CPU % is relative to the previous call. */
-  list(labPids: ReadonlySet<number>): Promise<SystemProcess[]>
+  /**
+   * The machine's processes now; `lab: true` for the given pids. CPU % is relative to the previous
+   * call. Each row's `signalRefused` follows signal-rule.ts with `guard`'s protected pids (the host's
+   * own and its ancestors' are always protected).
+   */
+  list(labPids: ReadonlySet<number>, guard?: SignalGuard): Promise<SystemProcess[]>
   /**
    * A new sample as changes since answer `since` of this method (the whole table without it, or when
    * that answer is no longer kept). Samples are shared with list(): one read of /proc serves both.
    */
-  changes(labPids: ReadonlySet<number>, since?: number): Promise<SystemProcessChanges>
+  changes(labPids: ReadonlySet<number>, since?: number, guard?: SignalGuard): Promise<SystemProcessChanges>
   /** Machine-wide figures; CPU per core is relative to the previous call. */
   system(): Promise<SystemSummary>
   /** cwd, environment, open files and children of one process; throws MonitorError 'not-found' / 'refused'. */
@@ -54,6 +59,8 @@ export interface MonitorOptions {
    * not real: the monitor then refuses every signal.
    */
   procRoot?: string
+  /** Who the host runs as, for the rows' `signalRefused`. Default: this process's user (the platform's name for it) and whether it is root. */
+  account?: HostAccount
   /** The OS whose ways the monitor uses; tests pass another's (win32) to check its rules here. Default: this one. */
   platform?: Platform
 }

@@ -3,6 +3,7 @@
 // result is kept until the file changes); bigger ones get an estimate from their size.
 import { basename, join } from 'node:path'
 import { SESSION_ID_PATTERN, type SessionInfo, type SessionRunInfo } from '../../src-shared/contract'
+import { runEndStopped } from '../../src-shared/events'
 import { listSessions, mapLimit, type SessionListing } from './files'
 import { MAX_LINE_BYTES, readChunks } from './lines'
 
@@ -179,13 +180,13 @@ export class RunIndex {
     const t = typeof event.t === 'number' ? event.t : 0
     if (event.kind === 'run.start') {
       this.extras.set(runId, { source: typeof event.source === 'string' ? event.source : null, error: null })
-      this.runs.set(runId, { runId, title: typeof event.title === 'string' ? event.title : runId, startT: t, endT: null, ok: null, events: this.countEvents ? 1 : null })
+      this.runs.set(runId, { runId, title: typeof event.title === 'string' ? event.title : runId, startT: t, endT: null, ok: null, stopped: false, events: this.countEvents ? 1 : null })
       return
     }
     let run = this.runs.get(runId)
     if (!run) {
       // Its run.start is missing (a damaged line, an edited file): the run still exists.
-      run = { runId, title: runId, startT: t, endT: null, ok: null, events: this.countEvents ? 0 : null }
+      run = { runId, title: runId, startT: t, endT: null, ok: null, stopped: false, events: this.countEvents ? 0 : null }
       this.runs.set(runId, run)
     }
     if (run.events !== null) run.events++
@@ -193,6 +194,7 @@ export class RunIndex {
       run.endT = t
       run.ok = event.ok === true
       const error = typeof event.error === 'string' ? event.error : null
+      run.stopped = runEndStopped({ stopped: typeof event.stopped === 'boolean' ? event.stopped : undefined, error })
       this.extras.set(runId, { source: this.extras.get(runId)?.source ?? null, error })
     }
   }

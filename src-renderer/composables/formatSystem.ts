@@ -1,3 +1,5 @@
+import type { SignalRefusal, SystemProcess } from '../../src-shared/contract'
+
 /** 45s, 12m, 3h 05m, 4d 02h: how long a process or the machine has been up, at a glance. */
 export function formatUptime(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds))
@@ -17,4 +19,16 @@ export function formatAge(startedAt: number | null, now: number | null): string 
 
 export function formatPercent(n: number): string {
   return `${n.toFixed(n < 10 ? 1 : 0)} %`
+}
+
+const REFUSAL_KEYS: Record<SignalRefusal, string> = {
+  init: 'system.refused.init',
+  proclab: 'system.refused.proclab',
+  'host-ancestor': 'system.refused.hostAncestor',
+  'other-user': 'system.refused.otherUser',
+}
+
+/** Why this process's Kill is greyed, in the user's language; null when it may be signalled. */
+export function signalRefusalText(t: (key: string, named?: Record<string, unknown>) => string, p: Pick<SystemProcess, 'signalRefused' | 'user'>): string | null {
+  return p.signalRefused === null ? null : t(REFUSAL_KEYS[p.signalRefused], { user: p.user })
 }

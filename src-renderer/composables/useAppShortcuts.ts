@@ -3,6 +3,7 @@ import { useKillStore, type KillTarget } from '../stores/kill'
 import { useRunStore } from '../stores/run'
 import { useSystemStore } from '../stores/system'
 import { useUiStore } from '../stores/ui'
+import { signalRefusalText } from './formatSystem'
 import { useShortcuts } from './useShortcuts'
 
 /**
@@ -57,6 +58,12 @@ export function useAppShortcuts(): void {
   function askToSignal(): boolean {
     const target = selectedTarget()
     if (!target) return nothingToActOn()
+    // A process the host would refuse: the key says why, as the greyed button does.
+    const refusal = ui.activeTab === 'system' && system.selected ? signalRefusalText(i18n.global.t, system.selected) : null
+    if (refusal !== null) {
+      ui.showKeyHint(refusal)
+      return false
+    }
     kill.open(target)
     return true
   }

@@ -1,6 +1,6 @@
 // The run as the UI sees it, rebuilt by folding the host's events in order. Pure functions over
 // plain data, so the Pinia store can apply a whole frame inside one $patch.
-import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import { runEndStopped, type FrameEvent, type LabEvent } from '../../src-shared/events'
 import { parseAnsi, type StyledRun } from './ansi'
 
 export interface LabProcess {
@@ -59,7 +59,8 @@ export interface RunModel {
   source: string | null
   running: boolean
   startT: number | null
-  result: { ok: boolean; error: string | null; durationUs: number } | null
+  /** How the run ended: `stopped` by the user is neither ok nor a failure. */
+  result: { ok: boolean; stopped: boolean; error: string | null; durationUs: number } | null
   processes: Record<string, LabProcess>
   /** lids in start order. */
   order: string[]
@@ -134,7 +135,7 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
     case 'run.end':
       if (event.runId !== model.runId) return false
       model.running = false
-      model.result = { ok: event.ok, error: event.error, durationUs: event.durationUs }
+      model.result = { ok: event.ok, stopped: runEndStopped(event), error: runEndStopped(event) ? null : event.error, durationUs: event.durationUs }
       return true
     case 'process.start':
       if (!model.processes[event.lid]) model.order.push(event.lid)

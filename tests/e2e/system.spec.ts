@@ -2,7 +2,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
-import { cell, expect, labRows, runScenario, test } from './fixtures'
+import AxeBuilder from '@axe-core/playwright'
+import WebSocket from 'ws'
+import { cell, chooseLanguage, expect, labRows, runScenario, test, type ProclabServer } from './fixtures'
 
 /** Pids whose parent is `pid`, from /proc, excluding zombies (ended, waiting to be reaped). */
 function runningChildren(pid: number): number[] {
@@ -78,20 +80,126 @@ test('a lab process shows up in the system tree, marked, and can be killed from 
   await expect(cell(sleeper, 'exit')).toHaveText('-9')
 })
 
-test('a kill the OS refuses is explained in the dialog', async ({ app }) => {
+/** Sends one command to the host as any client could, past the UI's greying: the host's own answer. */
+async function forcedRequest(server: ProclabServer, cmd: string, args: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
+  const url = new URL(server.url)
+  const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin })
+  try {
+    await once(ws, 'open')
+    ws.send(JSON.stringify({ id: 1, cmd, args }))
+    for (;;) {
+      const [data] = (await once(ws, 'message')) as [Buffer]
+      const message = JSON.parse(String(data)) as { type: string; id?: number; ok: boolean; error?: { code: string; message: string } }
+      if (message.type === 'response' && message.id === 1) return message
+    }
+  } finally {
+    ws.close()
+  }
+}
+
+test("pid 1's Kill is greyed with the reason, and the host refuses the signal when asked anyway", async ({ app, server }) => {
   await app.getByRole('tab', { name: 'System' }).click()
-  const tree = app.getByRole('treegrid', { name: 'System processes' })
-  // pid 1 is never ours to kill: the host refuses it.
-  const init = tree.locator('tbody tr[data-pid="1"]')
+  const init = app.getByRole('treegrid', { name: 'System processes' }).locator('tbody tr[data-pid="1"]')
   await expect(init).toBeVisible()
-  await init.getByRole('button', { name: /^Kill/ }).click()
-  const dialog = app.getByRole('dialog', { name: 'Send a signal' })
-  await dialog.getByRole('button', { name: 'Send SIGTERM' }).click()
-  await expect(dialog.getByRole('alert')).toContainText('Could not send SIGTERM')
-  await expect(dialog).toBeVisible()
-  await dialog.getByRole('button', { name: 'Cancel' }).click()
-  await expect(dialog).toBeHidden()
-  await expect(init).toBeVisible()
+  const kill = init.getByRole('button', { name: /^Kill/ })
+  await expect(kill).toHaveAttribute('aria-disabled', 'true')
+  await expect(kill).toHaveAttribute('title', /^pid 1 \(init\) cannot be signalled/)
+  // A click on it opens no dialog: it selects the row, whose details say why. (Playwright waits for
+  // an aria-disabled control to become enabled, as a user would not: the click is forced.)
+  await kill.click({ force: true })
+  await expect(app.getByRole('dialog', { name: 'Send a signal' })).toBeHidden()
+  await expect(init).toHaveAttribute('aria-selected', 'true')
+  await expect(app.getByTestId('kill-refused')).toHaveText(/^pid 1 \(init\) cannot be signalled/)
+
+  const answer = await forcedRequest(server, 'process.signal', { pid: 1, signal: 'SIGTERM' })
+  expect(answer.ok).toBe(false)
+  expect(answer.error).toMatchObject({ code: 'refused', message: 'refusing to signal pid 1: it is the system init process' })
+})
+
+test('a kill the host refuses after the dialog opened (the process ended) is explained in the dialog', async ({ app }) => {
+  const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' })
+  const exited = once(sleeper, 'exit')
+  try {
+    await app.getByRole('tab', { name: 'System' }).click()
+    await app.getByLabel('Filter').fill(String(sleeper.pid))
+    const row = app.getByRole('treegrid', { name: 'System processes' }).locator(`tbody tr[data-pid="${sleeper.pid}"]`)
+    await row.getByRole('button', { name: /^Kill/ }).click()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    sleeper.kill('SIGKILL')
+    await exited
+    await dialog.getByRole('button', { name: 'Send SIGTERM' }).click()
+    await expect(dialog.getByRole('alert')).toContainText('Could not send SIGTERM')
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toBeHidden()
+  } finally {
+    sleeper.kill('SIGKILL')
+  }
+})
+
+test.describe("a simulated machine looked at by a user who is not root: init and root's processes are not theirs to signal", () => {
+  // pid 1 and every third pid are root's; the rest belong to uid 4242, the user looking (fake-proc.ts).
+  test.use({ fakeProc: { count: 24, viewerUid: 4242 } })
+
+  test('Kill is greyed and explained where the host would refuse, in both languages; the rest offer the dialog', async ({ app, server }) => {
+    await app.getByRole('tab', { name: 'System' }).click()
+    // By class and column, not accessible name: the names are translated below.
+    const tree = app.locator('table.system-tree[role="treegrid"]')
+    await expect(tree).toHaveAttribute('aria-rowcount', '25')
+    const killOf = (pid: number) => tree.locator(`tbody tr[data-pid="${pid}"] td[data-col="actions"] button`)
+    const rootUser = ((await tree.locator('tbody tr[data-pid="3"] td[data-col="user"]').textContent()) ?? '').trim()
+    expect(rootUser).toBe('root')
+
+    await expect(killOf(1)).toHaveAttribute('aria-disabled', 'true')
+    await expect(killOf(3)).toHaveAttribute('aria-disabled', 'true')
+    await expect(killOf(3)).toHaveAttribute('title', 'Owned by root: you may not signal it.')
+    await expect(killOf(2)).not.toHaveAttribute('aria-disabled')
+    await expect(killOf(2)).not.toHaveAttribute('title')
+
+    // The user's own process: the dialog, as before.
+    await killOf(2).click()
+    const dialog = app.getByRole('dialog', { name: 'Send a signal' })
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toBeHidden()
+
+    // root's process: selected, not offered; the details say why, next to a Kill that keeps its focus.
+    await killOf(3).click({ force: true })
+    await expect(dialog).toBeHidden()
+    const details = app.getByRole('region', { name: /^Details/ })
+    const detailsKill = details.getByRole('button', { name: 'Kill…' })
+    await expect(app.getByTestId('kill-refused')).toHaveText('Owned by root: you may not signal it.')
+    await expect(app.getByTestId('kill-refused')).toBeVisible()
+    await expect(detailsKill).toHaveAttribute('aria-disabled', 'true')
+    await expect(detailsKill).toHaveAccessibleDescription('Owned by root: you may not signal it.')
+    // Greyed, yet legible and labelled, in both schemes.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme })
+      const { violations } = await new AxeBuilder({ page: app }).analyze()
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([])
+    }
+    await detailsKill.focus()
+    await expect(detailsKill).toBeFocused()
+    await app.keyboard.press('Enter')
+    await expect(dialog).toBeHidden()
+    // The k key says why too, rather than opening the dialog.
+    await tree.locator('tbody tr[data-pid="3"]').focus()
+    await app.keyboard.press('k')
+    await expect(dialog).toBeHidden()
+    await expect(app.getByTestId('key-hint')).toHaveText('Owned by root: you may not signal it.')
+
+    await chooseLanguage(app, 'zh')
+    await expect(app.getByTestId('kill-refused')).toHaveText('属于用户 root：你无权向它发送信号。')
+    // The focused row is always drawn (the others may be scrolled out of the window by now).
+    await expect(killOf(3)).toHaveAttribute('title', '属于用户 root：你无权向它发送信号。')
+    await chooseLanguage(app, 'en')
+
+    // Asked anyway, the host refuses: these pids are not the user's to signal (nor real ones).
+    const answer = await forcedRequest(server, 'process.signal', { pid: 3, signal: 'SIGKILL' })
+    expect(answer.ok).toBe(false)
+    expect(answer.error?.code).toBe('refused')
+  })
 })
 
 test('kill whole tree from the system view: after confirming, a shell and its sleeps all end', async ({ app }) => {

@@ -43,7 +43,7 @@ describe('no process left behind', () => {
         expect(await host.call('run.stop', {})).toEqual({ stopped: true })
       },
     })
-    expect(run.end).toMatchObject({ ok: false, error: 'stopped by the user' })
+    expect(run.end).toMatchObject({ ok: false, error: null, stopped: true })
     expect(pids).toHaveLength(6)
     for (const pid of pids) expect(pidAlive(pid), `pid ${pid}`).toBe(false)
     // One rule everywhere: what ProcLab ended shows the signal that ended it, also where the parent

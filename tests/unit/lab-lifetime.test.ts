@@ -197,7 +197,7 @@ describe('nothing outlives its run', () => {
         expect(await host.call('run.stop', {})).toEqual({ stopped: true })
       },
     })
-    expect(run.end).toMatchObject({ ok: false, error: 'stopped by the user' })
+    expect(run.end).toMatchObject({ ok: false, error: null, stopped: true })
     for (const [who, pid] of raw) expect(pidAlive(pid), `${who}'s sleep, pid ${pid}`).toBe(false)
   })
 

@@ -12,7 +12,7 @@ import { ProcessTable } from '../../src-renderer/stores/systemTable'
 import { linuxOnly } from '../helpers/platform'
 
 function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {
-  return { pid, ppid: 1, name: `p${pid}`, command: `/bin/p${pid}`, user: 'u', state: 'sleeping', cpu: 0, rss: 4096, startedAt: 1000 + pid, lab: false, threads: 1, nice: 0, memPercent: 0.1, ...fields }
+  return { pid, ppid: 1, name: `p${pid}`, command: `/bin/p${pid}`, user: 'u', state: 'sleeping', cpu: 0, rss: 4096, startedAt: 1000 + pid, lab: false, threads: 1, nice: 0, memPercent: 0.1, signalRefused: null, ...fields }
 }
 
 /** Rows by pid, without the renderer table's own `serial` (when a row entered it). */
@@ -34,7 +34,7 @@ function seeded(seed: number): () => number {
 describe('diffTables and sameRow', () => {
   it('notices a change in every field, one at a time', () => {
     const base = row(7)
-    const other: Record<string, unknown> = { pid: 7, ppid: 2, name: 'q', command: 'q', user: 'v', state: 'zombie', cpu: 1, rss: 1, startedAt: 5, lab: true, threads: null, nice: 3, memPercent: 9 }
+    const other: Record<string, unknown> = { pid: 7, ppid: 2, name: 'q', command: 'q', user: 'v', state: 'zombie', cpu: 1, rss: 1, startedAt: 5, lab: true, threads: null, nice: 3, memPercent: 9, signalRefused: 'other-user' }
     for (const field of SYSTEM_PROCESS_FIELDS) {
       if (field === 'pid') continue
       const changed = { ...base, [field]: other[field] } as SystemProcess

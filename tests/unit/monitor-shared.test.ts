@@ -67,7 +67,7 @@ describe('buildRows', () => {
     const previous = { at: 1000, processes: [raw(5, { cpuTimeMs: 100 })] }
     const current = { at: 1500, processes: [raw(5, { cpuTimeMs: 350, rss: 4096, user: 'alice', state: 'running', threads: 3, nice: -5 })] }
     expect(buildRows(previous, current, new Set(), 2, 16384)).toEqual<SystemProcess[]>([
-      { pid: 5, ppid: 1, name: 'p5', command: 'p5', user: 'alice', state: 'running', cpu: 50, rss: 4096, startedAt: 1000, lab: false, threads: 3, nice: -5, memPercent: 25 },
+      { pid: 5, ppid: 1, name: 'p5', command: 'p5', user: 'alice', state: 'running', cpu: 50, rss: 4096, startedAt: 1000, lab: false, threads: 3, nice: -5, memPercent: 25, signalRefused: null },
     ])
   })
 

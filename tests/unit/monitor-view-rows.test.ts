@@ -8,7 +8,7 @@ import { compareRows, type SortKey } from '../../src-renderer/stores/systemSort'
 import { ProcessTable } from '../../src-renderer/stores/systemTable'
 
 function row(pid: number, ppid: number, fields: Partial<SystemProcess> = {}): SystemRow {
-  return { pid, ppid, name: `p${pid}`, command: `/bin/p${pid}`, user: 'me', state: 'sleeping', cpu: 0, rss: 0, startedAt: 1000, lab: false, threads: 1, nice: 0, memPercent: 0, ...fields }
+  return { pid, ppid, name: `p${pid}`, command: `/bin/p${pid}`, user: 'me', state: 'sleeping', cpu: 0, rss: 0, startedAt: 1000, lab: false, threads: 1, nice: 0, memPercent: 0, signalRefused: null, ...fields }
 }
 
 const FILTER: RowFilter = { text: '', user: undefined, onlyLab: false, onlyZombies: false, flat: false, sortKey: 'pid', sortDir: 'asc' }

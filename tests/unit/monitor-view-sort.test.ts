@@ -4,7 +4,7 @@ import type { SystemProcess } from '../../src-shared/contract'
 import { compareRows } from '../../src-renderer/stores/systemSort'
 
 function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {
-  return { pid, ppid: 1, name: `p${pid}`, command: '', user: 'u', state: 'sleeping', cpu: 0, rss: 0, startedAt: 0, lab: false, threads: 1, nice: 0, memPercent: 0, ...fields }
+  return { pid, ppid: 1, name: `p${pid}`, command: '', user: 'u', state: 'sleeping', cpu: 0, rss: 0, startedAt: 0, lab: false, threads: 1, nice: 0, memPercent: 0, signalRefused: null, ...fields }
 }
 
 const order = (rows: SystemProcess[], ...args: Parameters<typeof compareRows>) => [...rows].sort(compareRows(...args)).map((r) => r.pid)

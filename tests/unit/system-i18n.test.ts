@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { messages } from '../../src-renderer/i18n/messages/system'
 import type { MessageTree } from '../../src-renderer/i18n/types'
+import { signalRefusalText } from '../../src-renderer/composables/formatSystem'
+import { SIGNAL_REFUSALS } from '../../src-shared/contract'
 
 function leaves(tree: MessageTree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>()
@@ -32,5 +34,29 @@ describe('system messages', () => {
   it('has a label for every signal and state the UI shows', () => {
     for (const signal of ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT']) expect(en.get(`kill.help.${signal}`)).toBeTruthy()
     for (const state of ['running', 'sleeping', 'diskWait', 'stopped', 'zombie', 'idle', 'unknown']) expect(zh.get(`states.${state}`)).toBeTruthy()
+  })
+})
+
+describe('signalRefusalText', () => {
+  const en = leaves(messages.en)
+  const zh = leaves(messages.zh)
+  /** vue-i18n's t over one language's leaves, with {name} filled in. */
+  const tOf = (table: Map<string, string>) => (key: string, named: Record<string, unknown> = {}) => {
+    const text = table.get(key.replace(/^system\./, ''))
+    if (text === undefined) throw new Error(`no message ${key}`)
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(named[name]))
+  }
+
+  it('says why for every refusal the host reports, in both languages, naming the owner', () => {
+    for (const t of [tOf(en), tOf(zh)]) {
+      for (const refusal of SIGNAL_REFUSALS) expect(signalRefusalText(t, { signalRefused: refusal, user: 'root' }), refusal).toMatch(/\S/)
+    }
+    expect(signalRefusalText(tOf(en), { signalRefused: 'other-user', user: 'postgres' })).toBe('Owned by postgres: you may not signal it.')
+    expect(signalRefusalText(tOf(zh), { signalRefused: 'other-user', user: 'postgres' })).toBe('属于用户 postgres：你无权向它发送信号。')
+    expect(signalRefusalText(tOf(en), { signalRefused: 'init', user: 'root' })).toMatch(/^pid 1 \(init\) cannot be signalled/)
+  })
+
+  it('is null for a process the user may signal', () => {
+    expect(signalRefusalText(tOf(en), { signalRefused: null, user: 'root' })).toBeNull()
   })
 })

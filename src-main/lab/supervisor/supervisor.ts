@@ -26,8 +26,11 @@ export interface SupervisorOptions {
 
 export interface RunOutcome {
   ok: boolean
+  /** Why it failed; null when it did not (a run the user stopped did not fail: see stopped). */
   error: string | null
   exitCode: number | null
+  /** The user stopped it (run.stop, the host's exit): its processes were ended, not failed. */
+  stopped: boolean
 }
 
 /** The process group a run's lab main leads, and the OS's way of reaching it. */
@@ -149,7 +152,7 @@ export class Supervisor {
     record.stdioOpened = { stdout: true, stderr: true }
     this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
     this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
-    const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null }) }
+    const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null, stopped: false }) }
     run.outcome = new Promise<RunOutcome>((resolve) => {
       main.once('error', (error) => {
         run.mainError = `could not start the lab main process: ${error.message}`
@@ -523,9 +526,11 @@ export class Supervisor {
     run.ended = true
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
-    const ok = exitCode === 0 && !run.stopping
-    const error = run.stopping ? 'stopped by the user' : (run.mainError ?? (ok ? null : `the lab main process exited with code ${String(exitCode)}`))
-    return { ok, error, exitCode }
+    // A stop is not a failure: each process's own end (the signal that ended it) tells the rest.
+    if (run.stopping) return { ok: false, error: null, exitCode, stopped: true }
+    const ok = exitCode === 0
+    const error = run.mainError ?? (ok ? null : `the lab main process exited with code ${String(exitCode)}`)
+    return { ok, error, exitCode, stopped: false }
   }
 
   private async endTree(run: Run): Promise<void> {

@@ -52,6 +52,13 @@ export const messages: AreaMessages = {
       kill: 'Kill',
       killLabel: 'Kill {name} (pid {pid})',
     },
+    /** Why a process's Kill is greyed: the host would refuse the signal (signalRefused). */
+    refused: {
+      init: 'pid 1 (init) cannot be signalled: the whole system runs under it.',
+      proclab: 'Part of ProcLab itself: it cannot be signalled from here.',
+      hostAncestor: 'ProcLab runs under it: signalling it would end ProcLab too.',
+      otherUser: 'Owned by {user}: you may not signal it.',
+    },
     columns: {
       pid: 'PID',
       name: 'Name',
@@ -187,6 +194,12 @@ export const messages: AreaMessages = {
       ended: '已结束',
       kill: '结束',
       killLabel: '结束 {name}（PID {pid}）',
+    },
+    refused: {
+      init: 'PID 1（init）不能接收信号：整个系统都运行在它之下。',
+      proclab: '这是 ProcLab 自身的进程，不能从这里发送信号。',
+      hostAncestor: 'ProcLab 运行在它之下：向它发送信号会连 ProcLab 一起结束。',
+      otherUser: '属于用户 {user}：你无权向它发送信号。',
     },
     columns: {
       pid: 'PID',
