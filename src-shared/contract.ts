@@ -3,6 +3,7 @@
 // and validate incoming commands with the same runtime schemas.
 import { z } from 'zod'
 import type { FrameEvent } from './events'
+import { LAB_LANGUAGES } from './language'
 import { MAX_NESTING, nestedDeeperThan } from './nesting'
 
 export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
@@ -25,10 +26,13 @@ const sessionTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 export const commandSchemas = {
   hello: empty,
   'scenarios.list': empty,
-  /** Start a lab run from a built-in scenario id or a script path on the host's disk. */
+  /**
+   * Start a lab run from a built-in scenario id or a script path on the host's disk. `lang` is the
+   * language its lab processes are asked to print in (`lang` of 'proclab'); English if absent.
+   */
   'run.start': z.union([
-    z.object({ scenario: z.string().min(1).max(200) }).strict(),
-    z.object({ script: z.string().min(1).max(4096) }).strict(),
+    z.object({ scenario: z.string().min(1).max(200), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
+    z.object({ script: z.string().min(1).max(4096), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
   ]),
   /** End the current run: its whole process tree is ended. */
   'run.stop': empty,

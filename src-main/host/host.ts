@@ -248,7 +248,7 @@ export class HostService implements Host {
     const startedAt = monotonicMicros()
     this.emit({ kind: 'run.start', title, source: script }, runId, startedAt)
     this.sampler.start()
-    void this.supervisor.startRun(runId, script).then((outcome) => {
+    void this.supervisor.startRun(runId, script, args.lang).then((outcome) => {
       this.sampler.stop()
       this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt }, runId)
     })
