@@ -61,6 +61,12 @@ export const commandSchemas = {
   'sessions.list': empty,
   /** Deletes a recorded session; never the one being recorded now. */
   'sessions.delete': z.object({ id: sessionId }).strict(),
+  /**
+   * Deletes several recorded sessions at once (the Sessions tab's "Delete selected"). Every id must
+   * be a session file name, or nothing is deleted; the one being recorded now is refused, the
+   * others deleted, and the answer says which went and which did not.
+   */
+  'sessions.deleteMany': z.object({ ids: z.array(sessionId).min(1).max(10_000) }).strict(),
   /** One run of a session for replay (the last run when runId is absent). */
   'sessions.read': z.object({ id: sessionId, runId: z.string().min(1).max(64).optional() }).strict(),
   /** Writes an export into the exports folder next to the sessions and says where. */
@@ -216,6 +222,19 @@ export interface SessionRunInfo {
   events: number | null
 }
 
+/** A recorded run in the user's terms, as `proclab sessions` and the Sessions tab list it. */
+export interface RunSummary {
+  runId: string
+  /** A scenario's id, a script's file name, or the run's title when what it ran is not known. */
+  name: string
+  kind: 'scenario' | 'script' | 'unknown'
+  result: 'ok' | 'failed' | 'stopped' | 'unfinished'
+  /** Why it failed: the first line of run.end's error, cut to a few hundred characters. */
+  error: string | null
+  /** Seconds from its start to its end; null when no end was recorded. */
+  seconds: number | null
+}
+
 export interface SessionInfo {
   /** The file name in the sessions folder. */
   id: string
@@ -230,6 +249,8 @@ export interface SessionInfo {
   eventsEstimated: boolean
   /** The session's runs, or null when the file is too large to scan for a listing. */
   runs: SessionRunInfo[] | null
+  /** The same runs as `proclab sessions` describes them: what each ran and how it ended (null as runs). */
+  ran: RunSummary[] | null
   /** The session this host is recording now: it cannot be deleted. */
   current: boolean
   error: string | null
@@ -279,6 +300,7 @@ export interface CommandResults {
   'monitor.details': ProcessDetails
   'sessions.list': SessionInfo[]
   'sessions.delete': { id: string; deleted: true }
+  'sessions.deleteMany': { deleted: string[]; failed: Array<{ id: string; code: ErrorCode; error: string }> }
   'sessions.read': SessionReplay
   'sessions.export': SessionExportInfo
 }

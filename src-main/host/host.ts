@@ -165,6 +165,7 @@ export class HostService implements Host {
       return this.sessions.list()
     },
     'sessions.delete': async (args) => this.sessions.delete(args),
+    'sessions.deleteMany': async (args) => this.sessions.deleteMany(args),
     'sessions.read': async (args) => this.sessions.read(args),
     'sessions.export': async (args) => this.sessions.export(args),
   }
