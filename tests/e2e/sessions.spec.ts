@@ -206,7 +206,7 @@ test('sessions are listed by what ran, newest first; a filter narrows them, and 
   const ids = files.map((f) => basename(f))
   try {
     await openSessionsTab(app)
-    const filter = app.getByLabel('Filter sessions')
+    const filter = app.getByLabel('Search sessions')
     await filter.fill(tag)
     const rows = app.locator('.sessions-table tbody tr')
     // The shared test folder holds hundreds of sessions: the first listing may take a while.
