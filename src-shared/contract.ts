@@ -3,6 +3,7 @@
 // and validate incoming commands with the same runtime schemas.
 import { z } from 'zod'
 import type { FrameEvent } from './events'
+import { LAB_LANGUAGES } from './language'
 import { MAX_NESTING, nestedDeeperThan } from './nesting'
 
 export const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const
@@ -25,10 +26,13 @@ const sessionTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 export const commandSchemas = {
   hello: empty,
   'scenarios.list': empty,
-  /** Start a lab run from a built-in scenario id or a script path on the host's disk. */
+  /**
+   * Start a lab run from a built-in scenario id or a script path on the host's disk. `lang` is the
+   * language its lab processes are asked to print in (`lang` of 'proclab'); English if absent.
+   */
   'run.start': z.union([
-    z.object({ scenario: z.string().min(1).max(200) }).strict(),
-    z.object({ script: z.string().min(1).max(4096) }).strict(),
+    z.object({ scenario: z.string().min(1).max(200), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
+    z.object({ script: z.string().min(1).max(4096), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
   ]),
   /** End the current run: its whole process tree is ended. */
   'run.stop': empty,
@@ -57,6 +61,12 @@ export const commandSchemas = {
   'sessions.list': empty,
   /** Deletes a recorded session; never the one being recorded now. */
   'sessions.delete': z.object({ id: sessionId }).strict(),
+  /**
+   * Deletes several recorded sessions at once (the Sessions tab's "Delete selected"). Every id must
+   * be a session file name, or nothing is deleted; the one being recorded now is refused, the
+   * others deleted, and the answer says which went and which did not.
+   */
+  'sessions.deleteMany': z.object({ ids: z.array(sessionId).min(1).max(10_000) }).strict(),
   /** One run of a session for replay (the last run when runId is absent). */
   'sessions.read': z.object({ id: sessionId, runId: z.string().min(1).max(64).optional() }).strict(),
   /** Writes an export into the exports folder next to the sessions and says where. */
@@ -224,6 +234,19 @@ export interface SessionRunInfo {
   events: number | null
 }
 
+/** A recorded run in the user's terms, as `proclab sessions` and the Sessions tab list it. */
+export interface RunSummary {
+  runId: string
+  /** A scenario's id, a script's file name, or the run's title when what it ran is not known. */
+  name: string
+  kind: 'scenario' | 'script' | 'unknown'
+  result: 'ok' | 'failed' | 'stopped' | 'unfinished'
+  /** Why it failed: the first line of run.end's error, cut to a few hundred characters. */
+  error: string | null
+  /** Seconds from its start to its end; null when no end was recorded. */
+  seconds: number | null
+}
+
 export interface SessionInfo {
   /** The file name in the sessions folder. */
   id: string
@@ -238,6 +261,8 @@ export interface SessionInfo {
   eventsEstimated: boolean
   /** The session's runs, or null when the file is too large to scan for a listing. */
   runs: SessionRunInfo[] | null
+  /** The same runs as `proclab sessions` describes them: what each ran and how it ended (null as runs). */
+  ran: RunSummary[] | null
   /** The session this host is recording now: it cannot be deleted. */
   current: boolean
   error: string | null
@@ -287,6 +312,7 @@ export interface CommandResults {
   'monitor.details': ProcessDetails
   'sessions.list': SessionInfo[]
   'sessions.delete': { id: string; deleted: true }
+  'sessions.deleteMany': { deleted: string[]; failed: Array<{ id: string; code: ErrorCode; error: string }> }
   'sessions.read': SessionReplay
   'sessions.export': SessionExportInfo
 }

@@ -23,12 +23,16 @@ Exit code: 0 if the run succeeded, 1 if it failed, 2 for a mistake in the comman
 
 Options:
   --max-processes N     at most N lab processes alive at once (default 256)
+  --lang en|zh          the language the scenario prints in (a script reads it as \`lang\` of
+                        'proclab'); default from LC_ALL, LC_MESSAGES or LANG: zh for a Chinese
+                        locale, else en
 ${SESSION_LOG_OPTIONS}
   -q, --quiet           the lab's output and the verdict only
 ${HELP_OPTION}
 
 Examples:
   proclab run join
+  proclab run join --lang zh
   proclab run ./my-lab.mjs --no-log
 `,
   scenarios: `Usage: proclab scenarios [--json]
@@ -113,7 +117,7 @@ ${HELP_OPTION}
 export const OVERVIEW = `proclab — a process monitor and multiprocessing lab
 
 Usage:
-  proclab run <script | scenario-id> [--max-processes N] [--log FILE | --no-log] [-q]
+  proclab run <script | scenario-id> [--max-processes N] [--lang en|zh] [--log FILE | --no-log] [-q]
                                                            run a lab script or a built-in scenario headless
   proclab scenarios [--json]                               list the built-in scenarios
   proclab serve [--port N] [--max-processes N] [--log FILE | --no-log]

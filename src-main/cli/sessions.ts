@@ -2,8 +2,8 @@
 // takes), each with when it started, what it ran and how that ended, and its size.
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
-import { scanRuns, SCAN_LIMIT_BYTES, type RunDetail, type SessionListing } from '../session'
-import { SCENARIOS } from '../scenarios/catalog'
+import type { RunSummary } from '../../src-shared/contract'
+import { scanRuns, SCAN_LIMIT_BYTES, summarizeRun, type RunDetail, type SessionListing } from '../session'
 import { numberedSessions, sessionsFolder } from './session-ref'
 
 /** Runs named on a session's line; past that, how many more. */
@@ -11,18 +11,10 @@ const RUNS_SHOWN = 3
 /** Characters of a failed run's error shown on its line (--json has all of it). */
 const ERROR_SHOWN = 60
 
-/** A run as listed: what it ran, in the user's terms, and how it ended. */
-interface ListedRun {
-  runId: string
-  /** A scenario's id or a script's file name. */
-  name: string
-  kind: 'scenario' | 'script' | 'unknown'
+/** A run as listed: the summary the Sessions tab shows too, with the script's path and the title. */
+interface ListedRun extends RunSummary {
   source: string | null
   title: string
-  result: 'ok' | 'failed' | 'stopped' | 'unfinished'
-  error: string | null
-  /** Seconds from its start to its end, null when no end was recorded. */
-  seconds: number | null
 }
 
 interface ListedSession extends SessionListing {
@@ -68,19 +60,8 @@ async function describeAll(listings: SessionListing[]): Promise<ListedSession[]>
 }
 
 function listRun(run: RunDetail): ListedRun {
-  const { name, kind } = nameOf(run.source)
-  const result = run.ok === null ? 'unfinished' : run.ok ? 'ok' : run.stopped ? 'stopped' : 'failed'
-  const seconds = run.endT === null ? null : (run.endT - run.startT) / 1e6
-  return { runId: run.runId, name: name ?? run.title, kind, source: run.source, title: run.title, result, error: run.error, seconds }
-}
-
-/** A built-in scenario by its id (its script sits in a `scenarios` folder under its own file name); a script by its file name. */
-function nameOf(source: string | null): { name: string | null; kind: ListedRun['kind'] } {
-  if (source === null) return { name: null, kind: 'unknown' }
-  const parts = source.split(/[\\/]/)
-  const file = parts.at(-1)!
-  const scenario = parts.at(-2) === 'scenarios' ? SCENARIOS.find((s) => s.file === file) : undefined
-  return scenario ? { name: scenario.id, kind: 'scenario' } : { name: file, kind: 'script' }
+  // The whole error here: --json keeps all of it, the table cuts its own.
+  return { ...summarizeRun(run), error: run.error, source: run.source, title: run.title }
 }
 
 function whatRan(session: ListedSession): string {

@@ -165,6 +165,7 @@ export class HostService implements Host {
       return this.sessions.list()
     },
     'sessions.delete': async (args) => this.sessions.delete(args),
+    'sessions.deleteMany': async (args) => this.sessions.deleteMany(args),
     'sessions.read': async (args) => this.sessions.read(args),
     'sessions.export': async (args) => this.sessions.export(args),
   }
@@ -248,7 +249,7 @@ export class HostService implements Host {
     const startedAt = monotonicMicros()
     this.emit({ kind: 'run.start', title, source: script }, runId, startedAt)
     this.sampler.start()
-    void this.supervisor.startRun(runId, script).then((outcome) => {
+    void this.supervisor.startRun(runId, script, args.lang).then((outcome) => {
       this.sampler.stop()
       this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt, stopped: outcome.stopped }, runId)
     })

@@ -2,6 +2,7 @@
 // Ids are file names checked by the contract's schema; the file is then looked up inside the
 // sessions folder only, so no id can name a path outside it.
 import { unlink } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import type { CommandArgs, CommandResults } from '../../src-shared/contract'
 import type { EventBody } from '../../src-shared/events'
 import { exportToFolder, readRunForReplay, SessionCatalog, SessionFormatError } from '../session'
@@ -26,7 +27,7 @@ export class SessionCommands {
   }
 
   async delete({ id }: CommandArgs<'sessions.delete'>): Result<'sessions.delete'> {
-    const file = this.catalog.fileOf(id)
+    const file = this.fileInFolder(id)
     if (this.catalog.isCurrent(id)) throw new HostError('refused', `${id} is the session being recorded now; it cannot be deleted while this ProcLab runs`)
     try {
       await unlink(file)
@@ -34,6 +35,42 @@ export class SessionCommands {
       throw fileError(error, id, 'delete')
     }
     return { id, deleted: true }
+  }
+
+  /**
+   * Several at once. Every id is checked before anything is deleted: one that is not a session
+   * file name of this folder refuses the whole request. Then each is deleted as `delete` does (the
+   * session being recorded is refused), and the answer lists what went and what did not.
+   */
+  async deleteMany({ ids }: CommandArgs<'sessions.deleteMany'>): Result<'sessions.deleteMany'> {
+    for (const id of ids) this.fileInFolder(id)
+    const deleted: string[] = []
+    const failed: CommandResults['sessions.deleteMany']['failed'] = []
+    for (const id of new Set(ids)) {
+      try {
+        await this.delete({ id })
+        deleted.push(id)
+      } catch (error) {
+        const failure = fileError(error, id, 'delete')
+        failed.push({ id, code: failure.code, error: failure.message })
+      }
+    }
+    return { deleted, failed }
+  }
+
+  /**
+   * The file of a session id, refused unless it is a session file name that sits directly in the
+   * sessions folder. The contract checked the name already; this holds for callers that skip it.
+   */
+  private fileInFolder(id: string): string {
+    let file: string
+    try {
+      file = this.catalog.fileOf(id)
+    } catch (error) {
+      throw new HostError('bad-request', error instanceof Error ? error.message : String(error))
+    }
+    if (dirname(resolve(file)) !== resolve(this.catalog.dir)) throw new HostError('bad-request', `not a session of the sessions folder: ${id}`)
+    return file
   }
 
   async read({ id, runId }: CommandArgs<'sessions.read'>): Result<'sessions.read'> {

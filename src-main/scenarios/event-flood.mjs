@@ -1,12 +1,26 @@
 // A stress run for the UI and the recorder: printers write lines at a fixed total rate while a
 // producer and a consumer pass numbered items through a Queue. Every count is known in advance,
 // so whatever shows the totals can be checked against them.
-import { Process, Queue, sleep } from 'proclab'
+import { Process, Queue, lang, sleep } from 'proclab'
 
 const PRINTERS = 4
 const LINES_PER_SECOND = 25_000 // each printer: 100,000 lines a second in all
 const SECONDS = 5
 const ITEMS = 5_000
+
+// The printed lines in English and Chinese: `lang` is the language the run was started in.
+const say = {
+  en: {
+    line: (index, n) => `printer ${index} line ${n}\n`,
+    printerDone: (index, sent) => `printer ${index} done: ${sent} lines`,
+    consumed: (got) => `consumer got ${got} items`,
+  },
+  zh: {
+    line: (index, n) => `打印机 ${index} 第 ${n} 行\n`,
+    printerDone: (index, sent) => `打印机 ${index} 完成：共 ${sent} 行`,
+    consumed: (got) => `消费者取到 ${got} 件`,
+  },
+}[lang]
 
 /** Writes `perSecond` lines a second for `seconds`, in blocks, then one summary line. */
 export async function printLines(index, perSecond, seconds) {
@@ -19,13 +33,13 @@ export async function printLines(index, perSecond, seconds) {
     const due = Math.min(total, Math.round(((Date.now() - started) / 1000) * perSecond))
     if (due > sent) {
       let block = ''
-      for (let n = sent; n < due; n++) block += `printer ${index} line ${n}\n`
+      for (let n = sent; n < due; n++) block += say.line(index, n)
       process.stdout.write(block)
       sent = due
     }
     await sleep(tickMs)
   }
-  console.log(`printer ${index} done: ${sent} lines`)
+  console.log(say.printerDone(index, sent))
 }
 
 export async function produce(queue, items, seconds) {
@@ -40,7 +54,7 @@ export async function produce(queue, items, seconds) {
 export async function consume(queue) {
   let got = 0
   while ((await queue.get()) !== null) got++
-  console.log(`consumer got ${got} items`)
+  console.log(say.consumed(got))
 }
 
 export default async function main() {

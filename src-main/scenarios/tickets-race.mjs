@@ -5,13 +5,29 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Barrier, Process, currentProcess, sleep } from 'proclab'
+import { Barrier, Process, currentProcess, lang, sleep } from 'proclab'
 
 const BUYERS = 10
 const TICKETS = 3
 /** The pause between reading and writing the count: much longer than the
  * spread of the buyers' reads, which the barrier keeps small. */
 const SERVER_DELAY_MS = 300
+
+// The printed lines in English and Chinese: `lang` is the language the run was started in.
+const say = {
+  en: {
+    bought: (me, count) => `${me} bought a ticket (count ${count} -> ${count - 1})`,
+    tooLate: (me) => `${me} is too late: sold out`,
+    go: `all ${BUYERS} buyers are at the door: go!`,
+    left: (n) => `tickets left in the database: ${n} (started with ${TICKETS}). Count the "bought a ticket" lines: more than ${TICKETS} means the race oversold`,
+  },
+  zh: {
+    bought: (me, count) => `${me} 买到了一张票（余票 ${count} -> ${count - 1}）`,
+    tooLate: (me) => `${me} 来晚了：票已售罄`,
+    go: `${BUYERS} 个买家都到门口了：开抢！`,
+    left: (n) => `数据库里的余票：${n}（开始时 ${TICKETS} 张）。数一数“买到了一张票”的行：超过 ${TICKETS} 行就说明竞争导致超卖了`,
+  },
+}[lang]
 
 function readCount(db) {
   return JSON.parse(readFileSync(db, 'utf8')).count
@@ -40,9 +56,9 @@ export async function buyer(db, atTheDoor) {
   await sleep(SERVER_DELAY_MS)
   if (count > 0) {
     await writeCount(db, count - 1)
-    console.log(`${me} bought a ticket (count ${count} -> ${count - 1})`)
+    console.log(say.bought(me, count))
   } else {
-    console.log(`${me} is too late: sold out`)
+    console.log(say.tooLate(me))
   }
 }
 
@@ -56,9 +72,9 @@ export default async function main() {
     const buyers = Array.from({ length: BUYERS }, (_, i) => new Process({ target: buyer, args: [db, atTheDoor], name: `buyer-${i + 1}` }))
     for (const b of buyers) await b.start()
     await atTheDoor.wait()
-    console.log(`all ${BUYERS} buyers are at the door: go!`)
+    console.log(say.go)
     for (const b of buyers) await b.join()
-    console.log(`tickets left in the database: ${readCount(db)} (started with ${TICKETS}). Count the "bought a ticket" lines: more than ${TICKETS} means the race oversold`)
+    console.log(say.left(readCount(db)))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

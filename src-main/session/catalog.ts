@@ -6,6 +6,7 @@ import { SESSION_ID_PATTERN, type SessionInfo, type SessionRunInfo } from '../..
 import { runEndStopped } from '../../src-shared/events'
 import { listSessions, mapLimit, type SessionListing } from './files'
 import { MAX_LINE_BYTES, readChunks } from './lines'
+import { summarizeRun } from './run-summary'
 
 /** Files up to this size are scanned for the listing (~0.1 s for 64 MiB here). */
 export const SCAN_LIMIT_BYTES = 64 * 1024 * 1024
@@ -72,10 +73,10 @@ export class SessionCatalog {
       current: this.currentFile() === listing.file,
       error: listing.error,
     }
-    if (!header) return { ...base, events: 0, eventsEstimated: false, runs: null }
+    if (!header) return { ...base, events: 0, eventsEstimated: false, runs: null, ran: null }
     const scan = listing.size <= SCAN_LIMIT_BYTES ? await this.scan(listing, budget) : null
-    if (!scan) return { ...base, events: Math.round(listing.size / ESTIMATED_LINE_BYTES), eventsEstimated: true, runs: null }
-    return { ...base, events: scan.events, eventsEstimated: false, runs: scan.runs }
+    if (!scan) return { ...base, events: Math.round(listing.size / ESTIMATED_LINE_BYTES), eventsEstimated: true, runs: null, ran: null }
+    return { ...base, events: scan.events, eventsEstimated: false, runs: scan.runs, ran: scan.details.map(summarizeRun) }
   }
 
   /** The cached scan if the file is unchanged, else a new one if the budget allows, else null. */

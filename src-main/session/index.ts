@@ -24,6 +24,7 @@ export {
   WarningTally,
 } from './reader'
 export { MAX_LINE_BYTES } from './lines'
+export { summarizeRun } from './run-summary'
 export { describeFsError, listSessions, makeFolderPrivate, sessionFileName, SESSION_EXTENSION, type SessionListing } from './files'
 export { exportSession, EXPORT_FORMATS, type ExportOptions, type ExportResult } from './export/export-session'
 export type { ExportFormat } from './export/types'

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { RunSnapshot } from '../../src-shared/contract'
 import type { FrameEvent } from '../../src-shared/events'
-import { i18n } from '../i18n'
+import { currentLocale, i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
 import { useProcessEventsStore } from './processEvents'
 import { useObjectsStore } from './objects'
@@ -172,7 +172,8 @@ export const useRunStore = defineStore('run', {
       this.actionError = null
       this.lastStart = args
       try {
-        await call('run.start', args)
+        // The lab prints in the language the UI shows now (a re-run too: it asks again).
+        await call('run.start', { ...args, lang: currentLocale() })
       } catch (error) {
         const key = 'scenario' in args ? 'lab.errors.startScenario' : 'lab.errors.startScript'
         const what = 'scenario' in args ? args.scenario : args.script

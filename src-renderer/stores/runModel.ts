@@ -51,6 +51,8 @@ export interface RunNotice {
   message: string
   /** Set when the session log stopped recording: shown in the user's language from these. */
   recordingStopped?: { file: string; error: string }
+  /** Set when a signal the user sent failed: shown in the user's language from these. */
+  killFailed?: { signal: string; pid: number; error: string | null }
 }
 
 export interface RunModel {
@@ -171,7 +173,10 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
       model.notices.push({ seq: event.seq, message: `Recording stopped: ${event.file}: ${event.error}`, recordingStopped: { file: event.file, error: event.error } })
       return true
     case 'user.kill':
-      if (!event.ok) model.notices.push({ seq: event.seq, message: `Could not send ${event.signal} to pid ${event.pid}: ${event.error ?? 'refused'}` })
+      if (!event.ok) {
+        const killFailed = { signal: event.signal, pid: event.pid, error: event.error }
+        model.notices.push({ seq: event.seq, message: `Could not send ${event.signal} to pid ${event.pid}: ${event.error ?? 'refused'}`, killFailed })
+      }
       return !event.ok
     case 'user.join':
       return false

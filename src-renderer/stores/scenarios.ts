@@ -22,7 +22,8 @@ export const useScenariosStore = defineStore('scenarios', {
         this.error = null
         if (!this.list.some((s) => s.id === this.selectedId)) this.selectedId = this.list[0]?.id ?? null
       } catch (error) {
-        this.error = `Could not load the scenarios: ${errorMessage(error)}`
+        // The picker words it ('lab.scenarios.loadError'); the store keeps the host's reason only.
+        this.error = errorMessage(error)
       } finally {
         this.loading = false
       }

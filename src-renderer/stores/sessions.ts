@@ -45,6 +45,21 @@ export const useSessionsStore = defineStore('sessions', {
         return false
       }
     },
+    /** Deletes several; what the host refused or failed on stays listed, with its reasons. */
+    async removeMany(ids: string[]): Promise<boolean> {
+      this.actionError = null
+      try {
+        const { deleted, failed } = await call('sessions.deleteMany', { ids })
+        const gone = new Set(deleted)
+        this.list = this.list.filter((s) => !gone.has(s.id))
+        for (const id of deleted) delete this.exports[id]
+        if (failed.length) this.actionError = failed.map((f) => f.error).join('; ')
+        return failed.length === 0
+      } catch (error) {
+        this.actionError = errorMessage(error)
+        return false
+      }
+    },
     async exportSession(id: string, format: ExportFormatName) {
       this.exports[id] = { busy: true, result: null, error: null }
       try {

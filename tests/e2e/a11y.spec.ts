@@ -59,7 +59,8 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(cell(sleeper, 'state')).toHaveText('运行中')
     await sleeper.click()
     await expect(app.getByRole('heading', { name: '详情: sleeper' })).toBeVisible()
-    await expect(app.getByRole('log', { name: /输出/ })).toContainText('sleeping')
+    // The run was started in Chinese: the scenario prints in Chinese too.
+    await expect(app.getByRole('log', { name: /输出/ })).toContainText('要睡十分钟')
     await expectNoViolations(app, `Lab tab, ${theme} theme, zh`)
 
     await sleeper.click({ button: 'right' })

@@ -2,11 +2,15 @@
 // the scrubber and at 10×, and a session the UI cannot read refused clearly, then deleted.
 // The tests' servers share one data folder, so each test finds its own session by file name.
 import AxeBuilder from '@axe-core/playwright'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { cell, expect, labRows, labTree, runScenario, test, type ProclabServer } from './fixtures'
+import { fileURLToPath } from 'node:url'
+import { chooseTheme, cell, expect, labRows, labTree, runScenario, test, type ProclabServer } from './fixtures'
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 function sessionId(server: ProclabServer): string {
   const file = /session log: (\S+)/.exec(server.log())?.[1]
@@ -174,4 +178,93 @@ test('a session from a newer ProcLab is listed with the reason and can be delete
   await remove.click()
   await dialog.getByRole('button', { name: 'Delete the session' }).click()
   await expect(row).toHaveCount(0)
+})
+
+/** One real `proclab run` of the script `file`, recorded into the tests' data folder; its session file's path. */
+function recordRun(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['bin/proclab.js', 'run', file], { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
+      const log = /session log: (\S+)/.exec(stdout)?.[1]
+      if (error || !log) reject(new Error(`proclab run ${file} failed: ${String(error)}\n${stdout}\n${stderr}`))
+      else resolve(log)
+    })
+  })
+}
+
+test('sessions are listed by what ran, newest first; a filter narrows them, and two selected are deleted together after confirming', async ({ app }) => {
+  test.setTimeout(180_000)
+  // Three command-line runs of scripts named for this test only, one after another (newest last).
+  const tag = `bulk${Math.floor(Math.random() * 1e9)}`
+  const scripts = test.info().outputPath('scripts')
+  mkdirSync(scripts, { recursive: true })
+  const files: string[] = []
+  for (const part of ['a', 'b', 'c']) {
+    const script = join(scripts, `${tag}-${part}.mjs`)
+    writeFileSync(script, `export default async function main() { console.log('${part}') }\n`)
+    files.push(await recordRun(script))
+  }
+  const ids = files.map((f) => basename(f))
+  try {
+    await openSessionsTab(app)
+    const filter = app.getByLabel('Search sessions')
+    await filter.fill(tag)
+    const rows = app.locator('.sessions-table tbody tr')
+    // The shared test folder holds hundreds of sessions: the first listing may take a while.
+    await expect(rows).toHaveCount(3, { timeout: 30_000 })
+    await expect(app.getByTestId('sessions-shown')).toContainText(/^3 of \d+ sessions shown, newest first$/)
+    // Newest first, each by what it ran and how that ended, with its local start time.
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-session-id')))).toEqual([ids[2], ids[1], ids[0]])
+    for (const [i, part] of ['c', 'b', 'a'].entries()) {
+      await expect(rows.nth(i).locator('td[data-col="runs"]')).toContainText(new RegExp(`^\\s*${tag}-${part}\\.mjs\\s+ok in \\d+\\.\\d s\\s*$`))
+      await expect(rows.nth(i).getByRole('rowheader')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    }
+    // A narrower filter (words in any case) leaves one; clearing it brings the three back.
+    await filter.fill(`${tag.toUpperCase()} B.MJS`)
+    await expect(rows).toHaveCount(1)
+    await expect(rows.first()).toHaveAttribute('data-session-id', ids[1]!)
+    await filter.fill(tag)
+    await expect(rows).toHaveCount(3)
+
+    // Select a and c: by the keyboard for one, the pointer for the other.
+    const deleteSelected = app.getByTestId('sessions-delete-selected')
+    await expect(deleteSelected).toBeDisabled()
+    const boxA = sessionRow(app, ids[0]!).getByRole('checkbox')
+    await expect(boxA).toHaveAccessibleName(new RegExp(`^Select the session of .*${tag}-a\\.mjs`))
+    await boxA.focus()
+    await app.keyboard.press('Space')
+    await sessionRow(app, ids[2]!).getByRole('checkbox').check()
+    await expect(deleteSelected).toHaveText('Delete selected (2)')
+    await axe(app, 'Sessions tab with a selection, light theme', ['.sessions-toolbar', '.sessions-table thead', ...ids.map((id) => `tr[data-session-id="${id}"]`)])
+
+    // Cancel keeps everything; confirming deletes the two.
+    const dialog = app.getByRole('dialog', { name: 'Delete 2 sessions?' })
+    await deleteSelected.click()
+    await expect(dialog).toBeVisible()
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused()
+    await expect(dialog).toContainText(`${tag}-a.mjs`)
+    await expect(dialog).toContainText(`${tag}-c.mjs`)
+    await chooseTheme(app, 'dark')
+    await axe(app, 'Delete dialog, dark theme', ['dialog'])
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect(dialog).toBeHidden()
+    await expect(rows).toHaveCount(3)
+    expect(files.every((f) => existsSync(f))).toBe(true)
+
+    await deleteSelected.click()
+    await dialog.getByRole('button', { name: 'Delete 2 sessions' }).click()
+    await expect(dialog).toBeHidden()
+    await expect(rows).toHaveCount(1)
+    await expect(rows.first()).toHaveAttribute('data-session-id', ids[1]!)
+    await expect(deleteSelected).toHaveText('Delete selected (0)')
+    expect(existsSync(files[0]!)).toBe(false)
+    expect(existsSync(files[2]!)).toBe(false)
+    expect(existsSync(files[1]!)).toBe(true)
+    await axe(app, 'Sessions tab after the delete, dark theme', ['.sessions-toolbar', '.sessions-table thead', `tr[data-session-id="${ids[1]}"]`])
+
+    // The host's answer, not the page's memory: a fresh listing agrees.
+    await app.getByRole('button', { name: 'Refresh' }).click()
+    await expect(rows).toHaveCount(1)
+  } finally {
+    for (const file of files) rmSync(file, { force: true })
+  }
 })

@@ -24,4 +24,14 @@ describe('a recording that stopped, in the run notices', () => {
     expect(shown('en')).toBe('Recording stopped: /mnt/small/x.ndjson: no space left on device (ENOSPC). The run goes on; its session log ends here.')
     expect(shown('zh')).toBe('记录已停止：/mnt/small/x.ndjson：no space left on device (ENOSPC)。运行继续，会话日志到此为止。')
   })
+
+  it('a signal that could not be sent is a notice shown in the user\'s language too', () => {
+    const model = emptyRun()
+    applyEvent(model, { seq: 1, t: 0, runId: 'r1', kind: 'run.start', title: 'sleeper', source: '/tmp/s.mjs' })
+    applyEvent(model, { seq: 2, t: 5, runId: 'r1', kind: 'user.kill', pid: 4242, lid: null, signal: 'SIGTERM', ok: false, error: 'no such process' })
+    const notice = model.notices[0]!
+    expect(notice.killFailed).toEqual({ signal: 'SIGTERM', pid: 4242, error: 'no such process' })
+    const i18n = createI18n({ legacy: false, locale: 'zh', messages: { en: { lab: messages.en }, zh: { lab: messages.zh } } })
+    expect(i18n.global.t('lab.summary.killFailed', notice.killFailed!)).toBe('无法向 pid 4242 发送 SIGTERM：no such process')
+  })
 })

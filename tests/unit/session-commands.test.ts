@@ -61,6 +61,11 @@ describe('sessions.list', () => {
       ['r1', 'Hello', null, true],
       ['r2', '打印机', null, null],
     ])
+    // What each ran, as `proclab sessions` words it, for the Sessions tab.
+    expect(other?.ran?.map((r) => [r.name, r.kind, r.result, r.seconds])).toEqual([
+      ['hello.mjs', 'script', 'ok', 0.00003],
+      ['printers.mjs', 'script', 'unfinished', null],
+    ])
   })
 })
 
@@ -87,6 +92,39 @@ describe('sessions.delete', () => {
     expect(await h.call('sessions.delete', { id })).toEqual({ id, deleted: true })
     expect(existsSync(join(dir, 'sessions', id))).toBe(false)
     expect((await h.call('sessions.list', {})).map((s) => s.id)).toEqual([currentId])
+  })
+})
+
+describe('sessions.deleteMany', () => {
+  it('deletes the sessions named, refuses the one being recorded, and says which went', async () => {
+    const h = await startHost()
+    const [a, b, kept] = await Promise.all([1, 2, 3].map((n) => fakeSession(twoRuns(), HEADER, Date.UTC(2025, 0, n))))
+    const currentId = basename(h.info.sessionFile!)
+    const answer = await h.call('sessions.deleteMany', { ids: [a!, currentId, b!] })
+    expect(answer.deleted).toEqual([a, b])
+    expect(answer.failed).toEqual([{ id: currentId, code: 'refused', error: expect.stringContaining('being recorded now') }])
+    expect(existsSync(join(dir, 'sessions', a!))).toBe(false)
+    expect(existsSync(join(dir, 'sessions', b!))).toBe(false)
+    expect(existsSync(join(dir, 'sessions', kept!))).toBe(true)
+    expect(existsSync(h.info.sessionFile!)).toBe(true)
+  })
+
+  it('refuses the whole request when one name is outside the sessions folder, and deletes nothing', async () => {
+    const h = await startHost()
+    const id = await fakeSession(twoRuns())
+    // A file beside the sessions folder, named as a session: reachable only by a path.
+    const outside = sessionFileName(Date.UTC(2024, 5, 1), 7)
+    await writeSessionFile(join(dir, outside), twoRuns(), HEADER)
+    for (const bad of [`../${outside}`, join(dir, outside), `sessions/../${outside}`, `..\\${outside}`, 'notes.txt']) {
+      // Through the contract, as a UI sends it: a bad request.
+      const response = await h.handle({ id: 1, cmd: 'sessions.deleteMany', args: { ids: [id, bad] } })
+      expect(response, bad).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+      // Past the contract, as a caller inside the host could: the host still refuses.
+      await expect(h.call('sessions.deleteMany', { ids: [id, bad] }), bad).rejects.toMatchObject({ code: 'bad-request' })
+    }
+    expect(existsSync(join(dir, outside))).toBe(true)
+    expect(existsSync(join(dir, 'sessions', id))).toBe(true)
+    expect(await h.handle({ id: 2, cmd: 'sessions.deleteMany', args: { ids: [] } })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
   })
 })
 

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { EventBody } from '../../../src-shared/events'
+import { LANGUAGE_ENV, type LabLanguage } from '../../../src-shared/language'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
 import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
@@ -121,7 +122,7 @@ export class Supervisor {
   }
 
   /** Starts the lab main of a new run; resolves with the run's outcome when the whole run has ended. */
-  startRun(runId: string, script: string): Promise<RunOutcome> {
+  startRun(runId: string, script: string, lang: LabLanguage = 'en'): Promise<RunOutcome> {
     if (this.currentRunId) throw new Error('a run is already in progress')
     const token = newToken()
     const executable = labExecutable()
@@ -140,6 +141,8 @@ export class Supervisor {
         [ENV.role]: 'main',
         [ENV.script]: script,
         [ENV.token]: token,
+        // Set for every run, so a PROCLAB_LANG in the host's own environment never decides it.
+        [LANGUAGE_ENV]: lang,
         ...executable.env,
       },
     })

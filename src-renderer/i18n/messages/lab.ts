@@ -41,6 +41,8 @@ export const messages: AreaMessages = {
       count: '{all} process, {alive} running | {all} processes, {alive} running',
       runFailed: 'The run failed:',
       recordingStopped: 'Recording stopped: {file}: {error}. The run goes on; its session log ends here.',
+      killFailed: 'Could not send {signal} to pid {pid}: {error}',
+      killRefused: 'Could not send {signal} to pid {pid}: refused',
     },
     tree: {
       label: 'Lab processes',
@@ -168,6 +170,8 @@ export const messages: AreaMessages = {
       count: '共 {all} 个进程，{alive} 个运行中',
       runFailed: '运行失败：',
       recordingStopped: '记录已停止：{file}：{error}。运行继续，会话日志到此为止。',
+      killFailed: '无法向 pid {pid} 发送 {signal}：{error}',
+      killRefused: '无法向 pid {pid} 发送 {signal}：被拒绝',
     },
     tree: {
       label: '实验进程',
