@@ -18,7 +18,8 @@ export function variantsOf(schema: z.ZodType): string[][] {
  */
 export function validFieldValues(targetPid: number): Record<string, unknown> {
   return {
-    scenario: 'hello',
+    // Not a scenario: run.start with its language left out (an optional field) must not start a run.
+    scenario: 'no-such-scenario',
     script: '/no/such/lab.mjs',
     pid: targetPid,
     signal: 'SIGCONT',
@@ -44,7 +45,7 @@ export interface CommandCase {
 /**
  * Every command with each field (and one unexpected field) given each of `values` in turn, the
  * other fields valid; and each value as the whole arguments. run.start's fields are all replaced
- * by a wrong one, so no case starts a run.
+ * by a wrong one or name no scenario, so no case starts a run.
  */
 export function wrongFieldCases(values: readonly unknown[], targetPid: number): CommandCase[] {
   const valid = validFieldValues(targetPid)
