@@ -242,3 +242,57 @@ test('kill whole tree from the system view: after confirming, a shell and its sl
     }
   }
 })
+
+test('a long command line can be read in the table: the Command column widens by keyboard and by mouse, and stays so after a reload', async ({ app }) => {
+  // A real process whose command line is far wider than the column at first.
+  const marker = `proclab-long-command-${process.pid}`
+  const words = Array.from({ length: 6 }, (_, i) => `--option-${i}=${marker}`)
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)', '--', ...words], { stdio: 'ignore' })
+  try {
+    await app.setViewportSize({ width: 1440, height: 900 })
+    await app.getByRole('tab', { name: 'System' }).click()
+    await app.getByLabel('Filter').fill(String(child.pid))
+    const command = app.locator(`tbody tr[data-pid="${child.pid}"] td[data-col="command"]`)
+    await expect(command).toContainText(marker)
+    const clipped = () => command.evaluate((el) => el.scrollWidth - el.clientWidth)
+    expect(await clipped()).toBeGreaterThan(0)
+
+    // By keyboard: Tab reaches the handle; End gives the column its widest, and the whole line shows.
+    const handle = app.getByRole('separator', { name: 'Command column width (rem)' })
+    await handle.focus()
+    await expect(handle).toBeFocused()
+    await app.keyboard.press('End')
+    await expect(handle).toHaveAttribute('aria-valuenow', '240')
+    await expect.poll(clipped).toBeLessThanOrEqual(0)
+    // The table scrolls sideways to it, and the row's Kill stays at the scroller's edge.
+    const scroller = app.locator('.system-tree-scroll')
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true)
+    await app.keyboard.press('Home')
+    await expect(handle).toHaveAttribute('aria-valuenow', '12')
+    await expect.poll(clipped).toBeGreaterThan(0)
+    await app.keyboard.press('ArrowRight')
+    expect(Number(await handle.getAttribute('aria-valuenow'))).toBeGreaterThan(12)
+
+    // By mouse: a drag of 400 px widens the column by as much (25 rem at 16 px).
+    await app.keyboard.press('Home')
+    const before = await clipped()
+    const box = (await handle.boundingBox())!
+    await app.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await app.mouse.down()
+    await app.mouse.move(box.x + box.width / 2 + 400, box.y + box.height / 2, { steps: 5 })
+    await app.mouse.up()
+    await expect.poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(12 + 24)
+    expect(before - (await clipped())).toBeGreaterThanOrEqual(380)
+    const dragged = await handle.getAttribute('aria-valuenow')
+
+    // Remembered.
+    await app.reload()
+    await app.getByRole('tab', { name: 'System' }).click()
+    await expect(app.getByRole('separator', { name: 'Command column width (rem)' })).toHaveAttribute('aria-valuenow', dragged!)
+    await app.getByLabel('Filter').fill(String(child.pid))
+    await expect(command).toContainText(marker)
+    expect(await clipped()).toBeLessThan(before - 380)
+  } finally {
+    child.kill('SIGKILL')
+  }
+})

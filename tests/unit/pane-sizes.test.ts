@@ -1,6 +1,7 @@
 // The Lab view's remembered pane sizes are read back from localStorage, where anything may be
 // found: each share within its limits is kept, anything else gives that pane its initial share.
 import { describe, expect, it } from 'vitest'
+import { COMMAND_COLUMN, parseColumnWidth } from '../../src-renderer/stores/columnWidth'
 import { clampShare, initialPaneSizes, PANE_LIMITS, parsePaneSizes } from '../../src-renderer/stores/paneSizes'
 
 describe('parsePaneSizes', () => {
@@ -34,5 +35,16 @@ describe('clampShare', () => {
     expect(clampShare('tree', -10)).toBe(PANE_LIMITS.tree.min)
     expect(clampShare('tree', 1000)).toBe(PANE_LIMITS.tree.max)
     expect(clampShare('main', 60)).toBe(60)
+  })
+})
+
+describe('parseColumnWidth (the System table’s Command column)', () => {
+  it('keeps a width within its limits and refuses anything else', () => {
+    expect(parseColumnWidth('37.5')).toBe(37.5)
+    expect(parseColumnWidth(String(COMMAND_COLUMN.min))).toBe(COMMAND_COLUMN.min)
+    expect(parseColumnWidth(String(COMMAND_COLUMN.max))).toBe(COMMAND_COLUMN.max)
+    for (const raw of ['', 'wide', 'NaN', 'Infinity', '-20', '0', String(COMMAND_COLUMN.max + 1), '{"rem":30}']) {
+      expect(parseColumnWidth(raw), raw).toBeUndefined()
+    }
   })
 })

@@ -51,6 +51,7 @@ export const messages: AreaMessages = {
       ended: 'ended',
       kill: 'Kill',
       killLabel: 'Kill {name} (pid {pid})',
+      commandWidth: 'Command column width (rem)',
     },
     /** Why a process's Kill is greyed: the host would refuse the signal (signalRefused). */
     refused: {
@@ -194,6 +195,7 @@ export const messages: AreaMessages = {
       ended: '已结束',
       kill: '结束',
       killLabel: '结束 {name}（PID {pid}）',
+      commandWidth: '命令列宽度（rem）',
     },
     refused: {
       init: 'PID 1（init）不能接收信号：整个系统都运行在它之下。',
