@@ -1,0 +1,59 @@
+// Processes that use a shared lock (tests/fixtures/shm/lock-worker.ts), started as real OS processes
+// with this Node and tsx, and what the tests read of them: lines they print, their CPU time.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+
+const WORKER = join(process.cwd(), 'tests', 'fixtures', 'shm', 'lock-worker.ts')
+
+export interface Worker {
+  child: ChildProcess
+  pid: number
+  /** Resolves with the first line (printed from now on or before) that starts with `prefix`. */
+  line(prefix: string): Promise<string>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>
+}
+
+export function startWorker(job: Record<string, unknown>): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  const waiting: Array<{ prefix: string; resolve: (line: string) => void }> = []
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line)
+    for (const waiter of waiting.filter((w) => line.startsWith(w.prefix))) {
+      waiting.splice(waiting.indexOf(waiter), 1)
+      waiter.resolve(line)
+    }
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })))
+  return {
+    child,
+    pid: child.pid!,
+    exited,
+    line(prefix) {
+      const seen = lines.find((line) => line.startsWith(prefix))
+      if (seen !== undefined) return Promise.resolve(seen)
+      return new Promise((resolve, reject) => {
+        waiting.push({ prefix, resolve })
+        void exited.then(({ code, signal }) => reject(new Error(`worker ${child.pid} ended (${code ?? signal}) before printing "${prefix}"; stderr: ${stderr}`)))
+      })
+    },
+  }
+}
+
+/** A process's CPU time (user + system, all its threads) in clock ticks, from /proc/<pid>/stat (Linux). */
+export function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The command name may hold spaces and parentheses: fields are counted after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name (state is 0 here).
+  return Number(fields[11]) + Number(fields[12])
+}
+
+/** Resolves once `check()` holds, looking every few milliseconds (a condition, not a deadline: vitest's timeout is the guard). */
+export async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10))
+}
