@@ -1,9 +1,9 @@
 // Processes that use a shared lock (tests/fixtures/shm/lock-worker.ts), started as real OS processes
 // with this Node and tsx, and what the tests read of them: lines they print, their CPU time.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { platform } from '../../src-main/platform'
 
 const WORKER = join(process.cwd(), 'tests', 'fixtures', 'shm', 'lock-worker.ts')
 
@@ -44,14 +44,18 @@ export function startWorker(job: Record<string, unknown>): Worker {
   }
 }
 
-/** A process's CPU time (user + system, all its threads) in clock ticks, from /proc/<pid>/stat (Linux). */
-export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // The command name may hold spaces and parentheses: fields are counted after its last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name (state is 0 here).
-  return Number(fields[11]) + Number(fields[12])
+/**
+ * A process's CPU time so far (user + system, all its threads) in ms, as the OS reports it to the
+ * monitor (platform.processes.usage: /proc/<pid>/stat on Linux, GetProcessTimes on Windows).
+ */
+export function cpuMs(pid: number): number {
+  const usage = platform.processes.usage?.([pid]).get(pid)
+  if (!usage) throw new Error(`no CPU time for pid ${pid}`)
+  return usage.cpuTimeMs
 }
+
+/** Whether this OS reports a process's CPU time (the tests of sleeping waiters need it). */
+export const cpuTimeReadable = platform.processes.usage !== null
 
 /** Resolves once `check()` holds, looking every few milliseconds (a condition, not a deadline: vitest's timeout is the guard). */
 export async function until(check: () => boolean): Promise<void> {

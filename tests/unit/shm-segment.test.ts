@@ -2,8 +2,10 @@
 // private to the user, opened by name elsewhere, gone after unlink.
 import { existsSync, statSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { HEADER_WORDS, SharedSegment } from '../../src-main/lab/shm'
+import { HEADER_WORDS, SharedMemoryError, SharedSegment } from '../../src-main/lab/shm'
 import { linuxOnly, notOnWindows } from '../helpers/platform'
 
 function withSegment<T>(use: (segment: SharedSegment) => T): T {
@@ -39,7 +41,7 @@ describe('a shared memory segment', () => {
     withSegment((segment) => {
       Atomics.store(segment.words, HEADER_WORDS, 41)
       const source = `
-        import { SharedSegment, HEADER_WORDS } from ${JSON.stringify(`${process.cwd()}/src-main/lab/shm/index.ts`)}
+        import { SharedSegment, HEADER_WORDS } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src-main', 'lab', 'shm', 'index.ts')).href)}
         const segment = SharedSegment.open(${JSON.stringify(segment.address)})
         const before = Atomics.add(segment.words, HEADER_WORDS, 1)
         Atomics.compareExchange(segment.words, HEADER_WORDS + 1, 0, 7)
@@ -81,10 +83,16 @@ describe('a shared memory segment', () => {
 
   it('refuses an address that is not a ProcLab segment of that size', () => {
     withSegment((segment) => {
-      expect(() => SharedSegment.open({ name: segment.name, size: 8192 })).toThrow(/not a ProcLab segment of 8192 bytes/)
+      expect(() => SharedSegment.open({ name: segment.name, size: 8192 })).toThrow(SharedMemoryError)
       expect(() => SharedSegment.open({ name: 'etc-passwd', size: 4096 })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
       expect(() => SharedSegment.open({ name: 'proclab-../x', size: 4096 })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
       expect(() => SharedSegment.open({ name: segment.name, size: 100 })).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+    })
+  })
+
+  it('says so when the size is not the one in its header', notOnWindows('MapViewOfFile itself refuses a view larger than the mapping (ERROR_ACCESS_DENIED) before the header can be read'), () => {
+    withSegment((segment) => {
+      expect(() => SharedSegment.open({ name: segment.name, size: 8192 })).toThrow(/not a ProcLab segment of 8192 bytes/)
     })
   })
 })
