@@ -7,8 +7,9 @@
 // between processes. A named event per word would wake promptly, but it is one more kernel object
 // to create, name, hand over and close for every word, and an auto-reset event holds one wake while
 // a lock may need to pass several. The backoff waiter (sleeps doubling to 2 ms) needs nothing of the
-// OS, is the same code as the fallback everywhere (so it is tested on Linux too), and costs at most
-// 2 ms of latency on a handoff and ~500 wakeups a second per sleeping waiter.
+// OS, is the same code as the fallback everywhere (so it is tested on Linux too), and costs a few
+// ms of latency on a handoff (sleeps of 1 then 2 ms, rounded up by the system timer, up to its
+// 15.6 ms tick where nothing has asked for a finer one) and a few hundred wakeups a second per sleeping waiter.
 import { loadKoffi, loadLibrary } from '../koffi'
 import { backoffWait } from './backoff'
 import { SharedMemoryError, type SharedMapping, type SharedMemorySupport } from './types'
@@ -70,7 +71,7 @@ function mapView(name: string, size: number, handle: unknown): SharedMapping {
     size,
     words,
     waitKind: 'backoff',
-    wait: (index, expected, timeoutMs) => backoffWait(words, index, expected, timeoutMs),
+    wait: (index, expected, timeoutMs) => backoffWait(words, index, expected, timeoutMs, true),
     wake: () => 0,
     close() {
       if (!open) return
