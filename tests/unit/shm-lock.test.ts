@@ -39,26 +39,30 @@ function worker(segment: SharedSegment, job: Record<string, unknown>): Worker {
   return started
 }
 
-async function countTogether(backoff: boolean, n: number): Promise<void> {
+async function countTogether(n: number, jobs: Array<{ backoff?: boolean; async?: boolean }>): Promise<void> {
   const segment = newSegment()
-  const counting = Array.from({ length: 4 }, () => worker(segment, { mode: 'count', counter: COUNTER, n, backoff }))
+  const counting = jobs.map((job) => worker(segment, { mode: 'count', counter: COUNTER, n, ...job }))
   const [ready, go] = [COUNTER + 1, COUNTER + 2]
   await until(() => Atomics.load(segment.words, ready) === 4)
   Atomics.store(segment.words, go, 1)
   segment.wake(go, Infinity)
   const ends = await Promise.all(counting.map((w) => w.exited))
   for (const end of ends) expect(end, end.stderr).toMatchObject({ code: 0 })
-  expect(segment.words[COUNTER]).toBe(4 * n)
+  expect(segment.words[COUNTER]).toBe(jobs.length * n)
   expect(new SharedLock(segment, LOCK).holder()).toBe(0)
 }
 
 describe('a lock word in shared memory, across processes', () => {
   it('4 processes each adding 1 under the lock 20,000 times count exactly 80,000', async () => {
-    await countTogether(false, 20_000)
+    await countTogether(20_000, [{}, {}, {}, {}])
+  })
+
+  it('2 processes waiting asynchronously and 2 blocking count exactly 40,000 together', async () => {
+    await countTogether(10_000, [{ async: true }, { async: true }, {}, {}])
   })
 
   it('the same with the backoff waiter (what Windows uses): exact', async () => {
-    await countTogether(true, 5_000)
+    await countTogether(5_000, [{ backoff: true }, { backoff: true }, { backoff: true }, { backoff: true }])
   })
 
   it('a holder killed with SIGKILL keeps the lock until the sweep frees it, and then a blocked waiter goes on', async () => {
@@ -84,11 +88,14 @@ describe('a lock word in shared memory, across processes', () => {
     expect(lock.sweepDeadHolder(holder.pid)).toBe(false)
   })
 
-  it('a waiter asleep on a held lock uses no CPU: under 2 % of what a spinning process uses meanwhile', sleepsInKernel, async () => {
+  it.for([
+    ['blocking', false],
+    ['asynchronous', true],
+  ] as const)('a waiter asleep (%s) on a held lock uses no CPU: under 2 % of what a spinning process uses meanwhile', sleepsInKernel, async ([, async]) => {
     const segment = newSegment()
     const lock = new SharedLock(segment, LOCK)
     expect(lock.acquire(process.pid)).toBe(true)
-    const waiter = worker(segment, { mode: 'wait' })
+    const waiter = worker(segment, { mode: 'wait', async })
     expect(await waiter.line('waiting')).toBe(`waiting ${waitKind}`)
     await until(() => lock.hasSleepers())
     const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
@@ -134,6 +141,21 @@ describe('a lock word in shared memory, across processes', () => {
     expect(await waiter.exited).toMatchObject({ code: 0 })
   })
 
+  it('a waiter in acquireAsync keeps its event loop running, and takes the lock when it is released', async () => {
+    const segment = newSegment()
+    const lock = new SharedLock(segment, LOCK)
+    expect(lock.acquire(process.pid)).toBe(true)
+    const waiter = worker(segment, { mode: 'wait-ticking' })
+    await waiter.line('waiting')
+    await until(() => lock.hasSleepers())
+    // Its timer fires while it waits: five ticks after it went to sleep on the word.
+    await waiter.line('tick 5')
+    expect(lock.holder()).toBe(process.pid)
+    lock.release(process.pid)
+    await waiter.line('acquired')
+    expect(await waiter.exited).toMatchObject({ code: 0 })
+  })
+
   it('a process that does not hold the lock cannot release it', async () => {
     const segment = newSegment()
     const lock = new SharedLock(segment, LOCK)
@@ -170,6 +192,20 @@ describe('a lock word in shared memory, in one process', () => {
     expect(lock.acquire(1, 0)).toBe(false) // not reentrant, as Python's Lock
     lock.release(1)
     expect(lock.acquire(2, 20)).toBe(true)
+  })
+
+  it('acquireAsync: a release elsewhere in this process wakes it; a held lock times out with false', async () => {
+    const segment = newSegment()
+    const lock = new SharedLock(segment, LOCK)
+    expect(await lock.acquireAsync(1)).toBe(true)
+    expect(await lock.acquireAsync(2, 0)).toBe(false)
+    expect(await lock.acquireAsync(2, 20)).toBe(false)
+    const waiting = lock.acquireAsync(2)
+    await until(() => lock.hasSleepers())
+    lock.release(1)
+    expect(await waiting).toBe(true)
+    expect(lock.holder()).toBe(2)
+    lock.release(2)
   })
 
   it('release of a free lock or by another id throws; bad ids are a TypeError', () => {

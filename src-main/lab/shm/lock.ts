@@ -25,6 +25,8 @@ const SPINS = 100
  * bound does where no broker sweeps.
  */
 const LONGEST_SLEEP_MS = 1000
+/** The longest one asynchronous sleep keeps a thread of libuv's pool. */
+const ASYNC_SLICE_MS = 250
 
 export class SharedLockError extends Error {
   override name = 'SharedLockError'
@@ -72,6 +74,39 @@ export class SharedLock {
    * anyone else (not reentrant, as Python's Lock).
    */
   acquire(id: number, timeoutMs?: number): boolean {
+    if (this.takeWithoutSleeping(id, timeoutMs)) return true
+    if (timeoutMs !== undefined && timeoutMs <= 0) return false
+    const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs
+    for (;;) {
+      const sleepOn = this.takeOrAnnounce(id)
+      if (sleepOn === null) return true
+      const left = deadline - performance.now()
+      if (left <= 0) return false
+      this.segment.wait(this.index, sleepOn, Math.min(left, LONGEST_SLEEP_MS))
+    }
+  }
+
+  /**
+   * acquire without blocking the thread: the sleep runs on a thread of libuv's pool (futex, ulock)
+   * or as timers (backoff), so a lab process keeps serving its event loop while it waits. Each
+   * sleep holds a pool thread for at most ASYNC_SLICE_MS (the pool has 4 threads by default, shared
+   * with file system calls).
+   */
+  async acquireAsync(id: number, timeoutMs?: number): Promise<boolean> {
+    if (this.takeWithoutSleeping(id, timeoutMs)) return true
+    if (timeoutMs !== undefined && timeoutMs <= 0) return false
+    const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs
+    for (;;) {
+      const sleepOn = this.takeOrAnnounce(id)
+      if (sleepOn === null) return true
+      const left = deadline - performance.now()
+      if (left <= 0) return false
+      await this.segment.waitAsync(this.index, sleepOn, Math.min(left, ASYNC_SLICE_MS))
+    }
+  }
+
+  /** The fast path and the spin: whether it took the lock without sleeping. */
+  private takeWithoutSleeping(id: number, timeoutMs: number | undefined): boolean {
     checkHolder(id)
     const { words, index } = this
     if (Atomics.compareExchange(words, index, 0, id) === 0) return true
@@ -79,23 +114,24 @@ export class SharedLock {
     for (let spin = 0; spin < SPINS; spin++) {
       if (Atomics.load(words, index) === 0 && Atomics.compareExchange(words, index, 0, id) === 0) return true
     }
-    const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs
-    const mine = id | WAITERS_BIT
+    return false
+  }
+
+  /**
+   * One step before sleeping: takes the lock if it is free (as id|W: this process is past its spin,
+   * so others may be asleep too and its release must wake one) and returns null; otherwise makes
+   * sure W is set and returns the value to sleep on.
+   */
+  private takeOrAnnounce(id: number): number | null {
+    const { words, index } = this
     for (;;) {
-      let seen = Atomics.load(words, index)
+      const seen = Atomics.load(words, index)
       if (seen === 0) {
-        // Taken as id|W: this process slept, so others may be asleep too and the release must wake one.
-        if (Atomics.compareExchange(words, index, 0, mine) === 0) return true
+        if (Atomics.compareExchange(words, index, 0, id | WAITERS_BIT) === 0) return null
         continue
       }
-      if ((seen & WAITERS_BIT) === 0) {
-        const before = Atomics.compareExchange(words, index, seen, seen | WAITERS_BIT)
-        if (before !== seen) continue
-        seen |= WAITERS_BIT
-      }
-      const left = deadline - performance.now()
-      if (left <= 0) return false
-      this.segment.wait(index, seen, Math.min(left, LONGEST_SLEEP_MS))
+      if (seen & WAITERS_BIT) return seen
+      if (Atomics.compareExchange(words, index, seen, seen | WAITERS_BIT) === seen) return seen | WAITERS_BIT
     }
   }
 

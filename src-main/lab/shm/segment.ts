@@ -106,6 +106,10 @@ export class SharedSegment {
     return this.mapping.wait(index, expected, timeoutMs)
   }
 
+  waitAsync(index: number, expected: number, timeoutMs: number): Promise<WaitOutcome> {
+    return this.mapping.waitAsync(index, expected, timeoutMs)
+  }
+
   wake(index: number, count: number): number {
     return this.mapping.wake(index, count)
   }

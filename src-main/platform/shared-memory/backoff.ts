@@ -29,3 +29,16 @@ export function backoffWait(words: Int32Array, index: number, expected: number, 
     sleep = Math.min(sleep * 2, LONGEST_SLEEP_MS)
   }
 }
+
+/** backoffWait without blocking: timers instead of sleeps (so whole milliseconds: a timer's least delay is 1 ms). */
+export async function backoffWaitAsync(words: Int32Array, index: number, expected: number, timeoutMs: number): Promise<WaitOutcome> {
+  const deadline = performance.now() + timeoutMs
+  let sleep = 1
+  for (;;) {
+    if (Atomics.load(words, index) !== expected) return 'changed'
+    const left = deadline - performance.now()
+    if (left <= 0) return 'timed-out'
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(Math.min(sleep, left))))
+    sleep = Math.min(sleep * 2, LONGEST_SLEEP_MS)
+  }
+}

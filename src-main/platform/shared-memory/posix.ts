@@ -21,6 +21,7 @@ export interface PosixFlavour {
 export interface WordWaiting {
   kind: WaitKind
   wait(words: Int32Array, index: number, address: bigint, expected: number, timeoutMs: number): WaitOutcome
+  waitAsync(words: Int32Array, index: number, address: bigint, expected: number, timeoutMs: number): Promise<WaitOutcome>
   wake(address: bigint, count: number): number
 }
 
@@ -100,6 +101,7 @@ export function posixSharedMemory(flavour: PosixFlavour, waiting: () => WordWait
       words,
       waitKind: waiter.kind,
       wait: (index, expected, timeoutMs) => waiter.wait(words, index, address + BigInt(index * 4), expected, timeoutMs),
+      waitAsync: (index, expected, timeoutMs) => waiter.waitAsync(words, index, address + BigInt(index * 4), expected, timeoutMs),
       wake: (index, count) => waiter.wake(address + BigInt(index * 4), count),
       close() {
         if (!open) return

@@ -21,6 +21,12 @@ export interface SharedMapping {
   readonly waitKind: WaitKind
   /** Sleeps while `words[index] === expected`, for at most `timeoutMs` (finite, ≥ 0). */
   wait(index: number, expected: number, timeoutMs: number): WaitOutcome
+  /**
+   * The same without blocking this thread: the kernel wait runs on a thread of libuv's pool
+   * (koffi's asynchronous calls), the backoff polls with timers. It may return early (`woken`);
+   * callers look at the word again, and keep their own deadline.
+   */
+  waitAsync(index: number, expected: number, timeoutMs: number): Promise<WaitOutcome>
   /** Wakes up to `count` processes sleeping on `words[index]` (Infinity: all); returns how many it woke where the OS says. */
   wake(index: number, count: number): number
   /** Unmaps it from this process (the segment itself lives on until it is unlinked). Idempotent. */

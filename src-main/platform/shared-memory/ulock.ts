@@ -5,7 +5,7 @@
 // UNTESTED: written from xnu's sys/ulock.h; no Mac was available. If they fail to bind, the
 // backoff waiter is used instead.
 import { loadLibrary } from '../koffi'
-import { backoffWait } from './backoff'
+import { backoffWaiting } from './backoff-waiting'
 import type { WordWaiting } from './posix'
 
 const UL_COMPARE_AND_WAIT_SHARED = 3
@@ -16,7 +16,9 @@ const ETIMEDOUT = 60
 /** The timeout is in microseconds, 0 meaning none: keep a wait finite and within 32 bits. */
 const LONGEST_WAIT_US = 0xffffffff
 
-type UlockWait = (operation: number, address: bigint, value: bigint, timeoutUs: number) => number
+type UlockWait = ((operation: number, address: bigint, value: bigint, timeoutUs: number) => number) & {
+  async(operation: number, address: bigint, value: bigint, timeoutUs: number, done: (error: unknown, result: number) => void): void
+}
 type UlockWake = (operation: number, address: bigint, wakeValue: bigint) => number
 
 export function ulockWaiting(): WordWaiting {
@@ -27,7 +29,7 @@ export function ulockWaiting(): WordWaiting {
     ulockWait = lib.func('int __ulock_wait(uint32_t operation, intptr_t address, uint64_t value, uint32_t timeoutUs)') as UlockWait
     ulockWake = lib.func('int __ulock_wake(uint32_t operation, intptr_t address, uint64_t wakeValue)') as UlockWake
   } catch {
-    return { kind: 'backoff', wait: (words, index, _address, expected, timeoutMs) => backoffWait(words, index, expected, timeoutMs), wake: () => 0 }
+    return backoffWaiting()
   }
   return {
     kind: 'ulock',
@@ -37,6 +39,14 @@ export function ulockWaiting(): WordWaiting {
       const result = ulockWait(UL_COMPARE_AND_WAIT_SHARED | ULF_NO_ERRNO, address, BigInt(expected >>> 0), us)
       if (result === -ETIMEDOUT) return 'timed-out'
       return Atomics.load(words, index) === expected ? 'woken' : 'changed'
+    },
+    waitAsync(words, index, address, expected, timeoutMs) {
+      const us = Math.min(LONGEST_WAIT_US, Math.max(1, Math.round(timeoutMs * 1000)))
+      return new Promise((resolve) => {
+        ulockWait.async(UL_COMPARE_AND_WAIT_SHARED | ULF_NO_ERRNO, address, BigInt(expected >>> 0), us, (_error, result) =>
+          resolve(result === -ETIMEDOUT ? 'timed-out' : Atomics.load(words, index) === expected ? 'woken' : 'changed'),
+        )
+      })
     },
     wake(address, count) {
       const operation = UL_COMPARE_AND_WAIT_SHARED | ULF_NO_ERRNO | (count > 1 ? ULF_WAKE_ALL : 0)

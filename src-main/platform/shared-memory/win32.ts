@@ -11,7 +11,7 @@
 // ms of latency on a handoff (sleeps of 1 then 2 ms, rounded up by the system timer, up to its
 // 15.6 ms tick where nothing has asked for a finer one) and a few hundred wakeups a second per sleeping waiter.
 import { loadKoffi, loadLibrary } from '../koffi'
-import { backoffWait } from './backoff'
+import { backoffWait, backoffWaitAsync } from './backoff'
 import { SharedMemoryError, type SharedMapping, type SharedMemorySupport } from './types'
 
 const PAGE_READWRITE = 0x04
@@ -72,6 +72,7 @@ function mapView(name: string, size: number, handle: unknown): SharedMapping {
     words,
     waitKind: 'backoff',
     wait: (index, expected, timeoutMs) => backoffWait(words, index, expected, timeoutMs, true),
+    waitAsync: (index, expected, timeoutMs) => backoffWaitAsync(words, index, expected, timeoutMs),
     wake: () => 0,
     close() {
       if (!open) return
