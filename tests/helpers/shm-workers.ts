@@ -2,8 +2,10 @@
 // with this Node and tsx, and what the tests read of them: lines they print, their CPU time.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { platform } from '../../src-main/platform'
+import { onLinux } from './platform'
 
 const WORKER = join(process.cwd(), 'tests', 'fixtures', 'shm', 'lock-worker.ts')
 
@@ -45,10 +47,25 @@ export function startWorker(job: Record<string, unknown>): Worker {
 }
 
 /**
- * A process's CPU time so far (user + system, all its threads) in ms, as the OS reports it to the
- * monitor (platform.processes.usage: /proc/<pid>/stat on Linux, GetProcessTimes on Windows).
+ * A process's CPU time so far (all its threads) in ms. On Linux from each thread's
+ * /proc/<pid>/task/<tid>/schedstat, in nanoseconds: /proc/<pid>/stat counts in 10 ms clock ticks,
+ * and on a busy machine a process that wakes for a few microseconds now and then is sometimes
+ * charged a whole tick. Elsewhere as the OS reports it to the monitor (platform.processes.usage:
+ * GetProcessTimes on Windows).
  */
 export function cpuMs(pid: number): number {
+  // schedstat needs the kernel's CONFIG_SCHED_INFO (Debian, Ubuntu, Fedora have it).
+  if (onLinux && existsSync(`/proc/${pid}/schedstat`)) {
+    let ns = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+      } catch {
+        // A thread that ended between the listing and the read.
+      }
+    }
+    return ns / 1e6
+  }
   const usage = platform.processes.usage?.([pid]).get(pid)
   if (!usage) throw new Error(`no CPU time for pid ${pid}`)
   return usage.cpuTimeMs
