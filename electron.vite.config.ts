@@ -36,6 +36,8 @@ export default defineConfig({
           lab: resolve('src-main/lab/index.ts'),
           'lab-runtime': resolve('src-main/lab/runtime/entry.ts'),
           'lab-hooks': resolve('src-main/lab/runtime/hooks.ts'),
+          // The shared-memory groundwork of issue 15, for bench/lab/shm-lock.mjs until the public Lock uses it.
+          'lab-shm': resolve('src-main/lab/shm/index.ts'),
         },
         output: {
           format: 'es',

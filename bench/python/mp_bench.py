@@ -139,6 +139,18 @@ def lock(ctx, p, managed=False):
     bench_report({"workload": "manager-lock" if managed else "lock", "workers": workers, "ops": ops, "seconds": seconds, "perSecond": ops / seconds})
 
 
+def lock_uncontended(ctx, p):
+    # One process alone: what an acquire + release costs when nobody else wants the lock.
+    iterations = p.get("iterations", 1_000_000)
+    the_lock = ctx.Lock()
+    t0 = time.perf_counter()
+    for _ in range(iterations):
+        the_lock.acquire()
+        the_lock.release()
+    seconds = time.perf_counter() - t0
+    bench_report({"workload": "lock-uncontended", "workers": 1, "ops": iterations, "seconds": seconds, "perSecond": iterations / seconds})
+
+
 # --- Process start + join ----------------------------------------------------------------------
 
 def noop():
@@ -178,6 +190,7 @@ WORKLOADS = {
     "pipe": pipe,
     "lock": lock,
     "manager-lock": lambda ctx, p: lock(ctx, p, managed=True),
+    "lock-uncontended": lock_uncontended,
     "start": start,
     "start-many": start_many,
 }

@@ -12,6 +12,14 @@ export interface Sizes {
   labLockIterations: number
   pythonLockIterations: number
   managerLockIterations: number
+  /**
+   * Acquire + release by each of the processes contending for the shared-memory lock word, and by
+   * each of Python's on its side. Enough that the runs overlap: at 50k each a process is done in a
+   * few ms, before the last one has seen "go", and the figure measures the start more than the lock.
+   */
+  shmLockIterations: number
+  /** Acquire + release by one process alone (shared-memory lock word and Python's Lock). */
+  uncontendedLockIterations: number
   startRuns: number
   startMany: number
   telemetryItems: number
@@ -33,6 +41,8 @@ export const FULL: Sizes = {
   labLockIterations: 5_000,
   pythonLockIterations: 50_000,
   managerLockIterations: 2_000,
+  shmLockIterations: 500_000,
+  uncontendedLockIterations: 1_000_000,
   startRuns: 20,
   startMany: 100,
   telemetryItems: 100_000,
@@ -51,6 +61,8 @@ export const QUICK: Sizes = {
   labLockIterations: 100,
   pythonLockIterations: 2_000,
   managerLockIterations: 100,
+  shmLockIterations: 2_000,
+  uncontendedLockIterations: 20_000,
   startRuns: 2,
   startMany: 5,
   telemetryItems: 2_000,
@@ -107,6 +119,10 @@ export function measurements(sizes: Sizes): Measurement[] {
     { id: 'lab.lock', side: 'lab', script: 'lock.mjs', params: { ...lock, iterations: sizes.labLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'py.lock', side: 'python', script: 'lock', params: { ...lock, iterations: sizes.pythonLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'py.manager-lock', side: 'python', script: 'manager-lock', params: { ...lock, iterations: sizes.managerLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.shm-lock', side: 'lab', script: 'shm-lock.mjs', params: { mode: 'contended', ...lock, iterations: sizes.shmLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.lock-shm-size', side: 'python', script: 'lock', params: { ...lock, iterations: sizes.shmLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.shm-lock-uncontended', side: 'lab', script: 'shm-lock.mjs', params: { mode: 'uncontended', iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.lock-uncontended', side: 'python', script: 'lock-uncontended', params: { iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.start', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'node.bare-fork', side: 'node', script: 'bare-fork.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-spawn', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'spawn' }, metric: 'meanMs', better: 'lower' },
@@ -128,6 +144,8 @@ export function rows(sizes: Sizes): Row[] {
     { id: 'pipe-bytes', title: `Pipe one-way, ${k(sizes.pipeBytes)} × 64 KiB`, unit: 'MB/s', better: 'higher', proclab: 'lab.pipe-bytes', reference: 'py.pipe-bytes', referenceName: 'Python Pipe', target: atLeastPython },
     { id: 'lock-manager', title: `Lock, ${LOCK_WORKERS} procs contending`, unit: 'ops/s', better: 'higher', proclab: 'lab.lock', reference: 'py.manager-lock', referenceName: 'Python Manager().Lock()', target: { kind: 'min-ratio', value: 5, text: '≥ 5× Manager().Lock()' } },
     { id: 'lock-native', title: `Lock, ${LOCK_WORKERS} procs contending`, unit: 'ops/s', better: 'higher', proclab: 'lab.lock', reference: 'py.lock', referenceName: 'Python mp.Lock (semaphore)' },
+    { id: 'lock-shm-uncontended', title: 'Lock uncontended (shared memory)', unit: 'ops/s', better: 'higher', proclab: 'lab.shm-lock-uncontended', reference: 'py.lock-uncontended', referenceName: 'Python mp.Lock (semaphore)', target: { kind: 'min-ratio', value: 1, text: '≥ 1× mp.Lock' } },
+    { id: 'lock-shm', title: `Lock, ${LOCK_WORKERS} processes contending (shared memory)`, unit: 'ops/s', better: 'higher', proclab: 'lab.shm-lock', reference: 'py.lock-shm-size', referenceName: 'Python mp.Lock (semaphore)', target: { kind: 'min-ratio', value: 0.5, text: '≥ 0.5× mp.Lock' } },
     { id: 'start-bare-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'node.bare-fork', referenceName: 'Node bare fork()', target: { kind: 'max-ratio', value: 1.25, text: '≤ 1.25× bare fork' } },
     { id: 'start-python-spawn', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-spawn', referenceName: 'Python spawn' },
     { id: 'start-python-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-fork', referenceName: 'Python fork' },
