@@ -1,6 +1,6 @@
-// Queue throughput 1 -> 1: one producer process puts N items, one consumer process gets them.
-// Timed in the lab main from "go" (both children are up and waiting) to the consumer's "done",
-// so process start-up is not in the figure. Python's twin: bench/python/queue_bench.py.
+// Queue throughput: P producer processes put N items between them, C consumer processes get them
+// (1 -> 1 unless asked). Timed in the lab main from "go" (every child is up and waiting) to the
+// last consumer's "done", so process start-up is not in the figure. N is a multiple of P and C. Python's twin: bench/python/queue_bench.py.
 import { Event, Process, Queue } from 'proclab'
 import { makeItem, params, report } from './_bench.mjs'
 
@@ -27,19 +27,22 @@ export async function consumer(q, ready, go, done, n) {
 }
 
 export default async function main() {
-  const { n, size } = params({ n: 200_000, size: 0 })
+  const { n, size, producers, consumers } = params({ n: 200_000, size: 0, producers: 1, consumers: 1 })
   const q = new Queue()
   const ready = new Queue()
   const done = new Queue()
   const go = new Event()
-  const children = [new Process({ target: producer, args: [q, ready, go, n, size] }), new Process({ target: consumer, args: [q, ready, go, done, n] })]
+  const children = [
+    ...Array.from({ length: producers }, () => new Process({ target: producer, args: [q, ready, go, n / producers, size] })),
+    ...Array.from({ length: consumers }, () => new Process({ target: consumer, args: [q, ready, go, done, n / consumers] })),
+  ]
   for (const child of children) await child.start()
-  await ready.get()
-  await ready.get()
+  for (let i = 0; i < children.length; i++) await ready.get()
   const t0 = performance.now()
   await go.set()
-  const count = await done.get()
+  let count = 0
+  for (let i = 0; i < consumers; i++) count += await done.get()
   const seconds = (performance.now() - t0) / 1000
   for (const child of children) await child.join()
-  report({ workload: 'queue', n: count, size, seconds, perSecond: count / seconds, mbPerSecond: (count * size) / seconds / 1e6 })
+  report({ workload: 'queue', n: count, size, producers, consumers, seconds, perSecond: count / seconds, mbPerSecond: (count * size) / seconds / 1e6 })
 }

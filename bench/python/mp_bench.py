@@ -19,7 +19,7 @@ def summarize(times):
     return {"runs": len(times), "meanMs": sum(times) / len(times), "medianMs": ordered[len(ordered) // 2], "minMs": ordered[0]}
 
 
-# --- Queue 1 -> 1 ---------------------------------------------------------------------------
+# --- Queue, P producers -> C consumers (1 -> 1 by default) ----------------------------------
 
 def queue_producer(q, ready, go, n, size):
     ready.put("producer")
@@ -45,19 +45,21 @@ def queue_consumer(q, ready, go, done, n):
 
 def queue(ctx, p):
     n, size = p.get("n", 200_000), p.get("size", 0)
+    producers, consumers = p.get("producers", 1), p.get("consumers", 1)
     q, ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Queue(), ctx.Event()
-    children = [ctx.Process(target=queue_producer, args=(q, ready, go, n, size)), ctx.Process(target=queue_consumer, args=(q, ready, go, done, n))]
+    children = [ctx.Process(target=queue_producer, args=(q, ready, go, n // producers, size)) for _ in range(producers)]
+    children += [ctx.Process(target=queue_consumer, args=(q, ready, go, done, n // consumers)) for _ in range(consumers)]
     for child in children:
         child.start()
-    ready.get()
-    ready.get()
+    for _ in children:
+        ready.get()
     t0 = time.perf_counter()
     go.set()
-    count = done.get()
+    count = sum(done.get() for _ in range(consumers))
     seconds = time.perf_counter() - t0
     for child in children:
         child.join()
-    bench_report({"workload": "queue", "n": count, "size": size, "seconds": seconds, "perSecond": count / seconds, "mbPerSecond": count * size / seconds / 1e6})
+    bench_report({"workload": "queue", "n": count, "size": size, "producers": producers, "consumers": consumers, "seconds": seconds, "perSecond": count / seconds, "mbPerSecond": count * size / seconds / 1e6})
 
 
 # --- Pipe one-way ----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ export type Side = 'lab' | 'python' | 'node' | 'system'
 
 export interface Sizes {
   queueSmall: number
+  /** Small items through one Queue from QUEUE_SIDES producers to as many consumers (a multiple of QUEUE_SIDES). */
+  queueMany: number
   queueBytes: number
   pipeSmall: number
   pipeBytes: number
@@ -35,6 +37,7 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   queueSmall: 200_000,
+  queueMany: 200_000,
   queueBytes: 25_000,
   pipeSmall: 200_000,
   pipeBytes: 2_000,
@@ -55,6 +58,7 @@ export const FULL: Sizes = {
 
 export const QUICK: Sizes = {
   queueSmall: 2_000,
+  queueMany: 2_000,
   queueBytes: 200,
   pipeSmall: 2_000,
   pipeBytes: 50,
@@ -76,6 +80,8 @@ export const QUICK: Sizes = {
 export const QUEUE_BYTES = 4096
 export const PIPE_BYTES = 64 * 1024
 export const LOCK_WORKERS = 4
+/** Producers and consumers each of the many-to-many Queue row. */
+export const QUEUE_SIDES = 4
 
 /** One script, run `runs` times; `metric` is the field compared, `better` says which way is best. */
 export interface Measurement {
@@ -110,6 +116,8 @@ export function measurements(sizes: Sizes): Measurement[] {
   return [
     { id: 'lab.queue-small', side: 'lab', script: 'queue.mjs', params: { n: sizes.queueSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
     { id: 'py.queue-small', side: 'python', script: 'queue', params: { n: sizes.queueSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.queue-many', side: 'lab', script: 'queue.mjs', params: { n: sizes.queueMany, size: 0, producers: QUEUE_SIDES, consumers: QUEUE_SIDES }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.queue-many', side: 'python', script: 'queue', params: { n: sizes.queueMany, size: 0, producers: QUEUE_SIDES, consumers: QUEUE_SIDES }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.queue-bytes', side: 'lab', script: 'queue.mjs', params: { n: sizes.queueBytes, size: QUEUE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
     { id: 'py.queue-bytes', side: 'python', script: 'queue', params: { n: sizes.queueBytes, size: QUEUE_BYTES }, metric: 'mbPerSecond', better: 'higher' },
     { id: 'lab.pipe-small', side: 'lab', script: 'pipe.mjs', params: { n: sizes.pipeSmall, size: 0 }, metric: 'perSecond', better: 'higher' },
@@ -139,6 +147,7 @@ export function rows(sizes: Sizes): Row[] {
   const atLeastPython = { kind: 'min-ratio', value: 1, text: '≥ 1.0× Python' } as const
   return [
     { id: 'queue-small', title: `Queue 1→1, ${k(sizes.queueSmall)} small items`, unit: 'msgs/s', better: 'higher', proclab: 'lab.queue-small', reference: 'py.queue-small', referenceName: 'Python Queue', target: atLeastPython },
+    { id: 'queue-many', title: `Queue ${QUEUE_SIDES}→${QUEUE_SIDES}, ${k(sizes.queueMany)} small items`, unit: 'msgs/s', better: 'higher', proclab: 'lab.queue-many', reference: 'py.queue-many', referenceName: 'Python Queue', target: atLeastPython },
     { id: 'queue-bytes', title: `Queue 1→1, ${k(sizes.queueBytes)} × 4 KiB`, unit: 'MB/s', better: 'higher', proclab: 'lab.queue-bytes', reference: 'py.queue-bytes', referenceName: 'Python Queue', target: atLeastPython },
     { id: 'pipe-small', title: `Pipe one-way, ${k(sizes.pipeSmall)} small msgs`, unit: 'msgs/s', better: 'higher', proclab: 'lab.pipe-small', reference: 'py.pipe-small', referenceName: 'Python Pipe', target: atLeastPython },
     { id: 'pipe-bytes', title: `Pipe one-way, ${k(sizes.pipeBytes)} × 64 KiB`, unit: 'MB/s', better: 'higher', proclab: 'lab.pipe-bytes', reference: 'py.pipe-bytes', referenceName: 'Python Pipe', target: atLeastPython },
