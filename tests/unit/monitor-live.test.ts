@@ -110,7 +110,9 @@ describe('monitor on live processes', linuxOnly('the /proc sampler checked again
     shell.stdout!.destroy()
 
     const monitor = createMonitor()
-    const orphan = await waitForRow(monitor, (r) => r.pid === orphanPid && r.ppid !== shell.pid, `orphan ${orphanPid}`)
+    // Asleep once it is in its nanosleep: just after its exec, on a busy machine, it may still be
+    // waiting for a CPU to get there (runnable, which the OS reports as running).
+    const orphan = await waitForRow(monitor, (r) => r.pid === orphanPid && r.ppid !== shell.pid && r.state === 'sleeping', `orphan ${orphanPid} asleep`)
     expect(orphan).toMatchObject({ name: 'sleep', command: 'sleep 30', state: 'sleeping' })
     expect(orphan.ppid).toBe(Number(ps(orphanPid, 'ppid')))
 
