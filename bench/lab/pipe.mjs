@@ -1,8 +1,8 @@
 // Pipe one-way: a sender process sends N messages down Pipe({ duplex: false }), a receiver process
 // receives them. Small messages go with send()/recv(), byte messages with sendBytes()/recvBytes().
 // Timed in the lab main from "go" to the receiver's "done". Python's twin: pipe in mp_bench.py.
-import { Event, Pipe, Process, Queue } from 'proclab'
-import { params, report } from './_bench.mjs'
+import { Pipe, Process } from 'proclab'
+import { params, report, startLine, timeFromGo } from './_bench.mjs'
 
 export async function sender(conn, ready, go, n, size) {
   await ready.put('sender')
@@ -33,17 +33,8 @@ export async function receiver(conn, ready, go, done, n, size) {
 export default async function main() {
   const { n, size } = params({ n: 200_000, size: 0 })
   const [readEnd, writeEnd] = Pipe({ duplex: false })
-  const ready = new Queue()
-  const done = new Queue()
-  const go = new Event()
+  const { ready, go, done } = startLine()
   const children = [new Process({ target: sender, args: [writeEnd, ready, go, n, size] }), new Process({ target: receiver, args: [readEnd, ready, go, done, n, size] })]
-  for (const child of children) await child.start()
-  await ready.get()
-  await ready.get()
-  const t0 = performance.now()
-  await go.set()
-  const count = await done.get()
-  const seconds = (performance.now() - t0) / 1000
-  for (const child of children) await child.join()
+  const { total: count, seconds } = await timeFromGo(children, { ready, go, done }, 1)
   report({ workload: 'pipe', n: count, size, seconds, perSecond: count / seconds, mbPerSecond: (count * size) / seconds / 1e6 })
 }

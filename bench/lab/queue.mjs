@@ -1,8 +1,8 @@
 // Queue throughput: P producer processes put N items between them, C consumer processes get them
 // (1 -> 1 unless asked). Timed in the lab main from "go" (every child is up and waiting) to the
 // last consumer's "done", so process start-up is not in the figure. N is a multiple of P and C. Python's twin: bench/python/queue_bench.py.
-import { Event, Process, Queue } from 'proclab'
-import { makeItem, params, report } from './_bench.mjs'
+import { Process, Queue } from 'proclab'
+import { makeItem, params, report, startLine, timeFromGo } from './_bench.mjs'
 
 export async function producer(q, ready, go, n, size) {
   await ready.put('producer')
@@ -29,20 +29,11 @@ export async function consumer(q, ready, go, done, n) {
 export default async function main() {
   const { n, size, producers, consumers } = params({ n: 200_000, size: 0, producers: 1, consumers: 1 })
   const q = new Queue()
-  const ready = new Queue()
-  const done = new Queue()
-  const go = new Event()
+  const { ready, go, done } = startLine()
   const children = [
     ...Array.from({ length: producers }, () => new Process({ target: producer, args: [q, ready, go, n / producers, size] })),
     ...Array.from({ length: consumers }, () => new Process({ target: consumer, args: [q, ready, go, done, n / consumers] })),
   ]
-  for (const child of children) await child.start()
-  for (let i = 0; i < children.length; i++) await ready.get()
-  const t0 = performance.now()
-  await go.set()
-  let count = 0
-  for (let i = 0; i < consumers; i++) count += await done.get()
-  const seconds = (performance.now() - t0) / 1000
-  for (const child of children) await child.join()
+  const { total: count, seconds } = await timeFromGo(children, { ready, go, done }, consumers)
   report({ workload: 'queue', n: count, size, producers, consumers, seconds, perSecond: count / seconds, mbPerSecond: (count * size) / seconds / 1e6 })
 }

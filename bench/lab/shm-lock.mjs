@@ -3,8 +3,8 @@
 // acquire + release back to back, from "go" to the last "done"; mode 'uncontended': the lab main
 // alone doing `iterations` acquire + release. Each process's holder id is its pid. Python's twins:
 // lock and lock-uncontended in mp_bench.py.
-import { Event, Process, Queue } from 'proclab'
-import { params, report } from './_bench.mjs'
+import { Process } from 'proclab'
+import { params, report, startLine, timeFromGo } from './_bench.mjs'
 
 // The build's entry for the shm module (out/main/lab-shm.js): the public 'proclab' does not export it yet.
 const { SharedLock, SharedSegment } = await import(new URL('../../out/main/lab-shm.js', import.meta.url).href)
@@ -25,18 +25,9 @@ export async function worker(address, ready, go, done, iterations) {
 }
 
 async function contended(segment, workers, iterations) {
-  const ready = new Queue()
-  const done = new Queue()
-  const go = new Event()
-  const children = Array.from({ length: workers }, () => new Process({ target: worker, args: [segment.address, ready, go, done, iterations] }))
-  for (const child of children) await child.start()
-  for (let i = 0; i < workers; i++) await ready.get()
-  const t0 = performance.now()
-  await go.set()
-  let ops = 0
-  for (let i = 0; i < workers; i++) ops += await done.get()
-  const seconds = (performance.now() - t0) / 1000
-  for (const child of children) await child.join()
+  const line = startLine()
+  const children = Array.from({ length: workers }, () => new Process({ target: worker, args: [segment.address, line.ready, line.go, line.done, iterations] }))
+  const { total: ops, seconds } = await timeFromGo(children, line, workers)
   return { workers, ops, seconds }
 }
 
