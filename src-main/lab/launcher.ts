@@ -23,10 +23,16 @@ export interface LaunchedChild {
 export async function launchChild(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<LaunchedChild> {
   const brokerPath = process.env[ENV.broker]
   if (!brokerPath) throw new ProcessError('this lab process has no broker address (PROCLAB_BROKER is unset)')
-  const { token } = (await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds }).catch((error: Error) => {
+  // The output sockets connect while the broker grants the place: their opening, which needs the
+  // token, is written once the grant is here. One connect less on the way to the spawn.
+  const connecting = [connectTo(brokerPath), connectTo(brokerPath)]
+  // A connect that fails during the request is reported by openStdio below, not as unhandled.
+  for (const socket of connecting) socket.catch(() => undefined)
+  const token = await requestSpawn(context, spec, targetLabel, holds).catch((error: Error) => {
+    for (const socket of connecting) void socket.then((opened) => opened.destroy(), () => undefined)
     throw new ProcessError(error.message)
-  })) as SpawnGrant
-  const [stdout, stderr] = await Promise.all([openStdio(brokerPath, spec.lid, 'stdout', token), openStdio(brokerPath, spec.lid, 'stderr', token)])
+  })
+  const [stdout, stderr] = await Promise.all([openStdio(connecting[0], spec.lid, 'stdout', token), openStdio(connecting[1], spec.lid, 'stderr', token)])
   try {
     const executable = labExecutable()
     const child = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
@@ -58,18 +64,35 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   }
 }
 
+/** Asks the broker for a place (the process cap); the grant is the child's token. */
+async function requestSpawn(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<string> {
+  const grant = (await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds })) as SpawnGrant
+  return grant.token
+}
+
 /** This process's environment, as user code left it, and who the child is: its lid and its token. */
 function childEnv(lid: string, token: string): NodeJS.ProcessEnv {
   return { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child', [ENV.token]: token }
 }
 
-function openStdio(path: string, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {
+function connectTo(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(path)
     socket.once('error', reject)
     socket.once('connect', () => {
       socket.off('error', reject)
-      socket.write(encodeFrame([{ op: 'stdio', lid, stream, token } satisfies Opening]), () => resolve(socket))
+      resolve(socket)
+    })
+  })
+}
+
+async function openStdio(connecting: Promise<Socket>, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {
+  const socket = await connecting
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject)
+    socket.write(encodeFrame([{ op: 'stdio', lid, stream, token } satisfies Opening]), () => {
+      socket.off('error', reject)
+      resolve(socket)
     })
   })
 }

@@ -5,8 +5,10 @@ import { writeSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { deserialize, serialize } from 'node:v8'
 import { platform } from '../platform'
+import { FRAME_HEADER as HEADER, frameOf } from './frame'
 
-const HEADER = 4
+export { encodeFrame } from './frame'
+
 /**
  * The largest frame a lab process may send the broker, and so the largest item it may put or send
  * (a little less: the message around it counts). Checked before anything is allocated.
@@ -17,17 +19,6 @@ export const ANY_FRAME = 0xffff_ffff
 
 /** Whether sockets may be written through their descriptor (BatchedSender.writeNow): not Windows pipes. */
 const DIRECT_WRITES = platform.lab.directSocketWrites
-
-export function encodeFrame(messages: readonly unknown[]): Buffer {
-  return frameOf(serialize(messages))
-}
-
-function frameOf(body: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(HEADER + body.length)
-  frame.writeUInt32BE(body.length, 0)
-  body.copy(frame, HEADER)
-  return frame
-}
 
 /** "256 MiB", "16 KiB", "1,234 bytes": sizes in errors people read. */
 export function describeSize(bytes: number): string {

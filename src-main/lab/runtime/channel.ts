@@ -1,8 +1,9 @@
 // A lab process's connection to the host's broker: batched frames up, replies and pushes down.
-import { connect, type Socket } from 'node:net'
-import type { DownMessage, Opening, Push, UpMessage } from '../protocol'
+import type { Socket } from 'node:net'
+import type { DownMessage, Push, UpMessage } from '../protocol'
 import { errorFromBroker } from '../errors'
-import { ANY_FRAME, BatchedSender, encodeFrame, FrameDecoder } from '../wire'
+import { ANY_FRAME, BatchedSender, FrameDecoder } from '../wire'
+import { SPEC_RID, type EarlyConnection } from './early'
 
 type Request = Extract<UpMessage, { rid: number }>
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'rid'> : never) : never
@@ -16,7 +17,7 @@ type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'rid'>
 export class BrokerChannel {
   private readonly sender: BatchedSender
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>()
-  private nextRid = 1
+  private nextRid = SPEC_RID + 1
   private closing = false
 
   private constructor(
@@ -37,19 +38,24 @@ export class BrokerChannel {
     }
     down.once('close', lost)
     up.once('close', lost)
+    // Closed before this channel existed: no 'close' is coming. Once the caller has registered its waiters.
+    if (up.destroyed || down.destroyed) queueMicrotask(lost)
     // 'close' follows an error and says what matters.
     down.on('error', () => undefined)
     up.on('error', () => undefined)
   }
 
-  /** Connects both ways and says who we are. `onLost` runs if the host goes away before we close. */
-  static async connect(path: string, opening: Extract<Opening, { op: 'control' }>, onLost: () => void): Promise<BrokerChannel> {
-    const [up, down] = await Promise.all([connectTo(path), connectTo(path)])
-    up.setNoDelay?.(true)
-    up.write(encodeFrame([opening]))
-    down.write(encodeFrame([{ op: 'down', lid: opening.lid, pid: opening.pid, token: opening.token } satisfies Opening]))
-    down.unref()
-    return new BrokerChannel(up, down, onLost)
+  /**
+   * Takes over the sockets runtime/early.ts opened and introduced. `onLost` runs if the host goes
+   * away before we close, also if it went away while the runtime was loading.
+   */
+  static adopt(connection: EarlyConnection, onLost: () => void): BrokerChannel {
+    return new BrokerChannel(connection.up, connection.down, onLost)
+  }
+
+  /** The reply to a request runtime/early.ts sent before this channel existed (the spec). */
+  replyTo(rid: number): Promise<unknown> {
+    return new Promise((resolve, reject) => this.waiting.set(rid, { resolve, reject }))
   }
 
   send(message: UpMessage): void {
@@ -108,15 +114,4 @@ export class BrokerChannel {
       this.onPush(message)
     }
   }
-}
-
-function connectTo(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path)
-    socket.once('error', reject)
-    socket.once('connect', () => {
-      socket.off('error', reject)
-      resolve(socket)
-    })
-  })
 }

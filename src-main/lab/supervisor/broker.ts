@@ -36,7 +36,8 @@ export interface BrokerHandlers {
 export const OPENING_FRAME_LIMIT = 16 * 1024
 /**
  * Connections not yet admitted; past this, the oldest is dropped (a lab process sends its opening
- * at once, so it is never the oldest for long). Above the listen backlog (511), which is how many
+ * at once, or, for the output sockets of a child being started, after one round trip for the
+ * grant, so it is never the oldest for long). Above the listen backlog (511), which is how many
  * a burst of starts can make the broker accept before it reads any of them.
  */
 export const MAX_UNADMITTED = 1024
