@@ -43,6 +43,8 @@ export interface BrokerObject {
   hold?(lid: string, part: number | null): void
   /** A process died or ended: drop its waiters, release what it held. */
   processGone(lid: string, pid: number): void
+  /** The run ended: free what outlives processes (shared memory segments: unmap and unlink). */
+  dispose?(): void
 }
 
 /** setTimeout's longest wait (about 24.8 days); a longer one would fire at once. */

@@ -95,7 +95,11 @@ export class ObjectTable {
 
   /** Objects of a finished run are dropped; their ids start with the run's id. */
   dropRun(runId: string): void {
-    for (const oid of this.objects.keys()) if (oid.startsWith(`${runId}/`) || oid.startsWith(`${runId}.`)) this.objects.delete(oid)
+    for (const [oid, object] of this.objects) {
+      if (!oid.startsWith(`${runId}/`) && !oid.startsWith(`${runId}.`)) continue
+      this.objects.delete(oid)
+      object.dispose?.()
+    }
   }
 }
 
