@@ -61,7 +61,7 @@ export interface Scene {
   theme: Theme
   /** The keyboard cursor: a lane row and a time, or null. */
   cursor: { row: number; t: number } | null
-  labels: { running: string; exit: (lane: Lane) => string }
+  labels: { running: string; exit: (lane: Lane) => string; seconds: (seconds: number, digits: number) => string }
 }
 
 export function xOf(scene: Pick<Scene, 'range' | 'width'>, t: number): number {
@@ -129,10 +129,9 @@ function drawGrid(ctx: CanvasRenderingContext2D, scene: Scene): void {
 }
 
 /** Seconds since the run started, to the precision the step needs. */
-export function axisLabel(t: number, origin: number, step: number): string {
-  const seconds = (t - origin) / 1e6
+export function axisLabel(scene: Pick<Scene, 'labels'>, t: number, origin: number, step: number): string {
   const digits = step >= 1e6 ? 0 : step >= 1e5 ? 1 : step >= 1e4 ? 2 : 3
-  return `${seconds.toFixed(digits)} s`
+  return scene.labels.seconds((t - origin) / 1e6, digits)
 }
 
 function drawAxis(ctx: CanvasRenderingContext2D, scene: Scene): void {
@@ -150,7 +149,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, scene: Scene): void {
   for (const t of times) {
     const x = xOf(scene, t)
     if (x > scene.width - 40) continue
-    ctx.fillText(axisLabel(t, origin, step), x + 3, AXIS_H / 2)
+    ctx.fillText(axisLabel(scene, t, origin, step), x + 3, AXIS_H / 2)
   }
   ctx.fillStyle = theme.surface2
   ctx.fillRect(0, 0, LABEL_W, AXIS_H)

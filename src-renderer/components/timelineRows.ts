@@ -2,6 +2,7 @@
 // of the events within the visible range. Plain data, rebuilt a few times a second at most.
 import { overlaps, ticksIn, type Lane, type Span, type TimelineModel } from '../stores/timelineModel'
 import { tickStyle } from './timelineDraw'
+import type { Units } from '../composables/units'
 import { describeSpan, laneEnd, laneName, runTime, type Translate } from './timelineText'
 
 /** Spans listed per lane and kind; the rest is a count (the chart shows them all). */
@@ -32,15 +33,15 @@ export interface LaneRow {
   dropped: number
 }
 
-export function buildRows(tr: Translate, model: TimelineModel, lanes: readonly Lane[], range: { start: number; end: number }, now: number): LaneRow[] {
+export function buildRows(tr: Translate, units: Units, model: TimelineModel, lanes: readonly Lane[], range: { start: number; end: number }, now: number): LaneRow[] {
   const counts = countTicks(model, range)
   const origin = model.origin ?? 0
   return lanes.map((lane) => {
     const inRange = lane.spans.filter((s) => overlaps(s, range, now))
     const holds = inRange.filter((s) => s.kind === 'hold')
     const waits = inRange.filter((s) => s.kind === 'wait')
-    const toRow = (s: Span): SpanRow => ({ key: `${s.kind}-${s.object}-${s.start}`, text: describeSpan(tr, model, s, now), object: model.objects[s.object]?.name ?? s.object, start: s.start, end: s.end, outcome: s.outcome })
-    const endText = lane.end === null ? laneEnd(tr, lane) : `${runTime(lane.end, origin)}, ${laneEnd(tr, lane)}`
+    const toRow = (s: Span): SpanRow => ({ key: `${s.kind}-${s.object}-${s.start}`, text: describeSpan(tr, units, model, s, now), object: model.objects[s.object]?.name ?? s.object, start: s.start, end: s.end, outcome: s.outcome })
+    const endText = lane.end === null ? laneEnd(tr, lane) : `${runTime(units, lane.end, origin)}, ${laneEnd(tr, lane)}`
     return {
       lid: lane.lid,
       pid: lane.pid,
@@ -48,7 +49,7 @@ export function buildRows(tr: Translate, model: TimelineModel, lanes: readonly L
       colorIndex: model.order.indexOf(lane.lid),
       start: lane.start,
       end: lane.end,
-      life: `${runTime(lane.start, origin)} – ${endText}`,
+      life: `${runTime(units, lane.start, origin)} – ${endText}`,
       holds: holds.slice(0, LISTED_SPANS).map(toRow),
       holdsMore: Math.max(0, holds.length - LISTED_SPANS),
       waits: waits.slice(0, LISTED_SPANS).map(toRow),

@@ -1,13 +1,13 @@
 // The timeline in words: shared by the tooltip, the read-out of the keyboard cursor and the text
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
-import { formatMicros } from '../stores/objectsModel'
+import type { Units } from '../composables/units'
 import type { Lane, Span, Tick, TimelineModel } from '../stores/timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 
 /** Seconds since the run started, to the millisecond. */
-export function runTime(t: number, origin: number): string {
-  return `${((t - origin) / 1e6).toFixed(3)} s`
+export function runTime(units: Units, t: number, origin: number): string {
+  return units.seconds((t - origin) / 1e6, 3)
 }
 
 export function laneName(tr: Translate, lane: Lane): string {
@@ -26,15 +26,15 @@ export function objectName(model: TimelineModel, id: string | null): string {
   return model.objects[id]?.name ?? id
 }
 
-export function describeSpan(tr: Translate, model: TimelineModel, span: Span, now: number): string {
+export function describeSpan(tr: Translate, units: Units, model: TimelineModel, span: Span, now: number): string {
   const origin = model.origin ?? 0
   const lock = objectName(model, span.object)
-  const from = runTime(span.start, origin)
+  const from = runTime(units, span.start, origin)
   if (span.end === null) {
-    const duration = formatMicros(now - span.start)
+    const duration = units.micros(now - span.start)
     return tr(span.kind === 'hold' ? 'timeline.span.holdOpen' : 'timeline.span.waitOpen', { lock, from, duration })
   }
-  const values = { lock, from, to: runTime(span.end, origin), duration: formatMicros(span.end - span.start) }
+  const values = { lock, from, to: runTime(units, span.end, origin), duration: units.micros(span.end - span.start) }
   if (span.kind === 'hold') {
     const text = tr('timeline.span.hold', values)
     return span.outcome === 'abandoned' ? `${text}: ${tr('timeline.span.outcome.abandoned')}` : text
@@ -42,25 +42,25 @@ export function describeSpan(tr: Translate, model: TimelineModel, span: Span, no
   return tr('timeline.span.wait', { ...values, outcome: tr(`timeline.span.outcome.${span.outcome ?? 'gone'}`) })
 }
 
-export function describeTick(tr: Translate, model: TimelineModel, tick: Tick): string {
+export function describeTick(tr: Translate, units: Units, model: TimelineModel, tick: Tick): string {
   const what = tr(`timeline.tick.${tick.kind.replace('.', '_')}`, { object: objectName(model, tick.object), value: tick.value ?? '', text: tick.text ?? '' })
-  return tr('timeline.tick.at', { what, time: runTime(tick.t, model.origin ?? 0) })
+  return tr('timeline.tick.at', { what, time: runTime(units, tick.t, model.origin ?? 0) })
 }
 
-export function describeLife(tr: Translate, model: TimelineModel, lane: Lane): string {
+export function describeLife(tr: Translate, units: Units, model: TimelineModel, lane: Lane): string {
   const origin = model.origin ?? 0
   const life =
     lane.end === null
-      ? tr('timeline.tip.lifeOpen', { from: runTime(lane.start, origin) })
-      : `${tr('timeline.tip.life', { from: runTime(lane.start, origin), to: runTime(lane.end, origin) })}, ${laneEnd(tr, lane)}`
+      ? tr('timeline.tip.lifeOpen', { from: runTime(units, lane.start, origin) })
+      : `${tr('timeline.tip.life', { from: runTime(units, lane.start, origin), to: runTime(units, lane.end, origin) })}, ${laneEnd(tr, lane)}`
   return tr('timeline.tip.lane', { name: lane.name, pid: lane.pid, life })
 }
 
 /** The tooltip's lines for what is under the pointer (or the keyboard cursor). */
-export function describeHit(tr: Translate, model: TimelineModel, hit: { lane: Lane; span: Span | null; tick: Tick | null; t: number }, now: number): string[] {
-  const lines = [describeLife(tr, model, hit.lane)]
-  if (hit.tick) lines.push(describeTick(tr, model, hit.tick))
-  else if (hit.span) lines.push(describeSpan(tr, model, hit.span, now))
-  else lines.push(tr('timeline.tip.nothing', { time: runTime(hit.t, model.origin ?? 0) }))
+export function describeHit(tr: Translate, units: Units, model: TimelineModel, hit: { lane: Lane; span: Span | null; tick: Tick | null; t: number }, now: number): string[] {
+  const lines = [describeLife(tr, units, model, hit.lane)]
+  if (hit.tick) lines.push(describeTick(tr, units, model, hit.tick))
+  else if (hit.span) lines.push(describeSpan(tr, units, model, hit.span, now))
+  else lines.push(tr('timeline.tip.nothing', { time: runTime(units, hit.t, model.origin ?? 0) }))
   return lines
 }

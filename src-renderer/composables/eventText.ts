@@ -1,9 +1,10 @@
 import type { LabEvent } from '../../src-shared/events'
+import type { Units } from './units'
 
 type T = (key: string, named?: Record<string, unknown>) => string
 
 /** One line about an event for the details drawer: its numbers, in the user's language. */
-export function eventDetail(t: T, event: LabEvent): string {
+export function eventDetail(t: T, units: Units, event: LabEvent): string {
   const object = 'object' in event ? String(event.object) : ''
   switch (event.kind) {
     case 'process.start':
@@ -16,10 +17,10 @@ export function eventDetail(t: T, event: LabEvent): string {
       return event.timedOut ? t('lab.events.joinTimedOut') : t('lab.events.joined', { code: event.exitCode ?? '?' })
     case 'lock.acquire':
     case 'lock.timeout':
-      return t('lab.events.waited', { object, ms: (event.waitedUs / 1000).toFixed(1) })
+      return t('lab.events.waited', { object, time: units.micros(event.waitedUs) })
     case 'lock.release':
     case 'lock.abandoned':
-      return t('lab.events.held', { object, ms: (event.heldUs / 1000).toFixed(1) })
+      return t('lab.events.held', { object, time: units.micros(event.heldUs) })
     case 'queue.put':
     case 'queue.get':
     case 'queue.full':

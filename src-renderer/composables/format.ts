@@ -1,26 +1,4 @@
-/** 0.4 s, 12.3 s, 4m 05s, 2h 03m: precise while short, readable when long. */
-export function formatDuration(us: number): string {
-  const seconds = Math.max(0, us) / 1e6
-  if (seconds < 60) return `${seconds.toFixed(1)} s`
-  const whole = Math.floor(seconds)
-  const m = Math.floor(whole / 60) % 60
-  const h = Math.floor(whole / 3600)
-  const s = whole % 60
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
-}
-
+// Plain text for values the units module does not cover (units.ts has durations, sizes, percentages).
 export function formatCpu(percent: number): string {
   return percent.toFixed(1)
 }

@@ -468,18 +468,6 @@ function applyPipe(pipe: PipeModel, event: PipeEvent): void {
   }
 }
 
-/** Waits and holds run from microseconds to minutes: ms while short, then formatDuration's style. */
-export function formatMicros(us: number): string {
-  const v = Math.max(0, us)
-  if (v < 1_000) return `${(v / 1_000).toFixed(2)} ms`
-  if (v < 10_000) return `${(v / 1_000).toFixed(1)} ms`
-  if (v < 1_000_000) return `${Math.round(v / 1_000)} ms`
-  const seconds = v / 1e6
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`
-  const whole = Math.floor(seconds)
-  return whole >= 3600 ? `${Math.floor(whole / 3600)}h ${String(Math.floor(whole / 60) % 60).padStart(2, '0')}m` : `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`
-}
-
 /** Object ids look like `3/7`: safe for an id attribute, but kept plain for selectors and idrefs. */
 export function domId(objectId: string): string {
   return objectId.replace(/[^\w-]/g, '_')

@@ -107,8 +107,8 @@ export const messages: AreaMessages = {
       killFailed: '{signal} refused: {error}',
       joined: 'joined, exit code {code}',
       joinTimedOut: 'join timed out',
-      waited: '{object}, waited {ms} ms',
-      held: '{object}, held {ms} ms',
+      waited: '{object}, waited {time}',
+      held: '{object}, held {time}',
       depth: '{object}, depth {depth}',
     },
     output: {
@@ -236,8 +236,8 @@ export const messages: AreaMessages = {
       killFailed: '{signal} 被拒绝：{error}',
       joined: '已 join，退出码 {code}',
       joinTimedOut: 'join 超时',
-      waited: '{object}，等待了 {ms} 毫秒',
-      held: '{object}，持有 {ms} 毫秒',
+      waited: '{object}，等待了 {time}',
+      held: '{object}，持有 {time}',
       depth: '{object}，深度 {depth}',
     },
     output: {
