@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { packageRoot } from '../package-root'
 import { platform } from '../platform'
 // Loaded with the command, not lazily: a rebuild of out/ during a long bench renames the chunks.
-import { measureRecorderThroughput } from '../session/measure'
+import { measureRecorderThroughput } from './bench/session-cost'
 import { findPython, LabRunner, runProgram, type BenchFields } from './bench/runners'
 import { formatTable, type BenchReport, type Figure, type ResultRow, type Status } from './bench/report'
 import { EXPORT_IDS, exportRows } from './bench/export'

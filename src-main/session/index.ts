@@ -31,15 +31,6 @@ export type { ExportFormat } from './export/types'
 export type { EventFilter } from './export/filter'
 export { CSV_COLUMNS } from './export/csv'
 export type { AnyEvent, LockEvent, QueueEvent, PipeEvent } from './lab-events'
-export {
-  measureRecorderThroughput,
-  measureExport,
-  type ThroughputOptions,
-  type ThroughputResult,
-  type ExportMeasure,
-  type ExportMeasureOptions,
-} from './measure'
-export { syntheticEvents, writeSyntheticSession } from './synthetic'
 export { SessionCatalog, scanRuns, RunIndex, SCAN_LIMIT_BYTES, SCAN_BUDGET_BYTES, type RunDetail } from './catalog'
 export { readRunForReplay, REPLAY_MAX_EVENTS, REPLAY_MAX_BYTES, type ReplayLimits } from './replay'
 export { adoptFormerFolders, type Adoption } from './former-folders'

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
-import { removeFakeProc, writeFakeProc, type FakeProcOptions } from '../../src-main/monitor/fake-proc'
+import { removeFakeProc, writeFakeProc, type FakeProcOptions } from '../helpers/fake-proc'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const READY = /ProcLab UI: (\S+)/

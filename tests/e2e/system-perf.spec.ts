@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
-import { churnFakeProc, removeFakeProc, writeFakeProc } from '../../src-main/monitor/fake-proc'
+import { churnFakeProc, removeFakeProc, writeFakeProc } from '../helpers/fake-proc'
 import { othersBusy } from './machine-load'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createMonitor, LinuxProcSampler, removeFakeProc, writeFakeProc } from '../../src-main/monitor'
+import { createMonitor, LinuxProcSampler } from '../../src-main/monitor'
+import { removeFakeProc, writeFakeProc } from '../helpers/fake-proc'
 import { linuxOnly } from '../helpers/platform'
 
 describe('sampler cache, on a simulated /proc', () => {

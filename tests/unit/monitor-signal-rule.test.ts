@@ -1,7 +1,8 @@
 // The one rule that says who may be signalled from ProcLab: asked by the host before it sends a
 // signal, and by the monitor for each row it sends (the System tab greys those rows' Kill).
 import { describe, expect, it } from 'vitest'
-import { buildRows, checkSignalTarget, createMonitor, MonitorError, protectedBy, removeFakeProc, signalRefusal, writeFakeProc, type RawProcess } from '../../src-main/monitor'
+import { buildRows, checkSignalTarget, createMonitor, MonitorError, protectedBy, signalRefusal, type RawProcess } from '../../src-main/monitor'
+import { removeFakeProc, writeFakeProc } from '../helpers/fake-proc'
 import { linuxOnly } from '../helpers/platform'
 
 const PIDS = { hostPid: 500, protectedPids: new Set([501]), ancestorPids: new Set([400, 300]) }

@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMonitor, descendantsTopDown, MonitorError, readProcParents, removeFakeProc, writeFakeProc } from '../../src-main/monitor'
+import { createMonitor, descendantsTopDown, MonitorError, readProcParents } from '../../src-main/monitor'
+import { removeFakeProc, writeFakeProc } from '../helpers/fake-proc'
 import { linuxOnly } from '../helpers/platform'
 
 const children: ChildProcess[] = []

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CSV_COLUMNS, exportSession, SessionFormatError, writeSyntheticSession } from '../../src-main/session/index'
+import { writeSyntheticSession } from '../../src-main/cli/bench/synthetic-session'
+import { CSV_COLUMNS, exportSession, SessionFormatError } from '../../src-main/session/index'
 import { collect, parseCsv, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 
 const sample = fileURLToPath(new URL('../fixtures/session/sample-session.ndjson', import.meta.url))

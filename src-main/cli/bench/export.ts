@@ -2,7 +2,7 @@
 // with --quick) exported in each format, timed, with the process's RSS sampled while it runs. The
 // same exports of a session a quarter as long tell whether memory grows with the session (it must
 // not: the exporters stream) or stays flat.
-import { measureExport, type ExportMeasure } from '../../session/measure'
+import { measureExport, type ExportMeasure } from './session-cost'
 import type { ResultRow } from './report'
 
 export const EXPORT_IDS = ['export-ndjson', 'export-csv', 'export-chrome-trace'] as const

@@ -2,7 +2,7 @@
 // systeminformation.processes(), in wall time and in CPU — the caller's own CPU plus that of the
 // child processes it ran (ps spawns `ps`; systeminformation spawns several commands).
 import { execFile } from 'node:child_process'
-import { measureSampleCost } from '../../monitor'
+import { measureSampleCost } from './monitor-cost'
 import { platform } from '../../platform'
 
 export interface RefreshCost {

@@ -1,5 +1,5 @@
-import { createMonitor } from './monitor'
-import type { Monitor } from './types'
+// What one sample of the machine's process table costs (`proclab bench`'s monitor rows).
+import { createMonitor, type Monitor } from '../../monitor'
 
 export interface SampleCost {
   sampler: string

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseStatusUid } from '../platform/linux/proc-stat'
+import { parseStatusUid } from '../../src-main/platform/linux/proc-stat'
 
 export interface FakeProcOptions {
   /** Processes, pid 1 included. */

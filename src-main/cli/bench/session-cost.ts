@@ -5,13 +5,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import type { LabEvent } from '../../src-shared/events'
-import { exportSession } from './export/export-session'
-import type { ExportFormat } from './export/types'
-import { readSession } from './reader'
-import { createRecorder } from './recorder'
-import { writeSyntheticSession } from './synthetic'
-import { platform } from '../platform'
+import type { LabEvent } from '../../../src-shared/events'
+import { createRecorder, exportSession, readSession, type ExportFormat } from '../../session'
+import { writeSyntheticSession } from './synthetic-session'
+import { platform } from '../../platform'
 
 export interface ThroughputOptions {
   /** Events per second to offer. Default 200,000. */

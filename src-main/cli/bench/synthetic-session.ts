@@ -1,9 +1,8 @@
 // A deterministic, realistic session for benchmarks and tests: a lab main, workers that contend
 // for a lock, fill and drain a queue, talk over a pipe and print (Chinese included), then exit.
-import type { LabEvent } from '../../src-shared/events'
-import type { AnyEvent } from './lab-events'
-import { createRecorder, type RecorderOptions } from './recorder'
-import { platform } from '../platform'
+import type { LabEvent } from '../../../src-shared/events'
+import { createRecorder, type AnyEvent, type RecorderOptions } from '../../session'
+import { platform } from '../../platform'
 
 export interface SyntheticOptions {
   workers?: number
