@@ -1,7 +1,7 @@
 // `proclab ps`: one snapshot of the machine's processes, for terminals and scripts.
 import { parseArgs } from 'node:util'
 import type { SystemProcess } from '../../src-shared/contract'
-import { buildProcessTree, createMonitor, flattenTree } from '../monitor'
+import { createMonitor, processTreeOrder } from '../monitor'
 import { UsageError } from './usage'
 
 const SORTS = { cpu: (a: SystemProcess, b: SystemProcess) => b.cpu - a.cpu, mem: (a: SystemProcess, b: SystemProcess) => b.rss - a.rss, pid: (a: SystemProcess, b: SystemProcess) => a.pid - b.pid }
@@ -25,7 +25,7 @@ export async function psCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(rows)}\n`)
     return 0
   }
-  const lines = values.tree ? flattenTree(buildProcessTree(rows)).map((item) => ({ row: item.process, indent: item.depth })) : rows.map((row) => ({ row, indent: 0 }))
+  const lines = values.tree ? processTreeOrder(rows).map((item) => ({ row: item.process, indent: item.depth })) : rows.map((row) => ({ row, indent: 0 }))
   process.stdout.write(`${'PID'.padStart(7)} ${'PPID'.padStart(7)} ${'USER'.padEnd(10)} S ${'CPU%'.padStart(6)} ${'RSS MB'.padStart(8)}  COMMAND\n`)
   for (const { row, indent } of lines) {
     const command = `${'  '.repeat(indent)}${row.command || row.name}`

@@ -2,6 +2,7 @@
 // plain data, so the Pinia store can apply a whole frame inside one $patch.
 import { runEndStopped, type FrameEvent, type LabEvent } from '../../src-shared/events'
 import { parseAnsi, type StyledRun } from './ansi'
+import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../src-shared/tree-order'
 
 export interface LabProcess {
   lid: string
@@ -197,7 +198,8 @@ export interface TreeRow<T> {
 
 /**
  * Flattens a forest into the visible rows of a treegrid, depth first. Items whose parent is not
- * in the list become roots, so nothing is ever hidden because its parent is unknown.
+ * in the list become roots, so nothing is ever hidden because its parent is unknown; a parent loop
+ * (pid reuse) is cut at its earliest item.
  */
 export function flattenTree<T>(
   items: readonly T[],
@@ -205,29 +207,17 @@ export function flattenTree<T>(
   parentKeyOf: (item: T) => string | null,
   isCollapsed: (key: string) => boolean,
 ): TreeRow<T>[] {
-  const keys = new Set(items.map(keyOf))
-  const children = new Map<string | null, T[]>()
-  for (const item of items) {
-    const parent = parentKeyOf(item)
-    const bucket = parent !== null && keys.has(parent) && parent !== keyOf(item) ? parent : null
-    const list = children.get(bucket)
-    if (list) list.push(item)
-    else children.set(bucket, [item])
-  }
-
+  const keys = items.map(keyOf)
+  const parent = parentIndexes(items.length, (i) => keys[i]!, (i) => parentKeyOf(items[i]!))
+  cutParentLoops(parent, (a, b) => a < b)
   const rows: TreeRow<T>[] = []
-  const visit = (parentKey: string | null, level: number, seen: Set<string>): void => {
-    const list = children.get(parentKey) ?? []
-    list.forEach((item, index) => {
-      const key = keyOf(item)
-      if (seen.has(key)) return // a ppid cycle (pid reuse) must not loop forever
-      seen.add(key)
-      const hasChildren = (children.get(key)?.length ?? 0) > 0
-      const expanded = hasChildren && !isCollapsed(key)
-      rows.push({ key, item, level, parentKey, hasChildren, expanded, posInSet: index + 1, setSize: list.length })
-      if (expanded) visit(key, level + 1, seen)
-    })
-  }
-  visit(null, 1, new Set())
+  walkTree(
+    parent,
+    (i) => isCollapsed(keys[i]!),
+    (step) => {
+      const parentKey = step.parent === NO_PARENT ? null : keys[step.parent]!
+      rows.push({ key: keys[step.index]!, item: items[step.index]!, level: step.level, parentKey, hasChildren: step.hasChildren, expanded: step.expanded, posInSet: step.posInSet, setSize: step.setSize })
+    },
+  )
   return rows
 }

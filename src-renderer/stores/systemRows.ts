@@ -2,6 +2,7 @@
 // Pure (no Vue, no DOM), so it can be unit-tested under Node; it runs over every process, so it is
 // written to stay a few ms at 10,000 of them.
 import type { SystemProcess } from '../../src-shared/contract'
+import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../src-shared/tree-order'
 import { compareRows, type SortDir, type SortKey } from './systemSort'
 
 /** A row as the views draw it: a process of the latest sample, or one that just vanished (shown faded for one refresh). */
@@ -126,102 +127,17 @@ export interface SystemTreeRow {
  * lost in it.
  */
 export function treeRows(visible: readonly SystemRow[], flat: boolean, isCollapsed: (pid: number) => boolean): SystemTreeRow[] {
-  // Indexes into `visible` and typed arrays rather than maps of objects: at 10,000 processes this
-  // runs in ~1 ms, where a walk over maps of child lists took several.
-  const n = visible.length
-  const parent = parentIndexes(visible, flat)
-  cutLoops(parent, visible)
-  const NONE = -1
-  const firstChild = new Int32Array(n).fill(NONE)
-  const lastChild = new Int32Array(n).fill(NONE)
-  const nextSibling = new Int32Array(n).fill(NONE)
-  const childCount = new Int32Array(n)
-  let firstRoot = NONE
-  let lastRoot = NONE
-  let rootCount = 0
-  for (let i = 0; i < n; i++) {
-    const up = parent[i]!
-    if (up === NONE) {
-      if (lastRoot === NONE) firstRoot = i
-      else nextSibling[lastRoot] = i
-      lastRoot = i
-      rootCount++
-    } else {
-      if (lastChild[up] === NONE) firstChild[up] = i
-      else nextSibling[lastChild[up]!] = i
-      lastChild[up] = i
-      childCount[up]!++
-    }
-  }
+  const parent = flat ? new Int32Array(visible.length).fill(NO_PARENT) : parentIndexes(visible.length, (i) => visible[i]!.pid, (i) => visible[i]!.ppid)
+  cutParentLoops(parent, (a, b) => visible[a]!.pid < visible[b]!.pid)
   const out: SystemTreeRow[] = []
-  // Explicit stack (a deep chain must not overflow the call stack): per level, the next sibling to draw.
-  const nextAt: number[] = [firstRoot]
-  const posAt: number[] = [0]
-  const parentAt: Array<SystemTreeRow | null> = [null]
-  while (nextAt.length > 0) {
-    const depth = nextAt.length - 1
-    const i = nextAt[depth]!
-    if (i === NONE) {
-      nextAt.pop()
-      posAt.pop()
-      parentAt.pop()
-      continue
-    }
-    nextAt[depth] = nextSibling[i]!
-    const position = ++posAt[depth]!
-    const up = parentAt[depth]!
-    const p = visible[i]!
-    const hasChildren = firstChild[i] !== NONE
-    const expanded = hasChildren && !isCollapsed(p.pid)
-    const setSize = up === null ? rootCount : childCount[parent[i]!]!
-    const row: SystemTreeRow = { key: String(p.pid), pid: p.pid, parentKey: up?.key ?? null, level: depth + 1, hasChildren, expanded, posInSet: position, setSize, item: p }
-    out.push(row)
-    if (expanded) {
-      nextAt.push(firstChild[i]!)
-      posAt.push(0)
-      parentAt.push(row)
-    }
-  }
+  walkTree(
+    parent,
+    (i) => isCollapsed(visible[i]!.pid),
+    (step) => {
+      const p = visible[step.index]!
+      const parentKey = step.parent === NO_PARENT ? null : String(visible[step.parent]!.pid)
+      out.push({ key: String(p.pid), pid: p.pid, parentKey, level: step.level, hasChildren: step.hasChildren, expanded: step.expanded, posInSet: step.posInSet, setSize: step.setSize, item: p })
+    },
+  )
   return out
-}
-
-/** For each row, the index of its parent row in `rows`, or -1 for a root. */
-function parentIndexes(rows: readonly SystemRow[], flat: boolean): Int32Array {
-  const parent = new Int32Array(rows.length).fill(-1)
-  if (flat) return parent
-  const indexOf = new Map<number, number>()
-  for (let i = 0; i < rows.length; i++) indexOf.set(rows[i]!.pid, i)
-  for (let i = 0; i < rows.length; i++) {
-    const p = rows[i]!
-    if (p.ppid === p.pid) continue
-    const up = indexOf.get(p.ppid)
-    if (up !== undefined) parent[i] = up
-  }
-  return parent
-}
-
-/** Makes the lowest pid of each parent loop a root, as the host's tree does. */
-function cutLoops(parent: Int32Array, rows: readonly SystemRow[]): void {
-  const ON_PATH = 1
-  const DONE = 2
-  const mark = new Uint8Array(parent.length)
-  const path = new Int32Array(parent.length)
-  for (let start = 0; start < parent.length; start++) {
-    let length = 0
-    let cur = start
-    while (cur !== -1 && mark[cur] === 0) {
-      mark[cur] = ON_PATH
-      path[length++] = cur
-      cur = parent[cur]!
-    }
-    if (cur !== -1 && mark[cur] === ON_PATH) {
-      // cur is on this walk's path: the loop is path[from..length).
-      let from = length - 1
-      while (path[from] !== cur) from--
-      let lowest = path[from]!
-      for (let k = from; k < length; k++) if (rows[path[k]!]!.pid < rows[lowest]!.pid) lowest = path[k]!
-      parent[lowest] = -1
-    }
-    for (let k = 0; k < length; k++) mark[path[k]!] = DONE
-  }
 }

@@ -5,7 +5,7 @@ import { availableParallelism, userInfo } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
-import { buildProcessTree, createMonitor, flattenTree, MonitorError, type Monitor } from '../../src-main/monitor'
+import { createMonitor, MonitorError, processTreeOrder, type Monitor } from '../../src-main/monitor'
 import { linuxOnly, onWindows } from '../helpers/platform'
 import { terminationCode, win32 } from '../../src-main/platform/win32'
 
@@ -118,10 +118,10 @@ describe('monitor on live processes', linuxOnly('the /proc sampler checked again
 
     const rows = await monitor.list(new Set())
     expect(rows.some((r) => r.pid === shell.pid)).toBe(false)
-    const inTree = flattenTree(buildProcessTree(rows)).find(({ process }) => process.pid === orphanPid)
+    const inTree = processTreeOrder(rows).find(({ process }) => process.pid === orphanPid)
     expect(inTree).toBeDefined()
     if (rows.some((r) => r.pid === orphan.ppid)) {
-      const parentNode = flattenTree(buildProcessTree(rows)).find(({ process }) => process.pid === orphan.ppid)
+      const parentNode = processTreeOrder(rows).find(({ process }) => process.pid === orphan.ppid)
       expect(inTree!.depth).toBe(parentNode!.depth + 1)
     } else {
       expect(inTree!.depth).toBe(0)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
-import { buildProcessTree, buildRows, createMonitor, cpuPercent, flattenTree, type ProcessSampler, type RawProcess } from '../../src-main/monitor'
+import { buildRows, createMonitor, cpuPercent, processTreeOrder, type ProcessSampler, type RawProcess } from '../../src-main/monitor'
 import { DARWIN_SI_SHAPE } from '../../src-main/platform/darwin'
 import { fromSystemInformation, parseStarted } from '../../src-main/platform/si/sampler'
 import { WINDOWS_SI_SHAPE } from '../../src-main/platform/win32'
@@ -76,10 +76,10 @@ describe('buildRows', () => {
   })
 })
 
-describe('buildProcessTree', () => {
+describe('processTreeOrder', () => {
   const row = (pid: number, ppid: number) => ({ pid, ppid })
   const shape = (rows: Array<{ pid: number; ppid: number }>) =>
-    flattenTree(buildProcessTree(rows)).map(({ process, depth }) => `${'.'.repeat(depth)}${process.pid}`)
+    processTreeOrder(rows).map(({ process, depth }) => `${'.'.repeat(depth)}${process.pid}`)
 
   it('nests by ppid, sorted by pid', () => {
     expect(shape([row(30, 1), row(1, 0), row(20, 1), row(21, 20), row(2, 0), row(3, 2)])).toEqual(['1', '.20', '..21', '.30', '2', '.3'])
@@ -95,17 +95,17 @@ describe('buildProcessTree', () => {
 
   it('handles a 50,000-deep chain without overflowing the stack', () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => row(i + 1, i))
-    const flat = flattenTree(buildProcessTree(rows))
+    const flat = processTreeOrder(rows)
     expect(flat.length).toBe(50_000)
     expect(flat.at(-1)).toEqual({ process: row(50_000, 49_999), depth: 49_999 })
   })
 
   it('keeps the first of two rows with the same pid', () => {
-    const roots = buildProcessTree([
+    const rows = processTreeOrder([
       { pid: 5, ppid: 0, tag: 'a' },
       { pid: 5, ppid: 0, tag: 'b' },
     ])
-    expect(roots.map((n) => n.process.tag)).toEqual(['a'])
+    expect(rows.map((r) => r.process.tag)).toEqual(['a'])
   })
 })
 
