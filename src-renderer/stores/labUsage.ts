@@ -1,56 +1,63 @@
 import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
+import type { EventOf, FrameEvent } from '../../src-shared/events'
 import { call, errorMessage } from '../transport'
 
-/** How often live lab processes are sampled: CPU and memory move slowly enough for this. */
-export const USAGE_INTERVAL_MS = 2_000
-
 export interface ProcessUsage {
-  /** % of one core since the host's previous sample. */
+  /** % of one core over the host's last sampling interval. */
   cpu: number
   /** Resident memory, bytes. */
   rss: number
-  command: string
 }
 
-let timer: ReturnType<typeof setTimeout> | null = null
+type Sample = EventOf<'monitor.sample'>['processes']
 
 /**
- * CPU and memory of the run's live processes, from the monitor's own sampling (`monitor.list`,
- * matched by pid). Polled only while someone looks: a run is live and the Lab tab is on screen.
+ * CPU and memory of the run's live processes, from the `monitor.sample` events the host records once
+ * a second while a run is live (only the lab's processes are read, not the whole machine), so a
+ * replayed session shows them too. The command line is asked for once, when a process's details open.
  */
 export const useLabUsageStore = defineStore('labUsage', {
   state: () => ({
     byPid: {} as Record<number, ProcessUsage>,
+    commands: {} as Record<number, string>,
     error: null as string | null,
-    polling: false,
+    /** The newest sample folded and not yet shown (markRaw: never read by components). */
+    pending: null as Sample | null,
   }),
   actions: {
-    async sample() {
+    fold(events: readonly FrameEvent[]) {
+      for (const event of events) {
+        if (event.kind === 'run.start') {
+          this.pending = null
+          this.byPid = {}
+        } else if (event.kind === 'monitor.sample') this.pending = markRaw(event.processes)
+      }
+    },
+    publish() {
+      if (!this.pending) return
+      // Merged, not replaced: a process missing from one sample (it just ended) keeps its last values.
+      const next = { ...this.byPid }
+      for (const p of this.pending) next[p.pid] = { cpu: p.cpu, rss: p.rss }
+      this.byPid = next
+      this.pending = null
+    },
+    replace(events: readonly FrameEvent[]) {
+      this.byPid = {}
+      this.pending = null
+      this.fold(events)
+      this.publish()
+    },
+    /** The command line of a lab process, from the monitor's table (one request, when asked). */
+    async loadCommand(pid: number) {
+      if (this.commands[pid] !== undefined) return
       try {
-        const list = await call('monitor.list', {})
-        const next: Record<number, ProcessUsage> = {}
-        for (const p of list) if (p.lab) next[p.pid] = { cpu: p.cpu, rss: p.rss, command: p.command }
-        // Merged, not replaced: an exited process keeps its last command line for the details drawer.
-        this.byPid = { ...this.byPid, ...next }
+        const found = (await call('monitor.list', {})).find((p) => p.pid === pid)
+        if (found) this.commands = { ...this.commands, [pid]: found.command }
         this.error = null
       } catch (error) {
         this.error = errorMessage(error)
       }
-    },
-    start() {
-      if (this.polling) return
-      this.polling = true
-      // One request at a time: the next waits for the answer, so a slow host is never flooded.
-      const tick = async () => {
-        await this.sample()
-        if (this.polling) timer = setTimeout(() => void tick(), USAGE_INTERVAL_MS)
-      }
-      void tick()
-    },
-    stop() {
-      this.polling = false
-      if (timer) clearTimeout(timer)
-      timer = null
     },
   },
 })

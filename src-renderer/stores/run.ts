@@ -4,9 +4,7 @@ import type { RunSnapshot } from '../../src-shared/contract'
 import type { FrameEvent } from '../../src-shared/events'
 import { currentLocale, i18n } from '../i18n'
 import { call, errorMessage } from '../transport'
-import { useProcessEventsStore } from './processEvents'
-import { useObjectsStore } from './objects'
-import { useTimelineStore } from './timeline'
+import { forEachSink } from './frameSinks'
 import { applyEvent, emptyRun, resetRun, type LabProcess, type OutputLine, type RunModel, type RunNotice } from './runModel'
 
 export interface JoinState {
@@ -78,16 +76,12 @@ export const useRunStore = defineStore('run', {
       const events = all.length > 0 && all[0]!.seq <= seen ? all.filter((e) => e.seq > seen) : all
       if (events.length === 0) return
       for (const event of events) applyEvent(this.folded, event)
-      useObjectsStore().fold(events)
-      useTimelineStore().fold(events)
-      useProcessEventsStore().fold(events)
+      forEachSink((sink) => sink.fold(events))
     },
     /** What was folded since the last publish, shown: one patch per store, one render. */
     publishAll() {
       this.publish()
-      useObjectsStore().publish()
-      useTimelineStore().publish()
-      useProcessEventsStore().publish()
+      forEachSink((sink) => sink.publish())
     },
     /** Folds and shows at once: a replay's step has no frames to wait for. */
     foldMore(events: readonly FrameEvent[]) {
@@ -123,9 +117,7 @@ export const useRunStore = defineStore('run', {
       for (const event of events) applyEvent(folded, event)
       // Scrubbing within one run keeps the user's selection and folds.
       this.publish()
-      useObjectsStore().replace(events)
-      useTimelineStore().replace(events)
-      useProcessEventsStore().replace(events)
+      forEachSink((sink) => sink.replace(events))
     },
     enterReplay() {
       this.replaying = true
@@ -161,9 +153,7 @@ export const useRunStore = defineStore('run', {
       folded.version++
       this.publish()
       const all = [...snapshot.events, ...later]
-      useObjectsStore().replace(all)
-      useTimelineStore().replace(all)
-      useProcessEventsStore().replace(all)
+      forEachSink((sink) => sink.replace(all))
     },
     async start(args: StartArgs) {
       // Running something is a live action: the replay ends first.
