@@ -1,8 +1,8 @@
 // The Lab tree's CPU and memory come from the host's monitor.sample events, folded by a real Pinia store.
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { FrameEvent } from '../../src-shared/events'
-import { useLabUsageStore } from '../../src-renderer/stores/labUsage'
+import type { FrameEvent } from '../../../src-shared/events'
+import { useLabUsageStore } from '../../../src-renderer/stores/labUsage'
 
 let seq = 0
 const event = (body: Record<string, unknown>): FrameEvent => ({ seq: ++seq, t: seq * 1000, ...body }) as unknown as FrameEvent
