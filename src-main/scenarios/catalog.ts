@@ -47,6 +47,24 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'data-isolation',
+    file: 'data-isolation.mjs',
+    title: { en: 'Each process has its own data', zh: '进程之间数据隔离' },
+    lesson: {
+      en: 'A child lowers a module-level stock count from 100 to 70. The parent still sees 100 afterwards: each process works on its own copy of the variables, so results travel back through a Queue (or a Pipe, or a Value).',
+      zh: '子进程把模块级的库存从 100 改成 70，之后父进程看到的仍是 100：每个进程操作的是自己那份变量，所以结果要通过 Queue（或 Pipe、Value）传回来。',
+    },
+  },
+  {
+    id: 'process-attributes',
+    file: 'process-attributes.mjs',
+    title: { en: 'A process handle: name, pid, isAlive(), exitCode', zh: '进程对象的属性：name、pid、isAlive()、exitCode' },
+    lesson: {
+      en: 'Before start() a process has a name but no pid; once started it is alive. terminate() only sends SIGTERM, so right after it isAlive() can still say true and exitCode is null; after join() it is false and exitCode is -15.',
+      zh: 'start() 之前进程已有名字但没有 pid；启动后它是存活的。terminate() 只是发出 SIGTERM，所以紧接着 isAlive() 仍可能为 true、exitCode 为 null；join() 之后为 false，exitCode 为 -15。',
+    },
+  },
+  {
     id: 'long-sleeper',
     file: 'long-sleeper.mjs',
     title: { en: 'A process to kill', zh: '一个等你结束的进程' },

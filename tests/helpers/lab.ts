@@ -44,15 +44,18 @@ export async function withHost<T>(options: HostOptions, body: (host: Host) => Pr
 }
 
 /** Starts a run and resolves when its run.end arrives. `during` may act on the run while it goes. */
+/** What to run, and optionally the language it prints in (as the UI's run.start sends it). */
+export type RunSource = ({ script: string } | { scenario: string }) & { lang?: 'en' | 'zh' }
+
 export async function runLab(
-  source: { script: string } | { scenario: string },
+  source: RunSource,
   options: HostOptions & { during?: (host: Host, events: LabEvent[]) => Promise<void> } = {},
 ): Promise<RunResult> {
   return withHost(options, (host) => runOn(host, source, options.during))
 }
 
 /** One run on a host that may serve others before and after; resolves at its run.end. */
-export async function runOn(host: Host, source: { script: string } | { scenario: string }, during?: (host: Host, events: LabEvent[]) => Promise<void>): Promise<RunResult> {
+export async function runOn(host: Host, source: RunSource, during?: (host: Host, events: LabEvent[]) => Promise<void>): Promise<RunResult> {
   const events: LabEvent[] = []
   let unsubscribe = () => {}
   const ended = new Promise<EventOf<'run.end'>>((resolve) => {
