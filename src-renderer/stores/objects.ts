@@ -3,10 +3,6 @@ import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
 import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel } from './objectsModel'
 
-/** Objects changed since the last publish, and the model's generation (a new run) it showed. */
-const touched = new Set<string>()
-let publishedGeneration = -1
-
 /**
  * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
  * Events are folded into a plain model first; then one $patch per publish writes a frozen-in-time
@@ -21,6 +17,8 @@ export const useObjectsStore = defineStore('objects', {
     order: [] as string[],
     /** Published copies (markRaw: replaced whole, never changed in place). */
     objects: {} as Record<string, SharedObjectModel>,
+    /** Objects changed since the last publish, and the model's generation (a new run) it showed (markRaw: bookkeeping). */
+    pending: markRaw({ touched: new Set<string>(), publishedGeneration: -1 }),
   }),
   getters: {
     list: (state) => state.order.map((id) => state.objects[id]).filter((o) => o !== undefined),
@@ -40,6 +38,7 @@ export const useObjectsStore = defineStore('objects', {
   actions: {
     /** Events as the run store folds them; shown at publish, one patch however many there were. */
     fold(events: readonly FrameEvent[]) {
+      const touched = this.pending.touched
       for (const event of events) applyObjectEvent(this.folded, event, touched)
     },
     /** Starts over from a snapshot of the run (a late or reconnecting UI). */
@@ -50,9 +49,11 @@ export const useObjectsStore = defineStore('objects', {
     },
     publish() {
       const folded = this.folded
-      const everything = folded.generation !== publishedGeneration
+      const pending = this.pending
+      const touched = pending.touched
+      const everything = folded.generation !== pending.publishedGeneration
       if (!everything && touched.size === 0) return
-      publishedGeneration = folded.generation
+      pending.publishedGeneration = folded.generation
       this.$patch((state) => {
         if (everything) {
           state.objects = Object.fromEntries(folded.order.map((id) => [id, markRaw(publishObject(folded.objects[id]!))]))

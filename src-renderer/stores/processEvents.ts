@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
 import type { FrameEvent, LabEvent } from '../../src-shared/events'
 
 /** Events kept per process for its details drawer: the recent past, not the whole story. */
@@ -11,12 +12,7 @@ function lidOf(event: FrameEvent): string | null {
   return 'lid' in event && typeof event.lid === 'string' ? event.lid : null
 }
 
-// Plain Map outside Pinia's reactivity: a run can produce 100,000 events a second, and making each
-// one reactive would cost more than the drawer is worth. `version` tells views to look again.
-const byLid = new Map<string, LabEvent[]>()
-let foldedSincePublish = false
-
-function add(events: readonly FrameEvent[]): void {
+function add(byLid: Map<string, LabEvent[]>, events: readonly FrameEvent[]): void {
   for (const event of events) {
     if (event.kind === 'run.start') byLid.clear()
     if (event.kind === 'output.gap') continue
@@ -31,26 +27,32 @@ function add(events: readonly FrameEvent[]): void {
 
 /** The last events of each lab process of the current run (not its output). */
 export const useProcessEventsStore = defineStore('processEvents', {
-  state: () => ({ version: 0 }),
+  state: () => ({
+    version: 0,
+    // markRaw: a run can produce 100,000 events a second, and making each one reactive would cost
+    // more than the drawer is worth. `version` tells views to look again.
+    byLid: markRaw(new Map<string, LabEvent[]>()),
+    pending: markRaw({ folded: false }),
+  }),
   actions: {
     fold(events: readonly FrameEvent[]) {
-      add(events)
-      foldedSincePublish = true
+      add(this.byLid, events)
+      this.pending.folded = true
     },
     publish() {
-      if (!foldedSincePublish) return
-      foldedSincePublish = false
+      if (!this.pending.folded) return
+      this.pending.folded = false
       this.version++
     },
     replace(events: readonly FrameEvent[]) {
-      byLid.clear()
-      add(events)
+      this.byLid.clear()
+      add(this.byLid, events)
       this.version++
     },
     /** The last `limit` events of a process, oldest first. Read `version` in the same computed. */
     recent(lid: string, limit = EVENTS_PER_PROCESS): LabEvent[] {
       void this.version
-      return (byLid.get(lid) ?? []).slice(-limit)
+      return (this.byLid.get(lid) ?? []).slice(-limit)
     },
   },
 })

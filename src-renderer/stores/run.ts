@@ -14,8 +14,6 @@ export interface JoinState {
   attempt?: number
 }
 
-let joinAttempts = 0
-
 export type StartArgs = { scenario: string } | { script: string }
 
 export const useRunStore = defineStore('run', {
@@ -55,6 +53,8 @@ export const useRunStore = defineStore('run', {
     lastStart: null as StartArgs | null,
     /** A saved session is on screen (stores/replay.ts): live frames are ignored until back to live. */
     replaying: false,
+    /** Bookkeeping (markRaw: not for views): joins asked so far, and frames that arrived while a snapshot was on its way (null when none is). */
+    pending: markRaw({ joinAttempts: 0, framesDuringSync: null as FrameEvent[] | null }),
   }),
   getters: {
     processList: (state) => state.order.map((lid) => state.processes[lid]).filter((p) => p !== undefined),
@@ -66,7 +66,7 @@ export const useRunStore = defineStore('run', {
     foldFrame(events: FrameEvent[]) {
       // Replay shows another time; mixing in the live run would show neither. Back to live re-syncs.
       if (events.length === 0 || this.replaying) return
-      if (framesDuringSync) framesDuringSync.push(...events)
+      if (this.pending.framesDuringSync) this.pending.framesDuringSync.push(...events)
       this.fold(events)
     },
     /** Folds events after those already folded into this store's model and those fed with the same frames. */
@@ -132,14 +132,14 @@ export const useRunStore = defineStore('run', {
     async syncSnapshot() {
       // A reconnect while replaying must not replace the replay; leaving it syncs again.
       if (this.replaying) return
-      framesDuringSync = []
+      this.pending.framesDuringSync = []
       let snapshot: RunSnapshot
       let later: FrameEvent[]
       try {
         snapshot = await call('run.snapshot', {})
       } finally {
-        later = framesDuringSync ?? []
-        framesDuringSync = null
+        later = this.pending.framesDuringSync ?? []
+        this.pending.framesDuringSync = null
       }
       if (this.replaying) return // a replay began while the snapshot was on its way
       const folded = this.folded
@@ -185,7 +185,7 @@ export const useRunStore = defineStore('run', {
       const proc = this.processes[lid]
       // A replayed process is history: its pid may belong to someone else by now.
       if (!proc || this.joins[lid]?.waiting || this.replaying) return
-      const attempt = ++joinAttempts
+      const attempt = ++this.pending.joinAttempts
       this.joins[lid] = { waiting: true, error: null, attempt }
       try {
         const result = await call('process.join', { pid: proc.pid })
@@ -243,8 +243,6 @@ function untilStopped(store: { running: boolean; $subscribe: (cb: () => void) =>
   })
 }
 
-/** Frame events seen while a snapshot request is in flight; null when none is. */
-let framesDuringSync: FrameEvent[] | null = null
 
 /** What the user did to the previous run's rows means nothing for a new run. */
 function forgetView(state: { joins: Record<string, JoinState>; selectedLid: string | null; collapsed: Record<string, boolean> }): void {

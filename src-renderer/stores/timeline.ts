@@ -3,9 +3,6 @@ import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
 import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel } from './timelineModel'
 
-/** Whether the model moved since `revision` last did. */
-let foldedSincePublish = false
-
 /**
  * The run's Gantt: lanes per process, lock holds and waits, queue and pipe ticks. Events are folded
  * into a plain, non-reactive model (100,000 events a second must not each wake Vue); the state
@@ -17,15 +14,17 @@ export const useTimelineStore = defineStore('timeline', {
     /** Not reactive: read it after reading `revision`. */
     model: markRaw(emptyTimeline()) as TimelineModel,
     revision: 0,
+    /** Whether the model moved since `revision` last did (markRaw: bookkeeping, not for views). */
+    pending: markRaw({ folded: false }),
   }),
   actions: {
     /** Events of the current run, as the run store folds them; the view hears of them at publish. */
     fold(events: readonly FrameEvent[]) {
-      if (applyTimelineEvents(this.model, events)) foldedSincePublish = true
+      if (applyTimelineEvents(this.model, events)) this.pending.folded = true
     },
     publish() {
-      if (!foldedSincePublish) return
-      foldedSincePublish = false
+      if (!this.pending.folded) return
+      this.pending.folded = false
       this.revision++
     },
     /** Starts over from these events (a snapshot, or a replay position). */
