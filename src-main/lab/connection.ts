@@ -136,7 +136,7 @@ export class Connection extends SharedObject {
           attach: () => this.tell('attach', { end, pid: process.pid }),
           sendViaBroker: (value, bytes, ticket) => this.tellWritten('send', { end, value, bytes, ticket }),
           takeFromBroker: (ticket) => this.call('take', { end, ticket }),
-        })
+        }, this.name)
       : null
     Object.defineProperties(this, {
       end: { value: end, enumerable: false },

@@ -86,6 +86,8 @@ export class PipeRingEnd {
     private readonly address: PipeRingAddress,
     private readonly end: 0 | 1,
     private readonly link: BrokerLink,
+    /** The pipe's name, for error messages (as the broker path words them). */
+    private readonly name: string,
   ) {}
 
   // --- sending --------------------------------------------------------------------------------
@@ -237,7 +239,7 @@ export class PipeRingEnd {
         if (got !== null) return 'value' in got ? got.value : fromRefs(await this.link.takeFromBroker(got.ticket))
         continue
       }
-      if (ended) throw new EOFError('every holder of the other end has closed it; nothing is left to receive')
+      if (ended) throw new EOFError(`${this.name}: every holder of the other end has closed it; nothing is left to receive`)
       await ring.waitForData(SLEEP_SLICE_MS)
     }
   }

@@ -51,23 +51,29 @@ export class BrokerPipeRings {
 
   /** Nobody holds `end` any more: its readers' ring has no reader, the other end's readers reach EOF. */
   endGone(end: End): void {
-    this.report()
+    this.report(true)
     this.rings[end].setFlag(READERS_GONE)
     this.rings[(1 - end) as End].setFlag(WRITERS_GONE)
   }
 
   /** A process ended: free a side lock it held (it died mid-frame; the frame was never published). */
-  processGone(pid: number): void {
+  processGone(lid: string, pid: number): void {
+    this.byPid.set(pid, { lid, pid })
     for (const lock of this.locks) if (lock.sweepDeadHolder(pid)) this.env.warn(`pipe: process ${pid} died while it was writing or reading a frame; its lock on the ring was freed`)
-    this.report()
+    this.report(true)
   }
 
-  /** Emits what the counters added since the last report, as one event per direction and side. */
-  report(): void {
+  /**
+   * Emits what the counters added since the last report, as one event per direction and side. A
+   * count whose process the broker cannot name yet (its `attach` is still on the way) waits for
+   * the next report; the last ones (a process gone, the run's end) name the creator if need be.
+   */
+  report(final = false): void {
     for (const end of [0, 1] as const) {
       const now = this.rings[end].counts()
       const before = this.reported[end]
       if (now.sent === before.sent && now.received === before.received) continue
+      if (!final && ((now.sent !== before.sent && !this.byPid.has(now.lastWriter)) || (now.received !== before.received && !this.byPid.has(now.lastReader)))) continue
       this.reported[end] = now
       // Ring `end` is written by the other end and read by `end`.
       const writer = (1 - end) as End
@@ -88,7 +94,7 @@ export class BrokerPipeRings {
   dispose(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    this.report()
+    this.report(true)
     this.segment.unlink()
     this.segment.close()
   }

@@ -96,7 +96,7 @@ export class PipeObject implements BrokerObject {
   }
 
   processGone(lid: string, pid: number): void {
-    this.rings?.processGone(pid)
+    this.rings?.processGone(lid, pid)
     for (const [ticket, call] of this.takers) if (call.caller.lid === lid) this.takers.delete(ticket)
     for (const end of [0, 1] as const) {
       this.pollers[end] = this.pollers[end].filter((p) => p.lid !== lid)
