@@ -67,7 +67,7 @@ describe('a Pipe through shared memory', () => {
       import { Pipe, Process } from 'proclab'
       export async function sender(tx) {
         await tx.send('first')
-        await tx.sendBytes(Buffer.alloc(3 * 1024 * 1024, 5))  // bigger than half a 1 MiB ring
+        await tx.sendBytes(Buffer.alloc(3 * 1024 * 1024, 5))  // bigger than half a 256 KiB ring
         await tx.send({ when: new Date(0), map: new Map([[1, 'one']]), n: -0 })  // structured clone, not JSON
         await tx.sendBytes(Buffer.alloc(70_000, 6))
         await tx.send({ huge: 'y'.repeat(700_000) })
