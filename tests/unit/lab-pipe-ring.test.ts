@@ -92,6 +92,36 @@ describe('a Pipe through shared memory', () => {
     expect(results(run.lines('MainProcess')).got).toEqual(['first', 'bytes 3145728 of 5', [0, 'one', true], 'bytes 70000 of 6', 'huge 700000', 'last', 'EOFError'])
   })
 
+  it('serves an end held by two writers and one held by two readers: every message once, each writer in its order, then EOF', async () => {
+    const { run } = await counted(`
+      import { Pipe, Process, EOFError } from 'proclab'
+      export async function writer(tx, w, n) { for (let i = 0; i < n; i++) await tx.send({ w, i, pad: 'z'.repeat(i % 300) }); await tx.close() }
+      export async function reader(rx, out) {
+        const got = []
+        for (;;) { try { const m = await rx.recv(); got.push(m.w * 100000 + m.i) } catch (e) { if (!(e instanceof EOFError)) throw e; break } }
+        await out.send(got)
+      }
+      export default async function main() {
+        const [rx, tx] = Pipe({ duplex: false })
+        const [back, out] = Pipe({ duplex: false })
+        const ps = [new Process({ target: writer, args: [tx, 1, 3000] }), new Process({ target: writer, args: [tx, 2, 3000] }),
+                    new Process({ target: reader, args: [rx, out] }), new Process({ target: reader, args: [rx, out] })]
+        for (const p of ps) await p.start()
+        await tx.close(); await rx.close(); await out.close()
+        const lists = [await back.recv(), await back.recv()]
+        const all = lists.flat()
+        // What one reader got from one writer came in the order it was sent.
+        const inOrder = lists.every((got) => [1, 2].every((w) => got.filter((x) => Math.floor(x / 100000) === w).every((x, k, a) => k === 0 || a[k - 1] < x)))
+        for (const p of ps) await p.join()
+        const ofWriter = (w) => all.filter((x) => Math.floor(x / 100000) === w).map((x) => x % 100000).sort((a, b) => a - b)
+        const exact = (w) => ofWriter(w).every((i, k) => i === k) && ofWriter(w).length === 3000
+        console.log('RESULT ' + JSON.stringify({ total: all.length, unique: new Set(all).size, exact1: exact(1), exact2: exact(2), inOrder }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    expect(results(run.lines('MainProcess'))).toEqual({ total: 6000, unique: 6000, exact1: true, exact2: true, inOrder: true })
+  })
+
   it('unlinks its shared memory when the run ends', linuxOnly('POSIX segments show as files in /dev/shm only on Linux'), async () => {
     const { run } = await counted(`
       import { existsSync } from 'node:fs'
