@@ -65,7 +65,11 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'lock.abandoned'; heldUs: number })
   | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number })
   | (ProcessRef & ObjectRef & { kind: 'queue.full' | 'queue.empty'; depth: number })
-  | (ProcessRef & ObjectRef & { kind: 'pipe.send' | 'pipe.recv'; end: 0 | 1; bytes: number | null })
+  /**
+   * One message, or (shared-memory pipes) a summary of `count` messages read from the ring's exact
+   * counters; `bytes` sums those sent with sendBytes, `sized` says how many of them there were.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'pipe.send' | 'pipe.recv'; end: 0 | 1; bytes: number | null; count?: number; sized?: number })
   | (ProcessRef & ObjectRef & { kind: 'pipe.close'; end: 0 | 1 })
   | (ProcessRef & ObjectRef & { kind: 'pipe.eof'; end: 0 | 1 })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */

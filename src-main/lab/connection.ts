@@ -5,6 +5,7 @@
 import { ProcessError } from './errors'
 import { LeasedReader } from './leases'
 import { SharedObject } from './objects'
+import { createPipeRings, PipeRingEnd, type PipeRingAddress } from './pipe-ring'
 import { toRefs } from './reduction'
 import { checkTimeout } from './timeouts'
 import { MAX_FRAME, tooBig } from './wire'
@@ -21,6 +22,9 @@ export class Connection extends SharedObject {
   declare readonly writable: boolean
   declare private reader: LeasedReader
   declare private isClosed: boolean
+  /** The shared-memory path, or null where there is none (every message goes through the broker). */
+  declare private ring: PipeRingEnd | null
+  declare private ringAddress: PipeRingAddress | null
 
   /** Use Pipe() to make connections. */
   private constructor() {
@@ -30,12 +34,14 @@ export class Connection extends SharedObject {
   static pair(options: PipeOptions): [Connection, Connection] {
     const duplex = options.duplex ?? true
     if (typeof duplex !== 'boolean') throw new TypeError(`Pipe({ duplex }): duplex must be a boolean, got ${typeof duplex}`)
+    // PROCLAB_PIPE_RING=0 keeps every message on the broker's path (for comparisons and its tests).
+    const ring = process.env.PROCLAB_PIPE_RING === '0' ? null : createPipeRings()
     const first = new Connection()
-    first.register('pipe', options.name, { duplex })
-    first.init(0, true, duplex)
+    first.register('pipe', options.name, { duplex, ring })
+    first.init(0, true, duplex, ring)
     const second = Object.create(Connection.prototype) as Connection
     Object.defineProperties(second, { oid: { value: first.oid }, name: { value: first.name }, type: { value: 'pipe' } })
-    second.init(1, duplex, true)
+    second.init(1, duplex, true, ring)
     return [first, second]
   }
 
@@ -46,12 +52,20 @@ export class Connection extends SharedObject {
   /** Sends a value (anything structured clone accepts); resolves once it has left this process. */
   send(value: unknown): Promise<void> {
     this.check('send', this.writable)
+    if (this.ring) {
+      try {
+        return this.ring.send(value)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
     return this.tellWritten('send', { end: this.end, value: toRefs(value), bytes: null })
   }
 
   /** Receives the next value; throws EOFError once nothing is left and the other end is closed everywhere. */
   async recv(): Promise<unknown> {
     this.check('recv', this.readable)
+    if (this.ring) return this.ring.recv()
     const leased = this.reader.take()
     if (leased.found) return leased.value
     return this.reader.received(await this.call<{ items: unknown[]; lease: number }>('recv', { end: this.end, want: this.reader.batch }))
@@ -60,6 +74,7 @@ export class Connection extends SharedObject {
   /** Whether recv() would return at once (data, or EOF); waits up to timeoutMs (none: do not wait). */
   async poll(timeoutMs = 0): Promise<boolean> {
     this.check('poll', this.readable)
+    if (this.ring) return this.ring.poll(checkTimeout(timeoutMs, 'Connection.poll'))
     if (this.reader.buffered > 0) return true
     return this.call<boolean>('poll', { end: this.end, timeout: checkTimeout(timeoutMs, 'Connection.poll') })
   }
@@ -71,6 +86,7 @@ export class Connection extends SharedObject {
     if (offset < 0 || offset > data.length || end > data.length || end < offset) throw new RangeError(`sendBytes: offset ${offset} and size ${String(size)} do not fit a buffer of ${data.length} bytes`)
     // Known before the copy below: refuse at once what no frame can hold (the sender checks everything else).
     if (end - offset > MAX_FRAME) return Promise.reject(tooBig(end - offset))
+    if (this.ring) return this.ring.sendBytes(data, offset, end)
     const bytes = Buffer.from(data.subarray(offset, end))
     return this.tellWritten('send', { end: this.end, value: bytes, bytes: bytes.length })
   }
@@ -87,6 +103,8 @@ export class Connection extends SharedObject {
     if (this.isClosed) return Promise.resolve()
     this.isClosed = true
     if (this.reader.buffered > 0) this.reader.giveBack()
+    // After this process's sends still waiting for room: the broker decides EOF on this message.
+    if (this.ring) return this.ring.sendsDone().then(() => this.tellWritten('close', { end: this.end }))
     return this.tellWritten('close', { end: this.end })
   }
 
@@ -105,20 +123,29 @@ export class Connection extends SharedObject {
   }
 
   protected override refExtra(): Record<string, unknown> {
-    return { end: this.end, readable: this.readable, writable: this.writable }
+    return { end: this.end, readable: this.readable, writable: this.writable, ring: this.ringAddress }
   }
 
   protected override adopt(extra: Record<string, unknown>): void {
-    this.init(extra.end as 0 | 1, extra.readable as boolean, extra.writable as boolean)
+    this.init(extra.end as 0 | 1, extra.readable as boolean, extra.writable as boolean, (extra.ring as PipeRingAddress | null | undefined) ?? null)
   }
 
-  private init(end: 0 | 1, readable: boolean, writable: boolean): void {
+  private init(end: 0 | 1, readable: boolean, writable: boolean, ringAddress: PipeRingAddress | null): void {
+    const ring = ringAddress
+      ? new PipeRingEnd(ringAddress, end, {
+          attach: () => this.tell('attach', { end, pid: process.pid }),
+          sendViaBroker: (value, bytes, ticket) => this.tellWritten('send', { end, value, bytes, ticket }),
+          takeFromBroker: (ticket) => this.call('take', { end, ticket }),
+        }, this.name)
+      : null
     Object.defineProperties(this, {
       end: { value: end, enumerable: false },
       readable: { value: readable, enumerable: false },
       writable: { value: writable, enumerable: false },
       reader: { value: new LeasedReader({ send: (method, args) => this.tell(method, args), count: (method, args) => this.tellCount(method, args) }, { end }), enumerable: false },
       isClosed: { value: false, enumerable: false, writable: true },
+      ring: { value: ring, enumerable: false },
+      ringAddress: { value: ringAddress, enumerable: false },
     })
     this.remember()
   }

@@ -440,17 +440,18 @@ function applyPipe(pipe: PipeModel, event: PipeEvent): void {
     case 'pipe.send': {
       // What end e sends travels towards the other end: direction e.
       const dir = pipe.dirs[event.end]
-      dir.sent++
+      // A shared-memory pipe's event summarises `count` messages (exact, from the ring's counters).
+      dir.sent += event.count ?? 1
       if (event.bytes !== null) {
         dir.bytesSent += event.bytes
-        dir.sizedSends++
+        dir.sizedSends += event.sized ?? 1
       }
       return
     }
     case 'pipe.recv': {
       // What end e receives came from the other end.
       const dir = pipe.dirs[(1 - event.end) as 0 | 1]
-      dir.received++
+      dir.received += event.count ?? 1
       if (event.bytes !== null) dir.bytesReceived += event.bytes
       return
     }

@@ -8,6 +8,8 @@ import { platform } from '../../src-main/platform'
 import { onLinux } from './platform'
 
 const WORKER = join(process.cwd(), 'tests', 'fixtures', 'shm', 'lock-worker.ts')
+/** A process at one side of a ByteRing (tests/fixtures/shm/ring-worker.ts). */
+export const RING_WORKER = join(process.cwd(), 'tests', 'fixtures', 'shm', 'ring-worker.ts')
 
 export interface Worker {
   child: ChildProcess
@@ -17,8 +19,8 @@ export interface Worker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>
 }
 
-export function startWorker(job: Record<string, unknown>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function startWorker(job: Record<string, unknown>, script = WORKER): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: string[] = []
   const waiting: Array<{ prefix: string; resolve: (line: string) => void }> = []
   let stderr = ''

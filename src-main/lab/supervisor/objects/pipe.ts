@@ -1,7 +1,11 @@
 // A Pipe in the broker: two directions (an ItemChannel each) and, for each end, the processes
 // holding it. An end's readers see EOF once nothing is left and no process holds the other end.
+// With shared memory, messages travel in the pipe's rings (pipe-rings.ts) and the broker only
+// decides EOF, sweeps the ring locks of dead processes, reports the counters, and keeps the
+// messages too big for a frame until the reader that met their ticket takes them.
 import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { ItemChannel } from './item-channel'
+import { BrokerPipeRings, isRingAddress } from './pipe-rings'
 
 type End = 0 | 1
 
@@ -16,15 +20,28 @@ export class PipeObject implements BrokerObject {
   private readonly channels: [ItemChannel, ItemChannel]
   private readonly holders: [Set<string>, Set<string>]
   private pollers: [Poller[], Poller[]] = [[], []]
+  private readonly rings: BrokerPipeRings | null = null
+  /** Big messages of the ring path by ticket, and readers that met a ticket before its message arrived. */
+  private readonly ticketed = new Map<string, unknown>()
+  private readonly takers = new Map<string, Call>()
 
   constructor(
     readonly oid: string,
     readonly name: string,
-    creator: string,
+    creator: Caller,
     private readonly env: ObjectEnv,
+    ring?: unknown,
   ) {
-    this.holders = [new Set([creator]), new Set([creator])]
+    this.holders = [new Set([creator.lid]), new Set([creator.lid])]
     this.channels = [this.channelFor(0), this.channelFor(1)]
+    if (isRingAddress(ring)) {
+      try {
+        this.rings = new BrokerPipeRings(ring, { lid: creator.lid, pid: creator.pid }, env)
+      } catch (error) {
+        // The lab processes use the rings anyway: without the host's mapping, EOF cannot be told.
+        env.warn(`${name}: the host could not map the pipe's shared memory (${(error as Error).message}); EOF will not be seen`)
+      }
+    }
   }
 
   call(method: string, args: Record<string, unknown>, call: Call): void {
@@ -34,6 +51,8 @@ export class PipeObject implements BrokerObject {
     switch (method) {
       case 'recv':
         return this.channels[end].read(call, Number(args.want) || 1, null, { name: 'EOFError', message: `${this.name}: nothing to receive` })
+      case 'take':
+        return this.take(String(args.ticket), call)
       case 'poll': {
         const timeout = timeoutArg(args, call)
         return timeout === undefined ? undefined : this.poll(call, end, timeout)
@@ -49,11 +68,16 @@ export class PipeObject implements BrokerObject {
     switch (method) {
       case 'send': {
         this.holders[end].add(caller.lid)
+        // Counted by the ring when its ticket frame is written.
+        if (typeof args.ticket === 'string') return this.ticketArrived(args.ticket, args.value)
         const other = (1 - end) as End
         this.channels[other].push(args.value)
         this.env.emit(caller, { kind: 'pipe.send', end, bytes: typeof args.bytes === 'number' ? args.bytes : null })
         return this.wakePollers(other)
       }
+      case 'attach':
+        this.holders[end].add(caller.lid)
+        return this.rings?.attached(caller)
       case 'consumed':
         return this.channels[end].consumedLeased(caller, Number(args.n))
       case 'return':
@@ -72,6 +96,8 @@ export class PipeObject implements BrokerObject {
   }
 
   processGone(lid: string, pid: number): void {
+    this.rings?.processGone(lid, pid)
+    for (const [ticket, call] of this.takers) if (call.caller.lid === lid) this.takers.delete(ticket)
     for (const end of [0, 1] as const) {
       this.pollers[end] = this.pollers[end].filter((p) => p.lid !== lid)
       this.channels[end].processGone(lid)
@@ -83,9 +109,30 @@ export class PipeObject implements BrokerObject {
     if (!this.holders[end].delete(lid) || this.holders[end].size > 0) return
     // Nobody holds this end any more: the other end's readers reach EOF once its items are gone.
     const other = (1 - end) as End
+    this.rings?.endGone(end)
     this.env.emit(who, { kind: 'pipe.eof', end: other })
     this.channels[other].failReadersIfEnded()
     this.wakePollers(other)
+  }
+
+  dispose(): void {
+    this.rings?.dispose()
+    this.ticketed.clear()
+  }
+
+  private ticketArrived(ticket: string, value: unknown): void {
+    const taker = this.takers.get(ticket)
+    if (!taker) return void this.ticketed.set(ticket, value)
+    this.takers.delete(ticket)
+    taker.reply(value)
+  }
+
+  /** A reader met a ticket frame: the message is here, or on its way on the sender's socket. */
+  private take(ticket: string, call: Call): void {
+    if (!this.ticketed.has(ticket)) return void this.takers.set(ticket, call)
+    const value = this.ticketed.get(ticket)
+    this.ticketed.delete(ticket)
+    call.reply(value)
   }
 
   private poll(call: Call, end: End, timeout: number | null): void {

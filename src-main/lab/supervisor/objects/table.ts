@@ -60,7 +60,7 @@ export class ObjectTable {
         capacity ||= null
         break
       case 'pipe':
-        object = new PipeObject(oid, name, creator.lid, env)
+        object = new PipeObject(oid, name, creator, env, options.ring)
         break
       default:
         return { error: `unknown object type '${String(type)}'` }
