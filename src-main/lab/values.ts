@@ -6,7 +6,7 @@ import { labContext } from './context'
 import { ProcessError } from './errors'
 import { SharedObject } from './objects'
 import { SharedMemoryError, SharedSegment, type SegmentAddress } from './shm'
-import { count, counterWords, dataView, describe, described, kindOf, KINDS, READS, segmentBytes, WRITES, type ElementArray, type ValueKind } from './shm/value-layout'
+import { count, counterWords, describe, described, elementAccess, kindOf, KINDS, READS, segmentBytes, WRITES, type ElementAccess, type ValueKind } from './shm/value-layout'
 import { ValueLock } from './value-lock'
 
 export type { ValueKind } from './shm/value-layout'
@@ -24,7 +24,7 @@ type Element = number | bigint
 abstract class SharedMemoryObject extends SharedObject {
   declare readonly kind: ValueKind
   declare readonly length: number
-  declare protected data: ElementArray
+  declare protected data: ElementAccess
   declare protected counters: Uint32Array
   declare private lock: ValueLock | null
   declare private segment: SharedSegment
@@ -67,7 +67,7 @@ abstract class SharedMemoryObject extends SharedObject {
       kind: { value: kind, enumerable: false },
       length: { value: length, enumerable: false },
       segment: { value: segment, enumerable: false },
-      data: { value: dataView(segment, kind, length), enumerable: false },
+      data: { value: elementAccess(segment, kind, length), enumerable: false },
       counters: { value: counters, enumerable: false },
       lock: { value: lock ? new ValueLock(segment, counters, this.name) : null, enumerable: false },
     })
@@ -100,22 +100,22 @@ export class Value extends SharedMemoryObject {
     super()
     const checkedKind = kindOf(kind, 'Value')
     this.setUp('value', checkedKind, 1, options)
-    this.data[0] = this.checked(initial, `new Value('${checkedKind}', …)`)
+    this.data.store(0, this.checked(initial, `new Value('${checkedKind}', …)`))
   }
 
   get value(): Element {
     count(this.counters, READS, 1)
-    return this.data[0]!
+    return this.data.load(0)
   }
 
   set value(value: Element) {
     const checked = this.checked(value, `${this.name}.value`)
     count(this.counters, WRITES, 1)
-    this.data[0] = checked
+    this.data.store(0, checked)
   }
 
   override toString(): string {
-    return `<Value ${this.name} ${this.kind} ${String(this.data[0])}>`
+    return `<Value ${this.name} ${this.kind} ${String(this.data.load(0))}>`
   }
 }
 
@@ -134,26 +134,26 @@ export class SharedArray extends SharedMemoryObject {
     }
     const length = initial?.length ?? (sizeOrValues as number)
     this.setUp('array', checkedKind, length, options)
-    if (initial) initial.forEach((value, i) => (this.data[i] = this.checked(value, `new Array('${checkedKind}', …)[${i}]`)))
+    if (initial) initial.forEach((value, i) => this.data.store(i, this.checked(value, `new Array('${checkedKind}', …)[${i}]`)))
   }
 
   get(index: number): Element {
     this.checkIndex(index)
     count(this.counters, READS, 1)
-    return this.data[index]!
+    return this.data.load(index)
   }
 
   set(index: number, value: Element): void {
     this.checkIndex(index)
     const checked = this.checked(value, `${this.name}.set(${index}, …)`)
     count(this.counters, WRITES, 1)
-    this.data[index] = checked
+    this.data.store(index, checked)
   }
 
   /** A copy of every element (counted as `length` reads). */
   toArray(): Element[] {
     count(this.counters, READS, this.length)
-    return globalThis.Array.from(this.data as ArrayLike<Element>)
+    return globalThis.Array.from({ length: this.length }, (_, i) => this.data.load(i))
   }
 
   /** Writes `values` from index `offset` on (counted as one write per element). */
@@ -163,7 +163,7 @@ export class SharedArray extends SharedMemoryObject {
     }
     const checked = globalThis.Array.from(values, (value, i) => this.checked(value, `${this.name}.setAll(…)[${i}]`))
     count(this.counters, WRITES, checked.length)
-    checked.forEach((value, i) => (this.data[offset + i] = value))
+    checked.forEach((value, i) => this.data.store(offset + i, value))
   }
 
   *[Symbol.iterator](): IterableIterator<Element> {

@@ -43,8 +43,6 @@ type TypedArrayConstructor =
   | BigInt64ArrayConstructor
   | BigUint64ArrayConstructor
 
-export type ElementArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array
-
 interface KindInfo {
   code: number
   array: TypedArrayConstructor
@@ -110,10 +108,48 @@ export function described(segment: SharedSegment): { kind: ValueKind; length: nu
   return { kind, length, lock: (words[FLAGS_WORD]! & HAS_LOCK) !== 0 }
 }
 
-/** The data as a typed array of the kind over the shared memory. */
-export function dataView(segment: SharedSegment, kind: ValueKind, length: number): ElementArray {
-  const words = segment.words
-  return new KINDS[kind].array(words.buffer as ArrayBuffer, words.byteOffset + DATA_BYTE, length)
+/** Reads and writes one element of the data, really in memory (see elementAccess). */
+export interface ElementAccess {
+  load(index: number): number | bigint
+  store(index: number, value: number | bigint): void
+}
+
+type AtomicArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array
+
+/**
+ * Every access goes through Atomics. With plain typed-array reads and writes, V8's optimizing
+ * compiler keeps a value it has just written in a register and skips the next read of it: a tight
+ * `counter.value += 1` loop then never saw the other processes' writes (four processes × 100,000
+ * ended at exactly 100,000). An atomic load or store is always done in memory. Floats have no
+ * atomics of their own: their bits go through an integer view of the same bytes.
+ */
+export function elementAccess(segment: SharedSegment, kind: ValueKind, length: number): ElementAccess {
+  const { buffer, byteOffset } = segment.words
+  const at = byteOffset + DATA_BYTE
+  if (kind === 'float32') {
+    const bits = new Int32Array(buffer as ArrayBuffer, at, length)
+    const scratch = new Float32Array(1)
+    const scratchBits = new Int32Array(scratch.buffer)
+    return {
+      load: (index) => ((scratchBits[0] = Atomics.load(bits, index)), scratch[0]!),
+      store: (index, value) => ((scratch[0] = value as number), void Atomics.store(bits, index, scratchBits[0]!)),
+    }
+  }
+  if (kind === 'float64') {
+    const bits = new BigInt64Array(buffer as ArrayBuffer, at, length)
+    const scratch = new Float64Array(1)
+    const scratchBits = new BigInt64Array(scratch.buffer)
+    return {
+      load: (index) => ((scratchBits[0] = Atomics.load(bits, index)), scratch[0]!),
+      store: (index, value) => ((scratch[0] = value as number), void Atomics.store(bits, index, scratchBits[0]!)),
+    }
+  }
+  if (KINDS[kind].bigint) {
+    const data = new KINDS[kind].array(buffer as ArrayBuffer, at, length) as BigInt64Array | BigUint64Array
+    return { load: (index) => Atomics.load(data, index), store: (index, value) => void Atomics.store(data, index, value as bigint) }
+  }
+  const data = new KINDS[kind].array(buffer as ArrayBuffer, at, length) as Exclude<AtomicArray, BigInt64Array | BigUint64Array>
+  return { load: (index) => Atomics.load(data, index), store: (index, value) => void Atomics.store(data, index, value as number) }
 }
 
 /** The counter words as unsigned, for Atomics.add with wrap-around. */
