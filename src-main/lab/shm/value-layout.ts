@@ -117,11 +117,12 @@ export interface ElementAccess {
 type AtomicArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array
 
 /**
- * Every access goes through Atomics. With plain typed-array reads and writes, V8's optimizing
- * compiler keeps a value it has just written in a register and skips the next read of it: a tight
- * `counter.value += 1` loop then never saw the other processes' writes (four processes × 100,000
- * ended at exactly 100,000). An atomic load or store is always done in memory. Floats have no
- * atomics of their own: their bits go through an integer view of the same bytes.
+ * Every access goes through Atomics: ECMAScript promises that a read sees other agents' writes,
+ * and that a value is never seen half written (a float64 is two 32-bit halves on some machines),
+ * only for atomic accesses. Floats have no atomics of their own: their bits go through an integer
+ * view of the same bytes. (One early run with plain typed-array accesses printed a bare
+ * `+= 1` total of exactly one process's count; that could not be reproduced, so it is not
+ * claimed as the reason, but it is the failure these accesses rule out.)
  */
 export function elementAccess(segment: SharedSegment, kind: ValueKind, length: number): ElementAccess {
   const { buffer, byteOffset } = segment.words
