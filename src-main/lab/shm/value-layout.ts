@@ -120,9 +120,7 @@ type AtomicArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Arra
  * Every access goes through Atomics: ECMAScript promises that a read sees other agents' writes,
  * and that a value is never seen half written (a float64 is two 32-bit halves on some machines),
  * only for atomic accesses. Floats have no atomics of their own: their bits go through an integer
- * view of the same bytes. (One early run with plain typed-array accesses printed a bare
- * `+= 1` total of exactly one process's count; that could not be reproduced, so it is not
- * claimed as the reason, but it is the failure these accesses rule out.)
+ * view of the same bytes.
  */
 export function elementAccess(segment: SharedSegment, kind: ValueKind, length: number): ElementAccess {
   const { buffer, byteOffset } = segment.words
