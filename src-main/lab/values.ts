@@ -6,6 +6,7 @@ import { labContext } from './context'
 import { ProcessError } from './errors'
 import { SharedObject } from './objects'
 import { SharedMemoryError, SharedSegment, type SegmentAddress } from './shm'
+import type { SharedMemorySupport } from '../platform/shared-memory'
 import { count, counterWords, describe, described, elementAccess, kindOf, KINDS, READS, segmentBytes, WRITES, type ElementAccess, type ValueKind } from './shm/value-layout'
 import { ValueLock } from './value-lock'
 
@@ -181,9 +182,10 @@ export class SharedArray extends SharedMemoryObject {
   }
 }
 
-function createSegment(type: 'value' | 'array', kind: ValueKind, length: number): SharedSegment {
+/** The object's segment, or a ProcessError that says Value/Array need shared memory. `support`: for tests (null: none). */
+export function createSegment(type: 'value' | 'array', kind: ValueKind, length: number, support?: SharedMemorySupport | null): SharedSegment {
   try {
-    return SharedSegment.create(segmentBytes(kind, length))
+    return SharedSegment.create(segmentBytes(kind, length), support)
   } catch (error) {
     if (!(error instanceof SharedMemoryError)) throw error
     throw new ProcessError(`${labelOf(type)} needs shared memory, which ProcLab cannot use on this OS (${error.message}); use a Queue or a Pipe to pass numbers between processes here`)

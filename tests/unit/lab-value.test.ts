@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { EventOf } from '../../src-shared/events'
 import { sharedMemory } from '../../src-main/platform/shared-memory'
+import { createSegment } from '../../src-main/lab/values'
 import { runSource, type RunResult } from '../helpers/lab'
 import { linuxOnly, needs } from '../helpers/platform'
 import { results } from '../helpers/results'
@@ -216,5 +217,14 @@ describe('Value', withSharedMemory, () => {
     for (const path of paths) expect(path).toMatch(/^\/dev\/shm\/proclab-[a-z0-9]{16}$/)
     expect(existed).toEqual([true, true])
     expect(paths.filter((path) => existsSync(path))).toEqual([])
+  })
+})
+
+describe('Value and Array without shared memory', () => {
+  it('say at construction that they need it', () => {
+    expect(() => createSegment('value', 'int32', 1, null)).toThrow(
+      /^Value needs shared memory, which ProcLab cannot use on this OS \(shared memory is not available on this OS\); use a Queue or a Pipe to pass numbers between processes here$/,
+    )
+    expect(() => createSegment('array', 'float64', 8, null)).toThrow(/^Array needs shared memory/)
   })
 })
