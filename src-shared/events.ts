@@ -72,6 +72,12 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'pipe.send' | 'pipe.recv'; end: 0 | 1; bytes: number | null; count?: number; sized?: number })
   | (ProcessRef & ObjectRef & { kind: 'pipe.close'; end: 0 | 1 })
   | (ProcessRef & ObjectRef & { kind: 'pipe.eof'; end: 0 | 1 })
+  /**
+   * A Value's or an Array's accesses so far, counted exactly in its shared memory (no message per
+   * access) and read by the broker a few times a second and at run end: totals, not increments.
+   * `acquires` counts holds of its getLock(), `contended` the acquires that found it taken.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'value.counts'; reads: number; writes: number; acquires: number; contended: number })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
   | { kind: 'lab.error'; message: string }
   /**
@@ -106,7 +112,7 @@ export interface OutputGap extends EventStamp, ProcessRef {
 /** What UIs are sent: the host's events, with runs of a flood's lines folded into gaps. */
 export type FrameEvent = LabEvent | OutputGap
 
-export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe'
+export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe' | 'value' | 'array'
 
 /** Which shared object an event is about: its id (unique per host), as named in its object.create. */
 export interface ObjectRef {

@@ -153,6 +153,37 @@ def lock_uncontended(ctx, p):
     bench_report({"workload": "lock-uncontended", "workers": 1, "ops": iterations, "seconds": seconds, "perSecond": iterations / seconds})
 
 
+# --- A Value incremented under its lock by W processes ------------------------------------------
+
+def value_lock_worker(counter, ready, go, done, iterations):
+    ready.put(1)
+    go.wait()
+    for _ in range(iterations):
+        with counter.get_lock():
+            counter.value += 1
+    done.put(iterations)
+
+
+def value_lock(ctx, p):
+    workers, iterations = p.get("workers", 4), p.get("iterations", 50_000)
+    counter = ctx.Value("i", 0)
+    ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    children = [ctx.Process(target=value_lock_worker, args=(counter, ready, go, done, iterations)) for _ in range(workers)]
+    for child in children:
+        child.start()
+    for _ in range(workers):
+        ready.get()
+    t0 = time.perf_counter()
+    go.set()
+    ops = sum(done.get() for _ in range(workers))
+    seconds = time.perf_counter() - t0
+    for child in children:
+        child.join()
+    if counter.value != ops:
+        raise RuntimeError(f"the counter reads {counter.value} after {ops} locked increments")
+    bench_report({"workload": "value-lock", "workers": workers, "ops": ops, "seconds": seconds, "perSecond": ops / seconds})
+
+
 # --- Process start + join ----------------------------------------------------------------------
 
 def noop():
@@ -193,6 +224,7 @@ WORKLOADS = {
     "lock": lock,
     "manager-lock": lambda ctx, p: lock(ctx, p, managed=True),
     "lock-uncontended": lock_uncontended,
+    "value-lock": value_lock,
     "start": start,
     "start-many": start_many,
 }

@@ -5,5 +5,7 @@ export { currentProcess, parentProcess, activeChildren, sleep, type ParentProces
 export { Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, type BarrierOptions, type NameOption } from './synchronize'
 export { Queue, JoinableQueue, SimpleQueue } from './queues'
 export { Pipe, Connection, type PipeOptions } from './connection'
+export { Value, SharedArray, SharedArray as Array, type ValueKind, type ValueOptions } from './values'
+export type { ValueLock } from './value-lock'
 export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError } from './errors'
 export type { WaitOptions } from './timeouts'

@@ -151,6 +151,8 @@ const LABELS: Record<SharedObjectType, string> = {
   'joinable-queue': 'JoinableQueue',
   'simple-queue': 'SimpleQueue',
   pipe: 'Pipe',
+  value: 'Value',
+  array: 'Array',
 }
 
 function defaultLabel(type: SharedObjectType): string {

@@ -110,6 +110,15 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'value-counter',
+    file: 'value-counter.mjs',
+    title: { en: 'A shared counter: Value and its lock', zh: '共享计数器：Value 与它的锁' },
+    lesson: {
+      en: 'Four processes each add 1 to a shared Value 100,000 times. `counter.value += 1` is a read and then a write: without the lock two processes read the same number and one +1 is lost, so the total comes out short. Holding counter.getLock() around each +1 makes it exact: 400,000.',
+      zh: '四个进程各自对共享的 Value 加 1 共 10 万次。`counter.value += 1` 是先读后写：不加锁时两个进程会读到同一个数，其中一次 +1 就丢了，总数偏少。每次 +1 都持有 counter.getLock()，结果就准确：400,000。',
+    },
+  },
+  {
     id: 'queue-basics',
     file: 'queue-basics.mjs',
     title: { en: 'Queue basics: maxsize, Full and Empty', zh: '队列基础：maxsize、Full 与 Empty' },

@@ -40,6 +40,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'pipe.recv': { ...OBJECT, end: 'end?', bytes: 'number|null?', count: 'number?', sized: 'number?' },
   'pipe.close': { ...OBJECT, end: 'end?' },
   'pipe.eof': { ...OBJECT, end: 'end?' },
+  'value.counts': { ...OBJECT, reads: 'number', writes: 'number', acquires: 'number', contended: 'number' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },
 }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel } from './objectsModel'
+import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type QueueModel, type SharedObjectModel, type ValueModel } from './objectsModel'
 
 /**
  * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
@@ -30,6 +30,9 @@ export const useObjectsStore = defineStore('objects', {
     },
     pipes(): PipeModel[] {
       return this.list.filter((o): o is PipeModel => o.family === 'pipe')
+    },
+    values(): ValueModel[] {
+      return this.list.filter((o): o is ValueModel => o.family === 'value')
     },
     others(): OtherModel[] {
       return this.list.filter((o): o is OtherModel => o.family === 'other')

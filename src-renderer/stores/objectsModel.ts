@@ -132,11 +132,29 @@ export interface PipeModel extends ObjectInfo {
   closed: [boolean, boolean]
 }
 
+/**
+ * A Value or an Array: its numbers live in shared memory, so the UI sees totals the broker read
+ * from there (value.counts), not one event per access; and its lock's abandonments.
+ */
+export interface ValueModel extends ObjectInfo {
+  family: 'value'
+  /** Elements (1 for a Value). */
+  length: number
+  reads: number
+  writes: number
+  /** Holds of its getLock(), and how many of them found it taken first. */
+  acquires: number
+  contended: number
+  abandoned: number
+  /** When the counts were last read (session µs), or null before the first report. */
+  countedT: number | null
+}
+
 export interface OtherModel extends ObjectInfo {
   family: 'other'
 }
 
-export type SharedObjectModel = LockModel | QueueModel | PipeModel | OtherModel
+export type SharedObjectModel = LockModel | QueueModel | PipeModel | ValueModel | OtherModel
 
 export interface ObjectsModel {
   runId: string | null
@@ -205,6 +223,9 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
     const dir = (): PipeDirection => ({ sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, sizedSends: 0, eof: false, eofT: null })
     return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false] }
   }
+  if (event.type === 'value' || event.type === 'array') {
+    return { ...info, family: 'value', length: event.capacity ?? 1, reads: 0, writes: 0, acquires: 0, contended: 0, abandoned: 0, countedT: null }
+  }
   return { ...info, family: 'other' }
 }
 
@@ -247,6 +268,11 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'lock.timeout':
     case 'lock.abandoned': {
       const lock = model.objects[event.object]
+      if (lock?.family === 'value' && event.kind === 'lock.abandoned') {
+        lock.abandoned++
+        touched?.add(event.object)
+        return
+      }
       if (lock?.family !== 'lock') return
       applyLock(lock, event)
       noteWaiting(lock, event.t)
@@ -270,6 +296,14 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
       const pipe = model.objects[event.object]
       if (pipe?.family !== 'pipe') return
       applyPipe(pipe, event)
+      touched?.add(event.object)
+      return
+    }
+    case 'value.counts': {
+      const value = model.objects[event.object]
+      if (value?.family !== 'value') return
+      // Totals, not increments: the latest report replaces the one before.
+      Object.assign(value, { reads: event.reads, writes: event.writes, acquires: event.acquires, contended: event.contended, countedT: event.t })
       touched?.add(event.object)
       return
     }

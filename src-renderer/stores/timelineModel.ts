@@ -172,7 +172,7 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
     case 'lock.release':
       return closeSpan(model, model.lanes[event.lid], 'hold', event.object, event.t, 'released')
     case 'lock.abandoned':
-      return abandon(model, model.lanes[event.lid], event.object, event.t)
+      return abandon(model, model.lanes[event.lid], event.object, event.t, event.heldUs)
     case 'queue.put':
     case 'queue.get':
     case 'queue.full':
@@ -276,7 +276,7 @@ function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcom
 }
 
 /** The holder died holding it; its exit may already have closed the hold (as 'gone'). */
-function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t: number): void {
+function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t: number, heldUs: number | undefined): void {
   if (!lane) return
   const open = openSpan(lane, 'hold', object)
   if (open) return endSpan(model, lane, open, t, 'abandoned')
@@ -287,6 +287,19 @@ function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t
       return
     }
   }
+  // A Value's or an Array's lock: its holds are counted in shared memory, not sent one by one, so
+  // the abandoned hold is the only one the timeline learns of. Drawn from when it was taken.
+  const type = model.objects[object]?.type
+  if ((type === 'value' || type === 'array') && heldUs !== undefined) insertClosedSpan(lane, { kind: 'hold', lid: lane.lid, object, start: Math.max(0, t - heldUs), end: t, outcome: 'abandoned' })
+}
+
+/** A span that started before the newest ones on the lane: put where its start keeps the order. */
+function insertClosedSpan(lane: Lane, span: Span): void {
+  let at = lane.spans.length
+  while (at > 0 && lane.spans[at - 1]!.start > span.start) at--
+  lane.spans.splice(at, 0, span)
+  lane.longestUs = Math.max(lane.longestUs, span.end! - span.start)
+  if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
 }
 
 /** A process that exits ends whatever it was still holding or waiting for. */

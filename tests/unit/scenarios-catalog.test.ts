@@ -9,6 +9,7 @@ const CHAPTER_SCENARIOS = [
   'printers-lock',
   'tickets-lock',
   'tickets-race',
+  'value-counter',
   'queue-basics',
   'flash-sale',
   'pipe-eof',

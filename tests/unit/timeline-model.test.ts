@@ -107,6 +107,26 @@ describe('timeline fold', () => {
     ])
   })
 
+  it("draws a Value's abandoned hold, the only one of its holds it hears of, from when it was taken", () => {
+    const model = fold(
+      stamp([
+        [0, { kind: 'run.start', title: 't', source: 's' }],
+        [1, start(a, 'A', null)],
+        [3, { kind: 'object.create', ...a, object: 'v1', type: 'value', name: 'counter', capacity: 1 }],
+        [5, { kind: 'object.create', ...a, object: 'o1', type: 'lock', name: 'l', capacity: null }],
+        [400, lockOp('lock.request', a)],
+        [410, lockOp('lock.acquire', a, 10)],
+        [700, lockOp('lock.release', a, 290)],
+        [5_000, { kind: 'process.exit', ...a, exitCode: null, signal: 'SIGKILL' }],
+        [5_010, { kind: 'lock.abandoned', ...a, object: 'v1', heldUs: 4_810 }],
+      ]),
+    )
+    expect(model.lanes[a.lid]!.spans.map((s) => [s.object, s.start, s.end, s.outcome])).toEqual([
+      ['v1', 200, 5_010, 'abandoned'],
+      ['o1', 410, 700, 'released'],
+    ])
+  })
+
   it('a timed-out wait ends as a timeout; an RLock re-entry opens no wait', () => {
     const model = fold(
       stamp([

@@ -22,6 +22,8 @@ export interface Sizes {
   shmLockIterations: number
   /** Acquire + release by one process alone (shared-memory lock word and Python's Lock). */
   uncontendedLockIterations: number
+  /** Increments of a Value under its lock by each of the contending processes, on both sides. */
+  valueLockIterations: number
   startRuns: number
   startMany: number
   telemetryItems: number
@@ -46,6 +48,7 @@ export const FULL: Sizes = {
   managerLockIterations: 2_000,
   shmLockIterations: 500_000,
   uncontendedLockIterations: 1_000_000,
+  valueLockIterations: 200_000,
   startRuns: 20,
   startMany: 100,
   telemetryItems: 100_000,
@@ -67,6 +70,7 @@ export const QUICK: Sizes = {
   managerLockIterations: 100,
   shmLockIterations: 2_000,
   uncontendedLockIterations: 20_000,
+  valueLockIterations: 2_000,
   startRuns: 2,
   startMany: 5,
   telemetryItems: 2_000,
@@ -131,6 +135,8 @@ export function measurements(sizes: Sizes): Measurement[] {
     { id: 'py.lock-shm-size', side: 'python', script: 'lock', params: { ...lock, iterations: sizes.shmLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.shm-lock-uncontended', side: 'lab', script: 'shm-lock.mjs', params: { mode: 'uncontended', iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'py.lock-uncontended', side: 'python', script: 'lock-uncontended', params: { iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.value-lock', side: 'lab', script: 'value-lock.mjs', params: { ...lock, iterations: sizes.valueLockIterations }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.value-lock', side: 'python', script: 'value-lock', params: { ...lock, iterations: sizes.valueLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.start', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'node.bare-fork', side: 'node', script: 'bare-fork.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-spawn', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'spawn' }, metric: 'meanMs', better: 'lower' },
@@ -155,6 +161,7 @@ export function rows(sizes: Sizes): Row[] {
     { id: 'lock-native', title: `Lock, ${LOCK_WORKERS} procs contending`, unit: 'ops/s', better: 'higher', proclab: 'lab.lock', reference: 'py.lock', referenceName: 'Python mp.Lock (semaphore)' },
     { id: 'lock-shm-uncontended', title: 'Lock uncontended (shared memory)', unit: 'ops/s', better: 'higher', proclab: 'lab.shm-lock-uncontended', reference: 'py.lock-uncontended', referenceName: 'Python mp.Lock (semaphore)', target: { kind: 'min-ratio', value: 1, text: '≥ 1× mp.Lock' } },
     { id: 'lock-shm', title: `Lock, ${LOCK_WORKERS} processes contending (shared memory)`, unit: 'ops/s', better: 'higher', proclab: 'lab.shm-lock', reference: 'py.lock-shm-size', referenceName: 'Python mp.Lock (semaphore)', target: { kind: 'min-ratio', value: 0.5, text: '≥ 0.5× mp.Lock' } },
+    { id: 'value-lock', title: `Value += 1 under its lock, ${LOCK_WORKERS} processes`, unit: 'ops/s', better: 'higher', proclab: 'lab.value-lock', reference: 'py.value-lock', referenceName: 'Python Value + get_lock()', target: atLeastPython },
     { id: 'start-bare-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'node.bare-fork', referenceName: 'Node bare fork()', target: { kind: 'max-ratio', value: 1.25, text: '≤ 1.25× bare fork' } },
     { id: 'start-python-spawn', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-spawn', referenceName: 'Python spawn' },
     { id: 'start-python-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-fork', referenceName: 'Python fork' },

@@ -87,6 +87,16 @@ export const messages: AreaMessages = {
       closesNote: '{n} process closed its hold; still held elsewhere. | {n} processes closed their holds; still held elsewhere.',
       heldNote: 'held by the processes that have it.',
     },
+    value: {
+      reads: 'Reads',
+      writes: 'Writes',
+      acquires: 'Lock holds',
+      contended: 'found it taken',
+      abandoned: 'abandoned (holder died)',
+      hint: 'Exact counts, kept in its shared memory and read a few times a second: accesses send no message.',
+      notYet: 'No access counted yet.',
+      madeBy: 'Made by',
+    },
     other: {
       heading: 'Other shared objects',
       parties: ', {n} parties',
@@ -177,6 +187,16 @@ export const messages: AreaMessages = {
       closedNote: '已无人持有；端 {other} 的读取方读完剩余数据后会得到 EOF。',
       closesNote: '{n} 个进程关闭了自己持有的这一端；其他地方仍持有。 | {n} 个进程关闭了自己持有的这一端；其他地方仍持有。',
       heldNote: '由拥有它的进程持有。',
+    },
+    value: {
+      reads: '读取',
+      writes: '写入',
+      acquires: '加锁次数',
+      contended: '其中遇到已被占用',
+      abandoned: '被遗弃（持有者已死）',
+      hint: '精确计数，记录在它的共享内存中，每秒读取几次：访问本身不发送消息。',
+      notYet: '尚未统计到访问。',
+      madeBy: '创建者',
     },
     other: {
       heading: '其他共享对象',

@@ -8,6 +8,7 @@ import { EventObject } from './event'
 import { PipeObject } from './pipe'
 import { QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
+import { ValueObject } from './value'
 
 export interface TableEnv {
   emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string): void
@@ -62,6 +63,14 @@ export class ObjectTable {
       case 'pipe':
         object = new PipeObject(oid, name, creator, env, options.ring)
         break
+      case 'value':
+      case 'array': {
+        const opened = ValueObject.open(oid, type, name, options, creator, env)
+        if (typeof opened === 'string') return { error: opened }
+        object = opened
+        capacity = count('length')
+        break
+      }
       default:
         return { error: `unknown object type '${String(type)}'` }
     }
