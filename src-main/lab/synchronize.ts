@@ -7,6 +7,10 @@ import { SharedObject, handleFor, type ObjectRef } from './objects'
 import type { TargetRef } from './protocol'
 import { notExportedMessage, targetRefFor, type ModuleTarget } from './reduction'
 import { checkTimeout, waitLimit, type WaitOptions } from './timeouts'
+import * as trace from './lock-trace'
+import { LockWord } from './shm/lock-word'
+import type { SegmentAddress } from './shm/segment'
+import { SharedMemoryError } from '../platform/shared-memory'
 
 export interface NameOption {
   /** Shown in the UI and in events; defaults to e.g. Lock-3. */
@@ -48,15 +52,129 @@ abstract class SemaphoreLike extends SharedObject {
   }
 }
 
+/**
+ * Python's Lock. Where shared memory works, it is a word in a segment every process maps (issue
+ * 15): an acquire that finds it free and its release send no message; a contender asks the broker,
+ * which queues waiters in arrival order and hands the word over (see shm/lock-word.ts and
+ * docs/shared-memory.md). Elsewhere, and in a process that cannot map the segment, the broker
+ * holds the state as before, with the same API.
+ */
 export class Lock extends SemaphoreLike {
+  /** The segment's address; null: a brokered lock (no shared memory where it was made). */
+  declare private shm: SegmentAddress | null
+  /** The mapped word; undefined until first use in a process that got the lock from another. */
+  declare private word: LockWord | null | undefined
+  /** When this process took its current hold (µs), and whether that hold is traced event by event. */
+  declare private hold: { since: number; how: 'traced' | 'summarised' | 'granted' } | null
+
   constructor(options: NameOption = {}) {
     super()
-    this.register('lock', options.name, { value: 1 })
+    const word = createLockWord()
+    defineHidden(this, { shm: word?.address ?? null, word, hold: null })
+    this.register('lock', options.name, word ? { value: 1, shm: word.address } : { value: 1 })
+  }
+
+  override async acquire(options?: WaitOptions): Promise<boolean> {
+    const word = this.mappedWord()
+    if (!word) return super.acquire(options)
+    const limit = waitLimit(options, 'Lock.acquire')
+    const asked = trace.now()
+    if (word.tryTake(process.pid, limit !== 0)) {
+      this.tookHere(word, asked)
+      return true
+    }
+    if (limit === 0) {
+      // A refused try: no hold to order, so the events go unnumbered.
+      trace.record(this.oid, trace.TRACE.request, 0, asked, 0)
+      trace.record(this.oid, trace.TRACE.timeout, 0, asked, 0)
+      return false
+    }
+    // Contended: the broker queues us in arrival order and hands the word over (it reports the request and the grant).
+    trace.flush(this.oid)
+    const granted = await this.call<boolean>('acquire', { timeout: limit })
+    if (granted) this.hold = { since: trace.now(), how: 'granted' }
+    return granted
+  }
+
+  override release(): Promise<void> {
+    const word = this.mappedWord()
+    if (!word) return super.release()
+    const id = process.pid
+    // Not ours (free, or another's): the broker decides, as Python lets any process release a Lock.
+    if (word.holder() !== id) return this.call('release', {})
+    const hold = this.hold
+    this.hold = null
+    const at = trace.now()
+    // A hold the broker granted (or one this handle does not know of: a Condition's wait took it
+    // back in the broker) ends in the broker too: it keeps W set on what it grants, and reports it.
+    if (!hold || hold.how === 'granted') return this.tellWritten('release', { reported: false })
+    if (hold.how === 'traced') trace.record(this.oid, trace.TRACE.release, word.takeSeq(1), at, at - hold.since)
+    else trace.countSummarised(this.oid, 'release', at - hold.since)
+    if (word.tryGiveBack(id)) return Promise.resolve()
+    // W is set: only the broker writes the word now; it hands it to the first waiter. This process
+    // reported the release (sent first: same socket, so the broker has it before the release).
+    trace.flush(this.oid)
+    return this.tellWritten('release', { reported: true })
   }
 
   locked(): Promise<boolean> {
-    return this.call<boolean>('locked')
+    const word = this.mappedWord()
+    return word ? Promise.resolve(word.holder() !== 0) : this.call<boolean>('locked')
   }
+
+  /** @internal For Condition.wait: the broker ends this hold and grants the next; their releases end in the broker. */
+  forgetHold(): void {
+    this.hold = null
+  }
+
+  private tookHere(word: LockWord, asked: number): void {
+    const at = trace.now()
+    if (trace.canTrace()) {
+      const seq = word.takeSeq(2)
+      trace.record(this.oid, trace.TRACE.request, seq, asked, 0)
+      trace.record(this.oid, trace.TRACE.acquire, seq + 1, at, at - asked)
+      this.hold = { since: at, how: 'traced' }
+    } else {
+      trace.countSummarised(this.oid, 'acquire')
+      this.hold = { since: at, how: 'summarised' }
+    }
+  }
+
+  private mappedWord(): LockWord | null {
+    if (this.word === undefined) this.word = this.shm ? openLockWord(this.shm) : null
+    return this.word
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return this.shm ? { shm: this.shm } : {}
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    defineHidden(this, { shm: (extra.shm as SegmentAddress | undefined) ?? null, word: undefined, hold: null })
+  }
+}
+
+function createLockWord(): LockWord | null {
+  try {
+    return LockWord.create()
+  } catch (error) {
+    if (error instanceof SharedMemoryError) return null
+    throw error
+  }
+}
+
+/** Null when this process cannot map it: then every operation goes to the broker, which works on the word for it. */
+function openLockWord(address: SegmentAddress): LockWord | null {
+  try {
+    return LockWord.open(address)
+  } catch (error) {
+    if (error instanceof SharedMemoryError) return null
+    throw error
+  }
+}
+
+function defineHidden(target: object, fields: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true })
 }
 
 /** A lock its owner process may acquire again; it must release as many times. */
@@ -134,7 +252,10 @@ export class Condition extends SharedObject {
 
   /** Releases the lock, waits to be notified (or the timeout), then holds the lock again. */
   wait(timeoutMs?: number): Promise<boolean> {
-    return this.call<boolean>('wait', { timeout: checkTimeout(timeoutMs, 'Condition.wait') })
+    const timeout = checkTimeout(timeoutMs, 'Condition.wait')
+    // The broker releases and retakes the lock: the hold this handle knew of ends there.
+    if (this.lock instanceof Lock) this.lock.forgetHold()
+    return this.call<boolean>('wait', { timeout })
   }
 
   /** Waits until `predicate()` is truthy, at most timeoutMs in all; returns its last value. */

@@ -8,9 +8,11 @@ import { EventObject } from './event'
 import { PipeObject } from './pipe'
 import { QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
+import { ShmLockObject } from './shm-lock'
+import type { SegmentAddress } from '../../shm/segment'
 
 export interface TableEnv {
-  emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string): void
+  emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string, at?: number): void
   warn(message: string, oid: string): void
   now(): number
 }
@@ -24,7 +26,7 @@ export class ObjectTable {
   create(creator: Caller, oid: string, type: SharedObjectType, name: string, options: Record<string, unknown>): { capacity: number | null } | { error: string } {
     if (this.objects.has(oid) || !oid.startsWith(`${creator.lid}/`)) return { error: `bad object id '${oid}'` }
     const env: ObjectEnv = {
-      emit: (who, event) => this.env.emit(who, event, oid),
+      emit: (who, event, at) => this.env.emit(who, event, oid, at),
       warn: (message) => this.env.warn(message, oid),
       now: this.env.now,
       lookup: (id) => this.objects.get(id),
@@ -34,6 +36,18 @@ export class ObjectTable {
     let capacity: number | null = null
     switch (type) {
       case 'lock':
+        if (isSegmentAddress(options.shm)) {
+          try {
+            object = new ShmLockObject(oid, name, options.shm, env)
+          } catch (error) {
+            return { error: `lock ${name}: cannot map its shared memory: ${error instanceof Error ? error.message : String(error)}` }
+          }
+          capacity = 1
+          break
+        }
+        capacity = 1
+        object = new SemaphoreObject(oid, type, name, capacity, env)
+        break
       case 'rlock':
       case 'semaphore':
       case 'bounded-semaphore':
@@ -45,6 +59,9 @@ export class ObjectTable {
         break
       case 'condition':
         if (typeof options.lock !== 'string' || !this.objects.has(options.lock)) return { error: `condition ${name}: unknown lock` }
+        // A Condition's wait releases and retakes its lock in the broker: a shared-memory Lock
+        // under it goes through the broker from now on.
+        ;(this.objects.get(options.lock) as { pin?: () => void }).pin?.()
         object = new ConditionObject(oid, name, options.lock, env)
         break
       case 'barrier':
@@ -101,6 +118,11 @@ export class ObjectTable {
       object.dispose?.()
     }
   }
+}
+
+function isSegmentAddress(value: unknown): value is SegmentAddress {
+  const address = value as SegmentAddress | null
+  return typeof address === 'object' && address !== null && typeof address.name === 'string' && typeof address.size === 'number'
 }
 
 function asArgs(args: unknown): Record<string, unknown> {
