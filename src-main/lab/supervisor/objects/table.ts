@@ -17,8 +17,13 @@ export interface TableEnv {
   now(): number
 }
 
+/** The operation any object answers with the messages the broker received about it (tests, bench). */
+export const RECEIVED_STATS = 'stats.received'
+
 export class ObjectTable {
   private readonly objects = new Map<string, BrokerObject>()
+  /** Messages received per object and operation: how tests see that a fast path sends none. */
+  private readonly received = new Map<string, Map<string, number>>()
 
   constructor(private readonly env: TableEnv) {}
 
@@ -89,10 +94,13 @@ export class ObjectTable {
   call(oid: string, method: string, args: unknown, call: Call): void {
     const object = this.objects.get(oid)
     if (!object) return call.fail('ProcessError', `no shared object '${oid}' (it belongs to an earlier run?)`)
+    if (method === RECEIVED_STATS) return call.reply(Object.fromEntries(this.received.get(oid) ?? []))
+    this.count(oid, method)
     object.call(method, asArgs(args), call)
   }
 
   tell(oid: string, method: string, args: unknown, caller: Caller): void {
+    this.count(oid, method)
     const object = this.objects.get(oid)
     if (object?.tell) object.tell(method, asArgs(args), caller)
     else if (object) unknownMethod(object, method)
@@ -106,6 +114,12 @@ export class ObjectTable {
     }
   }
 
+  private count(oid: string, method: string): void {
+    let counts = this.received.get(oid)
+    if (!counts) this.received.set(oid, (counts = new Map()))
+    counts.set(method, (counts.get(method) ?? 0) + 1)
+  }
+
   processGone(lid: string, pid: number): void {
     for (const object of this.objects.values()) object.processGone(lid, pid)
   }
@@ -115,6 +129,7 @@ export class ObjectTable {
     for (const [oid, object] of this.objects) {
       if (!oid.startsWith(`${runId}/`) && !oid.startsWith(`${runId}.`)) continue
       this.objects.delete(oid)
+      this.received.delete(oid)
       object.dispose?.()
     }
   }
