@@ -7,5 +7,5 @@ export const RECORD_FIELDS = 4
 export interface TraceArgs {
   records: number[]
   /** Holds only counted (the process recorded faster than it sent): exact counts, no timeline. */
-  summary?: { acquires: number; releases: number; heldUs: number }
+  summary?: { acquires: number; releases: number }
 }

@@ -185,7 +185,7 @@ describe('the public Lock on shared memory', () => {
     expectFifoAndExclusive(run.events, objectNamed(run.events, 'under-condition'))
   }, 60_000)
 
-  it('leaves nothing in /dev/shm after the run', linuxOnly('/dev/shm is where Linux shows named segments'), async () => {
+  it('leaves nothing in /dev/shm after the run', { ...linuxOnly('/dev/shm is where Linux shows named segments'), timeout: 60_000 }, async () => {
     const run = await runSource(`
       import { Lock } from 'proclab'
       import { existsSync } from 'node:fs'
@@ -199,5 +199,5 @@ describe('the public Lock on shared memory', () => {
     const r = results(run.lines('MainProcess')) as { names: string[]; during: boolean[] }
     expect(r.during).toEqual([true, true, true])
     for (const name of r.names) expect(existsSync(`/dev/shm/${name}`), `${name} left behind`).toBe(false)
-  }, 60_000)
+  })
 })

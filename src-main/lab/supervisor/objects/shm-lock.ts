@@ -237,7 +237,7 @@ export class ShmLockObject implements BrokerObject {
     }
     const summary = args.summary
     if (summary && (summary.acquires > 0 || summary.releases > 0)) {
-      this.env.emit(caller, { kind: 'lock.summary', acquires: summary.acquires, releases: summary.releases, heldUs: summary.heldUs })
+      this.env.emit(caller, { kind: 'lock.summary', acquires: summary.acquires, releases: summary.releases })
     }
   }
 
