@@ -62,8 +62,8 @@ abstract class SemaphoreLike extends SharedObject {
 export class Lock extends SemaphoreLike {
   /** The segment's address; null: a brokered lock (no shared memory where it was made). */
   declare private shm: SegmentAddress | null
-  /** The mapped word; undefined until first use in a process that got the lock from another. */
-  declare private word: LockWord | null | undefined
+  /** The mapped word; null: this process goes to the broker for everything. */
+  declare private word: LockWord | null
   /** When this process took its current hold (µs), and whether that hold is traced event by event. */
   declare private hold: { readonly since: number; readonly how: 'traced' | 'summarised' | 'granted' } | null
   /** Events of holds taken here, not sent yet. */
@@ -163,7 +163,6 @@ export class Lock extends SemaphoreLike {
   }
 
   private mappedWord(): LockWord | null {
-    if (this.word === undefined) this.word = this.shm ? openLockWord(this.shm) : null
     return this.word
   }
 
@@ -172,7 +171,10 @@ export class Lock extends SemaphoreLike {
   }
 
   protected override adopt(extra: Record<string, unknown>): void {
-    defineHidden(this, { shm: (extra.shm as SegmentAddress | undefined) ?? null, word: undefined, hold: null, events: undefined })
+    const shm = (extra.shm as SegmentAddress | undefined) ?? null
+    // Mapped now, as the handle arrives (before the target runs): the first map in a process loads
+    // koffi (20-120 ms on this machine), which a first acquire({ block: false }) should not wait for.
+    defineHidden(this, { shm, word: shm ? openLockWord(shm) : null, hold: null, events: undefined })
   }
 }
 
