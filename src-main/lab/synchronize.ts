@@ -79,7 +79,14 @@ export class Lock extends SemaphoreLike {
   override acquire(options?: WaitOptions): Promise<boolean> {
     const word = this.mappedWord()
     if (!word) return super.acquire(options)
-    const limit = options === undefined ? null : waitLimit(options, 'Lock.acquire')
+    let limit: number | null = null
+    if (options !== undefined) {
+      try {
+        limit = waitLimit(options, 'Lock.acquire')
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+    }
     if (word.tryTake(PID, limit !== 0)) {
       this.tookHere(word)
       return TRUE
