@@ -76,9 +76,9 @@ describe('the public Lock on shared memory', () => {
     expect(acquires).toHaveLength(1200)
     expect(releases).toHaveLength(1200)
     expectFifoAndExclusive(run.events, object)
-    // It was on the shared-memory path: a segment, and fewer acquire messages than acquires.
+    // It was on the shared-memory path (how many acquires went to the broker depends on the
+    // scheduling: under a convoy every hold is handed over there, FIFO).
     expect(r.segment).toMatch(/^proclab-/)
-    expect(r.received.acquire ?? 0).toBeLessThan(1200)
     if (existsSync('/dev/shm')) expect(existsSync(`/dev/shm/${r.segment}`), 'segment left in /dev/shm').toBe(false)
   }, 120_000)
 
