@@ -75,6 +75,11 @@ export class LockWord {
     return Atomics.add(this.words, SEQ_WORD, n) + 1
   }
 
+  /** The last number taken (0: none yet). */
+  lastSeq(): number {
+    return Atomics.load(this.words, SEQ_WORD)
+  }
+
   compareExchange(expected: number, next: number): number {
     return Atomics.compareExchange(this.words, LOCK_WORD, expected, next)
   }

@@ -9,6 +9,8 @@ export class LockEventOrder {
   private next = 1
   private highest = 0
   private readonly waiting = new Map<number, Emit>()
+  /** What to emit right after event `seq` (waiters' requests: while the hold they wait for shows open). */
+  private readonly afterSeq = new Map<number, Emit[]>()
 
   /** Emits `emit` as event number `seq` once every earlier number has been emitted. */
   add(seq: number, emit: Emit): void {
@@ -17,10 +19,27 @@ export class LockEventOrder {
     this.waiting.set(seq, emit)
     if (seq > this.highest) this.highest = seq
     while (this.waiting.has(this.next)) {
-      const ready = this.waiting.get(this.next)!
-      this.waiting.delete(this.next++)
+      const seq = this.next++
+      const ready = this.waiting.get(seq)!
+      this.waiting.delete(seq)
       ready()
+      this.runAfter(seq)
     }
+  }
+
+  /** Emits `emit` once event `seq` has been (at once if it has; 0: now). */
+  after(seq: number, emit: Emit): void {
+    if (seq < this.next) return emit()
+    const list = this.afterSeq.get(seq)
+    if (list) list.push(emit)
+    else this.afterSeq.set(seq, [emit])
+  }
+
+  private runAfter(seq: number): void {
+    const list = this.afterSeq.get(seq)
+    if (!list) return
+    this.afterSeq.delete(seq)
+    for (const emit of list) emit()
   }
 
   /**
@@ -28,16 +47,17 @@ export class LockEventOrder {
    * Emits everything waiting, in order, over the gaps.
    */
   skipGaps(): void {
-    for (; this.next <= this.highest; this.next++) {
+    const last = Math.max(this.highest, ...this.afterSeq.keys())
+    for (; this.next <= last; this.next++) {
       const ready = this.waiting.get(this.next)
-      if (!ready) continue
       this.waiting.delete(this.next)
-      ready()
+      ready?.()
+      this.runAfter(this.next)
     }
   }
 
-  /** How many events wait for an earlier one (for tests and the docs' claims). */
+  /** How many events wait for an earlier one. */
   get held(): number {
-    return this.waiting.size
+    return this.waiting.size + this.afterSeq.size
   }
 }

@@ -7,9 +7,9 @@
 //
 // Telemetry: the events of holds taken in place arrive in batches (`trace`), numbered by the lock's
 // sequence word; the broker numbers its own from the same word and emits all in that order
-// (lock-events.ts). A waiter's lock.request is emitted with its grant (or its timeout), stamped with
-// the time it arrived here: emitted on arrival, it could land before the acquire of a hold taken
-// in place that happened earlier but is still in its process's batch.
+// (lock-events.ts). A waiter's lock.request is emitted right after the last event numbered when it
+// was queued (the current holder's acquire), stamped with the time it arrived here: emitted on
+// arrival, it could land before that acquire, still in its process's batch.
 import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv, type ObjectEvent } from './base'
 import { Deque } from './deque'
 import { LockEventOrder } from './lock-events'
@@ -20,6 +20,8 @@ import { RECORD_FIELDS, TRACE, type TraceArgs } from '../../lock-trace-format'
 interface Waiter {
   caller: Caller
   since: number
+  /** Emits its lock.request once (see acquire). */
+  request(): void
   grant(): void
   cancel(): void
 }
@@ -86,19 +88,30 @@ export class ShmLockObject implements BrokerObject {
       // Waiters queued means W is set already; otherwise set it, unless the word went free meanwhile.
       if (this.waiters.length > 0 || this.markWaiters()) break
     }
+    // Its request shows while the hold it waits for shows open: right after the last event
+    // numbered so far (the current holder's acquire), before that holder's release.
+    let requested = false
+    const request = () => {
+      if (requested) return
+      requested = true
+      this.env.emit(caller, { kind: 'lock.request' }, since)
+    }
+    this.order.after(this.word.lastSeq(), request)
     const waiter: Waiter = {
       caller,
       since,
+      request,
       grant: () => {
         cancelTimer()
-        this.reportGrant(caller, since)
+        request()
+        this.reportGrant(caller, since, false)
         done(true)
       },
       cancel: () => cancelTimer(),
     }
     const cancelTimer = startTimer(timeout, () => {
       this.waiters.removeWhere((w) => w === waiter)
-      this.env.emit(caller, { kind: 'lock.request' }, since)
+      request()
       this.env.emit(caller, { kind: 'lock.timeout', waitedUs: this.env.now() - since })
       done(false)
     })
@@ -152,7 +165,7 @@ export class ShmLockObject implements BrokerObject {
   processGone(lid: string, pid: number): void {
     for (const waiter of this.waiters.removeWhere((w) => w.caller.lid === lid)) {
       waiter.cancel()
-      this.env.emit(waiter.caller, { kind: 'lock.request' }, waiter.since)
+      waiter.request()
     }
     const seen = this.word.load()
     if ((seen & HOLDER_MASK) === pid && pid !== 0) {
@@ -202,11 +215,11 @@ export class ShmLockObject implements BrokerObject {
     next.grant()
   }
 
-  private reportGrant(caller: Caller, since: number): void {
+  /** Numbers and reports a grant (with its request, unless the waiter's was reported when queued). */
+  private reportGrant(caller: Caller, since: number, withRequest = true): void {
     const at = this.env.now()
-    const seq = this.word.takeSeq(2)
-    this.order.add(seq, () => this.env.emit(caller, { kind: 'lock.request' }, since))
-    this.order.add(seq + 1, () => this.emitAcquire(caller, at, at - since))
+    if (withRequest) this.order.add(this.word.takeSeq(1), () => this.env.emit(caller, { kind: 'lock.request' }, since))
+    this.order.add(this.word.takeSeq(1), () => this.emitAcquire(caller, at, at - since))
   }
 
   private reportRelease(holder: number, caller: Caller, ordered = true): void {
