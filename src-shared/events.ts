@@ -61,6 +61,12 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'lock.acquire'; waitedUs: number })
   | (ProcessRef & ObjectRef & { kind: 'lock.release'; heldUs: number })
   | (ProcessRef & ObjectRef & { kind: 'lock.timeout'; waitedUs: number })
+  /**
+   * Holds of a shared-memory Lock a process took faster than it could report them one by one:
+   * exact counts instead of events (their holds are not drawn, their times not measured). See
+   * docs/shared-memory.md.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'lock.summary'; acquires: number; releases: number })
   /** Its holder died holding it; ProcLab released it (Python would leave it locked forever). */
   | (ProcessRef & ObjectRef & { kind: 'lock.abandoned'; heldUs: number })
   | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number })

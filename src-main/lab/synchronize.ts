@@ -7,6 +7,10 @@ import { SharedObject, handleFor, type ObjectRef } from './objects'
 import type { TargetRef } from './protocol'
 import { notExportedMessage, targetRefFor, type ModuleTarget } from './reduction'
 import { checkTimeout, waitLimit, type WaitOptions } from './timeouts'
+import * as trace from './lock-trace'
+import { LockWord } from './shm/lock-word'
+import type { SegmentAddress } from './shm/segment'
+import { SharedMemoryError } from '../platform/shared-memory'
 
 export interface NameOption {
   /** Shown in the UI and in events; defaults to e.g. Lock-3. */
@@ -48,15 +52,168 @@ abstract class SemaphoreLike extends SharedObject {
   }
 }
 
+/**
+ * Python's Lock. Where shared memory works, it is a word in a segment every process maps (issue
+ * 15): an acquire that finds it free and its release send no message; a contender asks the broker,
+ * which queues waiters in arrival order and hands the word over (see shm/lock-word.ts and
+ * docs/shared-memory.md). Elsewhere, and in a process that cannot map the segment, the broker
+ * holds the state as before, with the same API.
+ */
 export class Lock extends SemaphoreLike {
+  /** The segment's address; null: a brokered lock (no shared memory where it was made). */
+  declare private shm: SegmentAddress | null
+  /** The mapped word; null: this process goes to the broker for everything. */
+  declare private word: LockWord | null
+  /** When this process took its current hold (µs), and whether that hold is traced event by event. */
+  declare private hold: { readonly since: number; readonly how: 'traced' | 'summarised' | 'granted' } | null
+  /** Events of holds taken here, not sent yet. */
+  declare private events: trace.LockTrace | undefined
+
   constructor(options: NameOption = {}) {
     super()
-    this.register('lock', options.name, { value: 1 })
+    const word = createLockWord()
+    defineHidden(this, { shm: word?.address ?? null, word, hold: null, events: undefined })
+    this.register('lock', options.name, word ? { value: 1, shm: word.address } : { value: 1 })
+  }
+
+  override acquire(options?: WaitOptions): Promise<boolean> {
+    const word = this.mappedWord()
+    if (!word) return super.acquire(options)
+    let limit: number | null = null
+    if (options !== undefined) {
+      try {
+        limit = waitLimit(options, 'Lock.acquire')
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+    }
+    if (word.tryTake(PID, limit !== 0)) {
+      this.tookHere(word)
+      return TRUE
+    }
+    if (limit === 0) {
+      const at = trace.now()
+      // A refused try: no hold to order, so the events go unnumbered.
+      this.traced().record(trace.TRACE.request, 0, at, 0)
+      this.traced().record(trace.TRACE.timeout, 0, at, 0)
+      return FALSE
+    }
+    return this.acquireThroughBroker(limit)
+  }
+
+  /** Contended: the broker queues us in arrival order and hands the word over (it reports the request and the grant). */
+  private async acquireThroughBroker(limit: number | null): Promise<boolean> {
+    this.traced().flush()
+    const granted = await this.call<boolean>('acquire', { timeout: limit })
+    if (granted) this.hold = { since: trace.now(), how: 'granted' }
+    return granted
+  }
+
+  override release(): Promise<void> {
+    const word = this.mappedWord()
+    if (!word) return super.release()
+    // The common case first, in one exchange: a counted hold, nobody waiting.
+    if (this.hold === SUMMARISED_HOLD && word.tryGiveBack(PID)) {
+      this.hold = null
+      this.traced().countRelease()
+      return DONE
+    }
+    const id = PID
+    // Not ours (free, or another's): the broker decides, as Python lets any process release a Lock.
+    if (word.holder() !== id) return this.call('release', {})
+    const hold = this.hold
+    this.hold = null
+    // A hold the broker granted (or one this handle does not know of: a Condition's wait took it
+    // back in the broker) ends in the broker too: it keeps W set on what it grants, and reports it.
+    if (!hold || hold.how === 'granted') return this.tellWritten('release', { reported: false })
+    if (hold.how === 'traced') {
+      const at = trace.now()
+      this.traced().record(trace.TRACE.release, word.takeSeq(1), at, at - hold.since)
+    } else this.traced().countRelease()
+    if (word.tryGiveBack(id)) return DONE
+    // W is set: only the broker writes the word now; it hands it to the first waiter. This process
+    // reported the release (sent first: same socket, so the broker has it before the release).
+    this.traced().flush()
+    return this.tellWritten('release', { reported: true })
   }
 
   locked(): Promise<boolean> {
-    return this.call<boolean>('locked')
+    const word = this.mappedWord()
+    return word ? Promise.resolve(word.holder() !== 0) : this.call<boolean>('locked')
   }
+
+  /** @internal For Condition.wait: the broker ends this hold and grants the next; their releases end in the broker. */
+  forgetHold(): void {
+    this.hold = null
+  }
+
+  /**
+   * A hold taken in place (waited ~0: the word was free). Summarised holds read no clock: at
+   * ~0.2 µs a read on this machine, the clock would be the costliest part of the operation.
+   */
+  private tookHere(word: LockWord): void {
+    if (trace.canTrace()) {
+      const at = trace.now()
+      const seq = word.takeSeq(2)
+      const events = this.traced()
+      events.record(trace.TRACE.request, seq, at, 0)
+      events.record(trace.TRACE.acquire, seq + 1, at, 0)
+      this.hold = { since: at, how: 'traced' }
+    } else {
+      this.traced().countAcquire()
+      this.hold = SUMMARISED_HOLD
+    }
+  }
+
+  private traced(): trace.LockTrace {
+    return (this.events ??= new trace.LockTrace(this.oid))
+  }
+
+  private mappedWord(): LockWord | null {
+    return this.word
+  }
+
+  protected override refExtra(): Record<string, unknown> {
+    return this.shm ? { shm: this.shm } : {}
+  }
+
+  protected override adopt(extra: Record<string, unknown>): void {
+    const shm = (extra.shm as SegmentAddress | undefined) ?? null
+    // Mapped now, as the handle arrives (before the target runs): the first map in a process loads
+    // koffi (20-120 ms on this machine), which a first acquire({ block: false }) should not wait for.
+    defineHidden(this, { shm, word: shm ? openLockWord(shm) : null, hold: null, events: undefined })
+  }
+}
+
+// Settled answers of the fast path, shared: no promise made per operation.
+const TRUE = Promise.resolve(true)
+const FALSE = Promise.resolve(false)
+const DONE = Promise.resolve()
+const SUMMARISED_HOLD = { since: 0, how: 'summarised' } as const
+/** The holder id in the word (process.pid is an accessor: read once). */
+const PID = process.pid
+
+function createLockWord(): LockWord | null {
+  try {
+    return LockWord.create()
+  } catch (error) {
+    if (error instanceof SharedMemoryError) return null
+    throw error
+  }
+}
+
+/** Null when this process cannot map it: then every operation goes to the broker, which works on the word for it. */
+function openLockWord(address: SegmentAddress): LockWord | null {
+  try {
+    return LockWord.open(address)
+  } catch (error) {
+    if (error instanceof SharedMemoryError) return null
+    throw error
+  }
+}
+
+function defineHidden(target: object, fields: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true })
 }
 
 /** A lock its owner process may acquire again; it must release as many times. */
@@ -134,7 +291,10 @@ export class Condition extends SharedObject {
 
   /** Releases the lock, waits to be notified (or the timeout), then holds the lock again. */
   wait(timeoutMs?: number): Promise<boolean> {
-    return this.call<boolean>('wait', { timeout: checkTimeout(timeoutMs, 'Condition.wait') })
+    const timeout = checkTimeout(timeoutMs, 'Condition.wait')
+    // The broker releases and retakes the lock: the hold this handle knew of ends there.
+    if (this.lock instanceof Lock) this.lock.forgetHold()
+    return this.call<boolean>('wait', { timeout })
   }
 
   /** Waits until `predicate()` is truthy, at most timeoutMs in all; returns its last value. */

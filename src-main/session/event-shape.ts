@@ -32,6 +32,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'lock.release': { ...OBJECT, heldUs: 'number?' },
   'lock.timeout': { ...OBJECT, waitedUs: 'number?' },
   'lock.abandoned': { ...OBJECT, heldUs: 'number?' },
+  'lock.summary': { ...OBJECT, acquires: 'number', releases: 'number' },
   'queue.put': { ...OBJECT, depth: 'number' },
   'queue.get': { ...OBJECT, depth: 'number' },
   'queue.full': { ...OBJECT, depth: 'number' },

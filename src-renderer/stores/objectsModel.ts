@@ -67,6 +67,8 @@ export interface LockModel extends ObjectInfo {
   releases: number
   timeouts: number
   abandoned: number
+  /** Holds counted but not reported one by one (a shared-memory Lock used faster than it could report): in acquires/releases, not in holds. */
+  summarised: number
   /** Most processes holding it at one moment: 1 for a Lock that did its job. */
   peakHolders: number
   /** Acquires per WAIT_BUCKETS bucket. */
@@ -200,7 +202,7 @@ export function waitBucket(us: number): number {
 function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObjectModel {
   const info: ObjectInfo = { id: event.object, name: event.name, type: event.type, capacity: event.capacity, creatorLid: event.lid, creatorPid: event.pid, createdT: event.t }
   if (LOCK_TYPES.includes(event.type)) {
-    return { ...info, family: 'lock', holders: [], waiting: [], requests: 0, acquires: 0, releases: 0, timeouts: 0, abandoned: 0, peakHolders: 0, waitCounts: WAIT_BUCKETS.map(() => 0), maxWaitUs: 0, totalWaitUs: 0, holds: [], contention: [{ t: event.t, depth: 0 }], peakWaiting: 0, revision: 0 }
+    return { ...info, family: 'lock', holders: [], waiting: [], requests: 0, acquires: 0, releases: 0, timeouts: 0, abandoned: 0, summarised: 0, peakHolders: 0, waitCounts: WAIT_BUCKETS.map(() => 0), maxWaitUs: 0, totalWaitUs: 0, holds: [], contention: [{ t: event.t, depth: 0 }], peakWaiting: 0, revision: 0 }
   }
   if (QUEUE_TYPES.includes(event.type)) {
     return {
@@ -266,7 +268,8 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'lock.acquire':
     case 'lock.release':
     case 'lock.timeout':
-    case 'lock.abandoned': {
+    case 'lock.abandoned':
+    case 'lock.summary': {
       const lock = model.objects[event.object]
       if (lock?.family === 'value' && event.kind === 'lock.abandoned') {
         lock.abandoned++
@@ -312,7 +315,7 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
   }
 }
 
-type LockEvent = Extract<LabEvent, { kind: 'lock.request' | 'lock.acquire' | 'lock.release' | 'lock.timeout' | 'lock.abandoned' }>
+type LockEvent = Extract<LabEvent, { kind: 'lock.request' | 'lock.acquire' | 'lock.release' | 'lock.timeout' | 'lock.abandoned' | 'lock.summary' }>
 
 function removeFirst(list: ProcessAt[], lid: string): ProcessAt | null {
   const index = list.findIndex((p) => p.lid === lid)
@@ -340,6 +343,13 @@ function applyLock(lock: LockModel, event: LockEvent): void {
     case 'lock.timeout':
       removeFirst(lock.waiting, event.lid)
       lock.timeouts++
+      return
+    case 'lock.summary':
+      // Exact counts of holds that were not reported one by one.
+      lock.requests += event.acquires
+      lock.acquires += event.acquires
+      lock.releases += event.releases
+      lock.summarised += event.acquires
       return
     case 'lock.release':
     case 'lock.abandoned': {

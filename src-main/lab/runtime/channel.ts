@@ -86,13 +86,22 @@ export class BrokerChannel {
     })
   }
 
+  private readonly flushHooks: Array<() => void> = []
+
+  /** Runs `hook` before every flushNow/close: a place to send what was batched elsewhere (lock traces). */
+  beforeFlush(hook: () => void): void {
+    this.flushHooks.push(hook)
+  }
+
   /** Writes what is queued now (a Unix socket write is attempted synchronously), for exit handlers. */
   flushNow(): void {
+    for (const hook of this.flushHooks) hook()
     this.sender.flushNow()
   }
 
   /** Writes what is queued and closes; the host then knows this process is done. */
   close(): Promise<void> {
+    for (const hook of this.flushHooks) hook()
     this.closing = true
     this.sender.flushNow()
     return new Promise((resolve) => {

@@ -81,7 +81,7 @@ export class Supervisor {
     const telemetry = options.telemetry ?? true
     this.objects = new ObjectTable({
       now: monotonicMicros,
-      emit: (who, event, oid) => {
+      emit: (who, event, oid, at) => {
         const record = this.registry.get(who.lid)
         if (!telemetry || !record) return
         // Events are fresh literals: stamping them costs far less than spreading them into copies
@@ -90,7 +90,7 @@ export class Supervisor {
         body.lid = who.lid
         body.pid = who.pid
         body.object = oid
-        this.options.emit(body, record.runId, monotonicMicros())
+        this.options.emit(body, record.runId, at ?? monotonicMicros())
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
     })

@@ -54,6 +54,8 @@ export function sharedMemoryFor(os: NodeJS.Platform, arch: string): SharedMemory
 let chosen: SharedMemorySupport | null | undefined
 /** This machine's shared memory, or null where ProcLab has none (the sockets path serves there). */
 export function sharedMemory(): SharedMemorySupport | null {
-  if (chosen === undefined) chosen = sharedMemoryFor(process.platform, process.arch)
+  // PROCLAB_SHARED_MEMORY=off: as an OS without it (the sockets fallback, tested on any OS; and a
+  // way out should the fast path misbehave somewhere). Lab processes inherit it from the host.
+  if (chosen === undefined) chosen = process.env.PROCLAB_SHARED_MEMORY === 'off' ? null : sharedMemoryFor(process.platform, process.arch)
   return chosen
 }

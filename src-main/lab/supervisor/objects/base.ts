@@ -22,8 +22,8 @@ type Distribute<T> = T extends unknown ? Omit<T, 'lid' | 'pid' | 'object'> : nev
 export type ObjectEvent = Distribute<ObjectEventBody>
 
 export interface ObjectEnv {
-  /** Telemetry about this object, attributed to a process. */
-  emit(who: { lid: string; pid: number }, event: ObjectEvent): void
+  /** Telemetry about this object, attributed to a process; `at`: when it happened (monotonic µs), if not now. */
+  emit(who: { lid: string; pid: number }, event: ObjectEvent, at?: number): void
   /** Something went wrong that no call can be failed for: reported as a lab.error event. */
   warn(message: string): void
   /** Another object by id (a Condition's lock). */

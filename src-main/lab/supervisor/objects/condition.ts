@@ -2,6 +2,7 @@
 // notify or the timeout, then takes the lock back at the depth it had before answering.
 import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type ObjectEnv } from './base'
 import { SemaphoreObject } from './semaphore'
+import { ShmLockObject } from './shm-lock'
 
 interface Sleeper {
   call: Call
@@ -22,7 +23,7 @@ export class ConditionObject implements BrokerObject {
 
   call(method: string, args: Record<string, unknown>, call: Call): void {
     const lock = this.env.lookup(this.lockOid)
-    if (!(lock instanceof SemaphoreObject)) return call.fail('ProcessError', `the lock of ${this.name} is gone`)
+    if (!(lock instanceof SemaphoreObject) && !(lock instanceof ShmLockObject)) return call.fail('ProcessError', `the lock of ${this.name} is gone`)
     switch (method) {
       case 'wait': {
         const timeout = timeoutArg(args, call)
@@ -44,7 +45,7 @@ export class ConditionObject implements BrokerObject {
         return
       }
       case 'notify': {
-        if (!lock.isHeldBy(call.caller.lid)) return call.fail('ProcessError', `cannot notify on ${this.name}: this process does not hold its lock`)
+        if (!lock.isHeldBy(call.caller.lid, call.caller.pid)) return call.fail('ProcessError', `cannot notify on ${this.name}: this process does not hold its lock`)
         if (typeof args.n !== 'number') return call.fail('TypeError', `notify(n): n must be a number, got ${typeof args.n}`)
         for (const sleeper of this.sleepers.slice(0, args.n)) sleeper.wake(true)
         return call.reply()

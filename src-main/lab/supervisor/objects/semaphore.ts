@@ -127,7 +127,7 @@ export class SemaphoreObject implements BrokerObject {
     return error ?? depth
   }
 
-  isHeldBy(lid: string): boolean {
+  isHeldBy(lid: string, _pid?: number): boolean {
     return this.holds.some((hold) => hold.lid === lid)
   }
 

@@ -9,15 +9,22 @@ import { PipeObject } from './pipe'
 import { QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
 import { ValueObject } from './value'
+import { ShmLockObject } from './shm-lock'
+import type { SegmentAddress } from '../../shm/segment'
 
 export interface TableEnv {
-  emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string): void
+  emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string, at?: number): void
   warn(message: string, oid: string): void
   now(): number
 }
 
+/** The operation any object answers with the messages the broker received about it (tests, bench). */
+export const RECEIVED_STATS = 'stats.received'
+
 export class ObjectTable {
   private readonly objects = new Map<string, BrokerObject>()
+  /** Messages received per object and operation: how tests see that a fast path sends none. */
+  private readonly received = new Map<string, Map<string, number>>()
 
   constructor(private readonly env: TableEnv) {}
 
@@ -25,7 +32,7 @@ export class ObjectTable {
   create(creator: Caller, oid: string, type: SharedObjectType, name: string, options: Record<string, unknown>): { capacity: number | null } | { error: string } {
     if (this.objects.has(oid) || !oid.startsWith(`${creator.lid}/`)) return { error: `bad object id '${oid}'` }
     const env: ObjectEnv = {
-      emit: (who, event) => this.env.emit(who, event, oid),
+      emit: (who, event, at) => this.env.emit(who, event, oid, at),
       warn: (message) => this.env.warn(message, oid),
       now: this.env.now,
       lookup: (id) => this.objects.get(id),
@@ -35,6 +42,18 @@ export class ObjectTable {
     let capacity: number | null = null
     switch (type) {
       case 'lock':
+        if (isSegmentAddress(options.shm)) {
+          try {
+            object = new ShmLockObject(oid, name, options.shm, env)
+          } catch (error) {
+            return { error: `lock ${name}: cannot map its shared memory: ${error instanceof Error ? error.message : String(error)}` }
+          }
+          capacity = 1
+          break
+        }
+        capacity = 1
+        object = new SemaphoreObject(oid, type, name, capacity, env)
+        break
       case 'rlock':
       case 'semaphore':
       case 'bounded-semaphore':
@@ -46,6 +65,9 @@ export class ObjectTable {
         break
       case 'condition':
         if (typeof options.lock !== 'string' || !this.objects.has(options.lock)) return { error: `condition ${name}: unknown lock` }
+        // A Condition's wait releases and retakes its lock in the broker: a shared-memory Lock
+        // under it goes through the broker from now on.
+        ;(this.objects.get(options.lock) as { pin?: () => void }).pin?.()
         object = new ConditionObject(oid, name, options.lock, env)
         break
       case 'barrier':
@@ -81,10 +103,13 @@ export class ObjectTable {
   call(oid: string, method: string, args: unknown, call: Call): void {
     const object = this.objects.get(oid)
     if (!object) return call.fail('ProcessError', `no shared object '${oid}' (it belongs to an earlier run?)`)
+    if (method === RECEIVED_STATS) return call.reply(Object.fromEntries(this.received.get(oid) ?? []))
+    this.count(oid, method)
     object.call(method, asArgs(args), call)
   }
 
   tell(oid: string, method: string, args: unknown, caller: Caller): void {
+    this.count(oid, method)
     const object = this.objects.get(oid)
     if (object?.tell) object.tell(method, asArgs(args), caller)
     else if (object) unknownMethod(object, method)
@@ -98,6 +123,12 @@ export class ObjectTable {
     }
   }
 
+  private count(oid: string, method: string): void {
+    let counts = this.received.get(oid)
+    if (!counts) this.received.set(oid, (counts = new Map()))
+    counts.set(method, (counts.get(method) ?? 0) + 1)
+  }
+
   processGone(lid: string, pid: number): void {
     for (const object of this.objects.values()) object.processGone(lid, pid)
   }
@@ -107,9 +138,15 @@ export class ObjectTable {
     for (const [oid, object] of this.objects) {
       if (!oid.startsWith(`${runId}/`) && !oid.startsWith(`${runId}.`)) continue
       this.objects.delete(oid)
+      this.received.delete(oid)
       object.dispose?.()
     }
   }
+}
+
+function isSegmentAddress(value: unknown): value is SegmentAddress {
+  const address = value as SegmentAddress | null
+  return typeof address === 'object' && address !== null && typeof address.name === 'string' && typeof address.size === 'number'
 }
 
 function asArgs(args: unknown): Record<string, unknown> {
