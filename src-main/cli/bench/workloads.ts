@@ -132,6 +132,7 @@ export function measurements(sizes: Sizes): Measurement[] {
     { id: 'lab.shm-lock-uncontended', side: 'lab', script: 'shm-lock.mjs', params: { mode: 'uncontended', iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'py.lock-uncontended', side: 'python', script: 'lock-uncontended', params: { iterations: sizes.uncontendedLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.start', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
+    { id: 'lab.start-warm', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns, method: 'warm' }, metric: 'meanMs', better: 'lower' },
     { id: 'node.bare-fork', side: 'node', script: 'bare-fork.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-spawn', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'spawn' }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-fork', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'fork' }, metric: 'meanMs', better: 'lower', needsFork: true },
@@ -158,6 +159,7 @@ export function rows(sizes: Sizes): Row[] {
     { id: 'start-bare-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'node.bare-fork', referenceName: 'Node bare fork()', target: { kind: 'max-ratio', value: 1.25, text: '≤ 1.25× bare fork' } },
     { id: 'start-python-spawn', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-spawn', referenceName: 'Python spawn' },
     { id: 'start-python-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-fork', referenceName: 'Python fork' },
+    { id: 'start-warm', title: "Process start+join, no-op, setStartMethod('warm')", unit: 'ms/proc', better: 'lower', proclab: 'lab.start-warm', reference: 'py.start-fork', referenceName: 'Python fork', target: { kind: 'max-ratio', value: 2, text: '≤ 2× Python fork' } },
     { id: 'start-many', title: `${sizes.startMany} processes at once, joined`, unit: 's', better: 'lower', proclab: 'lab.start-many', reference: 'py.start-many', referenceName: 'Python spawn' },
     { id: 'telemetry', title: `Telemetry on vs off, Queue ${k(sizes.telemetryItems)}`, unit: 'msgs/s', better: 'higher', proclab: 'lab.telemetry-on', reference: 'lab.telemetry-off', referenceName: 'ProcLab, telemetry off', kind: 'cost', target: { kind: 'max-cost', value: 0.15, text: 'cost ≤ 15 %' } },
   ]
