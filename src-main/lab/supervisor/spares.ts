@@ -40,6 +40,11 @@ export interface SpareRecord {
 
 export class SpareTable {
   private readonly byId = new Map<string, SpareRecord>()
+  /**
+   * Spares ended unused: a socket of one may still arrive (its owner died while it was booting).
+   * It is refused without a report: the spare was never shown, its end is no one's error.
+   */
+  private readonly ended = new Set<string>()
   private counter = 0
 
   add(init: Pick<SpareRecord, 'ownerLid' | 'runId' | 'token'>): SpareRecord {
@@ -51,6 +56,15 @@ export class SpareTable {
 
   get(id: string): SpareRecord | undefined {
     return this.byId.get(id)
+  }
+
+  endedUnused(id: string): boolean {
+    return this.ended.has(id)
+  }
+
+  /** The run is over: no socket of its spares is on its way any more. */
+  forgetRun(runId: string): void {
+    for (const id of this.ended) if (id === runId || id.startsWith(`${runId}.`) || id.startsWith(`${runId}~`)) this.ended.delete(id)
   }
 
   /** Whether all four of its sockets are in (control, down, stdout, stderr): then it can become a lab process. */
@@ -106,6 +120,7 @@ export class SpareTable {
     if (spare.gone) return
     spare.gone = true
     this.byId.delete(spare.id)
+    this.ended.add(spare.id)
     // Never a pid since given to another process.
     if (kill && spare.pid !== null && isStillProcess(spare.pid, spare.startTime)) platform.signals.sendIfThere(spare.pid, 'SIGKILL')
     spare.connection?.destroy()

@@ -234,6 +234,7 @@ export class Supervisor {
   private admit(opening: Opening): string | null {
     const spare = this.spares.get(opening.lid)
     if (spare) return this.admitSpare(spare, opening)
+    if (this.spares.endedUnused(opening.lid)) return SILENT_REFUSAL
     const record = this.registry.get(opening.lid)
     if (!record || record.state === 'exited' || !sameToken(record.token, opening.token)) {
       return `a connection to the lab socket was refused: it did not carry the token of a running lab process (it claimed to be ${quote(opening.lid)})`
@@ -627,6 +628,7 @@ export class Supervisor {
     if (run.main.pid !== undefined) this.guard.unwatch(run.main.pid)
     run.ended = true
     this.spares.killWhere((spare) => spare.runId === run.id)
+    this.spares.forgetRun(run.id)
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
     // A stop is not a failure: each process's own end (the signal that ended it) tells the rest.
@@ -713,6 +715,9 @@ export class Supervisor {
     this.options.emit(body, record.runId, at)
   }
 }
+
+/** What admit answers for a socket of a spare that ended unused: closed, not reported (see SpareTable.ended). */
+const SILENT_REFUSAL = ''
 
 /** Signals that pause or resume a process are not what it ended of. */
 function noteSignal(record: LabProcessRecord, signal: NodeJS.Signals): void {
