@@ -2,7 +2,10 @@
 // as the lab main sees it. Python's twin: start in mp_bench.py; the floor: bench/node/bare-fork.mjs.
 // With { method: 'warm' } (row start-warm, against Python's fork), one untimed start first: the
 // timed loop measures the steady state, each start handed a spare forked during the previous one.
-import { Process, setStartMethod } from 'proclab'
+// With { pauseMs } an untimed pause between starts gives the next spare time to boot (row
+// start-warm-paused): what a start costs when a spare is waiting, as in a program that does work
+// between its starts.
+import { Process, setStartMethod, sleep } from 'proclab'
 import { params, report, summarize } from './_bench.mjs'
 
 export function noop() {}
@@ -15,14 +18,15 @@ async function startJoin() {
 }
 
 export default async function main() {
-  const { runs, method } = params({ runs: 20, method: 'spawn' })
+  const { runs, method, pauseMs } = params({ runs: 20, method: 'spawn', pauseMs: 0 })
   setStartMethod(method)
   if (method === 'warm') await startJoin()
   const times = []
   for (let i = 0; i < runs; i++) {
+    if (pauseMs > 0) await sleep(pauseMs)
     const t0 = performance.now()
     await startJoin()
     times.push(performance.now() - t0)
   }
-  report({ workload: 'start', method, ...summarize(times) })
+  report({ workload: 'start', method, pauseMs, ...summarize(times) })
 }
