@@ -59,25 +59,31 @@ interface Spare {
   readonly ended: boolean
 }
 
-/** This process's spare, forked or being forked; at most one. */
-let next: Promise<Spare | null> | null = null
-/** Its OS process from the moment it is forked until it is handed a target: what dropSpare kills. */
-let unused: ChildProcess | null = null
+/**
+ * This process's spare, forked or being forked; at most one. A start() takes it out of here at
+ * once (before any await), so two starts in the same tick never get the same spare.
+ */
+interface Slot {
+  spare: Promise<Spare | null>
+  /** Its OS process once forked, until a start() takes it: what dropSpare kills. */
+  child: ChildProcess | null
+}
+
+let slot: Slot | null = null
 let exitHookSet = false
 
 /** Starts a child with the warm method: the spare if there is one that is still alive, else a cold start. */
 export async function launchWarm(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<LaunchedChild> {
-  prepareSpare(context)
-  const spare = await next
-  next = null
-  unused = null
+  const mine = prepareSpare(context)
+  slot = null
+  const spare = await mine?.spare
   if (!spare || spare.ended) return launchChild(context, spec, targetLabel, holds)
   const grant = (await context.channel
     .request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds, spare: spare.id })
     .catch((error: Error) => {
-      // Refused (the cap, a bad lid): the spare stays unused, for the next start.
-      unused = spare.child
-      next = Promise.resolve(spare)
+      // Refused (the cap, a bad lid): the spare stays unused, for the next start, unless there is one.
+      if (slot === null && mine) slot = mine
+      else spare.child.kill('SIGKILL')
       throw new ProcessError(error.message)
     })) as SpawnGrant | SpareGone
   if ('spareGone' in grant) {
@@ -97,20 +103,22 @@ export async function launchWarm(context: LabContext, spec: ChildSpec, targetLab
 }
 
 /** Forks this process's spare unless there is one. Never throws: a spare that fails to start means a cold start. */
-export function prepareSpare(context: LabContext): void {
-  if (next !== null || context.self.daemon) return
+export function prepareSpare(context: LabContext): Slot | null {
+  if (slot !== null || context.self.daemon) return slot
   setExitHook()
-  next = forkSpare(context).catch(() => null)
+  const made: Slot = { spare: Promise.resolve(null), child: null }
+  made.spare = forkSpare(context, made).catch(() => null)
+  slot = made
+  return made
 }
 
 /** Kills the spare, unused: it was never shown, so nothing is reported. */
 export function dropSpare(): void {
-  unused?.kill('SIGKILL')
-  unused = null
-  next = null
+  slot?.child?.kill('SIGKILL')
+  slot = null
 }
 
-async function forkSpare(context: LabContext): Promise<Spare> {
+async function forkSpare(context: LabContext, into: Slot): Promise<Spare> {
   const brokerPath = process.env[ENV.broker]
   if (!brokerPath) throw new ProcessError('this lab process has no broker address (PROCLAB_BROKER is unset)')
   const connecting = [connectTo(brokerPath), connectTo(brokerPath)]
@@ -125,7 +133,7 @@ async function forkSpare(context: LabContext): Promise<Spare> {
   const output = await Promise.all([openStdio(connecting[0]!, grant.id, 'stdout', grant.token), openStdio(connecting[1]!, grant.id, 'stderr', grant.token)])
   try {
     const child = spawnRuntime(output as [Socket, Socket], { ...childEnv(grant.id, grant.token), [ENV.role]: 'spare', [ENV.script]: context.script })
-    unused = child
+    into.child = child
     // An idle spare must not keep this process alive; launchWarm refs it once it is a lab process.
     child.unref()
     let ended = false

@@ -121,6 +121,27 @@ describe("start method 'warm'", () => {
     ])
   })
 
+  it('starts issued in the same tick each get a process of their own (one takes the spare, the others start cold)', async () => {
+    const run = await runSource(`
+      import { Process, setStartMethod } from 'proclab'
+      export function hello(i) { process.exitCode = 20 + i }
+      setStartMethod('warm')
+      export default async function main() {
+        const procs = [0, 1, 2].map((i) => new Process({ target: hello, args: [i] }))
+        const started = procs.map((p) => p.start())
+        await Promise.all(started)
+        for (const p of procs) await p.join()
+        console.log('RESULT ' + JSON.stringify({ codes: procs.map((p) => p.exitCode), pids: procs.map((p) => p.pid) }))
+      }
+    `)
+    expect(run.end.ok).toBe(true)
+    const result = results(run.lines('MainProcess')) as { codes: number[]; pids: number[] }
+    expect(result.codes).toEqual([20, 21, 22])
+    expect(new Set(result.pids).size).toBe(3)
+    expect(run.starts.map((s) => [s.name, s.pid])).toEqual([['MainProcess', expect.any(Number)], ...result.pids.map((pid, i) => [`Process-${i + 1}`, pid])])
+    expect(run.events.filter((e) => e.kind === 'lab.error')).toEqual([])
+  })
+
   it("the default start method forks no spare: 'spawn' as before, and setStartMethod is once per process", finds, async () => {
     const run = await runSource(`
       import { Process, setStartMethod, getStartMethod, sleep } from 'proclab'
