@@ -144,6 +144,25 @@ describe("start method 'warm'", () => {
     expect(run.events.filter((e) => e.kind === 'lab.error')).toEqual([])
   })
 
+  it('a TypeScript script outside ProcLab: the spare prepares its loader before it is handed the target', async () => {
+    const run = await runSource(
+      `
+      import { Process, setStartMethod } from 'proclab'
+      setStartMethod('warm')
+      export function typed(n: number): void { console.log('RESULT ' + JSON.stringify({ ['n' + n]: process.ppid })) }
+      export default async function main(): Promise<void> {
+        for (const n of [1, 2]) { const p = new Process({ target: typed, args: [n] }); await p.start(); await p.join() }
+        console.log('RESULT ' + JSON.stringify({ main: process.pid }))
+      }
+    `,
+      {},
+      'lab.ts',
+    )
+    expect(run.end.ok).toBe(true)
+    const result = results([...run.lines('MainProcess'), ...run.lines('Process-1'), ...run.lines('Process-2')]) as Record<string, number>
+    expect(result).toEqual({ main: result.main, n1: result.main, n2: result.main })
+  })
+
   it("the default start method forks no spare: 'spawn' as before, and setStartMethod is once per process", finds, async () => {
     const run = await runSource(`
       import { Process, setStartMethod, getStartMethod, sleep } from 'proclab'

@@ -32,7 +32,10 @@ export async function runLabProcess({ lid, role, connecting }: LabStart): Promis
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
   process.once('exit', () => channel.flushNow())
   channel.onPush = deliverPush
-  const failed = role === 'main' ? await runMain(lid, channel) : await runChild(channel, role === 'spare' ? await prepareSpare() : null)
+  // Waited for at once: the channel drops a reply no one waits for, and a spare's may come while it prepares.
+  const spec = role === 'main' ? null : channel.replyTo(SPEC_RID)
+  spec?.catch(() => undefined)
+  const failed = spec === null ? await runMain(lid, channel) : await runChild(channel, spec, role === 'spare' ? await prepareSpare() : null)
   // As in Node, a script may set process.exitCode instead of calling process.exit().
   const exitCode = failed || (typeof process.exitCode === 'number' ? process.exitCode : 0)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
@@ -105,9 +108,9 @@ async function prepareSpare(): Promise<string> {
   return script
 }
 
-/** `loaderFor`: the script a spare already prepared the loader for. */
-async function runChild(channel: BrokerChannel, loaderFor: string | null): Promise<number> {
-  const spec = deserialize((await channel.replyTo(SPEC_RID)) as Uint8Array) as ChildSpec
+/** `specReply`: the answer to the spec request entry.ts sent; `loaderFor`: the script a spare already prepared the loader for. */
+async function runChild(channel: BrokerChannel, specReply: Promise<unknown>, loaderFor: string | null): Promise<number> {
+  const spec = deserialize((await specReply) as Uint8Array) as ChildSpec
   const lid = spec.lid
   // A spare was started under its spare id: from now on it is this lab process.
   process.env[ENV.lid] = lid
