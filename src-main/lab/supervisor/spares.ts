@@ -10,6 +10,12 @@ import { isStillProcess } from './os-process'
 
 type Stream = 'stdout' | 'stderr'
 
+/**
+ * Spares one owner may have registered and not yet used. It keeps one, but starts issued in the
+ * same tick may each fork their own; past this, a start is a cold one (its spare request is refused).
+ */
+export const MAX_SPARES_PER_OWNER = 4
+
 /** What a spare printed before it was used (a Node warning at most: no user code has run) and the socket. */
 interface HeldOutput {
   socket: Socket
@@ -56,6 +62,13 @@ export class SpareTable {
 
   get(id: string): SpareRecord | undefined {
     return this.byId.get(id)
+  }
+
+  /** Unused spares of this owner, booting or waiting (a start takes one before it is handed over). */
+  ownedBy(ownerLid: string): number {
+    let count = 0
+    for (const spare of this.byId.values()) if (spare.ownerLid === ownerLid) count++
+    return count
   }
 
   endedUnused(id: string): boolean {

@@ -16,7 +16,7 @@ import { runProcesses } from './process-table'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
 import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
-import { SpareTable, type SpareRecord } from './spares'
+import { MAX_SPARES_PER_OWNER, SpareTable, type SpareRecord } from './spares'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -415,6 +415,9 @@ export class Supervisor {
         return
       }
       case 'spare': {
+        if (this.spares.ownedBy(from.lid) >= MAX_SPARES_PER_OWNER) {
+          return connection.send({ op: 'reply', rid: message.rid, ok: false, error: `${from.name} has ${MAX_SPARES_PER_OWNER} unused spares already` })
+        }
         const spare = this.spares.add({ ownerLid: from.lid, runId: from.runId, token: newToken() })
         return connection.send({ op: 'reply', rid: message.rid, ok: true, value: { id: spare.id, token: spare.token } satisfies SpareGrant })
       }
