@@ -1,5 +1,6 @@
 // The `proclab` module: what lab scripts import. Python's multiprocessing, in TypeScript.
 export { Process, type ProcessOptions, type Target } from './process'
+export { setStartMethod, getStartMethod, getAllStartMethods, type StartMethod } from './warm'
 export { lang, type LabLanguage } from './language'
 export { currentProcess, parentProcess, activeChildren, sleep, type ParentProcess } from './lifecycle'
 export { Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, type BarrierOptions, type NameOption } from './synchronize'

@@ -34,15 +34,7 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   })
   const [stdout, stderr] = await Promise.all([openStdio(connecting[0], spec.lid, 'stdout', token), openStdio(connecting[1], spec.lid, 'stderr', token)])
   try {
-    const executable = labExecutable()
-    const child = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
-      // Windows: out of this process's libuv job, which would end the child with this process (an
-      // orphan must outlive its parent); the run's job still holds it. Never on POSIX (see LabSupport).
-      detached: platform.lab.detachedChildren,
-      stdio: ['ignore', stdout, stderr],
-      env: { ...childEnv(spec.lid, token), ...executable.env },
-      windowsHide: true,
-    })
+    const child = spawnRuntime([stdout, stderr], childEnv(spec.lid, token))
     const pid = await spawned(child)
     context.channel.send({ op: 'spawned', lid: spec.lid, pid, at: monotonicMicros() })
     const exited = new Promise<ExitStatus>((resolve) => {
@@ -64,6 +56,19 @@ export async function launchChild(context: LabContext, spec: ChildSpec, targetLa
   }
 }
 
+/** Starts the lab runtime as a child of this process, its output on the given sockets. */
+export function spawnRuntime([stdout, stderr]: [Socket, Socket], env: NodeJS.ProcessEnv): ChildProcess {
+  const executable = labExecutable()
+  return spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
+    // Windows: out of this process's libuv job, which would end the child with this process (an
+    // orphan must outlive its parent); the run's job still holds it. Never on POSIX (see LabSupport).
+    detached: platform.lab.detachedChildren,
+    stdio: ['ignore', stdout, stderr],
+    env: { ...env, ...executable.env },
+    windowsHide: true,
+  })
+}
+
 /** Asks the broker for a place (the process cap); the grant is the child's token. */
 async function requestSpawn(context: LabContext, spec: ChildSpec, targetLabel: string, holds: string[]): Promise<string> {
   const grant = (await context.channel.request({ op: 'spawn', lid: spec.lid, name: spec.name, daemon: spec.daemon, target: targetLabel, spec: serialize(spec), holds })) as SpawnGrant
@@ -71,11 +76,11 @@ async function requestSpawn(context: LabContext, spec: ChildSpec, targetLabel: s
 }
 
 /** This process's environment, as user code left it, and who the child is: its lid and its token. */
-function childEnv(lid: string, token: string): NodeJS.ProcessEnv {
+export function childEnv(lid: string, token: string): NodeJS.ProcessEnv {
   return { ...process.env, [ENV.lid]: lid, [ENV.role]: 'child', [ENV.token]: token }
 }
 
-function connectTo(path: string): Promise<Socket> {
+export function connectTo(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(path)
     socket.once('error', reject)
@@ -86,7 +91,7 @@ function connectTo(path: string): Promise<Socket> {
   })
 }
 
-async function openStdio(connecting: Promise<Socket>, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {
+export async function openStdio(connecting: Promise<Socket>, lid: string, stream: 'stdout' | 'stderr', token: string): Promise<Socket> {
   const socket = await connecting
   return new Promise((resolve, reject) => {
     socket.once('error', reject)
@@ -97,7 +102,7 @@ async function openStdio(connecting: Promise<Socket>, lid: string, stream: 'stdo
   })
 }
 
-function spawned(child: ChildProcess): Promise<number> {
+export function spawned(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('spawn', () => {

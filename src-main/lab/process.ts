@@ -5,6 +5,7 @@ import { labContext, type LabContext } from './context'
 import { ProcessError } from './errors'
 import { launchChild, type ExitStatus } from './launcher'
 import type { ChildSpec, TargetRef } from './protocol'
+import { checkMethod, getStartMethod, launchWarm, type StartMethod } from './warm'
 import { encodePayload, notExportedMessage, startedWhileImportingMessage, targetRefFor, type ModuleTarget } from './reduction'
 
 export type Target = ((...args: never[]) => unknown) | ModuleTarget
@@ -15,6 +16,8 @@ export interface ProcessOptions {
   args?: unknown[]
   name?: string
   daemon?: boolean
+  /** How this process is started: 'spawn' or 'warm' (see setStartMethod); by default the process-wide method. */
+  startMethod?: StartMethod
 }
 
 type Phase = 'initial' | 'started' | 'closed'
@@ -26,6 +29,8 @@ interface ProcessState {
   name: string
   daemon: boolean
   identity: number[]
+  /** Null: the process-wide method at start(). */
+  startMethod: StartMethod | null
   target: Target | null
   args: unknown[]
   pid: number | null
@@ -53,6 +58,7 @@ export class Process {
         name: options.name ?? `Process-${identity.join(':')}`,
         daemon: options.daemon ?? context.self.daemon,
         identity,
+        startMethod: options.startMethod ?? null,
         target: options.target ?? null,
         args: options.args ?? [],
         pid: null,
@@ -130,7 +136,8 @@ export class Process {
     state.phase = 'started'
     context.children.add(this)
     const holds = refs.map((ref) => (typeof ref.extra.end === 'number' ? `${ref.oid}#${ref.extra.end}` : ref.oid))
-    state.spawned = launchChild(context, spec, target.export, holds).then(
+    const launch = (state.startMethod ?? getStartMethod()) === 'warm' ? launchWarm : launchChild
+    state.spawned = launch(context, spec, target.export, holds).then(
       (launched) => {
         state.pid = launched.pid
         state.kill = (signal) => launched.child.kill(signal)
@@ -223,7 +230,7 @@ export function selfProcess(init: { name: string; daemon: boolean; identity: num
   const self = Object.create(prototype) as Process
   Object.defineProperty(self, STATE, {
     enumerable: false,
-    value: { ...init, phase: 'started', self: true, pid: process.pid, exitCode: null, spawned: null, exited: null, kill: null } satisfies ProcessState,
+    value: { ...init, startMethod: null, phase: 'started', self: true, pid: process.pid, exitCode: null, spawned: null, exited: null, kill: null } satisfies ProcessState,
   })
   return self
 }
@@ -274,7 +281,7 @@ function ownFields(process: Process): Record<string, unknown> {
 
 function checkOptions(options: ProcessOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('new Process(options): options must be an object')
-  const { target, args, name, daemon } = options
+  const { target, args, name, daemon, startMethod } = options
   const isModuleTarget = typeof target === 'object' && target !== null && typeof target.module === 'string' && typeof target.export === 'string'
   if (target !== undefined && typeof target !== 'function' && !isModuleTarget) {
     throw new TypeError(`Process option 'target' must be an exported function or { module, export }, got ${typeof target}`)
@@ -282,4 +289,5 @@ function checkOptions(options: ProcessOptions): void {
   if (args !== undefined && !Array.isArray(args)) throw new TypeError(`Process option 'args' must be an array, got ${typeof args}`)
   if (name !== undefined && typeof name !== 'string') throw new TypeError(`Process option 'name' must be a string, got ${typeof name}`)
   if (daemon !== undefined && typeof daemon !== 'boolean') throw new TypeError(`Process option 'daemon' must be a boolean, got ${typeof daemon}`)
+  if (startMethod !== undefined) checkMethod(startMethod, "Process option 'startMethod'")
 }

@@ -43,8 +43,13 @@ export type Opening =
 /** From a lab process to the broker. Requests carry `rid` and get exactly one Reply. */
 export type UpMessage =
   | { op: 'spec'; rid: number }
-  /** Answered with a `SpawnGrant`. */
-  | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array; holds: string[] }
+  /**
+   * Answered with a `SpawnGrant`. With `spare`, the child is that idle spare of the sender's
+   * (see warm.ts): the broker makes it this lid and hands it the spec, and the grant carries its pid.
+   */
+  | { op: 'spawn'; rid: number; lid: string; name: string; daemon: boolean; target: string; spec: Uint8Array; holds: string[]; spare?: string }
+  /** A spare for the warm start method: answered with a `SpareGrant` (its id and token). */
+  | { op: 'spare'; rid: number }
   | { op: 'spawned'; lid: string; pid: number; at: number }
   | { op: 'spawn-failed'; lid: string; error: string }
   | { op: 'exited'; lid: string; exitCode: number | null; signal: string | null; at: number }
@@ -59,6 +64,22 @@ export type UpMessage =
 
 /** The broker's answer to `spawn`: the token the child presents (the parent passes it on). */
 export interface SpawnGrant {
+  token: string
+  /** Set when a spare was handed the spec: the pid it already has. */
+  pid?: number
+}
+
+/** The answer to a `spawn` naming a spare that ended before it could be handed the spec. */
+export interface SpareGone {
+  spareGone: true
+}
+
+/**
+ * A spare's registration: it connects with this id (in place of a lid) and token, and stays out
+ * of the run's tree until a `spawn` names it.
+ */
+export interface SpareGrant {
+  id: string
   token: string
 }
 
@@ -86,6 +107,7 @@ export function monotonicMicros(): number {
 export const ENV = {
   broker: 'PROCLAB_BROKER',
   lid: 'PROCLAB_LID',
+  /** 'main', 'child', or 'spare' (the warm start method's idle child: it loads the runtime, then waits for its spec). */
   role: 'PROCLAB_ROLE',
   script: 'PROCLAB_SCRIPT',
   /** The process's token; the runtime takes it out of process.env before any user code runs. */

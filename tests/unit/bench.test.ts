@@ -50,8 +50,8 @@ function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   })
 }
 
-const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-python-spawn', 'start-many', 'telemetry']
-const WITH_TARGET = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'telemetry']
+const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-python-spawn', 'start-warm', 'start-warm-paused', 'start-many', 'telemetry']
+const WITH_TARGET = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-warm', 'start-warm-paused', 'telemetry']
 
 describe('proclab bench', () => {
   // The reference side is CPython: the Wine prefix has no Windows Python (python.org is out of this machine's reach).

@@ -115,6 +115,12 @@ export interface Row {
   kind?: 'ratio' | 'cost'
 }
 
+/**
+ * Untimed, between the starts of row start-warm-paused: long enough for the next spare to boot on
+ * a quiet machine (≈ 60-100 ms), so each start finds one waiting.
+ */
+const WARM_PAUSE_MS = 500
+
 export function measurements(sizes: Sizes): Measurement[] {
   const lock = { workers: LOCK_WORKERS }
   return [
@@ -139,6 +145,8 @@ export function measurements(sizes: Sizes): Measurement[] {
     { id: 'lab.value-lock', side: 'lab', script: 'value-lock.mjs', params: { ...lock, iterations: sizes.valueLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'py.value-lock', side: 'python', script: 'value-lock', params: { ...lock, iterations: sizes.valueLockIterations }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.start', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
+    { id: 'lab.start-warm', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns, method: 'warm' }, metric: 'meanMs', better: 'lower' },
+    { id: 'lab.start-warm-paused', side: 'lab', script: 'start.mjs', params: { runs: sizes.startRuns, method: 'warm', pauseMs: WARM_PAUSE_MS }, metric: 'meanMs', better: 'lower' },
     { id: 'node.bare-fork', side: 'node', script: 'bare-fork.mjs', params: { runs: sizes.startRuns }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-spawn', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'spawn' }, metric: 'meanMs', better: 'lower' },
     { id: 'py.start-fork', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'fork' }, metric: 'meanMs', better: 'lower', needsFork: true },
@@ -167,6 +175,8 @@ export function rows(sizes: Sizes): Row[] {
     { id: 'start-bare-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'node.bare-fork', referenceName: 'Node bare fork()', target: { kind: 'max-ratio', value: 1.25, text: '≤ 1.25× bare fork' } },
     { id: 'start-python-spawn', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-spawn', referenceName: 'Python spawn' },
     { id: 'start-python-fork', title: 'Process start+join, no-op', unit: 'ms/proc', better: 'lower', proclab: 'lab.start', reference: 'py.start-fork', referenceName: 'Python fork' },
+    { id: 'start-warm', title: "Process start+join, no-op, setStartMethod('warm')", unit: 'ms/proc', better: 'lower', proclab: 'lab.start-warm', reference: 'py.start-fork', referenceName: 'Python fork', target: { kind: 'max-ratio', value: 2, text: '≤ 2× Python fork' } },
+    { id: 'start-warm-paused', title: `Process start+join, no-op, 'warm', ${WARM_PAUSE_MS} ms between starts`, unit: 'ms/proc', better: 'lower', proclab: 'lab.start-warm-paused', reference: 'py.start-fork', referenceName: 'Python fork', target: { kind: 'max-ratio', value: 2, text: '≤ 2× Python fork' } },
     { id: 'start-many', title: `${sizes.startMany} processes at once, joined`, unit: 's', better: 'lower', proclab: 'lab.start-many', reference: 'py.start-many', referenceName: 'Python spawn' },
     { id: 'telemetry', title: `Telemetry on vs off, Queue ${k(sizes.telemetryItems)}`, unit: 'msgs/s', better: 'higher', proclab: 'lab.telemetry-on', reference: 'lab.telemetry-off', referenceName: 'ProcLab, telemetry off', kind: 'cost', target: { kind: 'max-cost', value: 0.15, text: 'cost ≤ 15 %' } },
   ]

@@ -8,13 +8,15 @@ import { connectEarly } from './early'
 import { requireEnv } from './require-env'
 
 const lid = requireEnv(ENV.lid)
-const role = process.env[ENV.role] === 'main' ? 'main' : 'child'
+const roles = ['main', 'child', 'spare'] as const
+const role = roles.find((known) => known === process.env[ENV.role]) ?? 'child'
 // The token proves to the host that this is the process it made it for. Out of process.env before
 // any user code runs, so the script's own child processes do not inherit it.
 const token = requireEnv(ENV.token)
 delete process.env[ENV.token]
 const opening: Opening = { op: 'control', lid, pid: process.pid, token }
-const connecting = connectEarly(requireEnv(ENV.broker), opening, role === 'child')
+// A spare's spec request is answered once a start() hands it a target: it waits loaded and connected.
+const connecting = connectEarly(requireEnv(ENV.broker), opening, role !== 'main')
 // A failed connect is thrown where the runtime awaits it, not reported as unhandled while it loads.
 connecting.catch(() => undefined)
 void import('./main').then(({ runLabProcess }) => runLabProcess({ lid, role, connecting }))

@@ -17,7 +17,8 @@ import { requireEnv } from './require-env'
 
 export interface LabStart {
   lid: string
-  role: 'main' | 'child'
+  /** 'spare': a warm start method's idle child, which becomes a child once handed its spec. */
+  role: 'main' | 'child' | 'spare'
   /** The broker connection entry.ts opened (and, for a child, the spec it asked for). */
   connecting: Promise<EarlyConnection>
 }
@@ -31,7 +32,10 @@ export async function runLabProcess({ lid, role, connecting }: LabStart): Promis
   // A target that calls process.exit() skips the exit sequence; what it told the host must still go.
   process.once('exit', () => channel.flushNow())
   channel.onPush = deliverPush
-  const failed = role === 'main' ? await runMain(lid, channel) : await runChild(lid, channel)
+  // Waited for at once: the channel drops a reply no one waits for, and a spare's may come while it prepares.
+  const spec = role === 'main' ? null : channel.replyTo(SPEC_RID)
+  spec?.catch(() => undefined)
+  const failed = spec === null ? await runMain(lid, channel) : await runChild(channel, spec, role === 'spare' ? await prepareSpare() : null)
   // As in Node, a script may set process.exitCode instead of calling process.exit().
   const exitCode = failed || (typeof process.exitCode === 'number' ? process.exitCode : 0)
   await endChildren().catch((error: unknown) => reportError('while waiting for children', error))
@@ -93,14 +97,29 @@ async function runMain(lid: string, channel: BrokerChannel): Promise<number> {
   }
 }
 
-async function runChild(lid: string, channel: BrokerChannel): Promise<number> {
-  const spec = deserialize((await channel.replyTo(SPEC_RID)) as Uint8Array) as ChildSpec
+/**
+ * What a spare does before it has a target: what every child of this script needs (the loader
+ * for a TypeScript script or one outside ProcLab). The script itself is imported once the spare
+ * knows who it is, so its top-level code runs as that process, as under 'spawn'.
+ */
+async function prepareSpare(): Promise<string> {
+  const script = requireEnv(ENV.script)
+  await prepareLoader(script)
+  return script
+}
+
+/** `specReply`: the answer to the spec request entry.ts sent; `loaderFor`: the script a spare already prepared the loader for. */
+async function runChild(channel: BrokerChannel, specReply: Promise<unknown>, loaderFor: string | null): Promise<number> {
+  const spec = deserialize((await specReply) as Uint8Array) as ChildSpec
+  const lid = spec.lid
+  // A spare was started under its spare id: from now on it is this lab process.
+  process.env[ENV.lid] = lid
   const context = newContext({ lid, role: 'child', channel, script: spec.script, identity: spec.identity, parent: spec.parent })
   context.self = selfProcess({ name: spec.name, daemon: spec.daemon, identity: spec.identity, target: null, args: [] })
   let self: Process = context.self
   try {
     const { args, fields } = decodePayload(spec.payload)
-    await prepareLoader(spec.script)
+    if (loaderFor !== spec.script) await prepareLoader(spec.script)
     context.namespace = (await import(context.scriptUrl)) as Record<string, unknown>
     const module = spec.target.module === context.scriptUrl ? context.namespace : ((await import(spec.target.module)) as Record<string, unknown>)
     const exported = module[spec.target.export]

@@ -24,7 +24,7 @@ export interface ControlSession {
 }
 
 export interface BrokerHandlers {
-  /** Null if this opening may go on (its token is its lab process's, and that process may open it now); else why not. */
+  /** Null if this opening may go on (its token is its lab process's, and that process may open it now); else why not ('': close it, report nothing). */
   admit(opening: Opening): string | null
   control(connection: ControlConnection): ControlSession
   stdio(lid: string, stream: 'stdout' | 'stderr', socket: Socket, firstBytes: Buffer): void
@@ -160,6 +160,7 @@ export class Broker {
     const opening = frame.length === 1 ? checkOpening(frame[0]) : `an opening frame with ${frame.length} messages (it must hold one)`
     if (typeof opening === 'string') return this.refuseStranger(socket, `a connection to the lab socket was refused: ${opening}`)
     const refusal = this.handlers.admit(opening)
+    if (refusal === '') return void socket.destroy()
     if (refusal !== null) return this.refuseStranger(socket, refusal)
     if (opening.op === 'stdio') {
       this.handlers.stdio(opening.lid, opening.stream, socket, decoder.takeRest())

@@ -23,6 +23,7 @@ const UP_FIELDS: { [Op in UpMessage['op']]: Record<string, Field> } = {
   call: { rid: isNumber, oid: isString, method: isString },
   tell: { oid: isString, method: isString },
   spec: { rid: isNumber },
+  spare: { rid: isNumber },
   spawn: { rid: isNumber, lid: isString, name: isString, daemon: isBoolean, target: isString, spec: isBytes, holds: isStrings },
   spawned: { lid: isString, pid: isPid, at: isTime },
   'spawn-failed': { lid: isString, error: isString },

@@ -8,7 +8,7 @@ import type { EventBody } from '../../../src-shared/events'
 import { LANGUAGE_ENV, type LabLanguage } from '../../../src-shared/language'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
-import { ENV, monotonicMicros, type Opening, type UpMessage } from '../protocol'
+import { ENV, monotonicMicros, type Opening, type SpareGone, type SpareGrant, type SpawnGrant, type UpMessage } from '../protocol'
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type ExitRecord, type LabProcessRecord } from './registry'
@@ -16,6 +16,7 @@ import { runProcesses } from './process-table'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
 import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
+import { MAX_SPARES_PER_OWNER, SpareTable, type SpareRecord } from './spares'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -71,6 +72,8 @@ const REPORT_GRACE_MS = OUTPUT_GRACE_MS + 100
 
 export class Supervisor {
   readonly registry = new Registry()
+  /** The warm start method's unused spares: admitted, never shown (see spares.ts). */
+  private readonly spares = new SpareTable()
   private run: Run | null = null
   private broker!: Broker
   private readonly objects: ObjectTable
@@ -103,6 +106,8 @@ export class Supervisor {
       admit: (opening) => supervisor.admit(opening),
       control: (connection) => supervisor.attach(connection),
       stdio: (lid, stream, socket, firstBytes) => {
+        const spare = supervisor.spares.get(lid)
+        if (spare) return supervisor.spares.holdOutput(spare, stream, socket, firstBytes)
         const record = supervisor.registry.get(lid)
         if (!record) return void socket.destroy()
         supervisor.readOutput(record, stream, socket, firstBytes)
@@ -209,6 +214,7 @@ export class Supervisor {
 
   /** Kills everything at once, synchronously: for the host's own exit. */
   killAllNow(): void {
+    this.spares.killWhere(() => true)
     this.signalTree(this.registry.live(), 'SIGKILL')
     if (this.run && !this.run.ended) this.signalRun(this.run, 'SIGKILL')
   }
@@ -226,6 +232,9 @@ export class Supervisor {
    * knows it yet); each output socket once.
    */
   private admit(opening: Opening): string | null {
+    const spare = this.spares.get(opening.lid)
+    if (spare) return this.admitSpare(spare, opening)
+    if (this.spares.endedUnused(opening.lid)) return SILENT_REFUSAL
     const record = this.registry.get(opening.lid)
     if (!record || record.state === 'exited' || !sameToken(record.token, opening.token)) {
       return `a connection to the lab socket was refused: it did not carry the token of a running lab process (it claimed to be ${quote(opening.lid)})`
@@ -244,9 +253,56 @@ export class Supervisor {
     }
   }
 
+  /** A spare's openings: its token, each once, and (where the OS can say) its parent is its owner. */
+  private admitSpare(spare: SpareRecord, opening: Opening): string | null {
+    if (spare.gone || !sameToken(spare.token, opening.token)) return `a connection to the lab socket was refused: it did not carry the token of a running lab process (it claimed to be ${quote(opening.lid)})`
+    switch (opening.op) {
+      case 'control': {
+        if (spare.connection) return `a second control connection for spare ${spare.id} was refused`
+        const owner = this.registry.get(spare.ownerLid)
+        const os = osProcess(opening.pid)
+        if (os && owner?.pid != null && os.ppid !== owner.pid) return `a control connection for spare ${spare.id} was refused: pid ${opening.pid}'s parent is pid ${os.ppid}, not its owner's ${owner.pid}`
+        spare.pid = opening.pid
+        spare.startTime = os?.startTime ?? null
+        return null
+      }
+      case 'stdio':
+        return spare.output[opening.stream] ? `a second ${opening.stream} connection for spare ${spare.id} was refused` : null
+      case 'down':
+        if (spare.down) return `a second down connection for spare ${spare.id} was refused`
+        spare.down = true
+        // After the broker has attached it (it does so once this returns).
+        queueMicrotask(() => this.spares.checkReady(spare))
+        return null
+    }
+  }
+
   private attach(connection: ControlConnection): ControlSession {
+    const spare = this.spares.get(connection.lid)
+    if (spare) return this.attachSpare(spare, connection)
     // Admitted just before: the record exists and has no connection yet.
-    const record = this.registry.get(connection.lid)!
+    return this.serve(this.registry.get(connection.lid)!, connection)
+  }
+
+  /**
+   * An unused spare may say one thing: its spec request, answered when it is handed a target.
+   * From then on its messages are the new lab process's (see handToSpare).
+   */
+  private attachSpare(spare: SpareRecord, connection: ControlConnection): ControlSession {
+    spare.connection = connection
+    this.spares.checkReady(spare)
+    return {
+      message: (message) => {
+        if (spare.session) return spare.session.message(message)
+        if (message.op === 'spec' && spare.specRid === null) return void (spare.specRid = message.rid)
+        this.reportRefusal(`spare ${spare.id} sent '${message.op}' before it was handed a target; it was ended`, spare.ownerLid)
+        this.spares.killWhere((other) => other === spare)
+      },
+      closed: () => (spare.session ? spare.session.closed() : this.spares.gone(spare)),
+    }
+  }
+
+  private serve(record: LabProcessRecord, connection: ControlConnection): ControlSession {
     record.connection = connection
     const caller: Caller = { lid: record.lid, pid: connection.pid, push: (oid, method, args) => connection.send({ op: 'push', oid, method, args }) }
     // A parent's report of a child's exit can be read before the last messages the child sent on
@@ -285,6 +341,8 @@ export class Supervisor {
       if (held !== null) return void (closedWhileHeld = true)
       record.connection = null
       record.disconnected = true
+      // Its unused spare ends with it (if it ended itself, it killed the spare already).
+      this.spares.killWhere((spare) => spare.ownerLid === record.lid)
       this.objects.processGone(record.lid, connection.pid)
       this.streamClosed(record)
       // Exit codes come from the parent, which waits on the child. A parent that ended first
@@ -356,12 +414,20 @@ export class Supervisor {
         connection.send(spec ? { op: 'reply', rid: message.rid, ok: true, value: spec } : { op: 'reply', rid: message.rid, ok: false, error: 'no spec waiting for this process' })
         return
       }
+      case 'spare': {
+        if (this.spares.ownedBy(from.lid) >= MAX_SPARES_PER_OWNER) {
+          return connection.send({ op: 'reply', rid: message.rid, ok: false, error: `${from.name} has ${MAX_SPARES_PER_OWNER} unused spares already` })
+        }
+        const spare = this.spares.add({ ownerLid: from.lid, runId: from.runId, token: newToken() })
+        return connection.send({ op: 'reply', rid: message.rid, ok: true, value: { id: spare.id, token: spare.token } satisfies SpareGrant })
+      }
       case 'spawn': {
         const refusal = this.refuseSpawn(from, message.lid)
         if (refusal) {
           this.options.emit({ kind: 'lab.error', message: refusal }, from.runId, monotonicMicros())
           return connection.send({ op: 'reply', rid: message.rid, ok: false, error: refusal })
         }
+        if (message.spare !== undefined) return this.handToSpare(from, connection, message)
         const token = newToken()
         this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, token, spec: message.spec })
         // Shared objects passed as arguments are held by the child from now on (a pipe end's holders decide EOF).
@@ -415,6 +481,43 @@ export class Supervisor {
         if (this.run && from.lid === this.run.id) this.run.mainError = message.message
         return
     }
+  }
+
+  /**
+   * Turns the owner's spare into the lab process `message` describes, once the spare is connected:
+   * a record like a spawned child's, already alive at the spare's pid (checked when it connected),
+   * its output sockets and control connection carried over, its spec request answered. Its
+   * process.start is emitted here, before anything the new process sends is handled. A spare that
+   * ended first is answered with SpareGone: the owner then starts the child cold.
+   */
+  private handToSpare(from: LabProcessRecord, connection: ControlConnection, message: Extract<UpMessage, { op: 'spawn' }>): void {
+    const spare = typeof message.spare === 'string' ? this.spares.get(message.spare) : undefined
+    const gone = (): void => connection.send({ op: 'reply', rid: message.rid, ok: true, value: { spareGone: true } satisfies SpareGone })
+    if (!spare || spare.ownerLid !== from.lid) return gone()
+    this.spares.whenReady(spare, (ready) => {
+      // The owner may have ended while it waited; the cap may have been reached.
+      if (!ready || from.state === 'exited' || from.disconnected || this.refuseSpawn(from, message.lid) !== null) return gone()
+      this.spares.adopted(spare)
+      const record = this.registry.add({ lid: message.lid, runId: from.runId, name: message.name, daemon: message.daemon, target: message.target, parentLid: from.lid, token: spare.token, spec: message.spec })
+      this.objects.hold(message.lid, message.holds)
+      record.pid = spare.pid
+      record.ppid = from.pid ?? connection.pid
+      record.startTime = spare.startTime
+      record.state = 'alive'
+      record.stdioOpened = { stdout: true, stderr: true }
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const { socket, firstBytes } = this.spares.takeOutput(spare, stream)
+        this.readOutput(record, stream, socket, firstBytes)
+      }
+      this.options.emit(
+        { kind: 'process.start', lid: record.lid, pid: record.pid!, ppid: record.ppid, name: record.name, daemon: record.daemon, parentLid: from.lid, target: record.target },
+        record.runId,
+        monotonicMicros(),
+      )
+      spare.session = this.serve(record, spare.connection!)
+      if (spare.specRid !== null) spare.session.message({ op: 'spec', rid: spare.specRid })
+      connection.send({ op: 'reply', rid: message.rid, ok: true, value: { token: spare.token, pid: record.pid! } satisfies SpawnGrant })
+    })
   }
 
   /**
@@ -527,6 +630,8 @@ export class Supervisor {
     if (!this.runGone(run)) await this.endTree(run)
     if (run.main.pid !== undefined) this.guard.unwatch(run.main.pid)
     run.ended = true
+    this.spares.killWhere((spare) => spare.runId === run.id)
+    this.spares.forgetRun(run.id)
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
     // A stop is not a failure: each process's own end (the signal that ended it) tells the rest.
@@ -613,6 +718,9 @@ export class Supervisor {
     this.options.emit(body, record.runId, at)
   }
 }
+
+/** What admit answers for a socket of a spare that ended unused: closed, not reported (see SpareTable.ended). */
+const SILENT_REFUSAL = ''
 
 /** Signals that pause or resume a process are not what it ended of. */
 function noteSignal(record: LabProcessRecord, signal: NodeJS.Signals): void {
