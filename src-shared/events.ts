@@ -63,7 +63,12 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'lock.timeout'; waitedUs: number })
   /** Its holder died holding it; ProcLab released it (Python would leave it locked forever). */
   | (ProcessRef & ObjectRef & { kind: 'lock.abandoned'; heldUs: number })
-  | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number })
+  /**
+   * `count`: this event stands for that many operations of one process (absent: one), summarised
+   * because they came faster than one event each is worth (a queue in shared memory); `depth` is
+   * the depth after the last of them.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number; count?: number })
   | (ProcessRef & ObjectRef & { kind: 'queue.full' | 'queue.empty'; depth: number })
   | (ProcessRef & ObjectRef & { kind: 'pipe.send' | 'pipe.recv'; end: 0 | 1; bytes: number | null })
   | (ProcessRef & ObjectRef & { kind: 'pipe.close'; end: 0 | 1 })
