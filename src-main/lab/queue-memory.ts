@@ -2,14 +2,21 @@
 // segment (serialize outside the lock, copy under it), and wait by sleeping on a word of it. The
 // broker hears of them once per tick at most, as a batch of telemetry (`ops`), and is asked only
 // for what memory cannot do: items too big for the ring (a stash), taskDone and join.
-import { deserialize, serialize } from 'node:v8'
 import { labContext } from './context'
 import { Empty, Full } from './errors'
+import { decodeItem, encodeItem } from './item-codec'
 import { fromRefs, toRefs } from './reduction'
 import type { ItemQueueMemory, Taken } from './shm/item-queue'
 
 /** The longest one sleep holds a thread of libuv's pool (see SharedLock.acquireAsync). */
 const SLICE_MS = 250
+/**
+ * The first sleep of a put or get blocks this thread for up to this long: a futex wake reaches a
+ * blocked thread in microseconds, but an asynchronous wait only after a pool thread and the event
+ * loop have passed it on (tens of µs), which at every item would cap a queue at ~20,000 items/s.
+ * Longer waits go asynchronous, so the process's timers and messages are never held up for more.
+ */
+const BLOCKING_SLEEP_MS = 2
 /** Operations of one batch sent one by one; beyond that they are summarised (a count and the last depth). */
 const LOGGED_PER_BATCH = 32
 /** Before a wake, the batch so far is sent (so the host sees this side first), at most this often. */
@@ -69,8 +76,9 @@ export class QueueMemorySide {
         const { name, maxsize } = { name: this.link.name, maxsize: this.memory.maxsize }
         throw new Full(timeout === 0 ? `${name} is full (maxsize ${maxsize})` : `${name} stayed full for ${timeout} ms (maxsize ${maxsize})`)
       }
+      const first = !waited
       waited = true
-      await this.memory.sleep('put', outcome.sleepOn, Math.min(outcome.full ? left : SLICE_MS, SLICE_MS))
+      await this.memory.sleep('put', outcome.sleepOn, Math.min(outcome.full ? left : SLICE_MS, SLICE_MS), first ? BLOCKING_SLEEP_MS : 0)
     }
   }
 
@@ -90,8 +98,9 @@ export class QueueMemorySide {
         this.note(OP.empty, 0, false)
         throw new Empty(timeout === 0 ? `${this.link.name} is empty` : `${this.link.name} stayed empty for ${timeout} ms`)
       }
+      const first = !waited
       waited = true
-      await this.memory.sleep('get', outcome.sleepOn, Math.min(left, SLICE_MS))
+      await this.memory.sleep('get', outcome.sleepOn, Math.min(left, SLICE_MS), first ? BLOCKING_SLEEP_MS : 0)
     }
   }
 
@@ -107,7 +116,7 @@ export class QueueMemorySide {
 
   private async decode(taken: Taken): Promise<unknown> {
     const bytes = taken.kind === 'item' ? taken.bytes : await this.link.call<Uint8Array>('unstash', { owner: taken.owner, seq: taken.seq })
-    return fromRefs(deserialize(bytes))
+    return fromRefs(decodeItem(bytes))
   }
 
   /** Telemetry: one message per tick at most, whatever the rate (see OpsBatch). */
@@ -139,7 +148,7 @@ export class QueueMemorySide {
 
 function encode(item: unknown): Uint8Array {
   try {
-    return serialize(toRefs(item))
+    return encodeItem(toRefs(item))
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new TypeError(

@@ -104,7 +104,7 @@ export class ItemQueueMemory {
 
   /** The largest item kept in the ring; bigger ones are stashed with the broker. */
   get largestInline(): number {
-    return this.cap >> 2
+    return this.cap >> 3
   }
 
   /** Exact: puts minus gets, read without the lock (both are published last). */
@@ -180,7 +180,7 @@ export class ItemQueueMemory {
     Atomics.store(words, W.head, (head + 4 + align4(length)) % this.cap)
     Atomics.add(words, W.gets, 1)
     Atomics.add(words, W.getSeq, 1)
-    return { taken, depth: depth - 1, sleepOn: 0, wakePutter: words[W.putters]! > 0, wakeGetter: depth > 1 && words[W.getters]! > 0 }
+    return { taken, depth: depth - 1, sleepOn: 0, wakePutter: words[W.putters]! > 0 && this.roomForPutters(depth - 1), wakeGetter: depth > 1 && words[W.getters]! > 0 }
   }
 
   /** A getter or putter gave up waiting (timeout) while holding the lock: no longer counted. */
@@ -193,8 +193,19 @@ export class ItemQueueMemory {
     return Atomics.load(this.words, kind === 'get' ? W.getters : W.putters)
   }
 
-  sleep(kind: 'get' | 'put', expected: number, timeoutMs: number): Promise<unknown> {
-    return this.segment.waitAsync(kind === 'get' ? W.putSeq : W.getSeq, expected, timeoutMs)
+  /**
+   * Sleeps until the other side acts (or `timeoutMs`): first blocking this thread for up to
+   * `blockingMs` (a kernel wait only: a backoff would spin), then off the thread.
+   */
+  async sleep(kind: 'get' | 'put', expected: number, timeoutMs: number, blockingMs = 0): Promise<void> {
+    const index = kind === 'get' ? W.putSeq : W.getSeq
+    if (blockingMs > 0 && this.segment.waitKind !== 'backoff') {
+      const started = performance.now()
+      if (this.segment.wait(index, expected, Math.min(blockingMs, timeoutMs)) !== 'timed-out') return
+      timeoutMs -= performance.now() - started
+      if (timeoutMs <= 0) return
+    }
+    await this.segment.waitAsync(index, expected, timeoutMs)
   }
 
   /** Wakes one getter (after a put) or one putter (after a get); Infinity wakes all. */
@@ -235,6 +246,20 @@ export class ItemQueueMemory {
     this.wake('get', Infinity)
     this.wake('put', Infinity)
     return abandoned
+  }
+
+  /**
+   * Whether a get should wake a putter: always below maxsize (a bounded queue's blocked put goes on
+   * as soon as there is a slot, as Python's); otherwise only once half the ring is free or the queue
+   * is empty. Waking a putter at every get that freed one item's room made producer and consumer
+   * take turns, one sleep and one wake per item, once the ring had filled.
+   */
+  private roomForPutters(depthAfter: number): boolean {
+    const { words, cap } = this
+    const maxsize = words[W.maxsize]!
+    if (maxsize > 0 && depthAfter < maxsize) return true
+    const used = (words[W.tail]! - words[W.head]! + cap) % cap
+    return depthAfter === 0 || used <= cap >> 1
   }
 
   /** Where a record of `size` bytes goes, or -1 when it does not fit (one byte is always left free, so head = tail means empty). */
