@@ -2,10 +2,14 @@
 // rule; plain JSON data (objects, arrays, strings, finite numbers, booleans, null) takes a faster
 // road that gives the same value back: v8.serialize builds a serializer object per call, and at
 // hundreds of thousands of small items a second that, and its garbage, was most of a put's cost.
-// The two never mix up: v8's bytes start with its version tag 0xFF, which no JSON text does.
+// A Buffer or Uint8Array item is its bytes behind a two-byte tag. The three never mix up: v8's
+// bytes start with its version tag 0xFF, raw bytes with 0xFE, and no JSON text with either.
 import { deserialize, serialize } from 'node:v8'
 
 const V8_TAG = 0xff
+const BYTES_TAG = 0xfe
+const AS_BUFFER = 0
+const AS_UINT8ARRAY = 1
 /** Values bigger than this (nodes or characters) go through v8: the check and the copy stop paying. */
 const MOST_NODES = 200
 const LONGEST_JSON = 64 * 1024
@@ -14,6 +18,15 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 export function encodeItem(value: unknown): Uint8Array {
+  const bytesKind = Buffer.isBuffer(value) ? AS_BUFFER : value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype ? AS_UINT8ARRAY : -1
+  if (bytesKind >= 0) {
+    const bytes = value as Uint8Array
+    const out = new Uint8Array(bytes.length + 2)
+    out[0] = BYTES_TAG
+    out[1] = bytesKind
+    out.set(bytes, 2)
+    return out
+  }
   if (isPlainJson(value, [], 0)) {
     const json = JSON.stringify(value)
     if (json.length <= LONGEST_JSON) return encoder.encode(json)
@@ -21,8 +34,14 @@ export function encodeItem(value: unknown): Uint8Array {
   return serialize(value)
 }
 
+/** `bytes` is the item's own copy: a Buffer or Uint8Array item is a view of it. */
 export function decodeItem(bytes: Uint8Array): unknown {
-  return bytes[0] === V8_TAG ? deserialize(bytes) : JSON.parse(decoder.decode(bytes))
+  if (bytes[0] === V8_TAG) return deserialize(bytes)
+  if (bytes[0] === BYTES_TAG) {
+    const { buffer, byteOffset, length } = bytes
+    return bytes[1] === AS_BUFFER ? Buffer.from(buffer, byteOffset + 2, length - 2) : new Uint8Array(buffer, byteOffset + 2, length - 2)
+  }
+  return JSON.parse(decoder.decode(bytes))
 }
 
 /**
