@@ -20,7 +20,7 @@ const BLOCKING_SLEEP_MS = 2
 /** Operations of one batch sent one by one; beyond that they are summarised (a count and the last depth). */
 const LOGGED_PER_BATCH = 32
 /** Before a wake, the batch so far is sent (so the host sees this side first), at most this often. */
-const FLUSH_BEFORE_WAKE_MS = 1
+const FLUSH_BEFORE_WAKE_MS = 10
 
 /** Codes of the operations in an `ops` batch: pairs of (code, depth after it). */
 export const OP = { put: 1, get: 2, full: 3, empty: 4 } as const

@@ -15,6 +15,11 @@ import { toRefs } from './reduction'
 import { waitLimit, type WaitOptions } from './timeouts'
 import type { NameOption } from './synchronize'
 
+export interface QueueOptions extends NameOption {
+  /** false: the items stay in the host's broker (what happens anyway where the OS has no shared memory). */
+  sharedMemory?: boolean
+}
+
 export class Queue extends SharedObject {
   declare readonly maxsize: number
   declare private reader: LeasedReader
@@ -23,10 +28,10 @@ export class Queue extends SharedObject {
   declare private memory: QueueMemorySide | null
   declare private address: SegmentAddress | null
 
-  constructor(maxsize = 0, options: NameOption = {}) {
+  constructor(maxsize = 0, options: QueueOptions = {}) {
     super()
     if (!Number.isInteger(maxsize) || maxsize < 0) throw new TypeError(`Queue(maxsize): maxsize must be a whole number ≥ 0 (0 = no limit), got ${String(maxsize)}`)
-    this.init(maxsize, createMemory(maxsize))
+    this.init(maxsize, options.sharedMemory === false ? null : createMemory(maxsize))
     this.register(this instanceof JoinableQueue ? 'joinable-queue' : this instanceof SimpleQueue ? 'simple-queue' : 'queue', options.name, { maxsize, memory: this.address })
   }
 
@@ -135,7 +140,7 @@ export class JoinableQueue extends Queue {
 
 /** An unbounded queue with only put, get, empty and close. */
 export class SimpleQueue extends Queue {
-  constructor(options: NameOption = {}) {
+  constructor(options: QueueOptions = {}) {
     super(0, options)
   }
 }

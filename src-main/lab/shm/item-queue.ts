@@ -11,7 +11,7 @@ import { SharedLock } from './lock'
 import { HEADER_WORDS, SharedSegment } from './segment'
 
 /** Header words, after the segment's own. Counters are 32-bit and wrap: differences stay exact. */
-const W = {
+export const QUEUE_WORDS = {
   lock: HEADER_WORDS,
   /** Byte offsets into the data area: the oldest record, and where the next one goes. */
   head: HEADER_WORDS + 1,
@@ -33,6 +33,7 @@ const W = {
   /** Length of the data area in bytes (a multiple of 4). */
   dataBytes: HEADER_WORDS + 12,
 } as const
+const W = QUEUE_WORDS
 const HEADER_END = HEADER_WORDS + 16
 
 /** A record's first word: its length (≥ 0), or one of these. */
