@@ -184,6 +184,14 @@ export class ItemQueueMemory {
     return { taken, depth: depth - 1, sleepOn: 0, wakePutter: words[W.putters]! > 0 && this.roomForPutters(depth - 1), wakeGetter: depth > 1 && words[W.getters]! > 0 }
   }
 
+  /** Watches the counters without the lock for up to `ms` or until an item is there. */
+  watchForItems(ms: number): void {
+    const until = performance.now() + ms
+    do {
+      for (let i = 0; i < 64; i++) if (this.depth() > 0) return
+    } while (performance.now() < until)
+  }
+
   /** A getter or putter gave up waiting (timeout) while holding the lock: no longer counted. */
   stopWaiting(kind: 'get' | 'put'): void {
     this.words[kind === 'get' ? W.getters : W.putters]!--
