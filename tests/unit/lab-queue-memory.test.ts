@@ -3,6 +3,7 @@
 // put or get, and no segment left behind. The guarantees of lab-queues and lab-guarantees hold too.
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { EventOf } from '../../src-shared/events'
 import { ItemQueueMemory, QUEUE_WORDS } from '../../src-main/lab/shm/item-queue'
 import { sharedMemory } from '../../src-main/platform/shared-memory'
 import { runSource } from '../helpers/lab'
@@ -154,7 +155,7 @@ describe('Queue on shared memory, across processes', hasSharedMemory, () => {
       export async function consumeSlowly(q, report) { for (;;) { const item = await q.get(); await report.put(item); await sleep(2) } }
       export async function drain(q, report) { for (;;) { let item; try { item = await q.get({ timeout: 300 }) } catch { return } await report.put(item) } }
       export default async function main() {
-        const q = new Queue(), report = new Queue()
+        const q = new Queue(0, { name: 'work' }), report = new Queue()
         for (let i = 0; i < 300; i++) await q.put(i)
         const victim = new Process({ target: consumeSlowly, args: [q, report] }); await victim.start()
         while ((await report.qsize()) < 20) await sleep(5)
@@ -173,6 +174,11 @@ describe('Queue on shared memory, across processes', hasSharedMemory, () => {
     const missing = Array.from({ length: 300 }, (_, i) => i).filter((i) => !r.got.includes(i))
     expect(missing.length).toBeLessThanOrEqual(1)
     expect(r.got.length + r.leftAfterKill - missing.length).toBeGreaterThanOrEqual(300 - 1)
+    // Telemetry: every get counted, the victim's last ones (never reported: it was killed) from its slot in the segment.
+    const work = run.events.find((e): e is EventOf<'object.create'> => e.kind === 'object.create' && e.name === 'work')!
+    const counted = (kind: string) => run.events.filter((e) => e.kind === kind && (e as { object?: string }).object === work.object).reduce((n, e) => n + ((e as { count?: number }).count ?? 1), 0)
+    expect(counted('queue.put')).toBe(300)
+    expect(counted('queue.get')).toBe(300)
   })
 
   it('unlinks every queue segment when the run ends', linuxOnly('segments show in /dev/shm'), async () => {

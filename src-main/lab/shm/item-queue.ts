@@ -34,7 +34,14 @@ export const QUEUE_WORDS = {
   dataBytes: HEADER_WORDS + 12,
 } as const
 const W = QUEUE_WORDS
-const HEADER_END = HEADER_WORDS + 16
+/**
+ * Per-process counts for telemetry, from word HEADER_WORDS + 16: slots of [pid, puts, gets]. A
+ * process killed before it reported its last operations (it reports once per tick) leaves them
+ * here, and the broker reports the difference when it sees the process gone. 0 pid: free.
+ */
+const SLOTS_AT = HEADER_WORDS + 16
+export const PROCESS_SLOTS = 32
+const HEADER_END = SLOTS_AT + PROCESS_SLOTS * 3
 
 /** A record's first word: its length (≥ 0), or one of these. */
 const WRAP = -1
@@ -77,6 +84,8 @@ export class ItemQueueMemory {
   /** The data area's first byte in `bytes`. */
   private readonly base = HEADER_END * 4
   private readonly cap: number
+  /** This process's slot (its first word), claimed at its first put or get; -1: none left. */
+  private slot: number | null = null
 
   private constructor(readonly segment: SharedSegment) {
     this.words = segment.words
@@ -154,6 +163,7 @@ export class ItemQueueMemory {
     words[W.bytesLo] = lo | 0
     Atomics.add(words, W.puts, 1)
     Atomics.add(words, W.putSeq, 1)
+    this.countForProcess(1)
     return { done: true, depth: depth + 1, full: false, sleepOn: 0, wake: words[W.getters]! > 0 }
   }
 
@@ -181,7 +191,51 @@ export class ItemQueueMemory {
     Atomics.store(words, W.head, (head + 4 + align4(length)) % this.cap)
     Atomics.add(words, W.gets, 1)
     Atomics.add(words, W.getSeq, 1)
+    this.countForProcess(2)
     return { taken, depth: depth - 1, sleepOn: 0, wakePutter: words[W.putters]! > 0 && this.roomForPutters(depth - 1), wakeGetter: depth > 1 && words[W.getters]! > 0 }
+  }
+
+  /** Whose operations to count: the caller's holder id (its pid); set once per process, before the first put or get. */
+  countAs(pid: number): void {
+    this.holderPid = pid
+  }
+  private holderPid = 0
+
+  /** Under the lock: one more put (1) or get (2) in this process's slot. */
+  private countForProcess(which: 1 | 2): void {
+    if (this.holderPid === 0) return
+    if (this.slot === null) this.slot = this.claimSlot()
+    if (this.slot >= 0) this.words[this.slot + which]!++
+  }
+
+  private claimSlot(): number {
+    const { words } = this
+    let free = -1
+    for (let i = 0; i < PROCESS_SLOTS; i++) {
+      const at = SLOTS_AT + i * 3
+      if (words[at] === this.holderPid) return at
+      if (free < 0 && words[at] === 0) free = at
+    }
+    if (free >= 0) Atomics.store(words, free, this.holderPid)
+    return free
+  }
+
+  /**
+   * For the broker, once process `pid` is gone: its counts of puts and gets (null if it had no
+   * slot), and its slot freed (counts cleared first, the pid last, as claimers look at the pid).
+   */
+  takeProcessCounts(pid: number): { puts: number; gets: number } | null {
+    const { words } = this
+    for (let i = 0; i < PROCESS_SLOTS; i++) {
+      const at = SLOTS_AT + i * 3
+      if (words[at] !== pid) continue
+      const counts = { puts: words[at + 1]!, gets: words[at + 2]! }
+      words[at + 1] = 0
+      words[at + 2] = 0
+      Atomics.store(words, at, 0)
+      return counts
+    }
+    return null
   }
 
   /** Watches the counters without the lock for up to `ms` or until an item is there. */

@@ -40,6 +40,8 @@ export class QueueObject implements BrokerObject {
   private ringPuts = 0
   private lastPutCounter = 0
   private readonly stashes = new QueueStashes()
+  /** Shared memory only: puts and gets each process reported (telemetry), to find what a killed one did not. */
+  private readonly reported = new Map<string, { puts: number; gets: number }>()
 
   constructor(
     readonly oid: string,
@@ -106,7 +108,10 @@ export class QueueObject implements BrokerObject {
   }
 
   processGone(lid: string, pid: number): void {
-    if (this.memory) this.sweepMemory(pid)
+    if (this.memory) {
+      this.sweepMemory(pid)
+      this.reportUnreported(lid, pid)
+    }
     this.stashes.processGone(lid)
     this.putters.removeWhere((p) => p.caller.lid === lid)
     this.joiners = this.joiners.filter((j) => j.caller.lid !== lid)
@@ -129,6 +134,24 @@ export class QueueObject implements BrokerObject {
     memory.sweep(pid)
   }
 
+  /**
+   * A process reports its operations once per tick; one killed meanwhile did not report its last
+   * ones. Its slot in the segment counted them: what it did not report becomes one summary event
+   * each for puts and gets, with the depth now.
+   */
+  private reportUnreported(lid: string, pid: number): void {
+    const counted = this.memory!.takeProcessCounts(pid)
+    const reported = this.reported.get(lid) ?? { puts: 0, gets: 0 }
+    this.reported.delete(lid)
+    if (!counted) return
+    const depth = this.memory!.depth()
+    const who = { lid, pid }
+    const puts = (counted.puts - reported.puts) | 0
+    const gets = (counted.gets - reported.gets) | 0
+    if (puts > 0) this.env.emit(who, { kind: 'queue.put', depth, count: puts })
+    if (gets > 0) this.env.emit(who, { kind: 'queue.get', depth, count: gets })
+  }
+
   /** Puts on the ring so far minus taskDone calls. */
   private ringUnfinished(): number {
     const counter = this.memory!.counters().puts
@@ -141,13 +164,22 @@ export class QueueObject implements BrokerObject {
   private report(who: Caller, batch: OpsBatch): void {
     const kinds = { [OP.put]: 'queue.put', [OP.get]: 'queue.get', [OP.full]: 'queue.full', [OP.empty]: 'queue.empty' } as const
     const log = Array.isArray(batch.log) ? batch.log : []
+    const reported = this.reported.get(who.lid) ?? { puts: 0, gets: 0 }
+    this.reported.set(who.lid, reported)
+    const tally = (kind: string, n: number) => {
+      if (kind === 'queue.put') reported.puts += n
+      else if (kind === 'queue.get') reported.gets += n
+    }
     for (let i = 0; i + 1 < log.length; i += 2) {
       const kind = kinds[log[i] as keyof typeof kinds]
-      if (kind) this.env.emit(who, { kind, depth: Number(log[i + 1]) })
+      if (!kind) continue
+      tally(kind, 1)
+      this.env.emit(who, { kind, depth: Number(log[i + 1]) })
     }
     for (const [code, [count, depth]] of Object.entries(batch.more ?? {})) {
       const kind = kinds[Number(code) as keyof typeof kinds]
       if (!kind || !(count > 0)) continue
+      tally(kind, count)
       if (kind === 'queue.put' || kind === 'queue.get') this.env.emit(who, { kind, depth, count })
       else for (let i = 0; i < count; i++) this.env.emit(who, { kind, depth })
     }
