@@ -69,7 +69,12 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'lock.summary'; acquires: number; releases: number })
   /** Its holder died holding it; ProcLab released it (Python would leave it locked forever). */
   | (ProcessRef & ObjectRef & { kind: 'lock.abandoned'; heldUs: number })
-  | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number })
+  /**
+   * `count`: this event stands for that many operations of one process (absent: one), summarised
+   * because they came faster than one event each is worth (a queue in shared memory); `depth` is
+   * the depth after the last of them.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'queue.put' | 'queue.get'; depth: number; count?: number })
   | (ProcessRef & ObjectRef & { kind: 'queue.full' | 'queue.empty'; depth: number })
   /**
    * One message, or (shared-memory pipes) a summary of `count` messages read from the ring's exact

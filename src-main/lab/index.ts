@@ -4,7 +4,7 @@ export { setStartMethod, getStartMethod, getAllStartMethods, type StartMethod } 
 export { lang, type LabLanguage } from './language'
 export { currentProcess, parentProcess, activeChildren, sleep, type ParentProcess } from './lifecycle'
 export { Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, type BarrierOptions, type NameOption } from './synchronize'
-export { Queue, JoinableQueue, SimpleQueue } from './queues'
+export { Queue, JoinableQueue, SimpleQueue, type QueueOptions } from './queues'
 export { Pipe, Connection, type PipeOptions } from './connection'
 export { Value, SharedArray, SharedArray as Array, type ValueKind, type ValueOptions } from './values'
 export type { ValueLock } from './value-lock'

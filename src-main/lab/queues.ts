@@ -1,30 +1,45 @@
 // Queues shared between lab processes (Python's multiprocessing.Queue, JoinableQueue, SimpleQueue).
-// A put on an unbounded queue resolves as soon as the item has left this process (no round trip),
-// so an item whose put resolved is never lost; a bounded queue asks the broker, which knows if it
-// is full.
+// Where the OS has shared memory the items live in a segment that every process using the queue
+// maps, and the host's broker too (queue-memory.ts, shm/item-queue.ts): put and get send no
+// message. Elsewhere the broker keeps them: a put on an unbounded queue resolves as soon as the
+// item has left this process (no round trip), so an item whose put resolved is never lost; a
+// bounded queue asks the broker, which knows if it is full.
 import { Empty, ProcessError } from './errors'
 import { LeasedReader } from './leases'
 import { SharedObject } from './objects'
+import { QueueMemorySide } from './queue-memory'
+import { ItemQueueMemory } from './shm/item-queue'
+import { SharedSegment, type SegmentAddress } from './shm/segment'
+import { SharedMemoryError } from '../platform/shared-memory'
 import { toRefs } from './reduction'
 import { waitLimit, type WaitOptions } from './timeouts'
 import type { NameOption } from './synchronize'
+
+export interface QueueOptions extends NameOption {
+  /** false: the items stay in the host's broker (what happens anyway where the OS has no shared memory). */
+  sharedMemory?: boolean
+}
 
 export class Queue extends SharedObject {
   declare readonly maxsize: number
   declare private reader: LeasedReader
   declare private closed: boolean
+  /** The items in shared memory, or null: the broker keeps them. */
+  declare private memory: QueueMemorySide | null
+  declare private address: SegmentAddress | null
 
-  constructor(maxsize = 0, options: NameOption = {}) {
+  constructor(maxsize = 0, options: QueueOptions = {}) {
     super()
     if (!Number.isInteger(maxsize) || maxsize < 0) throw new TypeError(`Queue(maxsize): maxsize must be a whole number ≥ 0 (0 = no limit), got ${String(maxsize)}`)
-    this.init(maxsize)
-    this.register(this instanceof JoinableQueue ? 'joinable-queue' : this instanceof SimpleQueue ? 'simple-queue' : 'queue', options.name, { maxsize })
+    this.init(maxsize, options.sharedMemory === false ? null : createMemory(maxsize))
+    this.register(this instanceof JoinableQueue ? 'joinable-queue' : this instanceof SimpleQueue ? 'simple-queue' : 'queue', options.name, { maxsize, memory: this.address })
   }
 
   /** Puts an item; on a full bounded queue waits (or throws Full with `block: false` or after the timeout). */
   async put(item: unknown, options?: WaitOptions): Promise<void> {
     this.checkOpen('put')
     const timeout = waitLimit(options, 'Queue.put')
+    if (this.memory) return this.memory.put(item, timeout)
     const value = toRefs(item)
     if (this.maxsize === 0) return this.tellWritten('put', { value })
     await this.call('put', { value, timeout })
@@ -37,6 +52,7 @@ export class Queue extends SharedObject {
   /** Takes the oldest item; on an empty queue waits (or throws Empty with `block: false` or after the timeout). */
   async get(options?: WaitOptions): Promise<unknown> {
     this.checkOpen('get')
+    if (this.memory) return this.memory.get(waitLimit(options, 'Queue.get'))
     const leased = this.reader.take()
     if (leased.found) return leased.value
     const timeout = waitLimit(options, 'Queue.get')
@@ -47,8 +63,9 @@ export class Queue extends SharedObject {
     return this.get({ block: false })
   }
 
-  /** Items in the queue now, counted by the broker (exact, unlike Python's). */
+  /** Items in the queue now, exact (unlike Python's): read from shared memory, or counted by the broker. */
   qsize(): Promise<number> {
+    if (this.memory) return Promise.resolve(this.memory.depth())
     return this.call<number>('qsize')
   }
 
@@ -72,15 +89,31 @@ export class Queue extends SharedObject {
   }
 
   protected override refExtra(): Record<string, unknown> {
-    return { maxsize: this.maxsize }
+    return { maxsize: this.maxsize, memory: this.address }
   }
 
   protected override adopt(extra: Record<string, unknown>): void {
-    this.init(extra.maxsize as number)
+    const address = extra.memory as SegmentAddress | null | undefined
+    this.init(extra.maxsize as number, address ? ItemQueueMemory.open(SharedSegment.open(address)) : null)
   }
 
-  private init(maxsize: number): void {
+  private init(maxsize: number, memory: ItemQueueMemory | null): void {
+    // Getters: a new queue gets its oid and name after init, in register().
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const queue = this
+    const link = {
+      get oid() {
+        return queue.oid
+      },
+      get name() {
+        return queue.name
+      },
+      call: <T>(method: string, args: Record<string, unknown>) => queue.call<T>(method, args),
+      tellWritten: (method: string, args: Record<string, unknown>) => queue.tellWritten(method, args),
+    }
     Object.defineProperties(this, {
+      memory: { value: memory ? new QueueMemorySide(memory, link) : null, enumerable: false },
+      address: { value: memory ? memory.segment.address : null, enumerable: false },
       maxsize: { value: maxsize, enumerable: false },
       reader: { value: new LeasedReader({ send: (method, args) => this.tell(method, args), count: (method, args) => this.tellCount(method, args) }), enumerable: false },
       closed: { value: false, enumerable: false, writable: true },
@@ -107,8 +140,18 @@ export class JoinableQueue extends Queue {
 
 /** An unbounded queue with only put, get, empty and close. */
 export class SimpleQueue extends Queue {
-  constructor(options: NameOption = {}) {
+  constructor(options: QueueOptions = {}) {
     super(0, options)
+  }
+}
+
+/** The queue's segment, or null where the OS has no shared memory (the broker keeps the items). */
+function createMemory(maxsize: number): ItemQueueMemory | null {
+  try {
+    return ItemQueueMemory.create(maxsize)
+  } catch (error) {
+    if (error instanceof SharedMemoryError) return null
+    throw error
   }
 }
 

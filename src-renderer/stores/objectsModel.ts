@@ -409,11 +409,11 @@ export function contentionCells(samples: readonly DepthSample[], from: number, t
 
 type QueueEvent = Extract<LabEvent, { kind: 'queue.put' | 'queue.get' | 'queue.full' | 'queue.empty' }>
 
-function countInSlot(slots: RateSlot[], t: number): void {
+function countInSlot(slots: RateSlot[], t: number, n = 1): void {
   const slot = Math.floor(t / RATE_SLOT_US)
   const last = slots[slots.length - 1]
-  if (last && last.slot === slot) last.count++
-  else slots.push({ slot, count: 1 })
+  if (last && last.slot === slot) last.count += n
+  else slots.push({ slot, count: n })
   const keepFrom = slot - RATE_WINDOW_US / RATE_SLOT_US
   while (slots.length > 0 && slots[0]!.slot < keepFrom) slots.shift()
 }
@@ -454,12 +454,12 @@ function applyQueue(queue: QueueModel, event: QueueEvent): void {
   queue.lastT = event.t
   switch (event.kind) {
     case 'queue.put':
-      queue.puts++
-      countInSlot(queue.putSlots, event.t)
+      queue.puts += event.count ?? 1
+      countInSlot(queue.putSlots, event.t, event.count ?? 1)
       break
     case 'queue.get':
-      queue.gets++
-      countInSlot(queue.getSlots, event.t)
+      queue.gets += event.count ?? 1
+      countInSlot(queue.getSlots, event.t, event.count ?? 1)
       break
     case 'queue.full':
       queue.fulls++

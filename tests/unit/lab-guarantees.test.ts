@@ -100,7 +100,8 @@ describe('guarantees beyond Python', () => {
         for (const item of expected) { const got = await out.get(); if (got !== item) throw new Error('expected ' + item + ', got ' + got) }
       }
       export default async function main() {
-        const q = new Queue(), out = new Queue()
+        // Leases are the broker path's (the ring has none: a get takes one item).
+        const q = new Queue(0, { sharedMemory: false }), out = new Queue()
         const goFirst = new Event(), goSecond = new Event()
         for (const item of ['a1', 'a2', 'x']) await q.put(item)
         await q.qsize() // the broker has the three items before the reader starts

@@ -6,7 +6,7 @@ import { BarrierObject } from './barrier'
 import { ConditionObject } from './condition'
 import { EventObject } from './event'
 import { PipeObject } from './pipe'
-import { QueueObject } from './queue'
+import { openQueueMemory, QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
 import { ValueObject } from './value'
 import { ShmLockObject } from './shm-lock'
@@ -79,7 +79,7 @@ export class ObjectTable {
       case 'joinable-queue':
       case 'simple-queue':
         capacity = count('maxsize') ?? 0
-        object = new QueueObject(oid, type, name, capacity, env)
+        object = new QueueObject(oid, type, name, capacity, env, openQueueMemory(options.memory, env))
         capacity ||= null
         break
       case 'pipe':
