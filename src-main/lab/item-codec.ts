@@ -1,4 +1,4 @@
-// How a queue item becomes bytes in shared memory and back. Structured clone (v8.serialize) is the
+// How a queue item (and the plain-data test of a pipe message) becomes bytes in shared memory and back. Structured clone (v8.serialize) is the
 // rule; plain JSON data (objects, arrays, strings, finite numbers, booleans, null) takes a faster
 // road that gives the same value back: v8.serialize builds a serializer object per call, and at
 // hundreds of thousands of small items a second that, and its garbage, was most of a put's cost.
@@ -27,7 +27,7 @@ export function encodeItem(value: unknown): Uint8Array {
     out.set(bytes, 2)
     return out
   }
-  if (isPlainJson(value, [], 0)) {
+  if (jsonCarriesExactly(value)) {
     const json = JSON.stringify(value)
     if (json.length <= LONGEST_JSON) return encoder.encode(json)
   }
@@ -42,6 +42,11 @@ export function decodeItem(bytes: Uint8Array): unknown {
     return bytes[1] === AS_BUFFER ? Buffer.from(buffer, byteOffset + 2, length - 2) : new Uint8Array(buffer, byteOffset + 2, length - 2)
   }
   return JSON.parse(decoder.decode(bytes))
+}
+
+/** Whether JSON.stringify + JSON.parse give back what structured clone would (the Pipe's frames use it too). */
+export function jsonCarriesExactly(value: unknown): boolean {
+  return isPlainJson(value, [], 0)
 }
 
 /**

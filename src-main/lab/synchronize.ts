@@ -139,7 +139,10 @@ export class Lock extends SemaphoreLike {
 
   locked(): Promise<boolean> {
     const word = this.mappedWord()
-    return word ? Promise.resolve(word.holder() !== 0) : this.call<boolean>('locked')
+    // With the waiters bit set the broker owns the word: a release on its way to the broker (sent
+    // by a process that then exited) is not in the word yet, so the broker answers.
+    if (word && !word.hasWaitersBit()) return Promise.resolve(word.holder() !== 0)
+    return this.call<boolean>('locked')
   }
 
   /** @internal For Condition.wait: the broker ends this hold and grants the next; their releases end in the broker. */
