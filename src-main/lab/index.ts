@@ -5,5 +5,8 @@ export { currentProcess, parentProcess, activeChildren, sleep, type ParentProces
 export { Lock, RLock, Semaphore, BoundedSemaphore, Event, Condition, Barrier, type BarrierOptions, type NameOption } from './synchronize'
 export { Queue, JoinableQueue, SimpleQueue } from './queues'
 export { Pipe, Connection, type PipeOptions } from './connection'
+export { Pool, AsyncResult, TimeoutError, type PoolOptions, type PoolStats } from './pool'
+// The loop of a Pool worker: exported so that a worker process finds it by name, as any Process target.
+export { poolWorker } from './pool-worker'
 export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError } from './errors'
 export type { WaitOptions } from './timeouts'

@@ -190,6 +190,15 @@ export const SCENARIOS: readonly Scenario[] = [
       zh: '四个打印进程 5 秒内每秒共输出 10 万行，同时生产者通过队列把 5000 个数据交给消费者。界面保持流畅，所有计数最终准确：50 万行输出，5000 次 put 和 get。',
     },
   },
+  {
+    id: 'pool-map',
+    file: 'pool-map.mjs',
+    title: { en: 'Pool.map: n workers, about n times faster', zh: 'Pool.map：n 个工作进程，约快 n 倍' },
+    lesson: {
+      en: 'The same 8 CPU-bound tasks run through Pool.map on one worker, then on one worker per CPU. Each task is pure computation, so with n free cores the second map takes about 1/n of the time; the results come back in the order of the tasks either way.',
+      zh: '同样 8 个计算密集型任务先用 1 个工作进程的 Pool.map 运行，再用每个 CPU 一个工作进程运行。任务只做计算，所以有 n 个空闲核心时第二次约只需 1/n 的时间；两次的结果都按任务顺序返回。',
+    },
+  },
 ]
 
 /** The copy in the build output: the one an installed app has (see electron.vite.config.ts). */

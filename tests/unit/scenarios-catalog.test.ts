@@ -17,6 +17,7 @@ const CHAPTER_SCENARIOS = [
   'producer-consumer-sentinel',
   'producer-consumer-joinable',
   'producer-consumer-pipe',
+  'pool-map',
 ]
 
 describe('scenario catalog', () => {
