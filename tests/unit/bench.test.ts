@@ -50,7 +50,7 @@ function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   })
 }
 
-const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-shm-uncontended', 'lock-shm', 'start-bare-fork', 'start-python-spawn', 'start-many', 'telemetry']
+const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-shm-uncontended', 'lock-shm', 'start-bare-fork', 'start-python-spawn', 'start-many', 'pool-map', 'telemetry']
 const WITH_TARGET = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-shm-uncontended', 'lock-shm', 'start-bare-fork', 'telemetry']
 
 describe('proclab bench', () => {
