@@ -245,11 +245,13 @@ export class Pool {
   }
 
   private startWorker(): void {
-    const [mine, theirs] = Pipe({ name: `${this.name}-pipe` })
+    const name = `${this.name}-${++workerNumber}`
+    // Named for its worker: its card in the UI shows that worker's chunks going out and results back.
+    const [mine, theirs] = Pipe({ name: `${name} tasks` })
     const process = new Process({
       target: { module: labPaths().apiUrl, export: 'poolWorker' },
       args: [theirs, this.setup],
-      name: `${this.name}-${++workerNumber}`,
+      name,
       // As in Python: a worker never outlives the process that made the pool.
       daemon: true,
     })

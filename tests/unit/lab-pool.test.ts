@@ -257,4 +257,29 @@ describe('Pool', () => {
     expect(r.exitCode).toBe(-15)
     expect(r).toMatchObject({ ended: true, eof: true })
   })
+
+  it('await using ends the pool at the end of the block (a TypeScript lab script: tsx compiles the declaration)', async () => {
+    const run = await runSource(
+      `
+      import { Pool } from 'proclab'
+      export function square(x: number): number { return x * x }
+      export default async function main(): Promise<void> {
+        let pids: number[] = []
+        let squares: number[] = []
+        {
+          await using pool = new Pool(2)
+          squares = await pool.map(square, [1, 2, 3])
+          pids = pool.pool.map((p) => p.pid!)
+        }
+        const alive = pids.map((pid) => { try { process.kill(pid, 0); return true } catch { return false } })
+        console.log('RESULT ' + JSON.stringify({ squares, alive }))
+      }
+    `,
+      {},
+      'lab.ts',
+    )
+    const r = facts(run)
+    expect(r.squares).toEqual([1, 4, 9])
+    expect(r.alive).toEqual([false, false])
+  })
 })
