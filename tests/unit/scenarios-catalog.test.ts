@@ -18,6 +18,7 @@ const CHAPTER_SCENARIOS = [
   'producer-consumer-joinable',
   'producer-consumer-pipe',
   'pool-map',
+  'pool-chunks',
 ]
 
 describe('scenario catalog', () => {

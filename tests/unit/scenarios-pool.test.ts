@@ -41,4 +41,15 @@ describe('pool-map scenario', () => {
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     expect(run.lines('MainProcess')[5]).toBe('两个进程池的结果相同，顺序也相同')
   })
+
+  it('pool-chunks: chunkSize 1 sends one message per task, the default 2,000 / (2 workers x 4) = 250 per chunk, 1,000 two chunks; same results', async () => {
+    const run = await runLab({ scenario: 'pool-chunks' })
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const main = run.lines('MainProcess')
+    expect(main[0]).toBe('2000 tiny tasks on 2 workers, three chunk sizes')
+    expect(main[1]).toMatch(/^chunkSize 1: 2000 chunks sent, /)
+    expect(main[2]).toMatch(/^default \(250\): 8 chunks sent, /)
+    expect(main[3]).toMatch(/^chunkSize 1000: 2 chunks sent, /)
+    expect(main[4]).toBe('the results are the same, in the same order, every time')
+  })
 })
