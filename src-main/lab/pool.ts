@@ -95,6 +95,9 @@ export class Pool {
     if (processes === undefined || processes === null) processes = availableParallelism()
     if (!Number.isInteger(processes) || processes < 1) throw new RangeError(`new Pool(processes): processes must be a whole number of at least 1, got ${String(processes)}`)
     checkOptions(options)
+    // A pool made by the script's top-level code would be made again in each worker, which imports the script.
+    const context = labContext()
+    if (context.namespace === null) throw new ProcessError(startedWhileImportingMessage('A Pool', context.script))
     this.processes = processes
     this.name = options.name ?? 'PoolWorker'
     this.setup = {
@@ -347,7 +350,8 @@ export class Pool {
     // Chunks it had not started go back to the front of the line, for another worker.
     this.queue.unshift(...notStarted)
     for (const other of this.workers) this.feed(other)
-    if (running) {
+    if (running && this.broken) this.fail(running, this.broken)
+    else if (running) {
       const { name, pid, exitCode } = worker.process
       const how = exitCode !== null && exitCode < 0 ? `was ended by signal ${-exitCode}` : `exited with code ${String(exitCode)}`
       this.fail(running, new ProcessError(`pool worker ${name} (pid ${String(pid)}) ${how} while running this task; the pool has started a new worker in its place`))
@@ -430,7 +434,7 @@ function remoteError(error: WorkerError, worker: Worker, where: string): Error {
 function functionRef(fn: Fn, what: string, optionKey: string): TargetRef {
   if (typeof fn !== 'function') throw new TypeError(`${what} must be an exported function of the lab script, got ${typeof fn}`)
   const context = labContext()
-  if (context.namespace === null) throw new ProcessError(startedWhileImportingMessage(`A Pool`, context.script))
+  if (context.namespace === null) throw new ProcessError(startedWhileImportingMessage('A Pool', context.script))
   const ref = targetRefFor(context.namespace, context.scriptUrl, fn, 'function')
   if (!ref) throw new TypeError(notExportedMessage({ what, optionKey, value: fn, script: context.script }))
   return ref

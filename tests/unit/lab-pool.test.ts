@@ -285,4 +285,36 @@ describe('Pool', () => {
     expect(r.squares).toEqual([1, 4, 9])
     expect(r.alive).toEqual([false, false])
   })
+
+  it('a Pool made at the top level of the script is a clear error, not a pool in every worker', async () => {
+    const run = await runSource(`
+      import { Pool } from 'proclab'
+      export function one() { return 1 }
+      export const pool = new Pool(1)
+      export default async function main() {}
+    `)
+    expect(run.end.ok).toBe(false)
+    expect(run.lines(MAIN).join('\n')).toMatch(/A Pool was started while .*lab\.mjs was still being imported/)
+    expect(run.starts.filter((s) => s.name.startsWith('PoolWorker'))).toEqual([])
+  })
+
+  it('an initializer that throws fails the tasks with its error, once, instead of restarting workers forever', async () => {
+    const run = await runSource(`
+      import { Pool } from 'proclab'
+      export function init() { throw new Error('no database') }
+      export function one() { return 1 }
+      export default async function main() {
+        const pool = new Pool(2, { initializer: init })
+        const error = await pool.map(one, [1, 2, 3]).then(() => null, (e) => ({ message: e.message, stack: e.stack }))
+        const later = await pool.apply(one, []).then(() => null, (e) => e.message)
+        pool.close(); await pool.join()
+        console.log('RESULT ' + JSON.stringify({ error, later, started: pool.stats().workersStarted }))
+      }
+    `)
+    const r = facts(run)
+    expect((r.error as { message: string }).message).toBe('no database')
+    expect((r.error as { stack: string }).stack).toMatch(/in the initializer of pool worker PoolWorker-\d+/)
+    expect(r.later).toBe('no database')
+    expect(r.started).toBe(2)
+  })
 })
