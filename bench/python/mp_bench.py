@@ -218,6 +218,39 @@ def start_many(ctx, p):
     bench_report({"workload": "start-many", "method": ctx.get_start_method(), "n": n, "seconds": seconds})
 
 
+# --- Pool.map, `workers` processes, n small tasks ----------------------------------------------
+
+def pool_task(x):
+    return (x * x) % 7919
+
+
+_all_up = None
+
+
+def pool_init(barrier):
+    global _all_up
+    _all_up = barrier
+
+
+def pool_warm_up(_):
+    # Each worker takes one and waits for all the others: then every worker is up.
+    _all_up.wait()
+
+
+def pool_map(ctx, p):
+    n, workers, chunk_size = p.get("n", 200_000), p.get("workers", 4), p.get("chunkSize")
+    barrier = ctx.Barrier(workers)
+    with ctx.Pool(workers, initializer=pool_init, initargs=(barrier,)) as pool:
+        pool.map(pool_warm_up, range(workers), chunksize=1)
+        items = list(range(n))
+        t0 = time.perf_counter()
+        results = pool.map(pool_task, items, chunksize=chunk_size)
+        seconds = time.perf_counter() - t0
+    if len(results) != n or results[-1] != pool_task(n - 1):
+        raise RuntimeError("pool-map: wrong results")
+    bench_report({"workload": "pool-map", "method": ctx.get_start_method(), "n": n, "workers": workers, "chunkSize": chunk_size, "seconds": seconds, "perSecond": n / seconds})
+
+
 WORKLOADS = {
     "queue": queue,
     "pipe": pipe,
@@ -227,6 +260,7 @@ WORKLOADS = {
     "value-lock": value_lock,
     "start": start,
     "start-many": start_many,
+    "pool-map": pool_map,
 }
 
 if __name__ == "__main__":

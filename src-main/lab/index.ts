@@ -8,5 +8,8 @@ export { Queue, JoinableQueue, SimpleQueue, type QueueOptions } from './queues'
 export { Pipe, Connection, type PipeOptions } from './connection'
 export { Value, SharedArray, SharedArray as Array, type ValueKind, type ValueOptions } from './values'
 export type { ValueLock } from './value-lock'
+export { Pool, AsyncResult, TimeoutError, type PoolOptions, type PoolStats } from './pool'
+// The loop of a Pool worker: exported so that a worker process finds it by name, as any Process target.
+export { poolWorker } from './pool-worker'
 export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError } from './errors'
 export type { WaitOptions } from './timeouts'

@@ -26,11 +26,21 @@ export function activeChildren(): Process[] {
   return [...labContext().children].filter((child) => child.isAlive())
 }
 
+const atEnd = new Set<() => void>()
+
+/** Runs `end` when this process's work is done, before its children are ended (a Pool terminates there, as in Python). */
+export function onEndChildren(end: () => void): () => void {
+  atEnd.add(end)
+  return () => atEnd.delete(end)
+}
+
 /**
  * What happens when a process's main or run() returns (Python's _exit_function): daemonic
  * children are terminated, then every child is waited for.
  */
 export async function endChildren(): Promise<void> {
+  // Pools first: a pool whose worker is terminated below would otherwise start a new one.
+  for (const end of [...atEnd]) end()
   const running = activeChildren()
   for (const child of running) if (child.daemon) child.terminate()
   for (const child of running) await child.join()

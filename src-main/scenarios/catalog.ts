@@ -199,6 +199,24 @@ export const SCENARIOS: readonly Scenario[] = [
       zh: '四个打印进程 5 秒内每秒共输出 10 万行，同时生产者通过队列把 5000 个数据交给消费者。界面保持流畅，所有计数最终准确：50 万行输出，5000 次 put 和 get。',
     },
   },
+  {
+    id: 'pool-map',
+    file: 'pool-map.mjs',
+    title: { en: 'Pool.map: n workers, about n times faster', zh: 'Pool.map：n 个工作进程，约快 n 倍' },
+    lesson: {
+      en: 'The same 8 CPU-bound tasks run through Pool.map on one worker, then on one worker per CPU. Each task is pure computation, so with n free cores the second map takes about 1/n of the time; the results come back in the order of the tasks either way.',
+      zh: '同样 8 个计算密集型任务先用 1 个工作进程的 Pool.map 运行，再用每个 CPU 一个工作进程运行。任务只做计算，所以有 n 个空闲核心时第二次约只需 1/n 的时间；两次的结果都按任务顺序返回。',
+    },
+  },
+  {
+    id: 'pool-chunks',
+    file: 'pool-chunks.mjs',
+    title: { en: 'Pool.map: what chunkSize changes', zh: 'Pool.map：chunkSize 改变了什么' },
+    lesson: {
+      en: 'The same 2,000 tiny tasks on 2 workers with chunkSize 1, the default and 1,000. Each chunk is one message to a worker and one back: 2,000 chunks cost far more than 8 or 2, for the same work and the same results.',
+      zh: '同样 2000 个极小任务、2 个工作进程，分别用 chunkSize 1、默认值和 1000。每个分块是发给工作进程的一条消息加一条回复：2000 个分块比 8 个或 2 个慢得多，而工作量和结果都相同。',
+    },
+  },
 ]
 
 /** The copy in the build output: the one an installed app has (see electron.vite.config.ts). */

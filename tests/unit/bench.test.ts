@@ -50,7 +50,7 @@ function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   })
 }
 
-const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-python-spawn', 'start-warm', 'start-warm-paused', 'start-many', 'telemetry']
+const REQUIRED = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-python-spawn', 'start-warm', 'start-warm-paused', 'start-many', 'pool-map', 'telemetry']
 const WITH_TARGET = ['queue-small', 'queue-many', 'queue-bytes', 'pipe-small', 'pipe-bytes', 'lock-manager', 'lock-native', 'lock-uncontended', 'lock-shm-uncontended', 'lock-shm', 'value-lock', 'start-bare-fork', 'start-warm', 'start-warm-paused', 'telemetry']
 
 describe('proclab bench', () => {

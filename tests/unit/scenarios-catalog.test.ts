@@ -18,6 +18,8 @@ const CHAPTER_SCENARIOS = [
   'producer-consumer-sentinel',
   'producer-consumer-joinable',
   'producer-consumer-pipe',
+  'pool-map',
+  'pool-chunks',
 ]
 
 describe('scenario catalog', () => {

@@ -27,6 +27,9 @@ export interface Sizes {
   startRuns: number
   startMany: number
   telemetryItems: number
+  /** Tasks of the Pool.map rows (POOL_WORKERS workers; Python's default chunking, then chunks of 1). */
+  poolMapItems: number
+  poolMapChunk1Items: number
   psCalls: number
   recorderSeconds: number
   /** Extra `sleep` processes alive while the monitor rows are measured. */
@@ -52,6 +55,8 @@ export const FULL: Sizes = {
   startRuns: 20,
   startMany: 100,
   telemetryItems: 100_000,
+  poolMapItems: 200_000,
+  poolMapChunk1Items: 10_000,
   psCalls: 5,
   recorderSeconds: 10,
   sleepers: 1000,
@@ -74,6 +79,8 @@ export const QUICK: Sizes = {
   startRuns: 2,
   startMany: 5,
   telemetryItems: 2_000,
+  poolMapItems: 2_000,
+  poolMapChunk1Items: 200,
   psCalls: 2,
   recorderSeconds: 0.2,
   sleepers: 100,
@@ -86,6 +93,8 @@ export const PIPE_BYTES = 64 * 1024
 export const LOCK_WORKERS = 4
 /** Producers and consumers each of the many-to-many Queue row. */
 export const QUEUE_SIDES = 4
+/** Workers of the Pool.map rows. */
+export const POOL_WORKERS = 4
 
 /** One script, run `runs` times; `metric` is the field compared, `better` says which way is best. */
 export interface Measurement {
@@ -152,6 +161,10 @@ export function measurements(sizes: Sizes): Measurement[] {
     { id: 'py.start-fork', side: 'python', script: 'start', params: { runs: sizes.startRuns, method: 'fork' }, metric: 'meanMs', better: 'lower', needsFork: true },
     { id: 'lab.start-many', side: 'lab', script: 'start-many.mjs', params: { n: sizes.startMany }, metric: 'seconds', better: 'lower' },
     { id: 'py.start-many', side: 'python', script: 'start-many', params: { n: sizes.startMany, method: 'spawn' }, metric: 'seconds', better: 'lower' },
+    { id: 'lab.pool-map', side: 'lab', script: 'pool-map.mjs', params: { n: sizes.poolMapItems, workers: POOL_WORKERS }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.pool-map', side: 'python', script: 'pool-map', params: { n: sizes.poolMapItems, workers: POOL_WORKERS }, metric: 'perSecond', better: 'higher' },
+    { id: 'lab.pool-map-chunk1', side: 'lab', script: 'pool-map.mjs', params: { n: sizes.poolMapChunk1Items, workers: POOL_WORKERS, chunkSize: 1 }, metric: 'perSecond', better: 'higher' },
+    { id: 'py.pool-map-chunk1', side: 'python', script: 'pool-map', params: { n: sizes.poolMapChunk1Items, workers: POOL_WORKERS, chunkSize: 1 }, metric: 'perSecond', better: 'higher' },
     { id: 'lab.telemetry-on', side: 'lab', script: 'queue.mjs', params: { n: sizes.telemetryItems, size: 0 }, metric: 'perSecond', better: 'higher', telemetry: true },
     { id: 'lab.telemetry-off', side: 'lab', script: 'queue.mjs', params: { n: sizes.telemetryItems, size: 0 }, metric: 'perSecond', better: 'higher', telemetry: false },
   ]
@@ -178,6 +191,8 @@ export function rows(sizes: Sizes): Row[] {
     { id: 'start-warm', title: "Process start+join, no-op, setStartMethod('warm')", unit: 'ms/proc', better: 'lower', proclab: 'lab.start-warm', reference: 'py.start-fork', referenceName: 'Python fork', target: { kind: 'max-ratio', value: 2, text: '≤ 2× Python fork' } },
     { id: 'start-warm-paused', title: `Process start+join, no-op, 'warm', ${WARM_PAUSE_MS} ms between starts`, unit: 'ms/proc', better: 'lower', proclab: 'lab.start-warm-paused', reference: 'py.start-fork', referenceName: 'Python fork', target: { kind: 'max-ratio', value: 2, text: '≤ 2× Python fork' } },
     { id: 'start-many', title: `${sizes.startMany} processes at once, joined`, unit: 's', better: 'lower', proclab: 'lab.start-many', reference: 'py.start-many', referenceName: 'Python spawn' },
+    { id: 'pool-map', title: `Pool.map, ${POOL_WORKERS} workers, ${k(sizes.poolMapItems)} small tasks, default chunks`, unit: 'tasks/s', better: 'higher', proclab: 'lab.pool-map', reference: 'py.pool-map', referenceName: 'Python Pool.map' },
+    { id: 'pool-map-chunk1', title: `Pool.map, ${POOL_WORKERS} workers, ${k(sizes.poolMapChunk1Items)} small tasks, chunkSize 1`, unit: 'tasks/s', better: 'higher', proclab: 'lab.pool-map-chunk1', reference: 'py.pool-map-chunk1', referenceName: 'Python Pool.map' },
     { id: 'telemetry', title: `Telemetry on vs off, Queue ${k(sizes.telemetryItems)}`, unit: 'msgs/s', better: 'higher', proclab: 'lab.telemetry-on', reference: 'lab.telemetry-off', referenceName: 'ProcLab, telemetry off', kind: 'cost', target: { kind: 'max-cost', value: 0.15, text: 'cost ≤ 15 %' } },
   ]
 }

@@ -464,6 +464,7 @@ export class Supervisor {
         const child = this.childOf(from, message.lid)
         if (!child || child.state !== 'spawning') return this.refuse(from, `reported that ${quote(message.lid)} failed to start, but it was not starting it`)
         child.openStreams = 0
+        this.objects.processGone(child.lid, 0)
         this.options.emit({ kind: 'lab.error', message: `could not start ${child.name}: ${message.error}` }, child.runId, monotonicMicros())
         return this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
       }
@@ -474,6 +475,9 @@ export class Supervisor {
         if (child.pid !== null && child.startTime !== null && isStillProcess(child.pid, child.startTime)) {
           return this.refuse(from, `reported the exit of ${child.name}, but pid ${child.pid} is still running`)
         }
+        // A child that died before it connected (terminated while starting) never closes a connection,
+        // which is where what it holds is let go: let go now, so a pipe end it held reaches EOF.
+        if (!child.connection && !child.disconnected) this.objects.processGone(child.lid, child.pid ?? 0)
         this.recordExit(child, { exitCode: message.exitCode, signal: message.signal, at: Math.min(message.at, monotonicMicros()) })
         return
       }
