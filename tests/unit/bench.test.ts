@@ -97,7 +97,7 @@ describe('proclab bench', () => {
     expect(refused.stderr).toContain("no workload 'no-such-workload'")
     const table = await bench(['--quick', '--only', 'start-bare-fork'])
     expect(table.code, table.stderr).toBe(0)
-    expect(table.stdout).toMatch(/Process start\+join, no-op .*ms\/proc.*Node bare fork\(\).*≤ 1\.25× bare fork\s+(PASS|MISS)/)
+    expect(table.stdout).toMatch(/Process start\+join, no-op .*ms\/proc.*Node bare fork\(\).*≤ 1\.1× bare fork\s+(PASS|MISS)/)
     expect(table.stdout).toContain('best of 1 run')
   })
 })

@@ -35,7 +35,10 @@ describe('installing the command from the clone', () => {
     const prefix = mkdtempSync(join(tmpdir(), 'proclab-prefix-'))
     const home = mkdtempSync(join(tmpdir(), 'proclab-user-'))
     made.push(prefix, home)
-    execFileSync(process.execPath, [npmCli!, 'install', '-g', root, '--prefix', prefix, '--no-audit', '--no-fund'], { cwd: home, stdio: 'pipe', timeout: 90_000 })
+    // --ignore-scripts: the clone's `prepare` would rebuild out/ (emptying it first) while other test
+    // files run `proclab` from it (cli-lang once found no out/main/cli.js). npm test built it already;
+    // a user's `npm ci` in the clone builds it as the README says.
+    execFileSync(process.execPath, [npmCli!, 'install', '-g', root, '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: home, stdio: 'pipe', timeout: 90_000 })
     const bin = onWindows ? prefix : join(prefix, 'bin')
     expect(existsSync(join(bin, onWindows ? 'proclab.cmd' : 'proclab'))).toBe(true)
     writeFileSync(join(home, 'my-lab.mjs'), SCRIPT)
