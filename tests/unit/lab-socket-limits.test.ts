@@ -42,6 +42,25 @@ function waitingHost(): { host: CliHost; socket: () => string; go: () => Promise
   }
 }
 
+/**
+ * Connects as a patient client does: past the listen backlog (511) a Unix socket refuses with EAGAIN
+ * while the host has not yet accepted those before, which a loaded machine shows (a CI run waited
+ * for a 'connect' that never came); then it tries again a little later.
+ */
+async function connectWhenAccepted(path: string): Promise<Socket> {
+  for (;;) {
+    const client = connect(path)
+    const outcome = await new Promise<Error | null>((resolve) => {
+      client.once('connect', () => resolve(null))
+      client.once('error', resolve)
+    })
+    if (outcome === null) return client
+    client.destroy()
+    if ((outcome as NodeJS.ErrnoException).code !== 'EAGAIN') throw outcome
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 function header(length: number): Buffer {
   const bytes = Buffer.alloc(4)
   bytes.writeUInt32BE(length)
@@ -71,12 +90,11 @@ describe('before a connection says who it is', () => {
     const closed = new Set<number>()
     cleanups.push(() => sockets.forEach((s) => s.destroy()))
     for (let i = 0; i < MAX_UNADMITTED + extra; i++) {
-      const client = connect(socket())
+      // Connected one after another, so "oldest" has a meaning.
+      const client = await connectWhenAccepted(socket())
       client.on('error', () => undefined)
       client.on('close', () => closed.add(i))
       sockets.push(client)
-      // Connected one after another, so "oldest" has a meaning.
-      await new Promise((resolve) => client.once('connect', resolve))
     }
     await waitUntil(() => closed.size >= extra, 10_000, `${extra} silent connections to be dropped (dropped: ${closed.size})`)
     // The oldest went first. On Windows the server listens on several pipe instances at once
