@@ -81,7 +81,7 @@ function countTicks(model: TimelineModel, range: { start: number; end: number })
     const group = groupOf(tick.kind, tickStyle(tick))
     let lane = out.get(tick.lid)
     if (!lane) out.set(tick.lid, (lane = new Map()))
-    lane.set(group, (lane.get(group) ?? 0) + 1)
+    lane.set(group, (lane.get(group) ?? 0) + (tick.count ?? 1))
   }
   return out
 }

@@ -43,6 +43,8 @@ export interface Tick {
   value: number | null
   /** The output line, or the kill's signal. */
   text: string | null
+  /** Operations this tick stands for: a fast path's summary (Queue, Pipe on shared memory) counts many; absent means 1. */
+  count?: number
 }
 
 export interface Lane {
@@ -177,12 +179,12 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
     case 'queue.get':
     case 'queue.full':
     case 'queue.empty':
-      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.depth, text: null })
+      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.depth, text: null, count: 'count' in event ? event.count : undefined })
     case 'pipe.send':
     case 'pipe.recv':
     case 'pipe.close':
     case 'pipe.eof':
-      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.end, text: null })
+      return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: event.object, value: event.end, text: null, count: 'count' in event ? event.count : undefined })
     case 'stdout':
     case 'stderr':
       return addTick(model, { t: event.t, lid: event.lid, kind: event.kind, object: null, value: null, text: event.line })

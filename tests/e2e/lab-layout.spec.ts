@@ -165,8 +165,8 @@ for (const size of SIZES) {
       // One space between a name and the words around it: in the text (as copied, as read out) and
       // as laid out (innerText). toHaveText would forgive a missing or doubled space: compared raw.
       const spacing = [
-        { item: app.locator('[data-testid="lock-waiting"] li').first(), reads: /^waiter \(pid \d+\) waiting \d\S* m?s$/ },
-        { item: app.locator('[data-testid="lock-holders"] li').first(), reads: /^held holder \(pid \d+\) for \d\S* m?s$/ },
+        { item: app.locator('[data-testid="lock-waiting"] li').first(), reads: /^waiter \(pid \d+\) waiting \d[\d.]*m?s$/ },
+        { item: app.locator('[data-testid="lock-holders"] li').first(), reads: /^held holder \(pid \d+\) for \d[\d.]*m?s$/ },
         { item: app.locator('.other-objects li', { hasText: 'layout-held' }), reads: /^layout-held \(Event\), made by MainProcess \(pid \d+\)$/ },
       ]
       for (const { item, reads } of spacing) {
