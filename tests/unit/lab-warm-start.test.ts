@@ -76,7 +76,8 @@ describe("start method 'warm'", () => {
     // Each start was handed the spare that was waiting, and activeChildren() counted only it.
     for (const [i, step] of result.seen.entries()) {
       expect(step.pid, `start ${i}`).toBe(step.spare)
-      expect(step.active, `start ${i}`).toBe(1)
+      // At most the child itself (it may have ended already on a busy machine): never the spare too.
+      expect(step.active, `start ${i}`).toBeLessThanOrEqual(1)
       expect(step.exitCode, `start ${i}`).toBe(i === 3 ? 0 : 10 + i)
     }
     const spares = spareLines(main)
