@@ -18,6 +18,10 @@ export class LockEventOrder {
     if (seq < this.next) return emit()
     this.waiting.set(seq, emit)
     if (seq > this.highest) this.highest = seq
+    this.drain()
+  }
+
+  private drain(): void {
     while (this.waiting.has(this.next)) {
       const seq = this.next++
       const ready = this.waiting.get(seq)!
@@ -44,16 +48,18 @@ export class LockEventOrder {
 
   /**
    * A process that used this lock died: the numbers it took and never sent are lost for good.
-   * Emits everything waiting, in order, over the gaps.
+   * Emits everything waiting up to number `upTo` (all: Infinity), in order, over the gaps.
    */
-  skipGaps(): void {
-    const last = Math.max(this.highest, ...this.afterSeq.keys())
+  skipGaps(upTo = Infinity): void {
+    const last = Math.min(upTo, Math.max(this.highest, ...this.afterSeq.keys()))
     for (; this.next <= last; this.next++) {
       const ready = this.waiting.get(this.next)
       this.waiting.delete(this.next)
       ready?.()
       this.runAfter(this.next)
     }
+    // What waited behind the skipped gaps may be ready now.
+    this.drain()
   }
 
   /** How many events wait for an earlier one. */

@@ -28,6 +28,9 @@ interface Waiter {
 
 type Who = { lid: string; pid: number }
 
+/** How long a live process's batch may take to arrive (it is sent within one tick of its holds). */
+const LOST_EVENTS_GRACE_MS = 1000
+
 export class ShmLockObject implements BrokerObject {
   readonly type = 'lock'
   private readonly word: LockWord
@@ -37,6 +40,8 @@ export class ShmLockObject implements BrokerObject {
   private pinned = false
   /** The last acquire emitted per pid: who and since when (for heldUs of releases done here). */
   private readonly holds = new Map<number, Who & { since: number }>()
+  /** Pending skips of numbers a dead process took (skipLostLater). */
+  private readonly skips = new Set<ReturnType<typeof setTimeout>>()
 
   constructor(
     readonly oid: string,
@@ -178,13 +183,30 @@ export class ShmLockObject implements BrokerObject {
       else this.word.store(this.pinned ? WAITERS_BIT : 0)
     }
     this.holds.delete(pid)
-    // Its unsent events (at most one tick's batch) are lost: do not let later ones wait for them.
-    // It may have died before it ever sent one, so any death skips: a gap of a live process whose
-    // batch is on its way then comes late and is emitted out of order (rare; better than stuck).
-    if (this.order.held > 0) this.order.skipGaps()
+    if (this.order.held > 0) this.skipLostLater()
+  }
+
+  /**
+   * A process that died may have taken numbers it never sent (at most one tick's batch, if it was
+   * killed): later events must not wait for them forever. But a gap may as well be a live
+   * process's batch on its way, which a busy machine delays: skip only the numbers taken before
+   * the death, and only after a grace in which every live batch has arrived.
+   */
+  private skipLostLater(): void {
+    const upTo = this.word.lastSeq()
+    const timer = setTimeout(() => {
+      this.skips.delete(timer)
+      this.order.skipGaps(upTo)
+    }, LOST_EVENTS_GRACE_MS)
+    timer.unref?.()
+    this.skips.add(timer)
   }
 
   dispose(): void {
+    for (const timer of this.skips) clearTimeout(timer)
+    this.skips.clear()
+    // The run is over: whatever still waits is emitted, over any gap.
+    this.order.skipGaps()
     this.word.segment.close()
     this.word.segment.unlink()
   }
