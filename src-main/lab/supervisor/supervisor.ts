@@ -96,6 +96,10 @@ export class Supervisor {
         this.options.emit(body, record.runId, at ?? monotonicMicros())
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
+      processWithPid: (pid) => {
+        const record = this.registry.liveByPid(pid)
+        return record && record.pid !== null ? { lid: record.lid, pid: record.pid } : undefined
+      },
     })
     this.guard = platform.lab.hostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
   }

@@ -30,6 +30,8 @@ export interface ObjectEnv {
   lookup(oid: string): BrokerObject | undefined
   /** Monotonic µs. */
   now(): number
+  /** The live lab process with this pid, if any (shared memory names processes by pid). */
+  processWithPid(pid: number): { lid: string; pid: number } | undefined
 }
 
 export interface BrokerObject {

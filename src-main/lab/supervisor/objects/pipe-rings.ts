@@ -64,16 +64,18 @@ export class BrokerPipeRings {
   }
 
   /**
-   * Emits what the counters added since the last report, as one event per direction and side. A
-   * count whose process the broker cannot name yet (its `attach` is still on the way) waits for
-   * the next report; the last ones (a process gone, the run's end) name the creator if need be.
+   * Emits what the counters added since the last report, as one event per direction and side. The
+   * counters name the last writer and reader by pid: a process that got its end at birth may not
+   * have attached yet, so the pid is looked up among the run's live processes too. One the broker
+   * cannot name yet waits for the next report; the last ones (a process gone, the run's end) name
+   * the creator if need be.
    */
   report(final = false): void {
     for (const end of [0, 1] as const) {
       const now = this.rings[end].counts()
       const before = this.reported[end]
       if (now.sent === before.sent && now.received === before.received) continue
-      if (!final && ((now.sent !== before.sent && !this.byPid.has(now.lastWriter)) || (now.received !== before.received && !this.byPid.has(now.lastReader)))) continue
+      if (!final && ((now.sent !== before.sent && !this.known(now.lastWriter)) || (now.received !== before.received && !this.known(now.lastReader)))) continue
       this.reported[end] = now
       // Ring `end` is written by the other end and read by `end`.
       const writer = (1 - end) as End
@@ -99,7 +101,15 @@ export class BrokerPipeRings {
     this.segment.close()
   }
 
+  private known(pid: number): Who | undefined {
+    let who = this.byPid.get(pid)
+    if (who) return who
+    who = this.env.processWithPid(pid)
+    if (who) this.byPid.set(pid, who)
+    return who
+  }
+
   private who(pid: number): Who {
-    return this.byPid.get(pid) ?? this.creator
+    return this.known(pid) ?? this.creator
   }
 }

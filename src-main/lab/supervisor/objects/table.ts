@@ -16,6 +16,7 @@ export interface TableEnv {
   emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string, at?: number): void
   warn(message: string, oid: string): void
   now(): number
+  processWithPid(pid: number): { lid: string; pid: number } | undefined
 }
 
 /** The operation any object answers with the messages the broker received about it (tests, bench). */
@@ -35,6 +36,7 @@ export class ObjectTable {
       emit: (who, event, at) => this.env.emit(who, event, oid, at),
       warn: (message) => this.env.warn(message, oid),
       now: this.env.now,
+      processWithPid: this.env.processWithPid,
       lookup: (id) => this.objects.get(id),
     }
     const count = (key: string) => (Number.isInteger(options[key]) && (options[key] as number) >= 0 ? (options[key] as number) : null)
