@@ -57,10 +57,19 @@ export type EventBody =
   | { kind: 'monitor.sample'; processes: Array<{ lid: string; pid: number; cpu: number; rss: number }> }
   /** A shared object (Lock, Queue, Pipe, ...) was created; `object` names it in later events. */
   | (ProcessRef & { kind: 'object.create'; object: string; type: SharedObjectType; name: string; capacity: number | null })
+  /**
+   * The lock events (folded in src-shared/folds/locks.ts): every request ends in exactly one of
+   * acquire, timeout or cancel, and every acquire in one release or abandoned. An RLock entered
+   * again by its owner sends request and acquire with `depth` (how deep it is held now, > 1); each
+   * inner release sends release with the depth left (> 0). Sessions from before these rules have
+   * no cancel (a dead waiter's exit ended its wait) and no re-entry acquire or inner release.
+   */
   | (ProcessRef & ObjectRef & { kind: 'lock.request' })
-  | (ProcessRef & ObjectRef & { kind: 'lock.acquire'; waitedUs: number })
-  | (ProcessRef & ObjectRef & { kind: 'lock.release'; heldUs: number })
+  | (ProcessRef & ObjectRef & { kind: 'lock.acquire'; waitedUs: number; depth?: number })
+  | (ProcessRef & ObjectRef & { kind: 'lock.release'; heldUs: number; depth?: number })
   | (ProcessRef & ObjectRef & { kind: 'lock.timeout'; waitedUs: number })
+  /** A waiter gone before it was served: its process died or ended waiting. */
+  | (ProcessRef & ObjectRef & { kind: 'lock.cancel'; waitedUs: number })
   /**
    * Holds of a shared-memory Lock a process took faster than it could report them one by one:
    * exact counts instead of events (their holds are not drawn, their times not measured). See

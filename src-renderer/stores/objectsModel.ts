@@ -4,6 +4,7 @@
 // object the frame touched. Anything that grows with the number of events (depth series, holds,
 // rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
 import type { FrameEvent, LabEvent, SharedObjectType } from '../../src-shared/events'
+import { LockFold, type LockSpan } from '../../src-shared/folds/locks'
 
 export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
 export type QueueType = 'queue' | 'joinable-queue' | 'simple-queue'
@@ -44,8 +45,6 @@ export interface ProcessAt {
   pid: number
   /** When it started holding or waiting (session µs). */
   since: number
-  /** Asked for a free lock nobody queued for: granted at once, so it is no contention. */
-  atOnce?: boolean
 }
 
 export interface HoldRecord {
@@ -166,10 +165,46 @@ export interface ObjectsModel {
   lastSeq: number
   /** Bumped when a new run starts over: everything published before is stale. */
   generation: number
+  /** Who waits for and holds each lock (its public face: the model sits in a Pinia store). */
+  locks: Pick<LockFold, 'apply' | 'openOf'>
 }
 
 export function emptyObjects(): ObjectsModel {
-  return { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 }
+  const model = { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 } as Omit<ObjectsModel, 'locks'> as ObjectsModel
+  model.locks = lockFoldFor(model)
+  return model
+}
+
+/** The lock fold's spans, as the lock cards' waiting, holders and recent holds. */
+function lockFoldFor(model: ObjectsModel): ObjectsModel['locks'] {
+  const lockOf = (span: LockSpan): LockModel | null => {
+    const lock = model.objects[span.object]
+    return lock?.family === 'lock' ? lock : null
+  }
+  return new LockFold({
+    opened: (span) => {
+      const lock = lockOf(span)
+      if (!lock) return
+      const at: ProcessAt = { lid: span.lid, pid: span.pid, since: span.start }
+      if (span.kind === 'wait') return void lock.waiting.push(at)
+      lock.holders.push(at)
+      lock.peakHolders = Math.max(lock.peakHolders, lock.holders.length)
+    },
+    closed: (span) => {
+      const lock = lockOf(span)
+      if (!lock) return
+      const list = span.kind === 'wait' ? lock.waiting : lock.holders
+      const index = list.findIndex((p) => p.lid === span.lid && p.since === span.start)
+      if (index !== -1) list.splice(index, 1)
+      if (span.kind === 'wait') return
+      lock.holds.push({ lid: span.lid, pid: span.pid, start: span.start, end: span.end ?? span.start, abandoned: span.outcome === 'abandoned' })
+      if (lock.holds.length > MAX_HOLDS) lock.holds.splice(0, lock.holds.length - MAX_HOLDS)
+    },
+    relabeled: (span) => {
+      const hold = lockOf(span)?.holds.findLast((h) => h.lid === span.lid && h.start === span.start)
+      if (hold) hold.abandoned = true
+    },
+  })
 }
 
 /**
@@ -191,7 +226,9 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
 }
 
 export function resetObjects(model: ObjectsModel): void {
-  Object.assign(model, emptyObjects(), { generation: model.generation + 1 })
+  const generation = model.generation + 1
+  Object.assign(model, emptyObjects(), { generation })
+  model.locks = lockFoldFor(model)
 }
 
 export function waitBucket(us: number): number {
@@ -251,23 +288,26 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'object.create':
       if (!model.objects[event.object]) model.order.push(event.object)
       model.objects[event.object] = create(event)
+      model.locks.apply(event)
       touched?.add(event.object)
       return
-    case 'process.exit':
-      // The broker drops a dead process's waits without an event of their own.
-      for (const id of model.order) {
+    case 'process.exit': {
+      // What it still waited for or held ends with it (the fold says which locks).
+      const ended = new Set(model.locks.openOf(event.lid).map((span) => span.object))
+      model.locks.apply(event)
+      for (const id of ended) {
         const obj = model.objects[id]
-        if (obj?.family === 'lock' && obj.waiting.some((w) => w.lid === event.lid)) {
-          obj.waiting = obj.waiting.filter((w) => w.lid !== event.lid)
-          noteWaiting(obj, event.t)
-          touched?.add(id)
-        }
+        if (obj?.family !== 'lock') continue
+        noteWaiting(obj, event.t)
+        touched?.add(id)
       }
       return
+    }
     case 'lock.request':
     case 'lock.acquire':
     case 'lock.release':
     case 'lock.timeout':
+    case 'lock.cancel':
     case 'lock.abandoned':
     case 'lock.summary': {
       const lock = model.objects[event.object]
@@ -277,7 +317,8 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
         return
       }
       if (lock?.family !== 'lock') return
-      applyLock(lock, event)
+      model.locks.apply(event)
+      countLock(lock, event)
       noteWaiting(lock, event.t)
       touched?.add(event.object)
       return
@@ -315,34 +356,25 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
   }
 }
 
-type LockEvent = Extract<LabEvent, { kind: 'lock.request' | 'lock.acquire' | 'lock.release' | 'lock.timeout' | 'lock.abandoned' | 'lock.summary' }>
+type LockEvent = Extract<LabEvent, { kind: 'lock.request' | 'lock.acquire' | 'lock.release' | 'lock.timeout' | 'lock.cancel' | 'lock.abandoned' | 'lock.summary' }>
 
-function removeFirst(list: ProcessAt[], lid: string): ProcessAt | null {
-  const index = list.findIndex((p) => p.lid === lid)
-  return index === -1 ? null : list.splice(index, 1)[0]!
-}
-
-function applyLock(lock: LockModel, event: LockEvent): void {
+/** The lock card's counts; who waits and holds comes from the lock fold (see lockFoldFor). */
+function countLock(lock: LockModel, event: LockEvent): void {
   switch (event.kind) {
     case 'lock.request':
       lock.requests++
-      // An RLock's owner re-entering gets it at once, with no acquire event to close the wait.
-      if (lock.type === 'rlock' && lock.holders.some((h) => h.lid === event.lid)) return
-      lock.waiting.push({ lid: event.lid, pid: event.pid, since: event.t, atOnce: lock.holders.length < lockSlots(lock) && lock.waiting.length === 0 })
       return
     case 'lock.acquire': {
-      removeFirst(lock.waiting, event.lid)
       lock.acquires++
       lock.waitCounts[waitBucket(event.waitedUs)]!++
       lock.totalWaitUs += event.waitedUs
       lock.maxWaitUs = Math.max(lock.maxWaitUs, event.waitedUs)
-      lock.holders.push({ lid: event.lid, pid: event.pid, since: event.t })
-      lock.peakHolders = Math.max(lock.peakHolders, lock.holders.length)
       return
     }
     case 'lock.timeout':
-      removeFirst(lock.waiting, event.lid)
       lock.timeouts++
+      return
+    case 'lock.cancel':
       return
     case 'lock.summary':
       // Exact counts of holds that were not reported one by one.
@@ -352,28 +384,18 @@ function applyLock(lock: LockModel, event: LockEvent): void {
       lock.summarised += event.acquires
       return
     case 'lock.release':
-    case 'lock.abandoned': {
-      const abandoned = event.kind === 'lock.abandoned'
-      if (abandoned) lock.abandoned++
-      else lock.releases++
-      const hold = removeFirst(lock.holders, event.lid)
-      lock.holds.push({ lid: event.lid, pid: event.pid, start: hold?.since ?? event.t - event.heldUs, end: event.t, abandoned })
-      if (lock.holds.length > MAX_HOLDS) lock.holds.splice(0, lock.holds.length - MAX_HOLDS)
+      lock.releases++
       return
-    }
+    case 'lock.abandoned':
+      lock.abandoned++
+      return
   }
-}
-
-/** How many may hold it at once: a semaphore's value, one for a Lock or RLock. */
-function lockSlots(lock: LockModel): number {
-  return lock.type === 'semaphore' || lock.type === 'bounded-semaphore' ? (lock.capacity ?? 1) : 1
 }
 
 /** Adds a contention sample when the number waiting changed (thinned like depth samples). */
 function noteWaiting(lock: LockModel, t: number): void {
   lock.revision++
-  let waiting = 0
-  for (const w of lock.waiting) if (!w.atOnce) waiting++
+  const waiting = lock.waiting.length
   const last = lock.contention[lock.contention.length - 1]
   if (last && last.depth === waiting) return
   lock.peakWaiting = Math.max(lock.peakWaiting, waiting)

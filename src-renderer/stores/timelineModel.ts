@@ -5,20 +5,14 @@
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
 import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../src-shared/folds/locks'
 
-export type SpanKind = 'hold' | 'wait'
-/** How a span ended: a hold is released or abandoned, a wait is granted, times out, or its process is gone. */
-export type SpanOutcome = 'released' | 'abandoned' | 'acquired' | 'timeout' | 'gone' | null
+export type SpanKind = LockSpanKind
+/** How a span ended: a hold is released or abandoned, a wait is granted, times out, is cancelled, or its process is gone. */
+export type SpanOutcome = LockSpanOutcome | null
 
-export interface Span {
-  kind: SpanKind
-  lid: string
-  object: string
-  start: number
-  /** null while it lasts. */
-  end: number | null
-  outcome: SpanOutcome
-}
+/** A lock wait or hold: the shared lock fold's span itself (src-shared/folds/locks.ts). */
+export type Span = LockSpan
 
 export type TickKind =
   | 'queue.put'
@@ -75,11 +69,6 @@ export interface TimelineObject {
   type: string
   /** Picks its colour: objects in creation order. */
   index: number
-  /** How many may hold it at once (a semaphore's value; 1 for a Lock or RLock). */
-  slots: number
-  /** Open holds and waits on it now: a request to a free lock nobody queues for is no wait. */
-  holders: number
-  waiters: number
 }
 
 export interface TimelineModel {
@@ -100,6 +89,8 @@ export interface TimelineModel {
   lastSeq: number
   /** Bumped when a new run starts over. */
   generation: number
+  /** Pairs the lock events into this model's spans (its public face: the model sits in a Pinia store). */
+  locks: Pick<LockFold, 'apply' | 'openOf'>
 }
 
 /** Ticks kept for the run (newest win): enough to see a run's rhythm without growing forever. */
@@ -107,11 +98,32 @@ export const MAX_TICKS = 20_000
 /** Spans kept per lane; a lock hammered in a tight loop would otherwise grow without end. */
 export const MAX_SPANS_PER_LANE = 10_000
 export function emptyTimeline(): TimelineModel {
-  return { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 }
+  const model = { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 } as Omit<TimelineModel, 'locks'> as TimelineModel
+  model.locks = lockFoldFor(model)
+  return model
 }
 
 export function resetTimeline(model: TimelineModel): void {
-  Object.assign(model, emptyTimeline(), { generation: model.generation + 1 })
+  const generation = model.generation + 1
+  Object.assign(model, emptyTimeline(), { generation })
+  model.locks = lockFoldFor(model)
+}
+
+/** The lock fold's spans go on their process's lane. */
+function lockFoldFor(model: TimelineModel): TimelineModel['locks'] {
+  return new LockFold({
+    opened: (span) => {
+      const lane = model.lanes[span.lid]
+      if (lane) pushSpan(lane, span)
+    },
+    closed: (span) => {
+      const lane = model.lanes[span.lid]
+      if (!lane) return
+      if (lane.open[openKey(span.kind, span.object)]?.includes(span)) endSpan(lane, span)
+      // A hold whose acquire was never sent (a Value's lock, counted in shared memory): drawn from when it was taken.
+      else insertClosedSpan(lane, span)
+    },
+  })
 }
 
 /** Folds a batch of events; returns whether anything changed. */
@@ -156,25 +168,22 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       lane.end = event.t
       lane.exitCode = event.exitCode
       lane.signal = event.signal
-      closeLaneAt(model, lane, event.t)
+      // What it still waited for or held ends with it.
+      model.locks.apply(event)
       return
     }
     case 'object.create':
-      if (!model.objects[event.object]) {
-        const slots = event.type === 'semaphore' || event.type === 'bounded-semaphore' ? (event.capacity ?? 1) : 1
-        model.objects[event.object] = { id: event.object, name: event.name, type: event.type, index: model.objectCount++, slots, holders: 0, waiters: 0 }
-      }
+      if (!model.objects[event.object]) model.objects[event.object] = { id: event.object, name: event.name, type: event.type, index: model.objectCount++ }
+      model.locks.apply(event)
       return
     case 'lock.request':
-      return openWait(model, event.lid, event.object, event.t)
     case 'lock.acquire':
-      return acquire(model, event.lid, event.object, event.t)
     case 'lock.timeout':
-      return closeSpan(model, model.lanes[event.lid], 'wait', event.object, event.t, 'timeout')
+    case 'lock.cancel':
     case 'lock.release':
-      return closeSpan(model, model.lanes[event.lid], 'hold', event.object, event.t, 'released')
     case 'lock.abandoned':
-      return abandon(model, model.lanes[event.lid], event.object, event.t, event.heldUs)
+      model.locks.apply(event)
+      return
     case 'queue.put':
     case 'queue.get':
     case 'queue.full':
@@ -202,12 +211,6 @@ function openKey(kind: SpanKind, object: string): string {
   return `${kind} ${object}`
 }
 
-/** The newest span of this kind on this object that is still open. */
-function openSpan(lane: Lane, kind: SpanKind, object: string): Span | null {
-  const stack = lane.open[openKey(kind, object)]
-  return stack?.[stack.length - 1] ?? null
-}
-
 function pushSpan(lane: Lane, span: Span): void {
   lane.spans.push(span)
   const key = openKey(span.kind, span.object)
@@ -232,38 +235,9 @@ function trimSpans(lane: Lane): void {
   lane.droppedSpans += dropped
 }
 
-function openWait(model: TimelineModel, lid: string, object: string, t: number): void {
-  const lane = model.lanes[lid]
-  if (!lane) return
-  const obj = model.objects[object]
-  // An RLock's owner re-entering gets it at once, with no acquire event to close a wait.
-  if (obj?.type === 'rlock' && openSpan(lane, 'hold', object)) return
-  // A free lock with nobody in line is granted at once: the request and its acquire are one
-  // broker call apart (tens of µs, more on a busy machine), which is no wait worth drawing.
-  if (obj && obj.holders < obj.slots && obj.waiters === 0) return
-  if (obj) obj.waiters++
-  pushSpan(lane, { kind: 'wait', lid, object, start: t, end: null, outcome: null })
-}
-
-function acquire(model: TimelineModel, lid: string, object: string, t: number): void {
-  const lane = model.lanes[lid]
-  if (!lane) return
-  closeSpan(model, lane, 'wait', object, t, 'acquired')
-  const obj = model.objects[object]
-  if (obj) obj.holders++
-  pushSpan(lane, { kind: 'hold', lid, object, start: t, end: null, outcome: null })
-}
-
-function closeSpan(model: TimelineModel, lane: Lane | undefined, kind: SpanKind, object: string, t: number, outcome: SpanOutcome): void {
-  const span = lane ? openSpan(lane, kind, object) : null
-  if (lane && span) endSpan(model, lane, span, t, outcome)
-}
-
-/** Ends an open span and takes it off its lane's open spans and its object's count of holders or waiters. */
-function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcome: SpanOutcome): void {
-  span.end = Math.max(span.start, t)
-  span.outcome = outcome
-  lane.longestUs = Math.max(lane.longestUs, span.end - span.start)
+/** A span the fold closed: off its lane's open spans. */
+function endSpan(lane: Lane, span: Span): void {
+  lane.longestUs = Math.max(lane.longestUs, (span.end ?? span.start) - span.start)
   const key = openKey(span.kind, span.object)
   const stack = lane.open[key]
   if (stack) {
@@ -271,28 +245,6 @@ function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcom
     if (index !== -1) stack.splice(index, 1)
     if (stack.length === 0) delete lane.open[key]
   }
-  const obj = model.objects[span.object]
-  if (!obj) return
-  if (span.kind === 'hold') obj.holders = Math.max(0, obj.holders - 1)
-  else obj.waiters = Math.max(0, obj.waiters - 1)
-}
-
-/** The holder died holding it; its exit may already have closed the hold (as 'gone'). */
-function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t: number, heldUs: number | undefined): void {
-  if (!lane) return
-  const open = openSpan(lane, 'hold', object)
-  if (open) return endSpan(model, lane, open, t, 'abandoned')
-  for (let i = lane.spans.length - 1; i >= 0; i--) {
-    const span = lane.spans[i]!
-    if (span.kind === 'hold' && span.object === object) {
-      if (span.outcome === 'gone') span.outcome = 'abandoned'
-      return
-    }
-  }
-  // A Value's or an Array's lock: its holds are counted in shared memory, not sent one by one, so
-  // the abandoned hold is the only one the timeline learns of. Drawn from when it was taken.
-  const type = model.objects[object]?.type
-  if ((type === 'value' || type === 'array') && heldUs !== undefined) insertClosedSpan(lane, { kind: 'hold', lid: lane.lid, object, start: Math.max(0, t - heldUs), end: t, outcome: 'abandoned' })
 }
 
 /** A span that started before the newest ones on the lane: put where its start keeps the order. */
@@ -302,11 +254,6 @@ function insertClosedSpan(lane: Lane, span: Span): void {
   lane.spans.splice(at, 0, span)
   lane.longestUs = Math.max(lane.longestUs, span.end! - span.start)
   if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
-}
-
-/** A process that exits ends whatever it was still holding or waiting for. */
-function closeLaneAt(model: TimelineModel, lane: Lane, t: number): void {
-  for (const span of openSpans(lane)) endSpan(model, lane, span, t, 'gone')
 }
 
 function addTick(model: TimelineModel, tick: Tick): void {

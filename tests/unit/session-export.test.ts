@@ -160,7 +160,7 @@ describe('Chrome trace export', () => {
     expect(find('hold M', 12, 15)).toMatchObject({ dur: 10 })
     expect(find('wait L', 13, 13)).toMatchObject({ dur: 18 })
     // C died holding L: the hold ends at its exit, and the abandonment is marked.
-    expect(find('hold L', 13, 31)).toMatchObject({ dur: 4, args: { endedBy: 'exit' } })
+    expect(find('hold L', 13, 31)).toMatchObject({ dur: 4, args: { outcome: 'gone' } })
     expect(events.find((e) => e.name === 'abandoned L')).toMatchObject({ ph: 'i', pid: 13, ts: 36 })
     expect(slices.filter((s) => s.name === 'hold R').map((s) => [s.ts, s.dur])).toEqual([
       [41, 1],

@@ -6,7 +6,9 @@
 // they end, so the output streams; viewers sort by ts themselves.
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
-// recorded is lost from the trace.
+// recorded is lost from the trace. Lock waits and holds are the shared lock fold's spans
+// (src-shared/folds/locks.ts), the same the UI draws.
+import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
 import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
 import type { SessionHeader } from '../format'
@@ -32,7 +34,8 @@ export class TraceBuilder {
   readonly tracks: TraceTracks
   private readonly from: number
   private readonly to: number
-  private readonly open = new Map<string, OpenInterval[]>()
+  /** The lock fold's open spans, as intervals on their process's lanes. */
+  private readonly lockSpans = new Map<LockSpan, OpenInterval>()
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
   private runsEndAt = -Infinity
   lastT = 0
@@ -76,51 +79,27 @@ export class TraceBuilder {
     this.emit({ name, cat, ph: 'X', ts: from, dur: to - from, pid, tid, args })
   }
 
-  /** Starts an interval of `label` on the process's lanes; `key` pairs it with its end. */
-  openInterval(e: LooseEvent, label: string, key: string, name: string, cat: string, args: Record<string, unknown>): void {
-    const proc = this.trackOf(e)
-    const tid = this.tracks.takeLane(proc, label, e.t)
-    const id = intervalKey(label, key, proc)
-    let list = this.open.get(id)
-    if (!list) this.open.set(id, (list = []))
-    list.push({ proc, label, tid, start: e.t, name, cat, args: { seq: e.seq, ...args } })
+  /** A wait or hold the lock fold opened: it takes a lane of its process until it closes. */
+  openLockSpan(span: LockSpan): void {
+    const proc = this.trackOf({ seq: 0, t: span.start, kind: 'lock', runId: null, lid: span.lid, pid: span.pid })
+    const label = span.kind === 'wait' ? WAITS : HOLDS
+    const tid = this.tracks.takeLane(proc, label, span.start)
+    this.lockSpans.set(span, { proc, label, tid, start: span.start, name: `${span.kind} ${span.object}`, cat: 'lock', args: { object: span.object } })
   }
 
-  /**
-   * Ends the matching interval. With none open (its start was never recorded), `knownStart`
-   * still draws it when the end event says how long it lasted.
-   */
-  closeInterval(
-    e: LooseEvent,
-    label: string,
-    key: string,
-    order: 'fifo' | 'lifo',
-    args: Record<string, unknown>,
-    fallback: { start: number; name: string; cat: string } | null,
-  ): boolean {
-    const proc = this.trackOf(e)
-    const found = this.takeOpen(label, key, proc, order)
-    if (found) {
-      this.endInterval(found, e.t, args)
-      return true
+  /** Its end; a span opened and closed at once (a hold whose start was not recorded) gets a lane of its own. */
+  closeLockSpan(span: LockSpan): void {
+    const end = span.end ?? this.lastT
+    const args = { outcome: span.outcome, ...(span.depth > 1 ? { depth: span.depth } : {}) }
+    const open = this.lockSpans.get(span)
+    if (open) {
+      this.lockSpans.delete(span)
+      return this.endInterval(open, end, args)
     }
-    if (fallback) {
-      const start = Math.min(fallback.start, e.t)
-      const tid = this.tracks.takeLane(proc, label, start)
-      this.tracks.releaseLane(proc, label, tid, e.t)
-      this.slice(proc.pid, tid, start, e.t, fallback.name, fallback.cat, { seq: e.seq, ...args })
-    }
-    return false
-  }
-
-  /** Ends every open interval of a process (it exited) or of all (the log ended). */
-  closeAll(proc: TraceProcess | null, t: number, args: Record<string, unknown>): void {
-    for (const [id, list] of this.open) {
-      const keep = list.filter((open) => proc !== null && open.proc !== proc)
-      for (const open of list) if (!keep.includes(open)) this.endInterval(open, t, args)
-      if (keep.length === 0) this.open.delete(id)
-      else this.open.set(id, keep)
-    }
+    this.openLockSpan(span)
+    const late = this.lockSpans.get(span)!
+    this.lockSpans.delete(span)
+    this.endInterval(late, end, args)
   }
 
   startRun(e: LooseEvent): void {
@@ -150,7 +129,6 @@ export class TraceBuilder {
   exitProcess(e: LooseEvent): void {
     const proc = this.trackOf(e)
     proc.exitT = e.t
-    this.closeAll(proc, e.t, { endedBy: 'exit' })
     this.endLifetime(proc, e.t, { exitCode: e.exitCode ?? null, signal: e.signal ?? null })
   }
 
@@ -161,30 +139,10 @@ export class TraceBuilder {
   }
 
   finish(liveProcesses: Iterable<TraceProcess>): void {
-    this.closeAll(null, this.lastT, { unfinished: true })
+    for (const [span, open] of this.lockSpans) this.endInterval(open, this.lastT, { object: span.object, unfinished: true })
+    this.lockSpans.clear()
     for (const proc of liveProcesses) this.endLifetime(proc, this.lastT, { exited: false })
     this.endRun(this.lastT, { ended: false })
-  }
-
-  private takeOpen(label: string, key: string, proc: TraceProcess, order: 'fifo' | 'lifo'): OpenInterval | null {
-    const id = intervalKey(label, key, proc)
-    let list = this.open.get(id)
-    let listId = id
-    if (!list || list.length === 0) {
-      // A plain Lock may be released by a process other than its holder, as in Python.
-      const prefix = `${label}\u0000${key}\u0000`
-      for (const [other, candidates] of this.open) {
-        if (other.startsWith(prefix) && candidates.length > 0) {
-          list = candidates
-          listId = other
-          break
-        }
-      }
-    }
-    if (!list || list.length === 0) return null
-    const found = order === 'fifo' ? list.shift()! : list.pop()!
-    if (list.length === 0) this.open.delete(listId)
-    return found
   }
 
   private endInterval(open: OpenInterval, end: number, args: Record<string, unknown>): void {
@@ -195,10 +153,6 @@ export class TraceBuilder {
 }
 
 type Handler = (e: LooseEvent, b: TraceBuilder) => void
-
-function intervalKey(label: string, key: string, proc: TraceProcess): string {
-  return `${label}\u0000${key}\u0000${proc.lid ?? proc.pid}`
-}
 
 /** An event's own fields, without the stamp every event has. */
 function rest(e: LooseEvent): Record<string, unknown> {
@@ -240,26 +194,14 @@ export const HANDLERS: Record<string, Handler> = {
   'user.kill': (e, b) => b.instant(b.trackOf(e), e, `kill ${str(e, 'signal') ?? ''}`, 'user', { pid: e.pid, ...rest(e) }),
   'user.join': (e, b) => b.instant(b.trackOf(e), e, 'join', 'user', { pid: e.pid, ...rest(e) }),
   'lab.error': (e, b) => b.instant(b.tracks.host, e, 'lab.error', 'lab', rest(e)),
-  'lock.request': (e, b) => {
-    const object = str(e, 'object') ?? '?'
-    b.openInterval(e, WAITS, object, `wait ${object}`, 'lock', { object })
-  },
-  'lock.acquire': (e, b) => {
-    const object = str(e, 'object') ?? '?'
-    const waitedUs = num(e, 'waitedUs')
-    b.closeInterval(e, WAITS, object, 'fifo', { waitedUs }, waitedUs === null ? null : { start: e.t - waitedUs, name: `wait ${object}`, cat: 'lock' })
-    b.openInterval(e, HOLDS, object, `hold ${object}`, 'lock', { object })
-  },
-  'lock.release': (e, b) => {
-    const object = str(e, 'object') ?? '?'
-    const heldUs = num(e, 'heldUs')
-    b.closeInterval(e, HOLDS, object, 'lifo', { heldUs }, heldUs === null ? null : { start: e.t - heldUs, name: `hold ${object}`, cat: 'lock' })
-  },
-  'lock.abandoned': (e, b) => {
-    const object = str(e, 'object') ?? '?'
-    b.closeInterval(e, HOLDS, object, 'lifo', { abandoned: true }, null)
-    b.instant(b.trackOf(e), e, `abandoned ${object}`, 'lock', rest(e))
-  },
+  // Waits and holds are drawn by the lock fold (see the exporter); these only keep the kinds from
+  // becoming instants, except the one a reader must not miss.
+  'lock.request': () => {},
+  'lock.acquire': () => {},
+  'lock.release': () => {},
+  'lock.timeout': () => {},
+  'lock.cancel': () => {},
+  'lock.abandoned': (e, b) => b.instant(b.trackOf(e), e, `abandoned ${str(e, 'object') ?? '?'}`, 'lock', rest(e)),
   'queue.put': queueDepth,
   'queue.get': queueDepth,
   'pipe.send': pipe,
@@ -281,6 +223,7 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   let pending: TraceEvent[] = []
   const builder = new TraceBuilder(header, filter, (event) => pending.push(event))
   const objects = new ObjectLabels()
+  const locks = new LockFold({ opened: (span) => builder.openLockSpan(span), closed: (span) => builder.closeLockSpan(span) })
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -306,6 +249,10 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       objects.relabel(e)
       if (e.t > builder.lastT) builder.lastT = e.t
       const wanted = families === null || families.has(familyOf(e.kind))
+      // A lock's spans need its type and its processes' exits whatever the kinds filter says.
+      if (families === null || families.has('lock')) {
+        if (wanted || e.kind === 'object.create' || e.kind === 'process.exit' || e.kind === 'run.start') locks.apply(e)
+      }
       if (e.kind === 'process.start') {
         builder.startProcess(e, wanted)
         const lid = str(e, 'lid')

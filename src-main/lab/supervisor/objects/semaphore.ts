@@ -71,6 +71,7 @@ export class SemaphoreObject implements BrokerObject {
     this.env.emit(caller, { kind: 'lock.request' })
     if (this.type === 'rlock' && this.holds[0]?.lid === caller.lid) {
       this.depth += restoreDepth
+      this.env.emit(caller, { kind: 'lock.acquire', waitedUs: 0, depth: this.depth })
       return done(true)
     }
     if (this.value > 0 && this.waiters.length === 0) {
@@ -103,7 +104,11 @@ export class SemaphoreObject implements BrokerObject {
   release(caller: Caller): string | null {
     if (this.type === 'rlock') {
       if (this.holds[0]?.lid !== caller.lid) return `cannot release ${this.name}: this process does not hold it (an RLock is released by its owner)`
-      if (--this.depth > 0) return null
+      if (--this.depth > 0) {
+        const hold = this.holds[0]!
+        this.env.emit(hold, { kind: 'lock.release', heldUs: this.env.now() - hold.since, depth: this.depth })
+        return null
+      }
     } else if (this.type === 'lock' && this.value >= 1) {
       return `cannot release ${this.name}: it is not locked`
     } else if (this.type === 'bounded-semaphore' && this.value >= this.initial) {
@@ -132,7 +137,10 @@ export class SemaphoreObject implements BrokerObject {
   }
 
   processGone(lid: string): void {
-    for (const waiter of this.waiters.removeWhere((w) => w.caller.lid === lid)) waiter.cancel()
+    for (const waiter of this.waiters.removeWhere((w) => w.caller.lid === lid)) {
+      waiter.cancel()
+      this.env.emit(waiter.caller, { kind: 'lock.cancel', waitedUs: this.env.now() - waiter.since })
+    }
     let abandoned = false
     for (let i = this.holds.length - 1; i >= 0; i--) {
       const hold = this.holds[i]!
@@ -152,7 +160,8 @@ export class SemaphoreObject implements BrokerObject {
     this.value--
     this.holds.push({ lid: caller.lid, pid: caller.pid, since: this.env.now() })
     if (this.type === 'rlock') this.depth = depth
-    this.env.emit(caller, { kind: 'lock.acquire', waitedUs: this.env.now() - since })
+    // A Condition's waiter takes its RLock back as deep as it held it.
+    this.env.emit(caller, depth > 1 ? { kind: 'lock.acquire', waitedUs: this.env.now() - since, depth } : { kind: 'lock.acquire', waitedUs: this.env.now() - since })
   }
 
   private grantWaiters(): void {

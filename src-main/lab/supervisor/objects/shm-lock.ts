@@ -171,6 +171,7 @@ export class ShmLockObject implements BrokerObject {
     for (const waiter of this.waiters.removeWhere((w) => w.caller.lid === lid)) {
       waiter.cancel()
       waiter.request()
+      this.env.emit(waiter.caller, { kind: 'lock.cancel', waitedUs: this.env.now() - waiter.since })
     }
     const seen = this.word.load()
     if ((seen & HOLDER_MASK) === pid && pid !== 0) {
