@@ -113,7 +113,7 @@ export const messages: AreaMessages = {
       by: 'by',
       refusedTag: 'refused',
       shut: 'shut down',
-      hint: 'Held by the broker: every read and write is a call to it, so processes that were given it see the same contents.',
+      hint: 'Held by the broker: every read and write is a call to it, so every process given it sees the same contents.',
       madeBy: 'Made by',
     },
     other: {
