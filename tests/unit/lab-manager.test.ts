@@ -236,4 +236,36 @@ describe('Manager', () => {
     expect(run.events).toContainEqual(expect.objectContaining({ kind: 'manager.refused', object: d, op: 'getItem', key: "'b'", error: "no key 'b' in the dict" }))
     expect(writes(run, d).at(-1)).toMatchObject({ op: 'shutdown', size: 0, entries: [], more: 0 })
   })
+
+  it('shuts down at the end of an `await using` block (TypeScript), and makes proclab objects for Queue, Lock and Event', async () => {
+    const run = await runSource(
+      `
+      import { Manager, Process, Queue, Lock, type DictProxy } from 'proclab'
+      export async function child(q: Queue, lock: Lock) {
+        await lock.withLock(async () => { await q.put('from child') })
+      }
+      export default async function main() {
+        let d: DictProxy<number>
+        let q: Queue, lock: Lock, isQueue = false, isLock = false
+        {
+          await using manager = Manager()
+          d = manager.dict({ a: 1 })
+          q = manager.Queue(); lock = manager.Lock({ name: 'm-lock' })
+          isQueue = q instanceof Queue; isLock = lock instanceof Lock
+          console.log('RESULT ' + JSON.stringify({ inside: await d.get('a'), ev: (await manager.Event().isSet()) }))
+        }
+        let after = 'no error'
+        try { await d.get('a') } catch (e) { after = (e as Error).name }
+        const p = new Process({ target: child, args: [q, lock] })
+        await p.start(); await p.join()
+        console.log('RESULT ' + JSON.stringify({ after, isQueue, isLock, fromChild: await q.get() }))
+      }
+    `,
+      {},
+      'lab.ts',
+    )
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    // The Queue and Lock outlive the shutdown: they are proclab's own, which the broker holds anyway.
+    expect(results(run.lines('MainProcess'))).toEqual({ inside: 1, ev: false, after: 'ProcessError', isQueue: true, isLock: true, fromChild: 'from child' })
+  })
 })
