@@ -99,10 +99,11 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'manager.read'; op: string; key: string | null; size: number })
   /**
    * A write also carries the contents after it, as short text previews: the first entries of it
-   * (at most MANAGER_SHOWN), `more` saying how many were left out. So the latest write alone tells a
-   * UI what the object holds, however much history it missed. After `op: 'shutdown'` it holds nothing.
+   * (at most MANAGER_SHOWN), `more` saying how many were left out. `entries` is absent when they are
+   * the same as in the object's previous write (an append to a long list, a set past the first
+   * keys): a write costs the log a few bytes, not the whole preview. After `op: 'shutdown'` it holds nothing.
    */
-  | (ProcessRef & ObjectRef & { kind: 'manager.write'; op: string; key: string | null; size: number; entries: ManagerEntry[]; more: number })
+  | (ProcessRef & ObjectRef & { kind: 'manager.write'; op: string; key: string | null; size: number; entries?: ManagerEntry[]; more: number })
   /** A call the broker refused (a missing key, an index out of range, a shut-down manager): nothing changed. */
   | (ProcessRef & ObjectRef & { kind: 'manager.refused'; op: string; key: string | null; error: string })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */

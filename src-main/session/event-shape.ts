@@ -43,7 +43,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'pipe.eof': { ...OBJECT, end: 'end?' },
   'value.counts': { ...OBJECT, reads: 'number', writes: 'number', acquires: 'number', contended: 'number' },
   'manager.read': { ...OBJECT, op: 'string', key: 'string|null', size: 'number' },
-  'manager.write': { ...OBJECT, op: 'string', key: 'string|null', size: 'number', entries: 'entries', more: 'number' },
+  'manager.write': { ...OBJECT, op: 'string', key: 'string|null', size: 'number', entries: 'entries?', more: 'number' },
   'manager.refused': { ...OBJECT, op: 'string', key: 'string|null', error: 'string' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },

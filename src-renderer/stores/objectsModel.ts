@@ -363,7 +363,8 @@ function applyManager(proxy: ProxyModel, event: ManagerEvent): void {
     case 'manager.write':
       // Contents, not a change: the latest write says what it holds, whatever came before.
       proxy.writes++
-      proxy.entries = event.entries
+      // Absent: the same entries as the write before (only the size or what follows them moved).
+      if (event.entries) proxy.entries = event.entries
       proxy.size = event.size
       proxy.more = event.more
       if (event.op === 'shutdown') proxy.shut = true

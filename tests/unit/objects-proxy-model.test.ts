@@ -1,6 +1,6 @@
 // The renderer's model of a Manager's dict, list or Namespace: the contents come whole with each
-// write (the latest replaces what was shown), reads and refusals are counted, the last call named,
-// and a shutdown empties it for good.
+// write that changed them (the latest replaces what was shown; a write without them keeps it),
+// reads and refusals are counted, the last call named, and a shutdown empties it for good.
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-shared/events'
 import { applyObjectEvent, emptyObjects, publishObject } from '../../src-renderer/stores/objectsModel'
@@ -19,7 +19,8 @@ describe('objects model: Manager proxies', () => {
       { seq: 3, t: 20, ...R, kind: 'manager.write', ...W, object: D, op: 'set', key: "'a'", size: 1, entries: [{ key: "'a'", value: '1' }], more: 0 },
       { seq: 4, t: 21, ...R, kind: 'manager.write', ...W, object: D, op: 'update', key: null, size: 30, entries: [{ key: "'a'", value: '2' }], more: 29 },
       { seq: 5, t: 22, ...R, kind: 'manager.read', ...P, object: D, op: 'get', key: "'a'", size: 30 },
-      { seq: 6, t: 23, ...R, kind: 'manager.refused', ...P, object: D, op: 'getItem', key: "'z'", error: "no key 'z' in the dict" },
+      { seq: 6, t: 22, ...R, kind: 'manager.write', ...W, object: D, op: 'set', key: "'zz'", size: 31, more: 30 },
+      { seq: 7, t: 23, ...R, kind: 'manager.refused', ...P, object: D, op: 'getItem', key: "'z'", error: "no key 'z' in the dict" },
     ]
     const touched = new Set<string>()
     for (const event of events) applyObjectEvent(model, event, touched)
@@ -27,10 +28,10 @@ describe('objects model: Manager proxies', () => {
       family: 'proxy',
       type: 'dict',
       entries: [{ key: "'a'", value: '2' }],
-      size: 30,
-      more: 29,
+      size: 31,
+      more: 30,
       reads: 1,
-      writes: 2,
+      writes: 3,
       refused: 1,
       last: { op: 'getItem', key: "'z'", lid: 'r1.L0', pid: 100, refused: true },
       shut: false,
@@ -38,7 +39,7 @@ describe('objects model: Manager proxies', () => {
     expect(model.objects['r1.L0/2']).toMatchObject({ family: 'proxy', type: 'namespace', entries: [], size: 0, last: null })
     expect([...touched].sort()).toEqual([D, 'r1.L0/2'])
 
-    applyObjectEvent(model, { seq: 7, t: 30, ...R, kind: 'manager.write', ...P, object: D, op: 'shutdown', key: null, size: 0, entries: [], more: 0 })
-    expect(model.objects[D]).toMatchObject({ entries: [], size: 0, shut: true, writes: 3 })
+    applyObjectEvent(model, { seq: 8, t: 30, ...R, kind: 'manager.write', ...P, object: D, op: 'shutdown', key: null, size: 0, entries: [], more: 0 })
+    expect(model.objects[D]).toMatchObject({ entries: [], size: 0, shut: true, writes: 4 })
   })
 })

@@ -56,6 +56,7 @@ describe('Manager events in exports', () => {
 
   it('pass the replay shape check, and a damaged entries list does not', () => {
     for (const event of events) expect(shapeProblem(event)).toBeNull()
+    expect(shapeProblem({ ...events[2]!, entries: undefined })).toBeNull()
     expect(shapeProblem({ ...events[2]!, entries: [{ key: 1 }] })).toBe('its entries is not a list of { key, value } previews')
   })
 })

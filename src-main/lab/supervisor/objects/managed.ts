@@ -40,6 +40,8 @@ type Operation = (args: Record<string, unknown>) => Done
 abstract class ManagedObject implements BrokerObject {
   abstract readonly type: ManagedType
   private shut = false
+  /** The entries the previous write event carried: a write that shows the same ones leaves them out. */
+  private shown: ManagerEntry[] | null = null
   /** Operations that change the contents: reported with them (manager.write). */
   protected abstract readonly writes: Readonly<Record<string, Operation>>
   protected abstract readonly reads: Readonly<Record<string, Operation>>
@@ -105,7 +107,10 @@ abstract class ManagedObject implements BrokerObject {
   private emitWrite(who: { lid: string; pid: number }, op: string, key: string | null): void {
     const size = this.size()
     const entries = this.entries()
-    this.env.emit(who, { kind: 'manager.write', op, key, size, entries, more: size - entries.length })
+    const more = size - entries.length
+    if (this.shown && sameEntries(this.shown, entries)) return this.env.emit(who, { kind: 'manager.write', op, key, size, more })
+    this.shown = entries
+    this.env.emit(who, { kind: 'manager.write', op, key, size, entries, more })
   }
 }
 
@@ -373,6 +378,10 @@ export class NamespaceObject extends ManagedObject {
   protected clearAll(): void {
     this.attributes.clear()
   }
+}
+
+function sameEntries(a: readonly ManagerEntry[], b: readonly ManagerEntry[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entry.key === b[i]!.key && entry.value === b[i]!.value)
 }
 
 function stored(value: unknown): Stored {
