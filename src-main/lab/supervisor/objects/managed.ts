@@ -62,9 +62,10 @@ abstract class ManagedObject implements BrokerObject {
       const reply = this.run(method, args, who)
       call.reply(reply)
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error
-      this.env.emit(who, { kind: 'manager.refused', op: method, key: error.key, error: error.message })
-      call.fail(error.errorName, error.message)
+      // Anything else is a message no proclab process sends: refused, never a broker that throws.
+      const refusal = error instanceof Refusal ? error : new Refusal('ProcessError', `${this.name}: ${method} failed: ${error instanceof Error ? error.message : String(error)}`)
+      this.env.emit(who, { kind: 'manager.refused', op: method, key: refusal.key, error: refusal.message })
+      call.fail(refusal.errorName, refusal.message)
     }
   }
 
@@ -74,8 +75,7 @@ abstract class ManagedObject implements BrokerObject {
     try {
       this.run('init', args, caller)
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error
-      this.env.warn(`${this.name}: its initial contents were refused: ${error.message}`)
+      this.env.warn(`${this.name}: its initial contents were refused: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
 
@@ -390,13 +390,21 @@ function stored(value: unknown): Stored {
 }
 
 function decoded(s: Stored): unknown {
-  s.decoded ??= { value: decodeItem(s.bytes) }
+  s.decoded ??= { value: decodeArg(s.bytes) }
   return s.decoded.value
 }
 
 function decodedArg(value: unknown): unknown {
   if (!(value instanceof Uint8Array)) throw new Refusal('TypeError', 'a value must arrive encoded (use the proclab API)')
-  return decodeItem(value)
+  return decodeArg(value)
+}
+
+function decodeArg(bytes: Uint8Array): unknown {
+  try {
+    return decodeItem(bytes)
+  } catch {
+    throw new Refusal('TypeError', 'a value arrived that cannot be decoded (use the proclab API)')
+  }
 }
 
 function keyArg(args: Record<string, unknown>): Key {
