@@ -98,6 +98,23 @@ export type EventBody =
    * `acquires` counts holds of its getLock(), `contended` the acquires that found it taken.
    */
   | (ProcessRef & ObjectRef & { kind: 'value.counts'; reads: number; writes: number; acquires: number; contended: number })
+  // ── Manager proxies (issue 16, Manager): a dict, list or Namespace held by the broker ──────────
+  /**
+   * One operation on a Manager's dict, list or Namespace proxy: every read and write is a call to
+   * the broker, which holds the data. `op` is the proxy method ('get', 'set', 'append', ...); `key`
+   * what it touched, as text (a dict key as Python would print it, a list index, an attribute
+   * name; null: the whole object); `size` the entries it holds after the call.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'manager.read'; op: string; key: string | null; size: number })
+  /**
+   * A write also carries the contents after it, as short text previews: the first entries of it
+   * (at most MANAGER_SHOWN), `more` saying how many were left out. `entries` is absent when they are
+   * the same as in the object's previous write (an append to a long list, a set past the first
+   * keys): a write costs the log a few bytes, not the whole preview. After `op: 'shutdown'` it holds nothing.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'manager.write'; op: string; key: string | null; size: number; entries?: ManagerEntry[]; more: number })
+  /** A call the broker refused (a missing key, an index out of range, a shut-down manager): nothing changed. */
+  | (ProcessRef & ObjectRef & { kind: 'manager.refused'; op: string; key: string | null; error: string })
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
   | { kind: 'lab.error'; message: string }
   /**
@@ -132,7 +149,7 @@ export interface OutputGap extends EventStamp, ProcessRef {
 /** What UIs are sent: the host's events, with runs of a flood's lines folded into gaps. */
 export type FrameEvent = LabEvent | OutputGap
 
-export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe' | 'value' | 'array'
+export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe' | 'value' | 'array' | ManagedType
 
 /** Which shared object an event is about: its id (unique per host), as named in its object.create. */
 export interface ObjectRef {
@@ -146,3 +163,16 @@ const FORMER_STOP_ERROR = 'stopped by the user'
 export function runEndStopped(event: Pick<EventOf<'run.end'>, 'stopped' | 'error'>): boolean {
   return event.stopped ?? event.error === FORMER_STOP_ERROR
 }
+
+// ── Manager proxies (issue 16, Manager) ────────────────────────────────────────────────────────
+/** What a Manager makes: Python's manager.dict(), manager.list() and manager.Namespace(). */
+export type ManagedType = 'dict' | 'list' | 'namespace'
+
+/** One entry of a managed object as events show it: `key` and `value` are previews, not the data. */
+export interface ManagerEntry {
+  key: string
+  value: string
+}
+
+/** Entries a manager.write event carries at most; the rest are counted in its `more`. */
+export const MANAGER_SHOWN = 20

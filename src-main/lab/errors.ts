@@ -30,7 +30,27 @@ export class BrokenBarrierError extends Error {
   override name = 'BrokenBarrierError'
 }
 
-const BY_NAME: Record<string, new (message: string) => Error> = { Full, Empty, EOFError, BrokenBarrierError, ProcessError, TypeError }
+/** Python's KeyError: a Manager dict has no such key (getItem, delete, pop without a default). */
+export class KeyError extends Error {
+  override name = 'KeyError'
+}
+
+/** Python's IndexError: a Manager list index out of range, or pop from an empty list. */
+export class IndexError extends Error {
+  override name = 'IndexError'
+}
+
+/** Python's ValueError, as a Manager list's index() and remove() raise it: no such element. */
+export class ValueError extends Error {
+  override name = 'ValueError'
+}
+
+/** Python's AttributeError: a Manager Namespace has no such attribute. */
+export class AttributeError extends Error {
+  override name = 'AttributeError'
+}
+
+const BY_NAME: Record<string, new (message: string) => Error> = { Full, Empty, EOFError, BrokenBarrierError, ProcessError, TypeError, KeyError, IndexError, ValueError, AttributeError }
 
 /** Rebuilds an error the broker reported, as the class the user catches. */
 export function errorFromBroker(name: string | undefined, message: string): Error {

@@ -153,6 +153,9 @@ const LABELS: Record<SharedObjectType, string> = {
   pipe: 'Pipe',
   value: 'Value',
   array: 'Array',
+  dict: 'dict',
+  list: 'list',
+  namespace: 'Namespace',
 }
 
 function defaultLabel(type: SharedObjectType): string {

@@ -119,6 +119,15 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'manager-dict',
+    file: 'manager-dict.mjs',
+    title: { en: 'Sharing results: a Manager dict and list', zh: '共享结果：Manager 的 dict 与 list' },
+    lesson: {
+      en: 'Processes share nothing unless they are given a shared object. Four workers first write their results into a plain object: each writes into its own copy, and the main process finds it empty. Given a Manager’s dict and list instead, whose data the broker holds, every write is a call to it: the main process reads all four results, and the list records who finished first.',
+      zh: '进程之间什么都不共享，除非把共享对象交给它们。四个工作进程先把结果写进普通对象：每个写的都是自己的那份，主进程看到的仍是空的。换成 Manager 的 dict 和 list 后，数据由 broker 持有，每次写入都是对它的一次调用：主进程读到了全部四个结果，list 还记下了完成的先后。',
+    },
+  },
+  {
     id: 'queue-basics',
     file: 'queue-basics.mjs',
     title: { en: 'Queue basics: maxsize, Full and Empty', zh: '队列基础：maxsize、Full 与 Empty' },

@@ -6,7 +6,7 @@
 import type { EventKind } from '../../src-shared/events'
 
 /** A trailing `?`: the field may be absent (older files, the synthetic sessions), but not of another type. */
-type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples'
+type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples' | 'entries'
 type Field = FieldType | `${FieldType}?`
 type Shape = Readonly<Record<string, Field>>
 
@@ -43,6 +43,9 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'pipe.close': { ...OBJECT, end: 'end?' },
   'pipe.eof': { ...OBJECT, end: 'end?' },
   'value.counts': { ...OBJECT, reads: 'number', writes: 'number', acquires: 'number', contended: 'number' },
+  'manager.read': { ...OBJECT, op: 'string', key: 'string|null', size: 'number' },
+  'manager.write': { ...OBJECT, op: 'string', key: 'string|null', size: 'number', entries: 'entries?', more: 'number' },
+  'manager.refused': { ...OBJECT, op: 'string', key: 'string|null', error: 'string' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },
 }
@@ -87,6 +90,8 @@ function fits(value: unknown, type: FieldType): boolean {
       return value === 0 || value === 1
     case 'samples':
       return Array.isArray(value) && value.every((s) => typeof s === 'object' && s !== null && typeof s.lid === 'string' && fits(s.pid, 'number') && fits(s.cpu, 'number') && fits(s.rss, 'number'))
+    case 'entries':
+      return Array.isArray(value) && value.every((e) => typeof e === 'object' && e !== null && typeof e.key === 'string' && typeof e.value === 'string')
   }
 }
 
@@ -94,5 +99,6 @@ function describe(spec: Field): string {
   const type = spec.replace('?', '')
   if (type === 'end') return '0 or 1'
   if (type === 'samples') return 'a list of process samples'
+  if (type === 'entries') return 'a list of { key, value } previews'
   return `a ${type.replace('|null', ' or null')}`
 }

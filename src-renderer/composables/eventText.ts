@@ -26,6 +26,12 @@ export function eventDetail(t: T, units: Units, event: LabEvent): string {
     case 'queue.full':
     case 'queue.empty':
       return t('lab.events.depth', { object, depth: event.depth })
+    // Manager proxies (issue 16): the call as code, which reads the same in every language.
+    case 'manager.read':
+    case 'manager.write':
+      return `${object}: ${event.op}(${event.key ?? ''})`
+    case 'manager.refused':
+      return `${object}: ${event.op}(${event.key ?? ''}): ${event.error}`
     default:
       return object
   }

@@ -3,7 +3,7 @@
 // non-reactive model (a reactive proxy costs ~50x per event) and then publishes a copy of each
 // object the frame touched. Anything that grows with the number of events (depth series, holds,
 // rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
-import type { FrameEvent, LabEvent, SharedObjectType } from '../../src-shared/events'
+import type { FrameEvent, LabEvent, ManagerEntry, SharedObjectType } from '../../src-shared/events'
 import { LockFold, type LockSpan } from '../../src-shared/folds/locks'
 
 export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
@@ -151,11 +151,30 @@ export interface ValueModel extends ObjectInfo {
   countedT: number | null
 }
 
+/**
+ * A Manager's dict, list or Namespace: its contents as of the latest write (each write event
+ * carries them, previews of the first entries), and counts of the calls it served.
+ */
+export interface ProxyModel extends ObjectInfo {
+  family: 'proxy'
+  entries: ManagerEntry[]
+  /** Entries it holds, and how many of them the latest write left out of `entries`. */
+  size: number
+  more: number
+  reads: number
+  writes: number
+  refused: number
+  /** The latest call: its method, what it touched, who made it, and whether the broker refused it. */
+  last: { op: string; key: string | null; lid: string; pid: number; refused: boolean } | null
+  /** Its Manager was shut down: the data is gone and every later call is refused. */
+  shut: boolean
+}
+
 export interface OtherModel extends ObjectInfo {
   family: 'other'
 }
 
-export type SharedObjectModel = LockModel | QueueModel | PipeModel | ValueModel | OtherModel
+export type SharedObjectModel = LockModel | QueueModel | PipeModel | ValueModel | ProxyModel | OtherModel
 
 export interface ObjectsModel {
   runId: string | null
@@ -220,6 +239,9 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
       return { ...obj }
     case 'pipe':
       return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
+    case 'proxy':
+      // Entries are replaced whole by each write, never changed in place: sharing them is safe.
+      return { ...obj }
     default:
       return { ...obj }
   }
@@ -264,6 +286,9 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
   }
   if (event.type === 'value' || event.type === 'array') {
     return { ...info, family: 'value', length: event.capacity ?? 1, reads: 0, writes: 0, acquires: 0, contended: 0, abandoned: 0, countedT: null }
+  }
+  if (event.type === 'dict' || event.type === 'list' || event.type === 'namespace') {
+    return { ...info, family: 'proxy', entries: [], size: 0, more: 0, reads: 0, writes: 0, refused: 0, last: null, shut: false }
   }
   return { ...info, family: 'other' }
 }
@@ -351,7 +376,39 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
       touched?.add(event.object)
       return
     }
+    case 'manager.read':
+    case 'manager.write':
+    case 'manager.refused': {
+      const proxy = model.objects[event.object]
+      if (proxy?.family !== 'proxy') return
+      applyManager(proxy, event)
+      touched?.add(event.object)
+      return
+    }
     default:
+      return
+  }
+}
+
+type ManagerEvent = Extract<LabEvent, { kind: 'manager.read' | 'manager.write' | 'manager.refused' }>
+
+function applyManager(proxy: ProxyModel, event: ManagerEvent): void {
+  proxy.last = { op: event.op, key: event.key, lid: event.lid, pid: event.pid, refused: event.kind === 'manager.refused' }
+  switch (event.kind) {
+    case 'manager.read':
+      proxy.reads++
+      return
+    case 'manager.refused':
+      proxy.refused++
+      return
+    case 'manager.write':
+      // Contents, not a change: the latest write says what it holds, whatever came before.
+      proxy.writes++
+      // Absent: the same entries as the write before (only the size or what follows them moved).
+      if (event.entries) proxy.entries = event.entries
+      proxy.size = event.size
+      proxy.more = event.more
+      if (event.op === 'shutdown') proxy.shut = true
       return
   }
 }

@@ -10,6 +10,7 @@ const CHAPTER_SCENARIOS = [
   'tickets-lock',
   'tickets-race',
   'value-counter',
+  'manager-dict',
   'queue-basics',
   'flash-sale',
   'pipe-eof',

@@ -171,6 +171,19 @@ const queueDepth: Handler = (e, b) => {
   if (depth !== null) b.counter(e, `queue ${str(e, 'object') ?? '?'} depth`, { depth })
 }
 
+/**
+ * Manager proxies (issue 16): each call an instant on its caller's track, named for what it did
+ * ("append results"); a write also moves a counter of the object's size. The contents' previews a
+ * write carries stay out: the session log has them, a trace would repeat them at every write.
+ */
+const managerCall: Handler = (e, b) => {
+  const object = str(e, 'object') ?? '?'
+  const { entries: _entries, ...args } = rest(e)
+  b.instant(b.trackOf(e), e, `${str(e, 'op') ?? e.kind} ${object}`, 'manager', args)
+  const size = num(e, 'size')
+  if (e.kind === 'manager.write' && size !== null) b.counter(e, `${object} size`, { size })
+}
+
 /** monitor.sample: one CPU and one memory counter per lab process it names. */
 const samples: Handler = (e, b) => {
   const list = Array.isArray(e.processes) ? (e.processes as unknown[]) : []
@@ -207,6 +220,9 @@ export const HANDLERS: Record<string, Handler> = {
   'pipe.send': pipe,
   'pipe.recv': pipe,
   'monitor.sample': samples,
+  'manager.read': managerCall,
+  'manager.write': managerCall,
+  'manager.refused': managerCall,
 }
 
 function familyOf(kind: string): string {

@@ -5,6 +5,7 @@ import { unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEn
 import { BarrierObject } from './barrier'
 import { ConditionObject } from './condition'
 import { EventObject } from './event'
+import { DictObject, ListObject, NamespaceObject } from './managed'
 import { PipeObject } from './pipe'
 import { openQueueMemory, QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
@@ -95,6 +96,15 @@ export class ObjectTable {
         capacity = count('length')
         break
       }
+      case 'dict':
+        object = new DictObject(oid, name, env)
+        break
+      case 'list':
+        object = new ListObject(oid, name, env)
+        break
+      case 'namespace':
+        object = new NamespaceObject(oid, name, env)
+        break
       default:
         return { error: `unknown object type '${String(type)}'` }
     }
