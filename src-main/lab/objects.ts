@@ -153,6 +153,7 @@ const LABELS: Record<SharedObjectType, string> = {
   pipe: 'Pipe',
   value: 'Value',
   array: 'Array',
+  pool: 'Pool',
 }
 
 function defaultLabel(type: SharedObjectType): string {

@@ -6,6 +6,7 @@ import { BarrierObject } from './barrier'
 import { ConditionObject } from './condition'
 import { EventObject } from './event'
 import { PipeObject } from './pipe'
+import { PoolObject } from './pool'
 import { openQueueMemory, QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
 import { ValueObject } from './value'
@@ -93,6 +94,10 @@ export class ObjectTable {
         capacity = count('length')
         break
       }
+      case 'pool':
+        capacity = count('processes')
+        object = new PoolObject(oid, name, env)
+        break
       default:
         return { error: `unknown object type '${String(type)}'` }
     }
