@@ -4,11 +4,15 @@
 // more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
-import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import type { EventOf, FrameEvent, LabEvent } from '../../src-shared/events'
 
-export type SpanKind = 'hold' | 'wait'
-/** How a span ended: a hold is released or abandoned, a wait is granted, times out, or its process is gone. */
-export type SpanOutcome = 'released' | 'abandoned' | 'acquired' | 'timeout' | 'gone' | null
+/** 'task': a Pool's chunk of tasks in the worker that ran it (the span's object is the pool). */
+export type SpanKind = 'hold' | 'wait' | 'task'
+/**
+ * How a span ended: a hold is released or abandoned, a wait is granted, times out, or its process
+ * is gone; a task is done or failed.
+ */
+export type SpanOutcome = 'released' | 'abandoned' | 'acquired' | 'timeout' | 'gone' | 'done' | 'failed' | null
 
 export interface Span {
   kind: SpanKind
@@ -18,6 +22,11 @@ export interface Span {
   /** null while it lasts. */
   end: number | null
   outcome: SpanOutcome
+  /** A task span: its pool's chunk number (absent for a summary), its tasks, chunks (a summary's), and its failure. */
+  chunk?: number
+  tasks?: number
+  chunks?: number
+  error?: string | null
 }
 
 export type TickKind =
@@ -193,9 +202,70 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       return
     case 'user.join':
       return addTick(model, { t: event.t, lid: event.lid, kind: 'user.join', object: null, value: event.exitCode, text: null })
+    case 'pool.start':
+    case 'pool.done':
+    case 'pool.failed':
+    case 'pool.summary':
+      return foldPoolTask(model, event)
     default:
       return
   }
+}
+
+/**
+ * A Pool's chunks as task spans in their workers' lanes. The pool reports in batches, stamped with
+ * the times it measured: a span may start before spans already on the lane (inserted in start
+ * order), and its worker's exit may come first (the span it closed as 'gone' is mended).
+ */
+function foldPoolTask(model: TimelineModel, event: EventOf<'pool.start' | 'pool.done' | 'pool.failed' | 'pool.summary'>): void {
+  const lane = model.lanes[event.lid]
+  if (!lane) return
+  switch (event.kind) {
+    case 'pool.start': {
+      const span: Span = { kind: 'task', lid: event.lid, object: event.object, start: event.t, end: null, outcome: null, chunk: event.chunk, tasks: event.tasks }
+      insertSpan(lane, span)
+      ;(lane.open[openKey('task', event.object)] ??= []).push(span)
+      return
+    }
+    case 'pool.done':
+    case 'pool.failed': {
+      const outcome = event.kind === 'pool.done' ? 'done' : 'failed'
+      const error = event.kind === 'pool.failed' ? event.error : null
+      const open = openSpan(lane, 'task', event.object)
+      if (open?.chunk === event.chunk) {
+        open.error = error
+        return endSpan(model, lane, open, event.t, outcome)
+      }
+      const ended = lastTaskSpan(lane, event.object, event.chunk)
+      if (ended) {
+        Object.assign(ended, { end: Math.max(ended.start, event.t), outcome, error })
+        lane.longestUs = Math.max(lane.longestUs, ended.end! - ended.start)
+      }
+      return
+    }
+    case 'pool.summary':
+      insertSpan(lane, {
+        kind: 'task',
+        lid: event.lid,
+        object: event.object,
+        start: Math.max(0, event.t - event.durationUs),
+        end: event.t,
+        outcome: event.failed > 0 ? 'failed' : 'done',
+        tasks: event.done + event.failed,
+        chunks: event.chunks,
+        error: event.error,
+      })
+      return
+  }
+}
+
+/** The task span of that chunk among a lane's last spans (its worker's exit closed it already). */
+function lastTaskSpan(lane: Lane, object: string, chunk: number): Span | null {
+  for (let i = lane.spans.length - 1; i >= Math.max(0, lane.spans.length - 64); i--) {
+    const span = lane.spans[i]!
+    if (span.kind === 'task' && span.object === object && span.chunk === chunk) return span
+  }
+  return null
 }
 
 function openKey(kind: SpanKind, object: string): string {
@@ -272,7 +342,7 @@ function endSpan(model: TimelineModel, lane: Lane, span: Span, t: number, outcom
     if (stack.length === 0) delete lane.open[key]
   }
   const obj = model.objects[span.object]
-  if (!obj) return
+  if (!obj || span.kind === 'task') return
   if (span.kind === 'hold') obj.holders = Math.max(0, obj.holders - 1)
   else obj.waiters = Math.max(0, obj.waiters - 1)
 }
@@ -297,10 +367,14 @@ function abandon(model: TimelineModel, lane: Lane | undefined, object: string, t
 
 /** A span that started before the newest ones on the lane: put where its start keeps the order. */
 function insertClosedSpan(lane: Lane, span: Span): void {
+  insertSpan(lane, span)
+}
+
+function insertSpan(lane: Lane, span: Span): void {
   let at = lane.spans.length
   while (at > 0 && lane.spans[at - 1]!.start > span.start) at--
   lane.spans.splice(at, 0, span)
-  lane.longestUs = Math.max(lane.longestUs, span.end! - span.start)
+  if (span.end !== null) lane.longestUs = Math.max(lane.longestUs, span.end - span.start)
   if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
 }
 

@@ -1,9 +1,12 @@
 // The Pool's events from real pool runs: exact task counts, a failed task with its message, every
 // span started in a worker ended in that same worker, replaced workers, and the summaries that keep
 // a big map of tiny tasks from costing an event per task.
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import { SPANS_PER_REPORT } from '../../src-main/lab/pool-telemetry'
+import { exportSession } from '../../src-main/session/index'
+import { collect, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 import { runSource, type RunResult } from '../helpers/lab'
 
 type PoolEvent = Extract<LabEvent, { kind: `pool.${string}` }>
@@ -107,6 +110,29 @@ describe('Pool events', () => {
     expect([...spans.values()].flat()).toHaveLength(7)
     for (const lid of spans.keys()) expect(workerLids.has(lid)).toBe(true)
     expect(ofKind(events, 'pool.close').map((e) => e.terminated)).toEqual([false])
+
+    // The Chrome/Perfetto trace: each chunk a 'pool' slice on a lane of its worker's track.
+    const { dir, cleanup } = await tempDir()
+    try {
+      const file = join(dir, 'pool.ndjson')
+      await writeSessionFile(file, run.events)
+      const { out, text } = collect()
+      await exportSession(file, 'chrome-trace', out, { onWarning: () => {} })
+      const trace = JSON.parse(text()) as { traceEvents: TraceEvent[] }
+      expect(traceProblems(trace)).toEqual([])
+      const slices = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'pool')
+      expect(slices).toHaveLength(7)
+      const starts = ofKind(events, 'pool.start')
+      for (const slice of slices) {
+        const start = starts.find((s) => s.chunk === (slice.args as { chunk: number }).chunk)!
+        expect(slice.pid).toBe(start.pid)
+        expect(slice.ts).toBe(start.t)
+        expect(slice.name).toBe('task Squares')
+      }
+      expect(slices.filter((s) => (s.args as { outcome: string }).outcome === 'failed').map((s) => (s.args as { error: string }).error)).toEqual(['no good: 7'])
+    } finally {
+      await cleanup()
+    }
   })
 
   it('maxTasksPerChild: each worker ends after its chunks and a new one takes its place, named as its replacement', async () => {

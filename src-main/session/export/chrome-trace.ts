@@ -16,6 +16,7 @@ import type { ExporterFactory } from './types'
 
 const WAITS = 'lock waits'
 const HOLDS = 'lock holds'
+const TASKS = 'pool tasks'
 const STAMP = new Set(['seq', 't', 'kind', 'runId', 'lid', 'pid'])
 
 interface OpenInterval {
@@ -265,6 +266,32 @@ export const HANDLERS: Record<string, Handler> = {
   'pipe.send': pipe,
   'pipe.recv': pipe,
   'monitor.sample': samples,
+  // A Pool's chunks: slices on a 'pool tasks' lane of the worker that ran them (issue 16).
+  'pool.start': (e, b) => {
+    const object = str(e, 'object') ?? '?'
+    b.openInterval(e, TASKS, chunkKey(e), `task ${object}`, 'pool', { object, chunk: e.chunk, tasks: e.tasks })
+  },
+  'pool.done': poolTaskEnd,
+  'pool.failed': poolTaskEnd,
+  'pool.summary': (e, b) => {
+    const object = str(e, 'object') ?? '?'
+    const durationUs = num(e, 'durationUs') ?? 0
+    // Never open: drawn whole from what it says.
+    b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
+  },
+}
+
+function chunkKey(e: LooseEvent): string {
+  return `${str(e, 'object') ?? '?'}#${num(e, 'chunk') ?? '?'}`
+}
+
+/**
+ * The end of a chunk's slice. Its worker's exit may have come first (the pool reports in batches)
+ * and closed the slice there: the outcome is then an instant on the worker, so it is not lost.
+ */
+function poolTaskEnd(e: LooseEvent, b: TraceBuilder): void {
+  const args = { outcome: e.kind === 'pool.done' ? 'done' : 'failed', ...(e.kind === 'pool.failed' ? { error: e.error } : {}) }
+  if (!b.closeInterval(e, TASKS, chunkKey(e), 'fifo', args, null)) b.instant(b.trackOf(e), e, e.kind, 'pool', rest(e))
 }
 
 function familyOf(kind: string): string {
