@@ -28,9 +28,14 @@ function totals(events: PoolEvent[]): { queued: number; done: number; failed: nu
   let chunks = 0
   for (const e of events) {
     if (e.kind === 'pool.queued') queued += e.tasks
-    if (e.kind === 'pool.done') (done += e.tasks), chunks++
-    if (e.kind === 'pool.failed') (failed += e.tasks), chunks++
-    if (e.kind === 'pool.summary') (done += e.done), (failed += e.failed), (chunks += e.chunks)
+    if (e.kind === 'pool.done') done += e.tasks
+    if (e.kind === 'pool.failed') failed += e.tasks
+    if (e.kind === 'pool.summary') {
+      done += e.done
+      failed += e.failed
+    }
+    if (e.kind === 'pool.done' || e.kind === 'pool.failed') chunks++
+    if (e.kind === 'pool.summary') chunks += e.chunks
   }
   return { queued, done, failed, chunks }
 }
