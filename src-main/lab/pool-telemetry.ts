@@ -53,7 +53,8 @@ export class PoolTelemetry extends SharedObject {
   private timer: ReturnType<typeof setTimeout> | null = null
   private readonly owner: WorkerRef
 
-  constructor(name: string, workers: number, maxTasksPerChild: number | null) {
+  /** `name`: the pool's name option (its workers' prefix), else a default like Pool-3. */
+  constructor(name: string | undefined, workers: number, maxTasksPerChild: number | null) {
     super()
     this.register('pool', name, { processes: workers, maxTasksPerChild })
     this.owner = { lid: labContext().lid, pid: process.pid }

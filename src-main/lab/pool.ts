@@ -112,7 +112,7 @@ export class Pool {
       initargs: options.initargs ?? [],
       maxTasks: options.maxTasksPerChild ?? null,
     }
-    this.telemetry = new PoolTelemetry(this.name, processes, this.setup.maxTasks)
+    this.telemetry = new PoolTelemetry(options.name, processes, this.setup.maxTasks)
     let resolve!: () => void
     this.joined = { promise: new Promise<void>((r) => (resolve = r)), resolve }
     // A pool still running when the script's work is done is terminated, as Python's finalizer does.
