@@ -226,4 +226,12 @@ test('pool-map: a Pool card per pool, every task done, none queued, running or f
   await expect(table.locator('li[data-kind="task"][data-outcome="done"]')).toHaveCount(8 + 1 + 8 + n)
   await expect(table.locator('li[data-kind="task"]:not([data-outcome="done"])')).toHaveCount(0)
   for (const row of await workerRows.all()) await expect(row.locator('li[data-kind="task"]').first()).toBeVisible()
+  await expect(app.locator('.timeline-legend .tl-task')).toHaveCount(2)
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme })
+    const results = await new AxeBuilder({ page: app }).include('.timeline-view').analyze()
+    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    expect(summary, `pool timeline, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
+    await keepScreenshot(app.locator('.timeline-view'), `pool-timeline-${colorScheme}`)
+  }
 })

@@ -47,6 +47,7 @@ export const messages: AreaMessages = {
       taskSummary: 'ran {tasks} task(s) of {pool} in {chunks} chunks from {from} to {to} ({duration})',
       taskOpen: 'runs {tasks} task(s) of {pool} since {from} ({duration} so far)',
       taskOutcome: { done: 'done', failed: 'failed', gone: 'its worker ended' },
+      taskLegend: 'a chunk of {pool} in its worker',
       outcome: {
         released: 'released',
         abandoned: 'died holding it; ProcLab released it (abandoned)',
@@ -145,6 +146,7 @@ export const messages: AreaMessages = {
       taskSummary: '从 {from} 到 {to} 分 {chunks} 块运行了 {pool} 的 {tasks} 个任务（{duration}）',
       taskOpen: '自 {from} 起运行 {pool} 的 {tasks} 个任务（已 {duration}）',
       taskOutcome: { done: '已完成', failed: '失败', gone: '其工作进程已结束' },
+      taskLegend: '{pool} 在工作进程中运行的一个分块',
       outcome: {
         released: '已释放',
         abandoned: '持有时进程死亡，ProcLab 已代为释放（abandoned）',
