@@ -366,7 +366,8 @@ export class Pool {
     this.workers.delete(worker)
     const [running, ...notStarted] = worker.chunks.splice(0)
     // Chunks it had not started go back to the front of the line, for another worker. (With
-    // IN_FLIGHT 1 there are none; their spans would end here as not done.)
+    // IN_FLIGHT 1 there are none. Were there any, their spans would end here as failed and the UI
+    // would count them so: a 'handed back' event is needed before IN_FLIGHT grows.)
     for (const chunk of notStarted) if (chunk.span) this.telemetry.ended(chunk.span, 'handed back: its worker ended before starting it')
     for (const chunk of notStarted) chunk.span = null
     this.queue.unshift(...notStarted)
