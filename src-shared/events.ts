@@ -115,6 +115,38 @@ export type EventBody =
   | (ProcessRef & ObjectRef & { kind: 'manager.write'; op: string; key: string | null; size: number; entries?: ManagerEntry[]; more: number })
   /** A call the broker refused (a missing key, an index out of range, a shut-down manager): nothing changed. */
   | (ProcessRef & ObjectRef & { kind: 'manager.refused'; op: string; key: string | null; error: string })
+  // ── Pool (issue 16, the Pool's UI) ─────────────────────────────────────────────────────────────
+  // A Pool is an object of type 'pool' (its object.create: capacity = its workers, lid = the process
+  // that made it, its owner). The owner keeps the pool's state and reports it in batches, a few
+  // times a second and before it exits (lab/pool-telemetry.ts), stamped with the times it measured:
+  // a chunk starts when the owner hands it to an idle worker and ends when its answer is back. Counts
+  // are in tasks (one call of the function); a chunk is the tasks one worker runs for one message.
+  /** Tasks were submitted (map, starMap, imap, apply, ...): `tasks` calls cut into `chunks` of at most `chunkSize`. The owner's lid. */
+  | (ProcessRef & ObjectRef & { kind: 'pool.queued'; tasks: number; chunks: number; chunkSize: number })
+  /** Worker (lid, pid) started chunk number `chunk` of `tasks` tasks. Ends in one pool.done or pool.failed of the same chunk. */
+  | (ProcessRef & ObjectRef & { kind: 'pool.start'; chunk: number; tasks: number })
+  | (ProcessRef & ObjectRef & { kind: 'pool.done'; chunk: number; tasks: number })
+  /**
+   * The chunk's `tasks` failed with `error` (its first failing call's message, or why its worker
+   * ended). A chunk that no worker started (the pool was terminated or broken) fails with the
+   * owner's lid and no pool.start before it.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'pool.failed'; chunk: number; tasks: number; error: string })
+  /**
+   * `chunks` chunks that worker (lid, pid) started and ended between two reports, too many to report
+   * one by one: exact counts of their tasks done and failed, from t − durationUs (the first one's
+   * start) to t (the last one's end). `error`: the first failure's message, or null.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'pool.summary'; chunks: number; done: number; failed: number; durationUs: number; error: string | null })
+  /**
+   * A worker process started (lid, pid: the worker's). `replaces`: the lid of the worker it takes
+   * the place of, with `reason` why that one ended: it ran maxTasksPerChild chunks, or it exited
+   * (killed, crashed); null for the pool's first workers.
+   */
+  | (ProcessRef & ObjectRef & { kind: 'pool.worker'; replaces: string | null; reason: 'maxTasksPerChild' | 'exited' | null })
+  /** close() (the workers end once the work is done) or terminate() (they end now, work not done fails). The owner's lid. */
+  | (ProcessRef & ObjectRef & { kind: 'pool.close'; terminated: boolean })
+  // ── end of Pool ──────────────────────────────────────────────────────────────────────────────
   /** Something the supervisor itself has to tell (a refused spawn, a script that failed to load). */
   | { kind: 'lab.error'; message: string }
   /**
@@ -149,7 +181,7 @@ export interface OutputGap extends EventStamp, ProcessRef {
 /** What UIs are sent: the host's events, with runs of a flood's lines folded into gaps. */
 export type FrameEvent = LabEvent | OutputGap
 
-export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe' | 'value' | 'array' | ManagedType
+export type SharedObjectType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore' | 'event' | 'condition' | 'barrier' | 'queue' | 'joinable-queue' | 'simple-queue' | 'pipe' | 'value' | 'array' | 'pool' | ManagedType
 
 /** Which shared object an event is about: its id (unique per host), as named in its object.create. */
 export interface ObjectRef {

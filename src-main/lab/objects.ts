@@ -156,6 +156,7 @@ const LABELS: Record<SharedObjectType, string> = {
   dict: 'dict',
   list: 'list',
   namespace: 'Namespace',
+  pool: 'Pool',
 }
 
 function defaultLabel(type: SharedObjectType): string {

@@ -9,8 +9,9 @@ import { labContext } from './context'
 import { ProcessError } from './errors'
 import { onEndChildren } from './lifecycle'
 import { labPaths } from './paths'
+import { PoolTelemetry, type ChunkSpan } from './pool-telemetry'
 import { receiveMessage, sendMessage, type ChunkMessage, type ResultMessage, type WorkerError, type WorkerSetup } from './pool-worker'
-import { Process } from './process'
+import { childLid, Process } from './process'
 import type { TargetRef } from './protocol'
 import { notExportedMessage, startedWhileImportingMessage, targetRefFor } from './reduction'
 
@@ -38,11 +39,15 @@ interface Chunk {
   /** One per call: its argument, or its argument list when `star`. */
   args: unknown[]
   star: boolean
+  /** Its time in a worker, for the UI: set when it is handed to one. */
+  span: ChunkSpan | null
   settle: (outcome: { ok: true; values: unknown[] } | { ok: false; error: Error }) => void
 }
 
 interface Worker {
   process: Process
+  /** Its lid and pid once started (the UI's name for it). */
+  ref: { lid: string; pid: number } | null
   conn: Connection | null
   /**
    * The chunks sent to it and not answered, oldest first (at most IN_FLIGHT). It runs them in order
@@ -90,6 +95,8 @@ export class Pool {
   private broken: Error | null = null
   private counts = { done: 0, failed: 0, chunksSent: 0, workersStarted: 0 }
   private joined: { promise: Promise<void>; resolve: () => void }
+  /** What the UI is told: the broker's pool object, fed in batches. */
+  private readonly telemetry: PoolTelemetry
 
   constructor(processes?: number, options: PoolOptions = {}) {
     if (processes === undefined || processes === null) processes = availableParallelism()
@@ -105,6 +112,7 @@ export class Pool {
       initargs: options.initargs ?? [],
       maxTasks: options.maxTasksPerChild ?? null,
     }
+    this.telemetry = new PoolTelemetry(options.name, processes, this.setup.maxTasks)
     let resolve!: () => void
     this.joined = { promise: new Promise<void>((r) => (resolve = r)), resolve }
     // A pool still running when the script's work is done is terminated, as Python's finalizer does.
@@ -133,6 +141,7 @@ export class Pool {
   applyAsync<F extends Fn>(fn: F, args: Parameters<F> | unknown[] = []): AsyncResult<Awaited<ReturnType<F>>> {
     if (!Array.isArray(args)) throw new TypeError(`Pool.apply(fn, args): args must be an array, got ${typeof args}`)
     const ref = this.check(fn, 'apply')
+    this.telemetry.queued(1, 1, 1)
     return new AsyncResult(this.submit(ref, [args], true).then((values) => values[0] as Awaited<ReturnType<F>>))
   }
 
@@ -186,7 +195,10 @@ export class Pool {
 
   /** No more work may be submitted; the workers end once what was submitted is done. */
   close(): void {
-    if (this.state === 'run') this.state = 'close'
+    if (this.state === 'run') {
+      this.state = 'close'
+      this.telemetry.closed(false)
+    }
     for (const worker of this.workers) this.feed(worker)
     this.checkJoined()
   }
@@ -195,6 +207,7 @@ export class Pool {
   terminate(): void {
     if (this.state === 'terminate') return
     this.state = 'terminate'
+    this.telemetry.closed(true)
     const stopped = new ProcessError('the pool was terminated before this task was done')
     for (const chunk of this.queue.splice(0)) this.fail(chunk, stopped)
     for (const worker of this.workers) {
@@ -234,20 +247,21 @@ export class Pool {
 
   private submitAll(ref: TargetRef, args: unknown[], star: boolean, size: number): Promise<unknown[]>[] {
     const chunks: Promise<unknown[]>[] = []
+    this.telemetry.queued(args.length, Math.ceil(args.length / size), size)
     for (let start = 0; start < args.length; start += size) chunks.push(quiet(this.submit(ref, args.slice(start, start + size), star)))
     return chunks
   }
 
   private submit(fn: TargetRef, args: unknown[], star: boolean): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
-      const chunk: Chunk = { id: this.nextChunkId++, fn, args, star, settle: (outcome) => (outcome.ok ? resolve(outcome.values) : reject(outcome.error)) }
+      const chunk: Chunk = { id: this.nextChunkId++, fn, args, star, span: null, settle: (outcome) => (outcome.ok ? resolve(outcome.values) : reject(outcome.error)) }
       if (this.broken) return this.fail(chunk, this.broken)
       this.queue.push(chunk)
       for (const worker of this.workers) this.feed(worker)
     })
   }
 
-  private startWorker(): void {
+  private startWorker(replacing: { lid: string; reason: 'maxTasksPerChild' | 'exited' } | null = null): void {
     const name = `${this.name}-${++workerNumber}`
     // Named for its worker: its card in the UI shows that worker's chunks going out and results back.
     const [mine, theirs] = Pipe({ name: `${name} tasks` })
@@ -258,13 +272,15 @@ export class Pool {
       // As in Python: a worker never outlives the process that made the pool.
       daemon: true,
     })
-    const worker: Worker = { process, conn: null, chunks: [], sent: 0, stopping: false }
+    const worker: Worker = { process, ref: null, conn: null, chunks: [], sent: 0, stopping: false }
     this.workers.add(worker)
     this.counts.workersStarted++
     process.start().then(
       async () => {
         // Only the worker holds its end now, so its end (or death) is EOF here.
         await theirs.close()
+        worker.ref = { lid: childLid(process), pid: process.pid ?? 0 }
+        this.telemetry.worker(worker.ref, replacing?.lid ?? null, replacing?.reason ?? null)
         worker.conn = mine
         void this.readFrom(worker)
         this.feed(worker)
@@ -296,6 +312,7 @@ export class Pool {
       return false
     }
     worker.chunks.push(chunk)
+    chunk.span = this.telemetry.started(worker.ref!, chunk.id, chunk.args.length)
     worker.sent++
     this.counts.chunksSent++
     const message: ChunkMessage = { id: chunk.id, fn: chunk.fn, args: chunk.args, star: chunk.star }
@@ -330,6 +347,7 @@ export class Pool {
       worker.chunks.shift()
       if (message.ok) {
         this.counts.done += chunk.args.length
+        if (chunk.span) this.telemetry.ended(chunk.span, null)
         chunk.settle({ ok: true, values: message.values })
       } else {
         this.fail(chunk, remoteError(message.error, worker, 'in'))
@@ -347,7 +365,11 @@ export class Pool {
     // Counted until its exit is seen, so join() returns only once every worker process has ended.
     this.workers.delete(worker)
     const [running, ...notStarted] = worker.chunks.splice(0)
-    // Chunks it had not started go back to the front of the line, for another worker.
+    // Chunks it had not started go back to the front of the line, for another worker. (With
+    // IN_FLIGHT 1 there are none. Were there any, their spans would end here as failed and the UI
+    // would count them so: a 'handed back' event is needed before IN_FLIGHT grows.)
+    for (const chunk of notStarted) if (chunk.span) this.telemetry.ended(chunk.span, 'handed back: its worker ended before starting it')
+    for (const chunk of notStarted) chunk.span = null
     this.queue.unshift(...notStarted)
     for (const other of this.workers) this.feed(other)
     if (running && this.broken) this.fail(running, this.broken)
@@ -356,7 +378,10 @@ export class Pool {
       const how = exitCode !== null && exitCode < 0 ? `was ended by signal ${-exitCode}` : `exited with code ${String(exitCode)}`
       this.fail(running, new ProcessError(`pool worker ${name} (pid ${String(pid)}) ${how} while running this task; the pool has started a new worker in its place`))
     }
-    if (this.needsWorker()) this.startWorker()
+    if (this.needsWorker()) {
+      const tired = this.setup.maxTasks !== null && worker.sent >= this.setup.maxTasks
+      this.startWorker(worker.ref && { lid: worker.ref.lid, reason: tired ? 'maxTasksPerChild' : 'exited' })
+    }
     this.checkJoined()
   }
 
@@ -373,11 +398,17 @@ export class Pool {
 
   private fail(chunk: Chunk, error: Error): void {
     this.counts.failed += chunk.args.length
+    if (chunk.span) this.telemetry.ended(chunk.span, error.message)
+    else this.telemetry.failedUnstarted(chunk.id, chunk.args.length, error.message)
     chunk.settle({ ok: false, error })
   }
 
   private checkJoined(): void {
-    if (this.state !== 'run' && this.workers.size === 0) this.joined.resolve()
+    if (this.state !== 'run' && this.workers.size === 0) {
+      // The pool's last news goes now: the script may end right after join().
+      this.telemetry.report()
+      this.joined.resolve()
+    }
   }
 }
 

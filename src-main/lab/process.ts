@@ -291,3 +291,8 @@ function checkOptions(options: ProcessOptions): void {
   if (daemon !== undefined && typeof daemon !== 'boolean') throw new TypeError(`Process option 'daemon' must be a boolean, got ${typeof daemon}`)
   if (startMethod !== undefined) checkMethod(startMethod, "Process option 'startMethod'")
 }
+
+/** The id the host knows a started child by (its events' lid): the parent's lid and the child's number. */
+export function childLid(child: Process): string {
+  return `${labContext().lid}.${String(child[STATE].identity.at(-1))}`
+}

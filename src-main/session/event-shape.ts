@@ -46,6 +46,14 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'manager.read': { ...OBJECT, op: 'string', key: 'string|null', size: 'number' },
   'manager.write': { ...OBJECT, op: 'string', key: 'string|null', size: 'number', entries: 'entries?', more: 'number' },
   'manager.refused': { ...OBJECT, op: 'string', key: 'string|null', error: 'string' },
+  // Pool (issue 16)
+  'pool.queued': { ...OBJECT, tasks: 'number', chunks: 'number', chunkSize: 'number' },
+  'pool.start': { ...OBJECT, chunk: 'number', tasks: 'number' },
+  'pool.done': { ...OBJECT, chunk: 'number', tasks: 'number' },
+  'pool.failed': { ...OBJECT, chunk: 'number', tasks: 'number', error: 'string' },
+  'pool.summary': { ...OBJECT, chunks: 'number', done: 'number', failed: 'number', durationUs: 'number', error: 'string|null' },
+  'pool.worker': { ...OBJECT, replaces: 'string|null', reason: 'string|null' },
+  'pool.close': { ...OBJECT, terminated: 'boolean' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },
 }

@@ -1,7 +1,7 @@
 // Draws the Gantt on a canvas: thousands of spans and ticks at up to 60 frames a second would be
 // too many DOM nodes. Everything a user learns from the picture is also in the text alternative
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
-import { openSpans, spanWindow, ticksIn, type Lane, type Span, type Tick, type TimelineModel } from '../stores/timelineModel'
+import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel } from '../stores/timelineModel'
 import { axisStep } from '../stores/timelineViewport'
 import { cssColorReader } from '../composables/cssColor'
 
@@ -159,6 +159,8 @@ function drawLane(ctx: CanvasRenderingContext2D, scene: Scene, row: number): voi
   const lane = scene.lanes[row]!
   const y = rowTop(scene, row)
   drawLife(ctx, scene, lane, y)
+  // A pool worker's tasks under everything: the locks a task takes show over the task.
+  drawSpans(ctx, scene, lane, y, 'task')
   // Waits first, holds over them: a process waiting for one lock while holding another shows both.
   drawSpans(ctx, scene, lane, y, 'wait')
   drawSpans(ctx, scene, lane, y, 'hold')
@@ -272,6 +274,7 @@ function drawSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: Span, x: nu
     ctx.strokeRect(x + 0.5, y + 0.5, Math.max(0, w - 1), h - 1)
     return
   }
+  if (span.kind === 'task') return drawTaskSpan(ctx, scene, span, color, x, w, y)
   ctx.fillStyle = color
   ctx.fillRect(x, y, w, h)
   if (span.outcome === 'abandoned') {
@@ -285,6 +288,31 @@ function drawSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: Span, x: nu
   ctx.fillStyle = scene.theme.surface
   ctx.textAlign = 'left'
   ctx.fillText(name, x + 4, y + h / 2)
+}
+
+/**
+ * A pool's chunk in its worker: an outline in the pool's colour over a light fill (so a lock held
+ * inside the task still stands out), a danger mark at its end when it failed, and its pool's name
+ * with the tasks it stands for when there is room.
+ */
+function drawTaskSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: TaskSpan, color: string, x: number, w: number, y: number): void {
+  const h = BAND.spanH
+  ctx.fillStyle = scene.theme.surface2
+  ctx.fillRect(x, y, w, h)
+  ctx.strokeStyle = color
+  ctx.lineWidth = 2
+  ctx.strokeRect(x + 1, y + 1, Math.max(0, w - 2), h - 2)
+  if (span.outcome === 'failed') {
+    ctx.fillStyle = scene.theme.danger
+    ctx.fillRect(x + w - 3, y - 2, 3, h + 4)
+  }
+  const name = scene.model.objects[span.object]?.name ?? span.object
+  const text = span.tasks !== undefined && span.tasks !== 1 ? `${name} ×${span.tasks}` : name
+  const textW = ctx.measureText(text).width
+  if (w < textW + 8) return
+  ctx.fillStyle = scene.theme.text
+  ctx.textAlign = 'left'
+  ctx.fillText(text, x + 4, y + h / 2)
 }
 
 function drawLabel(ctx: CanvasRenderingContext2D, scene: Scene, lane: Lane, y: number): void {

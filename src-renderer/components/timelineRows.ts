@@ -29,6 +29,9 @@ export interface LaneRow {
   holdsMore: number
   waits: SpanRow[]
   waitsMore: number
+  /** A pool worker's chunks (listed with the events: few lanes have any). */
+  tasks: SpanRow[]
+  tasksMore: number
   events: string[]
   dropped: number
 }
@@ -40,6 +43,7 @@ export function buildRows(tr: Translate, units: Units, model: TimelineModel, lan
     const inRange = lane.spans.filter((s) => overlaps(s, range, now))
     const holds = inRange.filter((s) => s.kind === 'hold')
     const waits = inRange.filter((s) => s.kind === 'wait')
+    const tasks = inRange.filter((s) => s.kind === 'task')
     const toRow = (s: Span): SpanRow => ({ key: `${s.kind}-${s.object}-${s.start}`, text: describeSpan(tr, units, model, s, now), object: model.objects[s.object]?.name ?? s.object, start: s.start, end: s.end, outcome: s.outcome })
     const endText = lane.end === null ? laneEnd(tr, lane) : `${runTime(units, lane.end, origin)}, ${laneEnd(tr, lane)}`
     return {
@@ -54,6 +58,8 @@ export function buildRows(tr: Translate, units: Units, model: TimelineModel, lan
       holdsMore: Math.max(0, holds.length - LISTED_SPANS),
       waits: waits.slice(0, LISTED_SPANS).map(toRow),
       waitsMore: Math.max(0, waits.length - LISTED_SPANS),
+      tasks: tasks.slice(0, LISTED_SPANS).map(toRow),
+      tasksMore: Math.max(0, tasks.length - LISTED_SPANS),
       events: eventTexts(tr, counts.get(lane.lid)),
       dropped: lane.droppedSpans,
     }

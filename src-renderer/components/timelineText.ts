@@ -1,7 +1,7 @@
 // The timeline in words: shared by the tooltip, the read-out of the keyboard cursor and the text
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
 import type { Units } from '../composables/units'
-import type { Lane, Span, Tick, TimelineModel } from '../stores/timelineModel'
+import type { Lane, Span, TaskSpan, Tick, TimelineModel } from '../stores/timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -30,6 +30,7 @@ export function describeSpan(tr: Translate, units: Units, model: TimelineModel, 
   const origin = model.origin ?? 0
   const lock = objectName(model, span.object)
   const from = runTime(units, span.start, origin)
+  if (span.kind === 'task') return describeTask(tr, units, span, lock, from, origin, now)
   if (span.end === null) {
     const duration = units.micros(now - span.start)
     return tr(span.kind === 'hold' ? 'timeline.span.holdOpen' : 'timeline.span.waitOpen', { lock, from, duration })
@@ -40,6 +41,16 @@ export function describeSpan(tr: Translate, units: Units, model: TimelineModel, 
     return span.outcome === 'abandoned' ? `${text}: ${tr('timeline.span.outcome.abandoned')}` : text
   }
   return tr('timeline.span.wait', { ...values, outcome: tr(`timeline.span.outcome.${span.outcome ?? 'gone'}`) })
+}
+
+/** A pool's chunk (or a summary of chunks) in its worker. */
+function describeTask(tr: Translate, units: Units, span: TaskSpan, pool: string, from: string, origin: number, now: number): string {
+  const tasks = span.tasks ?? 1
+  if (span.end === null) return tr('timeline.span.taskOpen', { pool, tasks, from, duration: units.micros(now - span.start) })
+  const values = { pool, tasks, chunks: span.chunks ?? 1, from, to: runTime(units, span.end, origin), duration: units.micros(span.end - span.start) }
+  const text = tr(span.chunks !== undefined ? 'timeline.span.taskSummary' : 'timeline.span.task', values)
+  const outcome = tr(`timeline.span.taskOutcome.${span.outcome === 'done' || span.outcome === 'failed' ? span.outcome : 'gone'}`)
+  return span.error ? `${text}: ${outcome} (${span.error})` : `${text}: ${outcome}`
 }
 
 export function describeTick(tr: Translate, units: Units, model: TimelineModel, tick: Tick): string {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { FrameEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type ProxyModel, type QueueModel, type SharedObjectModel, type ValueModel } from './objectsModel'
+import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type PoolModel, type ProxyModel, type QueueModel, type SharedObjectModel, type ValueModel } from './objectsModel'
 
 /**
  * The current run's locks, queues and pipes, fed by the run store with the same frames it folds.
@@ -36,6 +36,9 @@ export const useObjectsStore = defineStore('objects', {
     },
     proxies(): ProxyModel[] {
       return this.list.filter((o): o is ProxyModel => o.family === 'proxy')
+    },
+    pools(): PoolModel[] {
+      return this.list.filter((o): o is PoolModel => o.family === 'pool')
     },
     others(): OtherModel[] {
       return this.list.filter((o): o is OtherModel => o.family === 'other')

@@ -170,11 +170,41 @@ export interface ProxyModel extends ObjectInfo {
   shut: boolean
 }
 
+/**
+ * A Pool (issue 16): its workers and its tasks, counted in tasks (one call of the function) from
+ * its pool.* events; a summary's counts go straight to done and failed.
+ */
+export interface PoolModel extends ObjectInfo {
+  family: 'pool'
+  /** Worker processes alive now (started by the pool, not yet exited), by lid. */
+  workerLids: string[]
+  workersStarted: number
+  /** Replaced after maxTasksPerChild chunks, or after they exited. */
+  replaced: { maxTasksPerChild: number; exited: number }
+  queued: number
+  running: number
+  done: number
+  failed: number
+  chunks: number
+  /** The last chunk size asked for (map's chunkSize, or Python's default), or null before any work. */
+  chunkSize: number | null
+  /** The latest failure's message, or null. */
+  lastError: string | null
+  state: 'run' | 'close' | 'terminate'
+  /** Started chunks not ended yet: their task counts by chunk number (bookkeeping, not shown). */
+  open: Record<number, number>
+  /**
+   * Children of the pool's owner that exited (bookkeeping): a worker's pool.worker comes in the
+   * owner's next report, which a short-lived worker's process.exit can overtake.
+   */
+  exited: Record<string, true>
+}
+
 export interface OtherModel extends ObjectInfo {
   family: 'other'
 }
 
-export type SharedObjectModel = LockModel | QueueModel | PipeModel | ValueModel | ProxyModel | OtherModel
+export type SharedObjectModel = LockModel | QueueModel | PipeModel | ValueModel | ProxyModel | PoolModel | OtherModel
 
 export interface ObjectsModel {
   runId: string | null
@@ -237,6 +267,8 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
       return { ...obj, holders: obj.holders.slice(), waiting: obj.waiting.slice(), waitCounts: obj.waitCounts.slice(), holds: obj.holds.slice() }
     case 'queue':
       return { ...obj }
+    case 'pool':
+      return { ...obj, workerLids: obj.workerLids.slice(), replaced: { ...obj.replaced } }
     case 'pipe':
       return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
     case 'proxy':
@@ -290,6 +322,9 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
   if (event.type === 'dict' || event.type === 'list' || event.type === 'namespace') {
     return { ...info, family: 'proxy', entries: [], size: 0, more: 0, reads: 0, writes: 0, refused: 0, last: null, shut: false }
   }
+  if (event.type === 'pool') {
+    return { ...info, family: 'pool', workerLids: [], workersStarted: 0, replaced: { maxTasksPerChild: 0, exited: 0 }, queued: 0, running: 0, done: 0, failed: 0, chunks: 0, chunkSize: null, lastError: null, state: 'run', open: {}, exited: {} }
+  }
   return { ...info, family: 'other' }
 }
 
@@ -325,6 +360,15 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
         if (obj?.family !== 'lock') continue
         noteWaiting(obj, event.t)
         touched?.add(id)
+      }
+      // A worker of a pool (a child of the pool's owner) is gone from its pool's card.
+      for (const id of model.order) {
+        const obj = model.objects[id]
+        if (obj?.family === 'pool' && event.lid.startsWith(`${obj.creatorLid}.`)) {
+          obj.exited[event.lid] = true
+          obj.workerLids = obj.workerLids.filter((lid) => lid !== event.lid)
+          touched?.add(id)
+        }
       }
       return
     }
@@ -385,10 +429,71 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
       touched?.add(event.object)
       return
     }
+    case 'pool.queued':
+    case 'pool.start':
+    case 'pool.done':
+    case 'pool.failed':
+    case 'pool.summary':
+    case 'pool.worker':
+    case 'pool.close': {
+      const pool = model.objects[event.object]
+      if (pool?.family !== 'pool') return
+      applyPool(pool, event)
+      touched?.add(event.object)
+      return
+    }
     default:
       return
   }
 }
+
+export type PoolEvent = Extract<LabEvent, { kind: 'pool.queued' | 'pool.start' | 'pool.done' | 'pool.failed' | 'pool.summary' | 'pool.worker' | 'pool.close' }>
+
+/** Tasks move queued → running → done or failed; a chunk that never started fails straight from queued. */
+export function applyPool(pool: PoolModel, event: PoolEvent): void {
+  switch (event.kind) {
+    case 'pool.queued':
+      pool.queued += event.tasks
+      pool.chunkSize = event.chunkSize
+      return
+    case 'pool.start':
+      pool.queued -= event.tasks
+      pool.running += event.tasks
+      pool.open[event.chunk] = event.tasks
+      return
+    case 'pool.done':
+    case 'pool.failed': {
+      const started = pool.open[event.chunk] !== undefined
+      delete pool.open[event.chunk]
+      if (started) pool.running -= event.tasks
+      else pool.queued -= event.tasks
+      pool.chunks++
+      if (event.kind === 'pool.done') pool.done += event.tasks
+      else {
+        pool.failed += event.tasks
+        pool.lastError = event.error
+      }
+      return
+    }
+    case 'pool.summary':
+      // Chunks that started and ended between two reports: straight from queued.
+      pool.queued -= event.done + event.failed
+      pool.done += event.done
+      pool.failed += event.failed
+      pool.chunks += event.chunks
+      if (event.error !== null) pool.lastError = event.error
+      return
+    case 'pool.worker':
+      pool.workersStarted++
+      if (!pool.workerLids.includes(event.lid) && !pool.exited[event.lid]) pool.workerLids.push(event.lid)
+      if (event.reason) pool.replaced[event.reason]++
+      return
+    case 'pool.close':
+      pool.state = event.terminated ? 'terminate' : 'close'
+      return
+  }
+}
+
 
 type ManagerEvent = Extract<LabEvent, { kind: 'manager.read' | 'manager.write' | 'manager.refused' }>
 

@@ -4,15 +4,35 @@
 // more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
-import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import type { EventOf, FrameEvent, LabEvent } from '../../src-shared/events'
 import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../src-shared/folds/locks'
 
-export type SpanKind = LockSpanKind
-/** How a span ended: a hold is released or abandoned, a wait is granted, times out, is cancelled, or its process is gone. */
-export type SpanOutcome = LockSpanOutcome | null
+/** 'task': a Pool's chunk of tasks in the worker that ran it (the span's object is the pool). */
+export type SpanKind = LockSpanKind | 'task'
+/**
+ * How a span ended: a hold is released or abandoned, a wait is granted, times out, is cancelled,
+ * or its process is gone; a task is done or failed.
+ */
+export type SpanOutcome = LockSpanOutcome | 'done' | 'failed' | null
 
-/** A lock wait or hold: the shared lock fold's span itself (src-shared/folds/locks.ts). */
-export type Span = LockSpan
+/** A Pool's chunk (or a summary of chunks) in the lane of the worker that ran it. */
+export interface TaskSpan {
+  kind: 'task'
+  lid: string
+  object: string
+  start: number
+  /** null while it lasts. */
+  end: number | null
+  outcome: 'done' | 'failed' | 'gone' | null
+  /** Its pool's chunk number (absent for a summary), its tasks, chunks (a summary's), and its failure. */
+  chunk?: number
+  tasks?: number
+  chunks?: number
+  error?: string | null
+}
+
+/** A lock wait or hold is the shared lock fold's span itself (src-shared/folds/locks.ts). */
+export type Span = LockSpan | TaskSpan
 
 export type TickKind =
   | 'queue.put'
@@ -168,8 +188,9 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       lane.end = event.t
       lane.exitCode = event.exitCode
       lane.signal = event.signal
-      // What it still waited for or held ends with it.
+      // What it still waited for, held or ran ends with it.
       model.locks.apply(event)
+      endTasksAt(lane, event.t)
       return
     }
     case 'object.create':
@@ -202,9 +223,86 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       return
     case 'user.join':
       return addTick(model, { t: event.t, lid: event.lid, kind: 'user.join', object: null, value: event.exitCode, text: null })
+    case 'pool.start':
+    case 'pool.done':
+    case 'pool.failed':
+    case 'pool.summary':
+      return foldPoolTask(model, event)
     default:
       return
   }
+}
+
+/**
+ * A Pool's chunks as task spans in their workers' lanes. The pool reports in batches, stamped with
+ * the times it measured: a span may start before spans already on the lane (inserted in start
+ * order), and its worker's exit may come first (the span it closed as 'gone' is mended).
+ */
+function foldPoolTask(model: TimelineModel, event: EventOf<'pool.start' | 'pool.done' | 'pool.failed' | 'pool.summary'>): void {
+  const lane = model.lanes[event.lid]
+  if (!lane) return
+  switch (event.kind) {
+    case 'pool.start': {
+      const span: TaskSpan = { kind: 'task', lid: event.lid, object: event.object, start: event.t, end: null, outcome: null, chunk: event.chunk, tasks: event.tasks }
+      insertSpan(lane, span)
+      ;(lane.open[openKey('task', event.object)] ??= []).push(span)
+      return
+    }
+    case 'pool.done':
+    case 'pool.failed': {
+      const outcome = event.kind === 'pool.done' ? 'done' : 'failed'
+      const error = event.kind === 'pool.failed' ? event.error : null
+      const open = openTask(lane, event.object)
+      if (open?.chunk === event.chunk) {
+        Object.assign(open, { end: Math.max(open.start, event.t), outcome, error })
+        return endSpan(lane, open)
+      }
+      const ended = lastTaskSpan(lane, event.object, event.chunk)
+      if (ended) {
+        Object.assign(ended, { end: Math.max(ended.start, event.t), outcome, error })
+        lane.longestUs = Math.max(lane.longestUs, ended.end! - ended.start)
+      }
+      return
+    }
+    case 'pool.summary':
+      insertSpan(lane, {
+        kind: 'task',
+        lid: event.lid,
+        object: event.object,
+        start: Math.max(0, event.t - event.durationUs),
+        end: event.t,
+        outcome: event.failed > 0 ? 'failed' : 'done',
+        tasks: event.done + event.failed,
+        chunks: event.chunks,
+        error: event.error,
+      })
+      return
+  }
+}
+
+/** The newest task of this pool still open on the lane. */
+function openTask(lane: Lane, object: string): TaskSpan | null {
+  const stack = lane.open[openKey('task', object)]
+  const span = stack?.[stack.length - 1]
+  return span?.kind === 'task' ? span : null
+}
+
+/** A worker that exits ends the chunk it was running (mended if the pool's report of it comes later). */
+function endTasksAt(lane: Lane, t: number): void {
+  for (const span of openSpans(lane)) {
+    if (span.kind !== 'task') continue
+    Object.assign(span, { end: Math.max(span.start, t), outcome: 'gone' })
+    endSpan(lane, span)
+  }
+}
+
+/** The task span of that chunk among a lane's last spans (its worker's exit closed it already). */
+function lastTaskSpan(lane: Lane, object: string, chunk: number): TaskSpan | null {
+  for (let i = lane.spans.length - 1; i >= Math.max(0, lane.spans.length - 64); i--) {
+    const span = lane.spans[i]!
+    if (span.kind === 'task' && span.object === object && span.chunk === chunk) return span
+  }
+  return null
 }
 
 function openKey(kind: SpanKind, object: string): string {
@@ -249,10 +347,14 @@ function endSpan(lane: Lane, span: Span): void {
 
 /** A span that started before the newest ones on the lane: put where its start keeps the order. */
 function insertClosedSpan(lane: Lane, span: Span): void {
+  insertSpan(lane, span)
+}
+
+function insertSpan(lane: Lane, span: Span): void {
   let at = lane.spans.length
   while (at > 0 && lane.spans[at - 1]!.start > span.start) at--
   lane.spans.splice(at, 0, span)
-  lane.longestUs = Math.max(lane.longestUs, span.end! - span.start)
+  if (span.end !== null) lane.longestUs = Math.max(lane.longestUs, span.end - span.start)
   if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
 }
 

@@ -194,3 +194,44 @@ test('a run without shared objects says so', async ({ app }) => {
   await expect(objectsPanel(app).getByTestId('objects-empty')).toBeVisible()
   await app.getByRole('button', { name: 'Stop' }).click()
 })
+
+test('pool-map: a Pool card per pool, every task done, none queued, running or failed', async ({ app }) => {
+  test.setTimeout(180_000)
+  await runScenario(app, 'pool-map')
+  await finished(app, 150_000)
+  const log = app.getByRole('log', { name: /Output/ })
+  await expect(log).toContainText('both pools gave the same results')
+  const n = Number(/and on (\d+)/.exec((await log.textContent()) ?? '')![1])
+  // Each pool maps one warm-up task per worker, then the lesson's 8 tasks: on 1 worker, then on n.
+  const pools = objectsPanel(app).locator('[data-family="pool"]')
+  await expect(pools).toHaveCount(2)
+  for (const [index, workers] of [1, n].entries()) {
+    const pool = pools.nth(index)
+    await expect(pool.getByRole('heading')).toContainText('Pool')
+    await expect(count(pool, 'done')).toHaveText(String(8 + workers))
+    await expect(count(pool, 'failed')).toHaveText('0')
+    await expect(count(pool, 'queued')).toHaveText('0')
+    await expect(count(pool, 'running')).toHaveText('0')
+    await expect(count(pool, 'workers')).toHaveText(`0 of ${workers}`)
+    await expect(pool.locator('[data-field="state"]')).toHaveText('closed')
+  }
+  await keepScreenshot(pools.nth(1), 'pool-map')
+  await expectPanelAccessible(app, 'pool cards')
+
+  // Each chunk (one task each here) is a span in its worker's lane: the timeline's text alternative lists them.
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  const table = app.getByRole('tabpanel', { name: 'Timeline' }).getByTestId('timeline-table')
+  const workerRows = table.locator('tbody tr').filter({ has: app.getByRole('rowheader', { name: /^PoolWorker-\d+ \(pid \d+\)$/ }) })
+  await expect(workerRows).toHaveCount(1 + n)
+  await expect(table.locator('li[data-kind="task"][data-outcome="done"]')).toHaveCount(8 + 1 + 8 + n)
+  await expect(table.locator('li[data-kind="task"]:not([data-outcome="done"])')).toHaveCount(0)
+  for (const row of await workerRows.all()) await expect(row.locator('li[data-kind="task"]').first()).toBeVisible()
+  await expect(app.locator('.timeline-legend .tl-task')).toHaveCount(2)
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme })
+    const results = await new AxeBuilder({ page: app }).include('.timeline-view').analyze()
+    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    expect(summary, `pool timeline, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
+    await keepScreenshot(app.locator('.timeline-view'), `pool-timeline-${colorScheme}`)
+  }
+})

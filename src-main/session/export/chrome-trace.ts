@@ -18,6 +18,7 @@ import type { ExporterFactory } from './types'
 
 const WAITS = 'lock waits'
 const HOLDS = 'lock holds'
+const TASKS = 'pool tasks'
 const STAMP = new Set(['seq', 't', 'kind', 'runId', 'lid', 'pid'])
 
 interface OpenInterval {
@@ -34,6 +35,8 @@ export class TraceBuilder {
   readonly tracks: TraceTracks
   private readonly from: number
   private readonly to: number
+  /** Intervals by label, key and process (a Pool's chunks), paired by openInterval and closeInterval. */
+  private readonly open = new Map<string, OpenInterval[]>()
   /** The lock fold's open spans, as intervals on their process's lanes. */
   private readonly lockSpans = new Map<LockSpan, OpenInterval>()
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
@@ -77,6 +80,53 @@ export class TraceBuilder {
     const to = Math.min(Math.max(end, start), this.to)
     if (to < from) return
     this.emit({ name, cat, ph: 'X', ts: from, dur: to - from, pid, tid, args })
+  }
+
+  /** Starts an interval of `label` on the process's lanes; `key` pairs it with its end. */
+  openInterval(e: LooseEvent, label: string, key: string, name: string, cat: string, args: Record<string, unknown>): void {
+    const proc = this.trackOf(e)
+    const tid = this.tracks.takeLane(proc, label, e.t)
+    const id = intervalKey(label, key, proc)
+    let list = this.open.get(id)
+    if (!list) this.open.set(id, (list = []))
+    list.push({ proc, label, tid, start: e.t, name, cat, args: { seq: e.seq, ...args } })
+  }
+
+  /**
+   * Ends the matching interval. With none open (its start was never recorded), `knownStart`
+   * still draws it when the end event says how long it lasted.
+   */
+  closeInterval(
+    e: LooseEvent,
+    label: string,
+    key: string,
+    order: 'fifo' | 'lifo',
+    args: Record<string, unknown>,
+    fallback: { start: number; name: string; cat: string } | null,
+  ): boolean {
+    const proc = this.trackOf(e)
+    const found = this.takeOpen(label, key, proc, order)
+    if (found) {
+      this.endInterval(found, e.t, args)
+      return true
+    }
+    if (fallback) {
+      const start = Math.min(fallback.start, e.t)
+      const tid = this.tracks.takeLane(proc, label, start)
+      this.tracks.releaseLane(proc, label, tid, e.t)
+      this.slice(proc.pid, tid, start, e.t, fallback.name, fallback.cat, { seq: e.seq, ...args })
+    }
+    return false
+  }
+
+  /** Ends every open interval of a process (it exited) or of all (the log ended). */
+  closeAll(proc: TraceProcess | null, t: number, args: Record<string, unknown>): void {
+    for (const [id, list] of this.open) {
+      const keep = list.filter((open) => proc !== null && open.proc !== proc)
+      for (const open of list) if (!keep.includes(open)) this.endInterval(open, t, args)
+      if (keep.length === 0) this.open.delete(id)
+      else this.open.set(id, keep)
+    }
   }
 
   /** A wait or hold the lock fold opened: it takes a lane of its process until it closes. */
@@ -129,6 +179,7 @@ export class TraceBuilder {
   exitProcess(e: LooseEvent): void {
     const proc = this.trackOf(e)
     proc.exitT = e.t
+    this.closeAll(proc, e.t, { endedBy: 'exit' })
     this.endLifetime(proc, e.t, { exitCode: e.exitCode ?? null, signal: e.signal ?? null })
   }
 
@@ -139,10 +190,32 @@ export class TraceBuilder {
   }
 
   finish(liveProcesses: Iterable<TraceProcess>): void {
+    this.closeAll(null, this.lastT, { unfinished: true })
     for (const [span, open] of this.lockSpans) this.endInterval(open, this.lastT, { object: span.object, unfinished: true })
     this.lockSpans.clear()
     for (const proc of liveProcesses) this.endLifetime(proc, this.lastT, { exited: false })
     this.endRun(this.lastT, { ended: false })
+  }
+
+  private takeOpen(label: string, key: string, proc: TraceProcess, order: 'fifo' | 'lifo'): OpenInterval | null {
+    const id = intervalKey(label, key, proc)
+    let list = this.open.get(id)
+    let listId = id
+    if (!list || list.length === 0) {
+      // A plain Lock may be released by a process other than its holder, as in Python.
+      const prefix = `${label}\u0000${key}\u0000`
+      for (const [other, candidates] of this.open) {
+        if (other.startsWith(prefix) && candidates.length > 0) {
+          list = candidates
+          listId = other
+          break
+        }
+      }
+    }
+    if (!list || list.length === 0) return null
+    const found = order === 'fifo' ? list.shift()! : list.pop()!
+    if (list.length === 0) this.open.delete(listId)
+    return found
   }
 
   private endInterval(open: OpenInterval, end: number, args: Record<string, unknown>): void {
@@ -153,6 +226,10 @@ export class TraceBuilder {
 }
 
 type Handler = (e: LooseEvent, b: TraceBuilder) => void
+
+function intervalKey(label: string, key: string, proc: TraceProcess): string {
+  return `${label}\u0000${key}\u0000${proc.lid ?? proc.pid}`
+}
 
 /** An event's own fields, without the stamp every event has. */
 function rest(e: LooseEvent): Record<string, unknown> {
@@ -223,6 +300,32 @@ export const HANDLERS: Record<string, Handler> = {
   'manager.read': managerCall,
   'manager.write': managerCall,
   'manager.refused': managerCall,
+  // A Pool's chunks: slices on a 'pool tasks' lane of the worker that ran them (issue 16).
+  'pool.start': (e, b) => {
+    const object = str(e, 'object') ?? '?'
+    b.openInterval(e, TASKS, chunkKey(e), `task ${object}`, 'pool', { object, chunk: e.chunk, tasks: e.tasks })
+  },
+  'pool.done': poolTaskEnd,
+  'pool.failed': poolTaskEnd,
+  'pool.summary': (e, b) => {
+    const object = str(e, 'object') ?? '?'
+    const durationUs = num(e, 'durationUs') ?? 0
+    // Never open: drawn whole from what it says.
+    b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
+  },
+}
+
+function chunkKey(e: LooseEvent): string {
+  return `${str(e, 'object') ?? '?'}#${num(e, 'chunk') ?? '?'}`
+}
+
+/**
+ * The end of a chunk's slice. Its worker's exit may have come first (the pool reports in batches)
+ * and closed the slice there: the outcome is then an instant on the worker, so it is not lost.
+ */
+function poolTaskEnd(e: LooseEvent, b: TraceBuilder): void {
+  const args = { outcome: e.kind === 'pool.done' ? 'done' : 'failed', ...(e.kind === 'pool.failed' ? { error: e.error } : {}) }
+  if (!b.closeInterval(e, TASKS, chunkKey(e), 'fifo', args, null)) b.instant(b.trackOf(e), e, e.kind, 'pool', rest(e))
 }
 
 function familyOf(kind: string): string {

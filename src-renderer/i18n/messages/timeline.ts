@@ -42,6 +42,12 @@ export const messages: AreaMessages = {
       holdOpen: 'holds {lock} since {from} ({duration} so far)',
       wait: 'waited for {lock} from {from} to {to} ({duration}): {outcome}',
       waitOpen: 'waits for {lock} since {from} ({duration} so far)',
+      // Pool tasks (issue 16)
+      task: 'ran {tasks} task(s) of {pool} from {from} to {to} ({duration})',
+      taskSummary: 'ran {tasks} task(s) of {pool} in {chunks} chunks from {from} to {to} ({duration})',
+      taskOpen: 'runs {tasks} task(s) of {pool} since {from} ({duration} so far)',
+      taskOutcome: { done: 'done', failed: 'failed', gone: 'its worker ended' },
+      taskLegend: 'a chunk of {pool} in its worker',
       outcome: {
         released: 'released',
         abandoned: 'died holding it; ProcLab released it (abandoned)',
@@ -135,6 +141,12 @@ export const messages: AreaMessages = {
       holdOpen: '自 {from} 起持有 {lock}（已 {duration}）',
       wait: '从 {from} 到 {to} 等待 {lock}（{duration}）：{outcome}',
       waitOpen: '自 {from} 起等待 {lock}（已 {duration}）',
+      // 进程池任务（issue 16）
+      task: '从 {from} 到 {to} 运行了 {pool} 的 {tasks} 个任务（{duration}）',
+      taskSummary: '从 {from} 到 {to} 分 {chunks} 块运行了 {pool} 的 {tasks} 个任务（{duration}）',
+      taskOpen: '自 {from} 起运行 {pool} 的 {tasks} 个任务（已 {duration}）',
+      taskOutcome: { done: '已完成', failed: '失败', gone: '其工作进程已结束' },
+      taskLegend: '{pool} 在工作进程中运行的一个分块',
       outcome: {
         released: '已释放',
         abandoned: '持有时进程死亡，ProcLab 已代为释放（abandoned）',

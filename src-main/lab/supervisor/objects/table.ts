@@ -7,6 +7,7 @@ import { ConditionObject } from './condition'
 import { EventObject } from './event'
 import { DictObject, ListObject, NamespaceObject } from './managed'
 import { PipeObject } from './pipe'
+import { PoolObject } from './pool'
 import { openQueueMemory, QueueObject } from './queue'
 import { SemaphoreObject } from './semaphore'
 import { ValueObject } from './value'
@@ -104,6 +105,10 @@ export class ObjectTable {
         break
       case 'namespace':
         object = new NamespaceObject(oid, name, env)
+        break
+      case 'pool':
+        capacity = count('processes')
+        object = new PoolObject(oid, name, env)
         break
       default:
         return { error: `unknown object type '${String(type)}'` }
