@@ -135,14 +135,14 @@ export class LockFold {
       case 'lock.request': {
         // The owner entering its RLock again: its hold deepens when the acquire comes (or, from
         // older hosts, at once, with no acquire at all).
-        if (lock.type === 'rlock' && lastHold(lock, lid)) return true
+        if (lock.type === 'rlock' && holdOf(lock, lid)) return true
         // A free lock nobody queues for is granted at once: no wait worth drawing.
         if (lock.holds.length < lock.slots && lock.waits.length === 0) return true
         this.open(lock, { kind: 'wait', lid, pid, object, start: t, end: null, outcome: null, depth: 1 })
         return true
       }
       case 'lock.acquire': {
-        const owned = lock.type === 'rlock' ? lastHold(lock, lid) : null
+        const owned = lock.type === 'rlock' ? holdOf(lock, lid) : null
         if (owned) {
           owned.depth = depth ?? owned.depth + 1
           return true
@@ -156,7 +156,8 @@ export class LockFold {
       case 'lock.abandoned': {
         const abandoned = event.kind === 'lock.abandoned'
         // A plain Lock may be released by a process other than its holder, as in Python.
-        const hold = lastHold(lock, lid) ?? (abandoned ? null : lock.holds[0] ?? null)
+        const heldUs = typeof event.heldUs === 'number' ? event.heldUs : null
+        const hold = holdOf(lock, lid, heldUs === null ? null : t - heldUs) ?? (abandoned ? null : lock.holds[0] ?? null)
         if (hold && !abandoned && depth !== null && depth > 0) {
           // An inner release of an RLock: still held.
           hold.depth = depth
@@ -164,7 +165,7 @@ export class LockFold {
         }
         if (hold) this.close(lock, hold, t, abandoned ? 'abandoned' : 'released')
         else if (abandoned && this.relabel(lid, object)) return true
-        else this.fallbackHold({ lid, pid, object }, t, typeof event.heldUs === 'number' ? event.heldUs : null, abandoned)
+        else this.fallbackHold({ lid, pid, object }, t, heldUs, abandoned)
         return true
       }
       case 'lock.timeout':
@@ -233,10 +234,19 @@ export class LockFold {
   }
 }
 
-/** The newest hold of `lid` (a semaphore may be held twice by one process: LIFO, like a stack). */
-function lastHold(lock: LockState, lid: string): LockSpan | null {
-  for (let i = lock.holds.length - 1; i >= 0; i--) if (lock.holds[i]!.lid === lid) return lock.holds[i]!
-  return null
+/**
+ * The hold of `lid` that a release ends: the one that began `since` (the release says how long it
+ * was held), else its oldest: a semaphore held twice by one process gives back its oldest hold
+ * first, as the broker does.
+ */
+function holdOf(lock: LockState, lid: string, since: number | null = null): LockSpan | null {
+  let oldest: LockSpan | null = null
+  for (const span of lock.holds) {
+    if (span.lid !== lid) continue
+    if (span.start === since) return span
+    oldest ??= span
+  }
+  return oldest
 }
 
 function firstWait(lock: LockState, lid: string): LockSpan | null {

@@ -176,7 +176,8 @@ describe('timeline fold', () => {
     ]
     let t = 10
     for (let i = 0; i < MAX_SPANS_PER_LANE * 2; i++) {
-      events.push([t++, lockOp('lock.request', a)], [t++, lockOp('lock.acquire', a)], [t++, lockOp('lock.release', a)])
+      // Each release says it ends the hold taken 1 µs before it, not the long one.
+      events.push([t++, lockOp('lock.request', a)], [t++, lockOp('lock.acquire', a)], [t++, lockOp('lock.release', a, 1)])
     }
     for (let i = 0; i < MAX_TICKS * 2; i++) events.push([t++, { kind: 'queue.put', ...a, object: 'q', depth: i }])
     const model = fold(stamp(events))
