@@ -11,5 +11,6 @@ export type { ValueLock } from './value-lock'
 export { Pool, AsyncResult, TimeoutError, type PoolOptions, type PoolStats } from './pool'
 // The loop of a Pool worker: exported so that a worker process finds it by name, as any Process target.
 export { poolWorker } from './pool-worker'
+export { spawnUnreaped, canSpawnUnreaped, UnreapedProcess, type ReapedExit } from './unreaped'
 export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError } from './errors'
 export type { WaitOptions } from './timeouts'

@@ -311,4 +311,18 @@ export interface LabSupport {
    * nothing queued: the wire's fast path. Not on Windows, whose pipe handles are no descriptors.
    */
   readonly directSocketWrites: boolean
+  /**
+   * OS processes that stay zombies until their parent reaps them (the zombie lesson's
+   * spawnUnreaped); null where ProcLab cannot make one: Windows has no zombies (a process that
+   * ended is gone once its handles close), macOS is not wired yet.
+   */
+  readonly unreaped: UnreapedSpawning | null
+}
+
+/** See LabSupport.unreaped. */
+export interface UnreapedSpawning {
+  /** posix_spawnp(command, args) with this process's environment: its pid. Throws with the OS's reason. */
+  spawn(command: string, args: readonly string[]): number
+  /** waitpid(pid, 0) on a pool thread: resolves with its exit once it has ended, and it is gone. */
+  reap(pid: number): Promise<ExitStatus>
 }

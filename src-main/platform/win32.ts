@@ -60,6 +60,8 @@ const lab: LabSupport = {
   // The run's job finds its members; there is no cheap whole table to ask.
   runTable: () => null,
   directSocketWrites: false,
+  // Windows has no zombies: an ended process is gone once the last handle to it closes.
+  unreaped: null,
 }
 
 export const win32: Platform = {

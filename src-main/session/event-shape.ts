@@ -44,6 +44,11 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'value.counts': { ...OBJECT, reads: 'number', writes: 'number', acquires: 'number', contended: 'number' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },
+  // Issue 16, real zombies and orphans.
+  'os.start': { ...PROCESS, ppid: 'number', parentLid: 'string', command: 'string' },
+  'os.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null', reapedBy: 'string' },
+  'process.zombie': { ...PROCESS, ppid: 'number' },
+  'process.reparent': { ...PROCESS, oldPpid: 'number', newPpid: 'number', newParentName: 'string|null' },
 }
 
 /** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */
