@@ -2,8 +2,12 @@
 // until its parent waits for it) and an orphan (its parent ended: the OS gives it a new parent).
 // The OS is asked directly (/proc) whether what the host reported is true.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
+import { exportSession } from '../../src-main/session/index'
+import { applyEvent, emptyRun } from '../../src-renderer/stores/runModel'
+import { collect, parseCsv, tempDir, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 import { runLab, runSource } from '../helpers/lab'
 import { linuxOnly, windowsOnly } from '../helpers/platform'
 import { until } from '../helpers/shm-workers'
@@ -142,5 +146,58 @@ describe('a real orphan', linuxOnly('Linux hands an orphan to a subreaper or ini
     const run = await runLab({ scenario: 'orphan', lang: 'zh' })
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     expect(run.lines('MainProcess').at(-1)).toMatch(/^主进程：孤儿报告它的新父进程是 pid \d+$/)
+  })
+})
+
+// What a UI and an export make of the events, on any OS: written by hand as the host records them.
+const R = { runId: 'r1' }
+const ZOMBIE_AND_ORPHAN = [
+  { seq: 1, t: 0, ...R, kind: 'run.start', title: 'zombie', source: 'scenario:zombie' },
+  { seq: 2, t: 1, ...R, kind: 'process.start', lid: 'r1', pid: 100, ppid: 50, name: 'MainProcess', daemon: false, parentLid: null, target: 'main' },
+  { seq: 3, t: 2, ...R, kind: 'process.start', lid: 'r1.1', pid: 101, ppid: 100, name: 'orphan', daemon: false, parentLid: 'r1', target: 'orphan' },
+  { seq: 4, t: 3, ...R, kind: 'os.start', lid: 'r1.os1', pid: 102, ppid: 100, parentLid: 'r1', command: 'sh -c echo hi' },
+  { seq: 5, t: 4, ...R, kind: 'process.zombie', lid: 'r1.os1', pid: 102, ppid: 100 },
+  { seq: 6, t: 5, ...R, kind: 'process.reparent', lid: 'r1.1', pid: 101, oldPpid: 100, newPpid: 1, newParentName: 'init' },
+  { seq: 7, t: 6, ...R, kind: 'os.exit', lid: 'r1.os1', pid: 102, exitCode: 0, signal: null, reapedBy: 'parent' },
+] as const
+
+describe('zombies and orphans as the UI and the exports show them', () => {
+  it('the Lab tree model: the OS process is a zombie until reaped, the orphan takes its new parent pid, and the output gets a note for each', () => {
+    const model = emptyRun()
+    for (const event of ZOMBIE_AND_ORPHAN.slice(0, 5)) applyEvent(model, event as unknown as LabEvent)
+    expect(model.processes['r1.os1']).toMatchObject({ name: 'sh', parentLid: 'r1', ppid: 100, os: true, zombie: true, exited: false })
+    for (const event of ZOMBIE_AND_ORPHAN.slice(5)) applyEvent(model, event as unknown as LabEvent)
+    expect(model.processes['r1.os1']).toMatchObject({ zombie: false, exited: true, exitCode: 0 })
+    expect(model.processes['r1.1']!.ppid).toBe(1)
+    expect(model.lines.map((line) => (line.kind === 'note' ? [line.lid, line.note.what] : null))).toEqual([
+      ['r1.os1', 'zombie'],
+      ['r1.1', 'reparent'],
+      ['r1.os1', 'reaped'],
+    ])
+    // Notes are the host's words, not lines a process printed.
+    expect(model.linesTotal).toBe(0)
+  })
+
+  it('CSV names the OS process by its program; the Chrome trace draws its lifetime and marks the zombie and the new parent', async () => {
+    const { dir, cleanup } = await tempDir()
+    try {
+      const file = join(dir, 'session.ndjson')
+      await writeSessionFile(file, [...ZOMBIE_AND_ORPHAN])
+      const csv = collect()
+      await exportSession(file, 'csv', csv.out, { onWarning: () => {} })
+      const rows = parseCsv(csv.text())
+      const header = rows[0]!
+      const byKind = (kind: string) => rows.find((row) => row[header.indexOf('kind')] === kind)!
+      expect(byKind('os.exit')[header.indexOf('name')]).toBe('sh')
+      expect(byKind('process.reparent')[header.indexOf('value')]).toBe('1')
+      const trace = collect()
+      await exportSession(file, 'chrome-trace', trace.out, { onWarning: () => {} })
+      const events = (JSON.parse(trace.text()) as { traceEvents: TraceEvent[] }).traceEvents
+      expect(events.find((e) => e.ph === 'X' && e.cat === 'process' && e.pid === 102)).toMatchObject({ name: 'sh', ts: 3, dur: 3 })
+      expect(events.some((e) => e.ph === 'i' && e.name === 'zombie (Z)' && e.pid === 102)).toBe(true)
+      expect(events.some((e) => e.ph === 'i' && e.name === 'new parent 1' && e.pid === 101)).toBe(true)
+    } finally {
+      await cleanup()
+    }
   })
 })
