@@ -9,6 +9,7 @@ import { canSpawnUnreaped, lang, sleep, spawnUnreaped } from 'proclab'
 const say = {
   en: {
     unsupported: 'This OS has no zombies to show: on Windows a process that has ended is gone as soon as the last handle to it closes (and ProcLab cannot start an unreaped process on macOS yet).',
+    childDone: 'my work is done, exiting',
     started: (pid) => `started pid ${pid}: it prints one line and exits at once`,
     waiting: (pid) => `main (pid ${process.pid}) does not reap pid ${pid} for 3 s: look at the Lab tree or the System tab`,
     state: (pid, state) => `the OS says pid ${pid} is in state ${state}${state === 'Z' ? ' (zombie): exited, not reaped' : ''}`,
@@ -17,6 +18,7 @@ const say = {
   },
   zh: {
     unsupported: '这个系统上看不到僵尸进程：Windows 上进程一结束，最后一个句柄关闭后它就消失了（macOS 上 ProcLab 暂时还不能启动不被回收的进程）。',
+    childDone: '我的工作做完了，退出',
     started: (pid) => `启动了 pid ${pid}：它打印一行后立即退出`,
     waiting: (pid) => `主进程（pid ${process.pid}）3 秒内不回收 pid ${pid}：请看实验进程树或“系统”标签页`,
     state: (pid, state) => `系统显示 pid ${pid} 的状态为 ${state}${state === 'Z' ? '（僵尸）：已退出，但未被回收' : ''}`,
@@ -40,7 +42,8 @@ export default async function main() {
     console.log(say.unsupported)
     return
   }
-  const child = spawnUnreaped('sh', ['-c', 'echo "pid $$: my work is done, exiting"'])
+  // sh's $$ is its own pid, $0 the word after the script: the line in the run's language.
+  const child = spawnUnreaped('sh', ['-c', 'echo "pid $$: $0"', say.childDone])
   console.log(say.started(child.pid))
   console.log(say.waiting(child.pid))
   await sleep(1000)

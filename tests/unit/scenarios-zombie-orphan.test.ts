@@ -74,6 +74,14 @@ describe('a real zombie', linuxOnly('zombies, /proc and posix_spawnp are what th
     expect(lines).toContain(`pid ${start.pid} is no longer in the process table`)
   })
 
+  it('zombie prints in Chinese when the run asks for it, the OS process too', async () => {
+    const run = await runLab({ scenario: 'zombie', lang: 'zh' })
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const pid = first(run.events, 'os.start')!.pid
+    expect(run.lines('MainProcess')).toContain(`pid ${pid}: 我的工作做完了，退出`)
+    expect(run.lines('MainProcess')).toContain(`系统显示 pid ${pid} 的状态为 Z（僵尸）：已退出，但未被回收`)
+  })
+
   it('spawnUnreaped: reap() waits for a running child and reports its exit as Python does', async () => {
     const run = await runSource(`
       import { spawnUnreaped } from 'proclab'
