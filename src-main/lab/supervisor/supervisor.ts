@@ -537,7 +537,10 @@ export class Supervisor {
   /** The current run's live lab processes and OS children, for the watch. */
   private watchedProcesses(): WatchedProcess[] {
     const run = this.run
-    if (!run || run.ended) return []
+    // Once the run is being ended (a stop, or its main has exited), parents die before their
+    // children by the dozen: those are the run's end, not orphans worth a line each.
+    const main = run ? this.registry.get(run.id) : undefined
+    if (!run || run.ended || run.stopping || !main || main.pendingExit || main.state === 'exited') return []
     const lab = this.registry.live(run.id).flatMap((r) => (r.pid === null || r.ppid === null ? [] : [{ lid: r.lid, pid: r.pid, ppid: r.ppid, startTime: r.startTime }]))
     return [...lab, ...this.osChildren.ofRun(run.id)]
   }
