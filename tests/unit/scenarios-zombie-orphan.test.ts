@@ -3,12 +3,14 @@
 // The OS is asked directly (/proc) whether what the host reported is true.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import { exportSession } from '../../src-main/session/index'
 import { applyEvent, emptyRun } from '../../src-renderer/stores/runModel'
 import { collect, parseCsv, tempDir, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
-import { runLab, runSource } from '../helpers/lab'
+import { pidAlive, runLab, runOn, runSource, scriptDir, withHost } from '../helpers/lab'
+import { spawnIdle } from '../helpers/os'
 import { linuxOnly, windowsOnly } from '../helpers/platform'
 import { until } from '../helpers/shm-workers'
 
@@ -106,6 +108,30 @@ describe('a real zombie', linuxOnly('zombies, /proc and posix_spawnp are what th
     expect(lines[3]).toBe('ProcessError')
     const exits = run.events.filter((e) => e.kind === 'os.exit')
     expect(exits.map((e) => (e as EventOf<'os.exit'>).exitCode).slice(0, 2)).toEqual([3, -9])
+  })
+})
+
+describe('what a lab process says of its unreaped children', linuxOnly('the OS is asked who a pid’s parent is through /proc'), () => {
+  it('refuses a pid reported as an unreaped child that is not the reporter’s child, and a reaping it never reported', async () => {
+    const victim = spawnIdle(600)
+    const scripts = scriptDir()
+    Object.assign(process.env, { PROCLAB_NODE_ARGS: `--import=${pathToFileURL(join(process.cwd(), 'tests', 'fixtures', 'lab-socket', 'unreaped-forger.mjs')).href}`, PROCLAB_TEST_VICTIM: String(victim.pid) })
+    try {
+      await withHost({}, async (host) => {
+        const run = await runOn(host, { script: scripts.write('plain.mjs', 'export default async function main() {}') })
+        const main = run.start('MainProcess')
+        const errors = run.events.filter((e): e is EventOf<'lab.error'> => e.kind === 'lab.error').map((e) => e.message)
+        expect(errors).toContain(`MainProcess (${main.lid}) reported pid ${victim.pid} as a process it started, but that process's parent is pid ${process.pid}; refused`)
+        expect(errors).toContain(`MainProcess (${main.lid}) reported that it reaped pid ${victim.pid + 1}, which it had not reported starting; refused`)
+        expect(run.events.some((e) => e.kind === 'os.start' || e.kind === 'os.exit')).toBe(false)
+      })
+      expect(pidAlive(victim.pid)).toBe(true)
+    } finally {
+      delete process.env.PROCLAB_NODE_ARGS
+      delete process.env.PROCLAB_TEST_VICTIM
+      victim.kill('SIGKILL')
+      scripts.cleanup()
+    }
   })
 })
 
