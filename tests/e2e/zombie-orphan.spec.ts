@@ -2,7 +2,7 @@
 // the Lab tree and the System tab until it is reaped, and an orphan's new parent pid.
 import { existsSync, writeFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
-import { cell, expect, labRow, runScenario, runScriptSource, test } from './fixtures'
+import { cell, chooseTheme, expect, labRow, runScenario, runScriptSource, test } from './fixtures'
 
 test('a zombie shows as Z under its parent in the Lab tree and the System tab, and is gone once reaped', async ({ app }) => {
   // The script keeps its zombie until the test has seen it: it reaps once this file exists.
@@ -27,8 +27,12 @@ test('a zombie shows as Z under its parent in the Lab tree and the System tab, a
   await expect(app.getByRole('log', { name: /Output/ })).toContainText(`it has exited, and its parent (pid ${mainPid}) has not reaped it yet`)
   // Nobody joins it: only its parent reaps it.
   await expect(zombie.getByRole('button', { name: /^Join/ })).toHaveCount(0)
-  const axe = await new AxeBuilder({ page: app }).include('.lab-tree').include('.output-pane').analyze()
-  expect(axe.violations).toEqual([])
+  // The zombie's state and the host's note lines read well in both themes.
+  for (const theme of ['light', 'dark'] as const) {
+    await chooseTheme(app, theme)
+    const axe = await new AxeBuilder({ page: app }).include('.lab-tree').include('.output-pane').analyze()
+    expect(axe.violations, theme).toEqual([])
+  }
 
   await app.getByRole('tab', { name: 'System' }).click()
   await app.getByLabel('Filter').fill(pid)
