@@ -67,5 +67,6 @@ export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) |
     runTable: pids.runTable,
     directSocketWrites: true,
     unreaped,
+    reparentsOrphans: true,
   }
 }

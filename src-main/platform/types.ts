@@ -317,6 +317,12 @@ export interface LabSupport {
    * ended is gone once its handles close), macOS is not wired yet.
    */
   readonly unreaped: UnreapedSpawning | null
+  /**
+   * Whether the OS gives a process whose parent ended a new parent (POSIX: init or a subreaper)
+   * and keeps ended processes as zombies until reaped: what the lab watches for while a run lives.
+   * Windows does neither (an orphan keeps its dead parent's pid; an ended process is gone).
+   */
+  readonly reparentsOrphans: boolean
 }
 
 /** See LabSupport.unreaped. */

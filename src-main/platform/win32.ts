@@ -62,6 +62,7 @@ const lab: LabSupport = {
   directSocketWrites: false,
   // Windows has no zombies: an ended process is gone once the last handle to it closes.
   unreaped: null,
+  reparentsOrphans: false,
 }
 
 export const win32: Platform = {

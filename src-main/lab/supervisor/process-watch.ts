@@ -35,7 +35,8 @@ export class ProcessWatch {
   ) {}
 
   start(): void {
-    if (this.timer || !platform.lab.identify) return
+    // Nothing to see where the OS neither reparents nor keeps zombies (Windows), or cannot say cheaply (macOS).
+    if (this.timer || !platform.lab.identify || !platform.lab.reparentsOrphans) return
     this.timer = setInterval(() => this.check(), WATCH_INTERVAL_MS)
     this.timer.unref()
   }
