@@ -34,7 +34,8 @@ export class UnreapedProcess {
   }
 
   /**
-   * waitpid(pid, 0): waits until the process has exited (at once if it is a zombie already),
+   * waitpid: waits until the process has exited (at once if it is a zombie already; asked without
+   * blocking, so this process goes on meanwhile),
    * collects its exit status, and so removes it from the process table. Once only, like waitpid.
    */
   reap(): Promise<ReapedExit> {

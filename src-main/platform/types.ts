@@ -329,6 +329,6 @@ export interface LabSupport {
 export interface UnreapedSpawning {
   /** posix_spawnp(command, args) with this process's environment: its pid. Throws with the OS's reason. */
   spawn(command: string, args: readonly string[]): number
-  /** waitpid(pid, 0) on a pool thread: resolves with its exit once it has ended, and it is gone. */
+  /** waitpid(pid) without blocking, asked again until it has ended: resolves with its exit, and it is gone. */
   reap(pid: number): Promise<ExitStatus>
 }

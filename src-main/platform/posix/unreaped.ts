@@ -6,14 +6,17 @@
 // posix_spawn, not fork: forking a running Node (its threads, its event loop) is not safe.
 import { constants as fsConstants } from 'node:fs'
 import { constants } from 'node:os'
-import { loadLibrary } from '../koffi'
+import { loadKoffi, loadLibrary } from '../koffi'
 import { signalExits } from '../exits'
 import type { ExitStatus, UnreapedSpawning } from '../types'
 
 type Spawnp = (pid: number[], file: string, actions: Buffer, attributes: null, argv: Array<string | null>, envp: Array<string | null>) => number
-interface Waitpid {
-  async(pid: number, status: number[], options: number, done: (error: unknown, result: number) => void): void
-}
+type Waitpid = (pid: number, status: number[], options: number) => number
+
+/** waitpid's option to answer at once, 0, when the child is still running (1 on Linux and macOS alike). */
+const WNOHANG = 1
+/** How often reap() asks again while the child still runs: a zombie is reaped on the first ask. */
+const REAP_POLL_MS = 20
 
 interface Calls {
   spawnp: Spawnp
@@ -68,14 +71,18 @@ export function unreapedSpawning(libcName: string): UnreapedSpawning {
     },
     reap(pid) {
       const { waitpid } = load()
-      // On a thread of the pool: waitpid blocks until the child has ended, the event loop must not.
+      // Asked with WNOHANG, again until the child has ended: a blocking waitpid would hold the event
+      // loop, or (koffi's async calls) one of libuv's four pool threads, which file I/O needs, for
+      // as long as the child runs.
       return new Promise<ExitStatus>((resolve, reject) => {
-        const status = [0]
-        waitpid.async(pid, status, 0, (error, result) => {
-          if (error) reject(error instanceof Error ? error : new Error(String(error)))
-          else if (result !== pid) reject(new Error(`waitpid(${pid}) failed: pid ${pid} is not an unreaped child of this process`))
-          else resolve(decodeWaitStatus(status[0]!))
-        })
+        const ask = (): void => {
+          const status = [0]
+          const result = waitpid(pid, status, WNOHANG)
+          if (result === pid) resolve(decodeWaitStatus(status[0]!))
+          else if (result === 0) setTimeout(ask, REAP_POLL_MS)
+          else reject(new Error(`waitpid(${pid}) failed (${errnoName(loadKoffi().errno())}): pid ${pid} is not an unreaped child of this process`))
+        }
+        ask()
       })
     },
   }
