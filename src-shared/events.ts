@@ -155,6 +155,26 @@ export type EventBody =
    * Never in a session file itself; it tells the UIs.
    */
   | { kind: 'session.stopped'; file: string; error: string }
+  // ---- Issue 16, real zombies and orphans (branch i16-zombie) ----
+  /**
+   * A lab process started a plain OS process that only it reaps (`spawnUnreaped`): not a lab
+   * process (no broker, no shared objects), shown under its parent in the Lab tree until its os.exit.
+   */
+  | (ProcessRef & { kind: 'os.start'; ppid: number; parentLid: string; command: string })
+  /**
+   * That OS process is gone from the OS's table. `reapedBy` 'parent': its lab parent reaped it and
+   * reported its exit (Python's convention); 'other': its parent ended first and whoever adopted it
+   * reaped it (or the run's end did), so its exit code is unknown (null).
+   */
+  | (ProcessRef & { kind: 'os.exit'; exitCode: number | null; signal: string | null; reapedBy: 'parent' | 'other' })
+  /** The OS shows a process of the run as a zombie (state Z): it has exited and its parent, `ppid`, has not reaped it yet. */
+  | (ProcessRef & { kind: 'process.zombie'; ppid: number })
+  /**
+   * A process of the run has a new parent pid: its parent ended and the OS handed it to another
+   * (init, or the nearest subreaper above it). `newParentName` is that process's program, if it could be read.
+   */
+  | (ProcessRef & { kind: 'process.reparent'; oldPpid: number; newPpid: number; newParentName: string | null })
+  // ---- end of issue 16, zombies and orphans ----
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']

@@ -40,6 +40,21 @@ export class RunPrinter {
         stream.write(`${this.dim(`${name} │`)} ${event.line}\n`)
         return
       }
+      case 'os.start':
+        this.rows.set(event.lid, { name: event.command.split(' ')[0] || event.lid, pid: event.pid, startedAt: event.t, exitCode: undefined, endedAt: null })
+        return this.status(`▶ ${event.command} (pid ${event.pid}) started unreaped by pid ${event.ppid}`)
+      case 'os.exit': {
+        const row = this.rows.get(event.lid)
+        if (row) Object.assign(row, { exitCode: event.exitCode, endedAt: event.t })
+        const how = event.reapedBy === 'parent' ? `reaped by its parent, exit code ${String(event.exitCode)}` : 'gone: its parent ended without reaping it'
+        return this.status(`■ ${row?.name ?? event.lid} (pid ${event.pid}) ${how}`)
+      }
+      case 'process.zombie':
+        return this.status(`☠ ${this.rows.get(event.lid)?.name ?? event.lid} (pid ${event.pid}) is a zombie (Z): exited, not yet reaped by pid ${event.ppid}`)
+      case 'process.reparent': {
+        const adopter = event.newParentName === null ? `pid ${event.newPpid}` : `pid ${event.newPpid} (${event.newParentName})`
+        return this.status(`↳ ${this.rows.get(event.lid)?.name ?? event.lid} (pid ${event.pid}) orphaned: parent pid ${event.oldPpid} ended, new parent ${adopter}`)
+      }
       case 'lab.error':
         this.err.write(`${this.paint('31', 'lab error:')} ${event.message}\n`)
         return

@@ -12,5 +12,6 @@ export { Manager, SyncManager, DictProxy, ListProxy, NamespaceProxy, type DictKe
 export { Pool, AsyncResult, TimeoutError, type PoolOptions, type PoolStats } from './pool'
 // The loop of a Pool worker: exported so that a worker process finds it by name, as any Process target.
 export { poolWorker } from './pool-worker'
+export { spawnUnreaped, canSpawnUnreaped, UnreapedProcess, type ReapedExit } from './unreaped'
 export { ProcessError, LabContextError, Full, Empty, EOFError, BrokenBarrierError, KeyError, IndexError, ValueError, AttributeError } from './errors'
 export type { WaitOptions } from './timeouts'

@@ -59,6 +59,9 @@ export type UpMessage =
   | { op: 'call'; rid: number; oid: string; method: string; args: unknown }
   /** An operation that needs no answer (put on an unbounded queue, send, acknowledgements). */
   | { op: 'tell'; oid: string; method: string; args: unknown }
+  /** An OS process this process started with spawnUnreaped (see lab/unreaped.ts), and its reaping. */
+  | { op: 'os-spawned'; pid: number; command: string; at: number }
+  | { op: 'os-reaped'; pid: number; exitCode: number | null; signal: string | null; at: number }
   /** The lab main's script failed (load error or a throw from main): the run's error message. */
   | { op: 'main-error'; message: string }
 

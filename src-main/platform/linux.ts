@@ -8,6 +8,7 @@ import { procfsTable } from './linux/table'
 import { threadGroupOf } from './linux/thread-group'
 import { UserNames } from './linux/user-names'
 import { posixExits, posixLab, posixSignals, xdgDataFolders } from './posix'
+import { unreapedSpawning } from './posix/unreaped'
 import type { DataFolders, Platform } from './types'
 import { accountName } from './user'
 
@@ -34,7 +35,7 @@ export const linux: Platform = {
   // A thread's id is judged as its process, which is what kill(2) would reach.
   signals: posixSignals((pid) => threadGroupOf(pid)),
   exits: posixExits,
-  lab: posixLab({ identify: (pid) => readStat(String(pid)), runTable: readProcRunTable }),
+  lab: posixLab({ identify: (pid) => readStat(String(pid)), runTable: readProcRunTable }, unreapedSpawning('libc.so.6')),
   dataFolders: (env = process.env, home = homedir()) => xdgDataFolders(env, home),
   formerDataFolders: (env = process.env, home = homedir()) => [electronUserDataFolders(env, home)],
 }

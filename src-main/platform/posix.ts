@@ -7,7 +7,7 @@ import { APP_FOLDER, foldersIn, xdgBase } from './folders'
 import { narrowSocket, privateSocketAddress, removeBrokerDir } from './posix/broker-dir'
 import { freezeThenSignal } from './posix/tree-end'
 import { startShellWatchdog } from './posix/watchdog'
-import type { BrokerSupport, DataFolders, ExitMapping, LabSupport, OsProcess, ProcessGroups, ProcessRow, SignalSupport } from './types'
+import type { BrokerSupport, DataFolders, ExitMapping, LabSupport, OsProcess, ProcessGroups, ProcessRow, SignalSupport, UnreapedSpawning } from './types'
 
 /** Data under $XDG_DATA_HOME (default ~/.local/share): Linux and the other Unixes that follow XDG. */
 export function xdgDataFolders(env: NodeJS.ProcessEnv, home: string): DataFolders {
@@ -55,7 +55,7 @@ export const privateSocketBroker: BrokerSupport = {
 const WATCHDOG_FIRST_MS = 500
 
 /** The lab's needs on POSIX; what differs between them is how pids are checked and the table read. */
-export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) | null; runTable: () => ProcessRow[] | null }): LabSupport {
+export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) | null; runTable: () => ProcessRow[] | null }, unreaped: UnreapedSpawning | null = null): LabSupport {
   return {
     broker: privateSocketBroker,
     hostDeathGuard: startShellWatchdog,
@@ -66,5 +66,7 @@ export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) |
     identify: pids.identify,
     runTable: pids.runTable,
     directSocketWrites: true,
+    unreaped,
+    reparentsOrphans: true,
   }
 }

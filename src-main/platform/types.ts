@@ -311,4 +311,24 @@ export interface LabSupport {
    * nothing queued: the wire's fast path. Not on Windows, whose pipe handles are no descriptors.
    */
   readonly directSocketWrites: boolean
+  /**
+   * OS processes that stay zombies until their parent reaps them (the zombie lesson's
+   * spawnUnreaped); null where ProcLab cannot make one: Windows has no zombies (a process that
+   * ended is gone once its handles close), macOS is not wired yet.
+   */
+  readonly unreaped: UnreapedSpawning | null
+  /**
+   * Whether the OS gives a process whose parent ended a new parent (POSIX: init or a subreaper)
+   * and keeps ended processes as zombies until reaped: what the lab watches for while a run lives.
+   * Windows does neither (an orphan keeps its dead parent's pid; an ended process is gone).
+   */
+  readonly reparentsOrphans: boolean
+}
+
+/** See LabSupport.unreaped. */
+export interface UnreapedSpawning {
+  /** posix_spawnp(command, args) with this process's environment: its pid. Throws with the OS's reason. */
+  spawn(command: string, args: readonly string[]): number
+  /** waitpid(pid) without blocking, asked again until it has ended: resolves with its exit, and it is gone. */
+  reap(pid: number): Promise<ExitStatus>
 }

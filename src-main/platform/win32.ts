@@ -60,6 +60,9 @@ const lab: LabSupport = {
   // The run's job finds its members; there is no cheap whole table to ask.
   runTable: () => null,
   directSocketWrites: false,
+  // Windows has no zombies: an ended process is gone once the last handle to it closes.
+  unreaped: null,
+  reparentsOrphans: false,
 }
 
 export const win32: Platform = {

@@ -65,6 +65,24 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'zombie',
+    file: 'zombie.mjs',
+    title: { en: 'A real zombie process', zh: '真正的僵尸进程' },
+    lesson: {
+      en: 'A process that has exited stays in the process table as a zombie (state Z) until its parent collects its exit status; then it is gone. Node reaps its own children at once, so spawnUnreaped starts a plain OS process with posix_spawnp, which Node does not know of: it prints a line and exits, and for 3 s main does not reap it. The Lab tree and the System tab show it as a zombie under main; reap() (waitpid) removes it. Linux only: Windows has no zombies, a process that has ended is gone once its last handle closes.',
+      zh: '已退出的进程会以僵尸状态（Z）留在进程表里，直到父进程取走它的退出状态，之后才消失。Node 会立刻回收自己的子进程，所以 spawnUnreaped 用 posix_spawnp 启动一个 Node 不知道的普通系统进程：它打印一行就退出，而主进程 3 秒内不回收它。实验进程树和“系统”标签页都会在主进程下把它显示为僵尸；调用 reap()（waitpid）后它就消失了。仅限 Linux：Windows 没有僵尸进程，进程结束后最后一个句柄关闭它就不在了。',
+    },
+  },
+  {
+    id: 'orphan',
+    file: 'orphan.mjs',
+    title: { en: 'A real orphan process', zh: '真正的孤儿进程' },
+    lesson: {
+      en: 'A parent is terminated while its child runs. terminate() does not end the child: it runs on as an orphan, and the OS gives it a new parent, whose pid the Lab tree and the output show as it changes. On Linux the adopter is the nearest ancestor that declared itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER; systemd’s user manager does), or else init, pid 1 of its pid namespace. ProcLab’s host is not a subreaper: it leaves adoption to the OS and ends the orphan with the run. macOS hands orphans to launchd (pid 1); Windows keeps the old parent pid and adopts nobody.',
+      zh: '父进程在子进程运行时被终止。terminate() 不会结束子进程：它作为孤儿继续运行，系统为它指定新的父进程，实验进程树和输出会显示它变化后的父进程 pid。在 Linux 上，收养者是最近一个声明自己为“子进程收割者”的祖先（prctl PR_SET_CHILD_SUBREAPER，例如 systemd 的用户管理器），否则是所在 pid 命名空间的 init（pid 1）。ProcLab 的宿主进程不是收割者：它把收养交给系统，并在运行结束时结束这个孤儿。macOS 把孤儿交给 launchd（pid 1）；Windows 则保留原来的父进程 pid，不会有人收养。',
+    },
+  },
+  {
     id: 'long-sleeper',
     file: 'long-sleeper.mjs',
     title: { en: 'A process to kill', zh: '一个等你结束的进程' },

@@ -56,6 +56,11 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'pool.close': { ...OBJECT, terminated: 'boolean' },
   'lab.error': { message: 'string' },
   'session.stopped': { file: 'string', error: 'string' },
+  // Issue 16, real zombies and orphans.
+  'os.start': { ...PROCESS, ppid: 'number', parentLid: 'string', command: 'string' },
+  'os.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null', reapedBy: 'string' },
+  'process.zombie': { ...PROCESS, ppid: 'number' },
+  'process.reparent': { ...PROCESS, oldPpid: 'number', newPpid: 'number', newParentName: 'string|null' },
 }
 
 /** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */

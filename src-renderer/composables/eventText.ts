@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../src-shared/events'
+import { noteText } from './noteText'
 import type { Units } from './units'
 
 type T = (key: string, named?: Record<string, unknown>) => string
@@ -10,7 +11,14 @@ export function eventDetail(t: T, units: Units, event: LabEvent): string {
     case 'process.start':
       return t('lab.events.start', { target: event.target, ppid: event.ppid })
     case 'process.exit':
+    case 'os.exit':
       return t('lab.events.exit', { code: event.exitCode ?? '?', signal: event.signal ?? '–' })
+    case 'os.start':
+      return t('lab.events.start', { target: event.command, ppid: event.ppid })
+    case 'process.zombie':
+      return noteText((key, named) => t(key, named), { what: 'zombie', ppid: event.ppid })
+    case 'process.reparent':
+      return noteText((key, named) => t(key, named), { what: 'reparent', oldPpid: event.oldPpid, newPpid: event.newPpid, newParentName: event.newParentName })
     case 'user.kill':
       return event.ok ? t('lab.events.killOk', { signal: event.signal }) : t('lab.events.killFailed', { signal: event.signal, error: event.error ?? '' })
     case 'user.join':

@@ -19,9 +19,10 @@ export function useLabActions() {
   function canSignal(p: LabProcess | undefined): p is LabProcess {
     return p !== undefined && !p.exited
   }
-  /** The lab main is not anybody's child here: only processes it started can be joined. */
+  /** The lab main is not anybody's child here: only lab processes it started can be joined. */
   function canJoin(p: LabProcess | undefined): p is LabProcess {
-    return canSignal(p) && p.parentLid !== null && !run.joins[p.lid]?.waiting
+    // An OS process started unreaped is no lab process: its own parent reaps it, nobody joins it.
+    return canSignal(p) && p.parentLid !== null && !p.os && !run.joins[p.lid]?.waiting
   }
   /** Through the shared kill dialog, with this signal chosen: the user still confirms. */
   function signal(lid: string, name: SignalName): void {

@@ -21,6 +21,10 @@ export interface LabProcess {
   exited: boolean
   /** Picks the colour of its output lines; stable for the run. */
   colorIndex: number
+  /** A plain OS process a lab process started unreaped (spawnUnreaped), not a lab process: it cannot be joined. */
+  os: boolean
+  /** The OS showed it as a zombie (state Z): exited, not yet reaped by its parent. */
+  zombie: boolean
 }
 
 interface LineOf {
@@ -45,7 +49,19 @@ export interface LineGap extends LineOf {
   count: number
 }
 
-export type OutputLine = PrintedLine | LineGap
+/** What the OS did to a process that nobody printed: the output pane words it in the user's language. */
+export type ProcessNote =
+  | { what: 'zombie'; ppid: number }
+  | { what: 'reparent'; oldPpid: number; newPpid: number; newParentName: string | null }
+  | { what: 'reaped'; exitCode: number | null; reapedBy: 'parent' | 'other' }
+
+/** A line of the host's own about a process (a zombie, an orphan's new parent), among its output. */
+export interface NoteLine extends LineOf {
+  kind: 'note'
+  note: ProcessNote
+}
+
+export type OutputLine = PrintedLine | LineGap | NoteLine
 
 export interface RunNotice {
   seq: number
@@ -112,9 +128,13 @@ export function applyEvent(model: RunModel, event: FrameEvent): void {
   if (applyChange(model, event)) model.version++
 }
 
-/** How many lines of output a row of the pane stands for. */
+/** How many lines of output a row of the pane stands for (a note is none of the process's own). */
 export function linesIn(line: OutputLine): number {
-  return line.kind === 'gap' ? line.count : 1
+  return line.kind === 'gap' ? line.count : line.kind === 'note' ? 0 : 1
+}
+
+function addNote(model: RunModel, event: LabEvent & { lid: string; pid: number }, note: ProcessNote): void {
+  addLine(model, { kind: 'note', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, note }, 0)
 }
 
 function addLine(model: RunModel, line: OutputLine, count: number): void {
@@ -156,12 +176,56 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
         signal: null,
         exited: false,
         colorIndex: (model.order.length - 1) % PROCESS_COLORS,
+        os: false,
+        zombie: false,
       }
       return true
+    case 'os.start':
+      if (!model.processes[event.lid]) model.order.push(event.lid)
+      model.processes[event.lid] = {
+        lid: event.lid,
+        pid: event.pid,
+        ppid: event.ppid,
+        name: event.command.split(' ')[0] || `pid ${event.pid}`,
+        daemon: false,
+        parentLid: event.parentLid,
+        target: event.command,
+        startT: event.t,
+        exitT: null,
+        exitCode: null,
+        signal: null,
+        exited: false,
+        colorIndex: (model.order.length - 1) % PROCESS_COLORS,
+        os: true,
+        zombie: false,
+      }
+      return true
+    case 'os.exit': {
+      const proc = model.processes[event.lid]
+      if (!proc) return false
+      Object.assign(proc, { exited: true, zombie: false, exitT: event.t, exitCode: event.exitCode, signal: event.signal })
+      addNote(model, event, { what: 'reaped', exitCode: event.exitCode, reapedBy: event.reapedBy })
+      return true
+    }
+    case 'process.zombie': {
+      const proc = model.processes[event.lid]
+      if (!proc || proc.exited) return false
+      proc.zombie = true
+      addNote(model, event, { what: 'zombie', ppid: event.ppid })
+      return true
+    }
+    case 'process.reparent': {
+      const proc = model.processes[event.lid]
+      if (!proc) return false
+      proc.ppid = event.newPpid
+      addNote(model, event, { what: 'reparent', oldPpid: event.oldPpid, newPpid: event.newPpid, newParentName: event.newParentName })
+      return true
+    }
     case 'process.exit': {
       const proc = model.processes[event.lid]
       if (!proc) return false
       proc.exited = true
+      proc.zombie = false
       proc.exitT = event.t
       proc.exitCode = event.exitCode
       proc.signal = event.signal

@@ -115,4 +115,11 @@ describe("the guard against the host's death, and the wire's fast path", () => {
     expect(darwin.lab.directSocketWrites).toBe(true)
     expect(win32.lab.directSocketWrites).toBe(false)
   })
+
+  it('real zombies: Linux starts unreaped processes; Windows has no zombies and keeps an orphan’s parent pid; macOS is not wired yet', () => {
+    expect(linux.lab.unreaped).not.toBeNull()
+    expect(win32.lab.unreaped).toBeNull()
+    expect(darwin.lab.unreaped).toBeNull()
+    expect([linux.lab.reparentsOrphans, darwin.lab.reparentsOrphans, win32.lab.reparentsOrphans]).toEqual([true, true, false])
+  })
 })

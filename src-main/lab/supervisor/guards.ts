@@ -30,6 +30,8 @@ const UP_FIELDS: { [Op in UpMessage['op']]: Record<string, Field> } = {
   exited: { lid: isString, exitCode: isExitCode, signal: isSignal, at: isTime },
   create: { oid: isString, type: isString, name: isString, options: isRecord },
   'main-error': { message: isString },
+  'os-spawned': { pid: isPid, command: isString, at: isTime },
+  'os-reaped': { pid: isPid, exitCode: isExitCode, signal: isSignal, at: isTime },
 }
 
 const OPENING_FIELDS: { [Op in Opening['op']]: Record<string, Field> } = {

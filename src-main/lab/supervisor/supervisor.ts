@@ -17,6 +17,8 @@ import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
 import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-process'
 import { MAX_SPARES_PER_OWNER, SpareTable, type SpareRecord } from './spares'
+import { OsChildren, type OsChild } from './os-children'
+import { ProcessWatch, type WatchedProcess } from './process-watch'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -79,6 +81,10 @@ export class Supervisor {
   private readonly objects: ObjectTable
   /** Ends the runs' processes if the host dies without doing so itself. */
   private readonly guard: HostDeathGuard
+  /** OS processes lab code started unreaped (spawnUnreaped), until they are gone. */
+  private readonly osChildren = new OsChildren()
+  /** Zombies and new parents of the current run's processes, as the OS shows them. */
+  private readonly watch: ProcessWatch
 
   private constructor(private readonly options: SupervisorOptions) {
     const telemetry = options.telemetry ?? true
@@ -102,6 +108,11 @@ export class Supervisor {
       },
     })
     this.guard = platform.lab.hostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
+    this.watch = new ProcessWatch(
+      () => this.watchedProcesses(),
+      (body) => this.options.emit(body, this.currentRunId, monotonicMicros()),
+      (lid) => this.osChildGone(lid),
+    )
   }
 
   static async create(options: SupervisorOptions): Promise<Supervisor> {
@@ -184,6 +195,7 @@ export class Supervisor {
       record.onExit.push(() => void this.finishRun(run, record).then(resolve))
     })
     this.run = run
+    this.watch.start()
     return run.outcome
   }
 
@@ -488,7 +500,53 @@ export class Supervisor {
       case 'main-error':
         if (this.run && from.lid === this.run.id) this.run.mainError = message.message
         return
+      case 'os-spawned':
+        return this.osSpawned(from, connection, message)
+      case 'os-reaped':
+        return this.osReaped(from, message)
     }
+  }
+
+  /** A lab process started an OS process it will reap itself: the OS must agree it is its child. */
+  private osSpawned(from: LabProcessRecord, connection: ControlConnection, message: Extract<UpMessage, { op: 'os-spawned' }>): void {
+    const parentPid = from.pid ?? connection.pid
+    const os = osProcess(message.pid)
+    if (os && os.ppid !== parentPid) return this.refuse(from, `reported pid ${message.pid} as a process it started, but that process's parent is pid ${os.ppid}`)
+    if (this.osChildren.find(from.lid, message.pid)) return this.refuse(from, `reported pid ${message.pid} twice`)
+    const child = this.osChildren.add({ pid: message.pid, runId: from.runId, parentLid: from.lid, ppid: parentPid, startTime: os?.startTime ?? null })
+    const at = Math.min(message.at, monotonicMicros())
+    this.options.emit({ kind: 'os.start', lid: child.lid, pid: child.pid, ppid: parentPid, parentLid: from.lid, command: message.command.slice(0, 200) }, child.runId, at)
+  }
+
+  /** Its parent reaped it: a pid that still names it is a false report. */
+  private osReaped(from: LabProcessRecord, message: Extract<UpMessage, { op: 'os-reaped' }>): void {
+    const child = this.osChildren.find(from.lid, message.pid)
+    if (!child) return this.refuse(from, `reported that it reaped pid ${message.pid}, which it had not reported starting`)
+    if (child.startTime !== null && isStillProcess(child.pid, child.startTime)) return this.refuse(from, `reported that it reaped pid ${message.pid}, which is still running`)
+    this.endOsChild(child, { exitCode: message.exitCode, signal: message.signal, reapedBy: 'parent' }, Math.min(message.at, monotonicMicros()))
+  }
+
+  /** The watch found an OS child gone: news only once its parent can no longer report the reaping. */
+  private osChildGone(lid: string): void {
+    const child = this.run ? this.osChildren.ofRun(this.run.id).find((c) => c.lid === lid) : undefined
+    const parent = child && this.registry.get(child.parentLid)
+    if (child && (!parent || parent.state === 'exited')) this.endOsChild(child, { exitCode: null, signal: null, reapedBy: 'other' })
+  }
+
+  private endOsChild(child: OsChild, exit: { exitCode: number | null; signal: string | null; reapedBy: 'parent' | 'other' }, at = monotonicMicros()): void {
+    this.osChildren.remove(child)
+    this.options.emit({ kind: 'os.exit', lid: child.lid, pid: child.pid, ...exit }, child.runId, at)
+  }
+
+  /** The current run's live lab processes and OS children, for the watch. */
+  private watchedProcesses(): WatchedProcess[] {
+    const run = this.run
+    // Once the run is being ended (a stop, or its main has exited), parents die before their
+    // children by the dozen: those are the run's end, not orphans worth a line each.
+    const main = run ? this.registry.get(run.id) : undefined
+    if (!run || run.ended || run.stopping || !main || main.pendingExit || main.state === 'exited') return []
+    const lab = this.registry.live(run.id).flatMap((r) => (r.pid === null || r.ppid === null ? [] : [{ lid: r.lid, pid: r.pid, ppid: r.ppid, startTime: r.startTime }]))
+    return [...lab, ...this.osChildren.ofRun(run.id)]
   }
 
   /**
@@ -637,6 +695,9 @@ export class Supervisor {
     // Orphans, leftovers and the OS processes lab code started do not outlive the run.
     if (!this.runGone(run)) await this.endTree(run)
     if (run.main.pid !== undefined) this.guard.unwatch(run.main.pid)
+    // The run's OS processes went with it; whoever reaped them, their parents cannot report it now.
+    for (const child of this.osChildren.ofRun(run.id)) this.endOsChild(child, { exitCode: null, signal: null, reapedBy: 'other' })
+    this.watch.stop()
     run.ended = true
     this.spares.killWhere((spare) => spare.runId === run.id)
     this.spares.forgetRun(run.id)

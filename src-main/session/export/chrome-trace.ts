@@ -279,6 +279,10 @@ export const HANDLERS: Record<string, Handler> = {
   'run.start': (e, b) => b.startRun(e),
   'run.end': (e, b) => b.endRun(e.t, rest(e)),
   'process.exit': (e, b) => b.exitProcess(e),
+  // An OS process a lab process started unreaped: a process of the trace like a lab process; a zombie or an orphan's new parent is an instant on its track.
+  'os.exit': (e, b) => b.exitProcess(e),
+  'process.zombie': (e, b) => b.instant(b.trackOf(e), e, 'zombie (Z)', 'process', rest(e)),
+  'process.reparent': (e, b) => b.instant(b.trackOf(e), e, `new parent ${num(e, 'newPpid') ?? '?'}`, 'process', rest(e)),
   stdout: output,
   stderr: output,
   'user.kill': (e, b) => b.instant(b.trackOf(e), e, `kill ${str(e, 'signal') ?? ''}`, 'user', { pid: e.pid, ...rest(e) }),
@@ -328,6 +332,11 @@ function poolTaskEnd(e: LooseEvent, b: TraceBuilder): void {
   if (!b.closeInterval(e, TASKS, chunkKey(e), 'fifo', args, null)) b.instant(b.trackOf(e), e, e.kind, 'pool', rest(e))
 }
 
+/** An os.start as a process.start: named by its program, as `ps` would. */
+function osProcessStart(e: LooseEvent): LooseEvent {
+  return { ...e, name: (str(e, 'command') ?? '').split(' ')[0] || `process ${num(e, 'pid') ?? '?'}` }
+}
+
 function familyOf(kind: string): string {
   const dot = kind.indexOf('.')
   return dot === -1 ? kind : kind.slice(0, dot)
@@ -372,8 +381,8 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       if (families === null || families.has('lock')) {
         if (wanted || e.kind === 'object.create' || e.kind === 'process.exit' || e.kind === 'run.start') locks.apply(e)
       }
-      if (e.kind === 'process.start') {
-        builder.startProcess(e, wanted)
+      if (e.kind === 'process.start' || e.kind === 'os.start') {
+        builder.startProcess(e.kind === 'os.start' ? osProcessStart(e) : e, wanted)
         const lid = str(e, 'lid')
         if (lid !== null) lab.set(lid, builder.trackOf(e))
       } else if (wanted) {

@@ -7,7 +7,7 @@ import type { ExporterFactory } from './types'
 export const CSV_COLUMNS = ['seq', 't_us', 'wall', 'kind', 'pid', 'name', 'object', 'value', 'detail'] as const
 
 // The one number worth a column, by kind family; the first present wins.
-const VALUE_KEYS = ['exitCode', 'depth', 'waitedUs', 'heldUs', 'bytes', 'durationUs', 'value', 'tasks'] as const
+const VALUE_KEYS = ['exitCode', 'depth', 'waitedUs', 'heldUs', 'bytes', 'durationUs', 'value', 'tasks', 'newPpid'] as const
 // Fields shown in their own column never repeat in `detail`.
 const SHOWN = new Set(['seq', 't', 'kind', 'pid', 'object'])
 
@@ -21,8 +21,9 @@ export const csvExporter: ExporterFactory = (header) => {
   function nameOf(e: LooseEvent): string {
     const lid = str(e, 'lid')
     const pid = num(e, 'pid')
-    if (e.kind === 'process.start') {
-      const name = str(e, 'name')
+    if (e.kind === 'process.start' || e.kind === 'os.start') {
+      // An OS process started unreaped goes by its program, as `ps` names it.
+      const name = e.kind === 'os.start' ? (str(e, 'command')?.split(' ')[0] ?? null) : str(e, 'name')
       if (name !== null) {
         if (lid !== null) nameByLid.set(lid, name)
         if (pid !== null) nameByPid.set(pid, name)

@@ -66,7 +66,7 @@ export const messages: AreaMessages = {
       empty: 'No run yet: pick a scenario and press Run, or run a script.',
       emptyRun: 'No lab processes in this run yet.',
     },
-    state: { running: 'running', exited: 'exited' },
+    state: { running: 'running', exited: 'exited', zombie: 'zombie (Z)' },
     exit: { killedBy: 'killed by {signal}', unknown: 'unknown' },
     menu: {
       label: 'Actions for {name}',
@@ -110,6 +110,14 @@ export const messages: AreaMessages = {
       waited: '{object}, waited {time}',
       held: '{object}, held {time}',
       depth: '{object}, depth {depth}',
+    },
+    // Issue 16, real zombies and orphans: lines the host adds to a process's output.
+    note: {
+      zombie: 'is a zombie (state Z): it has exited, and its parent (pid {ppid}) has not reaped it yet',
+      reaped: 'reaped by its parent: gone from the process table, exit code {code}',
+      reapedByOther: 'gone: its parent ended without reaping it, so whoever adopted it did',
+      reparent: 'orphaned: its parent pid {old} ended; its parent is now pid {ppid}',
+      reparentNamed: 'orphaned: its parent pid {old} ended; its parent is now pid {ppid} ({name})',
     },
     output: {
       heading: 'Output',
@@ -195,7 +203,7 @@ export const messages: AreaMessages = {
       empty: '还没有运行：选择一个场景并点击“运行”，或运行一个脚本。',
       emptyRun: '本次运行还没有实验进程。',
     },
-    state: { running: '运行中', exited: '已退出' },
+    state: { running: '运行中', exited: '已退出', zombie: '僵尸 (Z)' },
     exit: { killedBy: '被 {signal} 结束', unknown: '未知' },
     menu: {
       label: '{name} 的操作',
@@ -239,6 +247,14 @@ export const messages: AreaMessages = {
       waited: '{object}，等待了 {time}',
       held: '{object}，持有 {time}',
       depth: '{object}，深度 {depth}',
+    },
+    // Issue 16, real zombies and orphans: lines the host adds to a process's output.
+    note: {
+      zombie: '成了僵尸进程（状态 Z）：它已退出，但父进程（pid {ppid}）还没有回收它',
+      reaped: '已被父进程回收：从进程表中消失，退出码 {code}',
+      reapedByOther: '已消失：父进程没回收它就结束了，由收养它的进程回收',
+      reparent: '成了孤儿：父进程 pid {old} 已结束，现在的父进程是 pid {ppid}',
+      reparentNamed: '成了孤儿：父进程 pid {old} 已结束，现在的父进程是 pid {ppid}（{name}）',
     },
     output: {
       heading: '输出',
