@@ -5,6 +5,7 @@ import { labContext, type LabContext } from './context'
 import { ProcessError } from './errors'
 import { launchChild, type ExitStatus } from './launcher'
 import type { ChildSpec, TargetRef } from './protocol'
+import { watchWait } from './waits'
 import { checkMethod, getStartMethod, launchWarm, type StartMethod } from './warm'
 import { encodePayload, notExportedMessage, startedWhileImportingMessage, targetRefFor, type ModuleTarget } from './reduction'
 
@@ -169,9 +170,11 @@ export class Process {
       await state.spawned?.catch(() => undefined)
       await state.exited
     })()
-    if (timeoutMs === undefined) return done
+    const spec = { on: 'join' as const, target: childLid(this), timeoutMs: timeoutMs ?? null }
+    if (timeoutMs === undefined) return watchWait(spec, done)
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    await watchWait(spec, Promise.race([done.then(() => true), timedOut]), (joined) => (joined ? 'done' : 'timeout'))
     clearTimeout(timer)
   }
 
