@@ -55,6 +55,10 @@ function maybeLid(events: LabEvent[], name: string): string | null {
   return events.find((e): e is EventOf<'process.start'> => e.kind === 'process.start' && e.name === name)?.lid ?? null
 }
 
+function objectNamedOrNull(events: LabEvent[], name: string): string | null {
+  return events.find((e): e is EventOf<'object.create'> => e.kind === 'object.create' && e.name === name)?.object ?? null
+}
+
 function objectNamed(events: LabEvent[], name: string): string {
   const made = events.find((e): e is EventOf<'object.create'> => e.kind === 'object.create' && e.name === name)
   if (!made) throw new Error(`no object ${name}`)
@@ -182,5 +186,63 @@ describe('what a lab process is blocked on', () => {
     const exit = run.events.find((e) => e.kind === 'process.exit' && e.lid === consumer)!
     expect(ends[0]!.seq).toBeLessThan(exit.seq)
     expect(activityAfter(run.events, exit.seq, consumer)).toEqual({ kind: 'exited' })
+  })
+
+  it('reports a put on a full queue, a get on a broker-kept queue, an Event and a Barrier wait, with their objects and limits', async () => {
+    const run = await runSource(
+      `
+      import { Process, Queue, Event, Barrier, sleep } from 'proclab'
+      ${AWAIT_FLAG}
+      export async function helper(full, kept, ready, path) {
+        await flagged(path + '-put'); await full.get()
+        await flagged(path + '-get'); await kept.put('kept')
+        await flagged(path + '-event'); await ready.set()
+      }
+      export async function party(barrier) { await barrier.wait() }
+      export default async function main() {
+        const full = new Queue(1, { name: 'full' })
+        const kept = new Queue(0, { name: 'kept', sharedMemory: false })
+        const ready = new Event({ name: 'ready' })
+        const barrier = new Barrier(2, { name: 'gate' })
+        await full.put('first')
+        const p = new Process({ target: helper, args: [full, kept, ready, ${JSON.stringify(flag('step'))}] })
+        await p.start()
+        await full.put('second')
+        console.log(await kept.get())
+        console.log(await ready.wait(60000))
+        const q = new Process({ target: party, args: [barrier], name: 'party' })
+        await q.start()
+        await flagged(${JSON.stringify(flag('party'))})
+        await barrier.wait()
+        await p.join(); await q.join()
+      }
+    `,
+      {
+        during: async (_host, events) => {
+          const on = (kind: string, object: string) => (w: Wait) => w.on === kind && w.object === objectNamedOrNull(events, object)
+          await release(events, 'step-put', on('queue.put', 'full'))
+          await release(events, 'step-get', on('queue.get', 'kept'))
+          await release(events, 'step-event', on('event', 'ready'))
+          await release(events, 'party', on('barrier', 'gate'))
+        },
+      },
+    )
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const events = run.events
+    const main = run.starts.find((s) => s.parentLid === null)!.lid
+    const waits = waitsIn(events)
+    const expected: Array<[string, string, number | null, string]> = [
+      ['queue.put', 'full', null, main],
+      ['queue.get', 'kept', null, main],
+      ['event', 'ready', 60000, main],
+      ['barrier', 'gate', null, lidOf(events, 'party')],
+    ]
+    for (const [on, name, timeoutMs, lid] of expected) {
+      const wait = waits.find((w) => w.on === on && w.object === objectNamed(events, name))
+      expect(wait, on).toMatchObject({ lid, timeoutMs })
+      expect(activityAfter(events, wait!.seq, lid)).toMatchObject({ kind: 'waiting', on, object: wait!.object })
+      expect(resumeOf(events, wait!)?.outcome).toBe('done')
+    }
+    expect(events.some((e) => e.kind === 'lab.error')).toBe(false)
   })
 })
