@@ -6,6 +6,7 @@ import { ProcessError } from './errors'
 import { launchChild, type ExitStatus } from './launcher'
 import type { ChildSpec, TargetRef } from './protocol'
 import { watchWait } from './waits'
+import { WAIT_REPORT_MS } from '../../src-shared/events'
 import { checkMethod, getStartMethod, launchWarm, type StartMethod } from './warm'
 import { encodePayload, notExportedMessage, startedWhileImportingMessage, targetRefFor, type ModuleTarget } from './reduction'
 
@@ -174,7 +175,9 @@ export class Process {
     if (timeoutMs === undefined) return watchWait(spec, done)
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
-    await watchWait(spec, Promise.race([done.then(() => true), timedOut]), (joined) => (joined ? 'done' : 'timeout'))
+    const joined = Promise.race([done.then(() => true), timedOut])
+    // A limit too short to be reported costs no second timer.
+    await (timeoutMs < WAIT_REPORT_MS ? joined : watchWait(spec, joined, (ended) => (ended ? 'done' : 'timeout')))
     clearTimeout(timer)
   }
 
