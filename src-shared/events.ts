@@ -175,6 +175,28 @@ export type EventBody =
    */
   | (ProcessRef & { kind: 'process.reparent'; oldPpid: number; newPpid: number; newParentName: string | null })
   // ---- end of issue 16, zombies and orphans ----
+  // ---- Issue 16, what a process is blocked on (branch i16-waits) ----
+  // A lab process blocked in a lab call other than a lock's (whose waits are the lock events):
+  // folded in src-shared/folds/activity.ts. Cheap by design: a wait is reported only once it has
+  // lasted WAIT_REPORT_MS (the lab side reports it when it is about to sleep past that; a call
+  // that returns sooner sends nothing), so a busy queue sends no more than before.
+  /**
+   * Process (lid, pid) has been blocked for `waitedUs` in `on`: a Queue's get (empty), put (full) or
+   * a JoinableQueue's join; a Pipe's recv (nothing to read) or send (its ring full); join() of
+   * process `target` (a lid); Event, Condition or Barrier wait; or proclab's sleep(). `object`: the
+   * shared object's id (null for join and sleep). `timeoutMs`: the limit it was given (null: none).
+   * `wait` numbers the process's waits (an async process may wait on several at once); it ends
+   * in exactly one process.resume with the same lid and `wait`.
+   */
+  | (ProcessRef & { kind: 'process.wait'; wait: number; on: 'queue.get' | 'queue.put' | 'queue.join' | 'pipe.recv' | 'pipe.send' | 'join' | 'event' | 'condition' | 'barrier' | 'sleep'; object: string | null; target: string | null; timeoutMs: number | null; waitedUs: number })
+  /**
+   * That wait ended after `waitedUs` in all: 'done' (served: an item, a message, the child's
+   * exit, the flag set, the sleep over), 'timeout' (the limit ran out: Empty, Full, false from a
+   * wait), 'error' (it threw: EOFError, a broken barrier, ...), or 'gone' (its process died or
+   * disconnected while waiting: the broker ends the wait, as lock.cancel does a lock's).
+   */
+  | (ProcessRef & { kind: 'process.resume'; wait: number; outcome: 'done' | 'timeout' | 'error' | 'gone'; waitedUs: number })
+  // ---- end of issue 16, what a process is blocked on ----
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']
@@ -228,3 +250,13 @@ export interface ManagerEntry {
 
 /** Entries a manager.write event carries at most; the rest are counted in its `more`. */
 export const MANAGER_SHOWN = 20
+
+// ---- Issue 16, what a process is blocked on (branch i16-waits) ----
+/** What a process.wait says a process is blocked in. */
+export type WaitOn = EventOf<'process.wait'>['on']
+export type WaitOutcome = EventOf<'process.resume'>['outcome']
+export const WAIT_ONS: readonly WaitOn[] = ['queue.get', 'queue.put', 'queue.join', 'pipe.recv', 'pipe.send', 'join', 'event', 'condition', 'barrier', 'sleep']
+export const WAIT_OUTCOMES: readonly WaitOutcome[] = ['done', 'timeout', 'error', 'gone']
+/** A lab call blocked for less than this is never reported as a wait (see process.wait). */
+export const WAIT_REPORT_MS = 5
+// ---- end of issue 16, what a process is blocked on ----

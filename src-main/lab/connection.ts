@@ -10,6 +10,7 @@ import { toRefs } from './reduction'
 import { checkTimeout } from './timeouts'
 import { MAX_FRAME, tooBig } from './wire'
 import type { NameOption } from './synchronize'
+import { WaitWatch, watchWait } from './waits'
 
 export interface PipeOptions extends NameOption {
   /** Both ends send and receive (default). With false, the first end only receives and the second only sends. */
@@ -68,7 +69,8 @@ export class Connection extends SharedObject {
     if (this.ring) return this.ring.recv()
     const leased = this.reader.take()
     if (leased.found) return leased.value
-    return this.reader.received(await this.call<{ items: unknown[]; lease: number }>('recv', { end: this.end, want: this.reader.batch }))
+    const answer = this.call<{ items: unknown[]; lease: number }>('recv', { end: this.end, want: this.reader.batch })
+    return this.reader.received(await watchWait({ on: 'pipe.recv', object: this.oid }, answer))
   }
 
   /** Whether recv() would return at once (data, or EOF); waits up to timeoutMs (none: do not wait). */
@@ -136,6 +138,7 @@ export class Connection extends SharedObject {
           attach: () => this.tell('attach', { end, pid: process.pid }),
           sendViaBroker: (value, bytes, ticket) => this.tellWritten('send', { end, value, bytes, ticket }),
           takeFromBroker: (ticket) => this.call('take', { end, ticket }),
+          watchWait: (on) => new WaitWatch({ on, object: this.oid }),
         }, this.name)
       : null
     Object.defineProperties(this, {

@@ -2,6 +2,8 @@
 // active_children(), and the rule for children when a process's work is done.
 import { labContext } from './context'
 import type { Process } from './process'
+import { watchWait } from './waits'
+import { WAIT_REPORT_MS } from '../../src-shared/events'
 
 /** The process that started the current one, as Python's parent_process() describes it. */
 export interface ParentProcess {
@@ -48,7 +50,9 @@ export async function endChildren(): Promise<void> {
 
 export function sleep(ms: number): Promise<void> {
   if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new TypeError(`sleep(ms) needs a non-negative number of milliseconds, got ${String(ms)}`)
-  return new Promise((resolve) => setTimeout(resolve, ms))
+  const slept = new Promise<void>((resolve) => setTimeout(resolve, ms))
+  // A sleep too short to be reported costs no second timer.
+  return ms < WAIT_REPORT_MS ? slept : watchWait({ on: 'sleep', timeoutMs: ms }, slept)
 }
 
 function pidExists(pid: number): boolean {

@@ -12,6 +12,7 @@ import { ByteRing, FRAME_BYTES, FRAME_JSON, FRAME_TICKET, FRAME_VALUE, READ_LOCK
 import { HEADER_WORDS, SharedSegment, type SegmentAddress } from './shm/segment'
 import { SharedLock } from './shm/lock'
 import { SharedMemoryError } from '../platform/shared-memory'
+import type { WaitWatch } from './waits'
 
 /**
  * Bytes of each direction's ring: room for thousands of small messages and for 64 KiB ones to
@@ -72,6 +73,8 @@ export interface BrokerLink {
   sendViaBroker(value: unknown, bytes: number | null, ticket: string): Promise<void>
   /** Takes the message of a ticket from the broker. */
   takeFromBroker(ticket: string): Promise<unknown>
+  /** Reports a wait for data or room that lasts (see lab/waits.ts). */
+  watchWait(on: 'pipe.recv' | 'pipe.send'): WaitWatch
 }
 
 type Received = { value: unknown } | { ticket: string }
@@ -154,12 +157,22 @@ export class PipeRingEnd {
 
   private async writeWhenRoom(kind: number, length: number, fill: (into: Buffer) => void, sized: number | null): Promise<void> {
     const { out, writeLock } = this.open()
-    for (;;) {
-      if ((out.flags & READERS_GONE) !== 0) return
-      // Another process is writing a frame: wait for its lock off the event loop.
-      if (!writeLock.acquire(this.pid, 0)) await writeLock.acquireAsync(this.pid)
-      if (this.writeLocked(kind, length, fill, sized)) return
-      await out.waitForSpace(length, SLEEP_SLICE_MS)
+    let watch: WaitWatch | null = null
+    try {
+      for (;;) {
+        if ((out.flags & READERS_GONE) !== 0) return
+        // Another process is writing a frame: wait for its lock off the event loop.
+        if (!writeLock.acquire(this.pid, 0)) await writeLock.acquireAsync(this.pid)
+        if (this.writeLocked(kind, length, fill, sized)) return
+        watch ??= this.link.watchWait('pipe.send')
+        await out.waitForSpace(length, watch.sleepFor(SLEEP_SLICE_MS))
+      }
+    } catch (error) {
+      watch?.end('error')
+      watch = null
+      throw error
+    } finally {
+      watch?.end('done')
     }
   }
 
@@ -233,6 +246,18 @@ export class PipeRingEnd {
   }
 
   private async readWhenThere(): Promise<unknown> {
+    const watch = this.link.watchWait('pipe.recv')
+    try {
+      const value = await this.readWhenThereWatched(watch)
+      watch.end('done')
+      return value
+    } catch (error) {
+      watch.end('error')
+      throw error
+    }
+  }
+
+  private async readWhenThereWatched(watch: WaitWatch): Promise<unknown> {
     const { in: ring, readLock } = this.open()
     for (;;) {
       // Flags before the look: the EOF flag is set after the last writer's frames were published.
@@ -245,7 +270,7 @@ export class PipeRingEnd {
         continue
       }
       if (ended) throw new EOFError(`${this.name}: every holder of the other end has closed it; nothing is left to receive`)
-      await ring.waitForData(SLEEP_SLICE_MS)
+      await ring.waitForData(watch.sleepFor(SLEEP_SLICE_MS))
     }
   }
 

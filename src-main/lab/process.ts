@@ -5,6 +5,8 @@ import { labContext, type LabContext } from './context'
 import { ProcessError } from './errors'
 import { launchChild, type ExitStatus } from './launcher'
 import type { ChildSpec, TargetRef } from './protocol'
+import { watchWait } from './waits'
+import { WAIT_REPORT_MS } from '../../src-shared/events'
 import { checkMethod, getStartMethod, launchWarm, type StartMethod } from './warm'
 import { encodePayload, notExportedMessage, startedWhileImportingMessage, targetRefFor, type ModuleTarget } from './reduction'
 
@@ -169,9 +171,13 @@ export class Process {
       await state.spawned?.catch(() => undefined)
       await state.exited
     })()
-    if (timeoutMs === undefined) return done
+    const spec = { on: 'join' as const, target: childLid(this), timeoutMs: timeoutMs ?? null }
+    if (timeoutMs === undefined) return watchWait(spec, done)
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+    const joined = Promise.race([done.then(() => true), timedOut])
+    // A limit too short to be reported costs no second timer.
+    await (timeoutMs < WAIT_REPORT_MS ? joined : watchWait(spec, joined, (ended) => (ended ? 'done' : 'timeout')))
     clearTimeout(timer)
   }
 

@@ -1,4 +1,4 @@
-import type { SharedObjectType } from '../../src-shared/events'
+import type { SharedObjectType, WaitOn, WaitOutcome } from '../../src-shared/events'
 
 // Messages between a lab process and the host's broker, over the socket named in PROCLAB_BROKER.
 // Each connection starts with one frame holding one `Opening` message, which says what it is.
@@ -64,6 +64,13 @@ export type UpMessage =
   | { op: 'os-reaped'; pid: number; exitCode: number | null; signal: string | null; at: number }
   /** The lab main's script failed (load error or a throw from main): the run's error message. */
   | { op: 'main-error'; message: string }
+  /**
+   * This process has been blocked in a lab call for `waitedUs` (sent only past WAIT_REPORT_MS; see
+   * lab/waits.ts). The broker checks it and emits process.wait; `wait` numbers it in this process.
+   */
+  | { op: 'wait'; wait: number; on: WaitOn; object: string | null; target: string | null; timeoutMs: number | null; waitedUs: number }
+  /** That wait ended (never 'gone': the broker alone says that, when the process is gone). */
+  | { op: 'resume'; wait: number; outcome: Exclude<WaitOutcome, 'gone'>; waitedUs: number }
 
 /** The broker's answer to `spawn`: the token the child presents (the parent passes it on). */
 export interface SpawnGrant {

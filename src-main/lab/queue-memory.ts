@@ -7,6 +7,7 @@ import { Empty, Full } from './errors'
 import { decodeItem, encodeItem } from './item-codec'
 import { fromRefs, toRefs } from './reduction'
 import type { ItemQueueMemory, Taken } from './shm/item-queue'
+import { WaitWatch } from './waits'
 
 /** The longest one sleep holds a thread of libuv's pool (see SharedLock.acquireAsync). */
 const SLICE_MS = 250
@@ -84,6 +85,8 @@ export class QueueMemorySide {
     }
     const deadline = timeout === null ? Infinity : performance.now() + timeout
     let waited = false
+    // Made at the first sleep only: a put that finds room costs nothing more.
+    let watch: WaitWatch | null = null
     for (;;) {
       const left = deadline - performance.now()
       const outcome = this.locked(() => {
@@ -93,9 +96,11 @@ export class QueueMemorySide {
       })
       if (outcome.done) {
         if (outcome.wake) this.memory.wake('get')
+        watch?.end('done')
         return
       }
       if (outcome.full && left <= 0) {
+        watch?.end('timeout')
         this.note(OP.full, outcome.depth, false)
         if (!(record instanceof Uint8Array)) void this.link.tellWritten('drop', record)
         const { name, maxsize } = { name: this.link.name, maxsize: this.memory.maxsize }
@@ -103,7 +108,9 @@ export class QueueMemorySide {
       }
       const first = !waited
       waited = true
-      await this.memory.sleep('put', outcome.sleepOn, Math.min(outcome.full ? left : SLICE_MS, SLICE_MS), first ? BLOCKING_SLEEP_MS : 0)
+      watch ??= new WaitWatch({ on: 'queue.put', object: this.link.oid, timeoutMs: timeout })
+      // A sleep past WAIT_REPORT_MS reports the wait first (a throw from it would leave it to the broker to end).
+      await this.memory.sleep('put', outcome.sleepOn, watch.sleepFor(Math.min(outcome.full ? left : SLICE_MS, SLICE_MS)), first ? BLOCKING_SLEEP_MS : 0)
     }
   }
 
@@ -111,6 +118,7 @@ export class QueueMemorySide {
     const deadline = timeout === null ? Infinity : performance.now() + timeout
     let waited = false
     let spun = false
+    let watch: WaitWatch | null = null
     for (;;) {
       const left = deadline - performance.now()
       const outcome = this.locked(() => {
@@ -126,17 +134,21 @@ export class QueueMemorySide {
       if (outcome.taken) {
         if (outcome.wakePutter) this.memory.wake('put')
         if (outcome.wakeGetter) this.memory.wake('get')
+        watch?.end('done')
         return this.decode(outcome.taken)
       }
       if (left <= 0) {
+        watch?.end('timeout')
         this.note(OP.empty, 0, false)
         throw new Empty(timeout === 0 ? `${this.link.name} is empty` : `${this.link.name} stayed empty for ${timeout} ms`)
       }
       const first = !waited
       waited = true
-      await this.memory.sleep('get', outcome.sleepOn, Math.min(left, SLICE_MS), first ? BLOCKING_SLEEP_MS : 0)
+      watch ??= new WaitWatch({ on: 'queue.get', object: this.link.oid, timeoutMs: timeout })
+      await this.memory.sleep('get', outcome.sleepOn, watch.sleepFor(Math.min(left, SLICE_MS)), first ? BLOCKING_SLEEP_MS : 0)
     }
   }
+
 
   private locked<T>(body: () => T): T {
     // Held for a copy of the item and a few words: a blocking acquire costs less than a turn of the event loop.

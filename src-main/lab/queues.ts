@@ -14,6 +14,7 @@ import { SharedMemoryError } from '../platform/shared-memory'
 import { toRefs } from './reduction'
 import { waitLimit, type WaitOptions } from './timeouts'
 import type { NameOption } from './synchronize'
+import { watchWait } from './waits'
 
 export interface QueueOptions extends NameOption {
   /** false: the items stay in the host's broker (what happens anyway where the OS has no shared memory). */
@@ -42,7 +43,8 @@ export class Queue extends SharedObject {
     if (this.memory) return this.memory.put(item, timeout)
     const value = toRefs(item)
     if (this.maxsize === 0) return this.tellWritten('put', { value })
-    await this.call('put', { value, timeout })
+    // Only a call that waits past WAIT_REPORT_MS is reported (one timer per call to the broker).
+    await watchWait({ on: 'queue.put', object: this.oid, timeoutMs: timeout }, this.call('put', { value, timeout }))
   }
 
   putNowait(item: unknown): Promise<void> {
@@ -56,7 +58,8 @@ export class Queue extends SharedObject {
     const leased = this.reader.take()
     if (leased.found) return leased.value
     const timeout = waitLimit(options, 'Queue.get')
-    return this.reader.received(await this.call<{ items: unknown[]; lease: number }>('get', { timeout, want: this.reader.batch }))
+    const answer = this.call<{ items: unknown[]; lease: number }>('get', { timeout, want: this.reader.batch })
+    return this.reader.received(await watchWait({ on: 'queue.get', object: this.oid, timeoutMs: timeout }, answer))
   }
 
   getNowait(): Promise<unknown> {
@@ -134,7 +137,7 @@ export class JoinableQueue extends Queue {
 
   /** Waits until every item put has been confirmed with taskDone(). */
   join(): Promise<void> {
-    return this.call('join')
+    return watchWait({ on: 'queue.join', object: this.oid }, this.call<void>('join'))
   }
 }
 

@@ -8,6 +8,7 @@ import type { TargetRef } from './protocol'
 import { notExportedMessage, targetRefFor, type ModuleTarget } from './reduction'
 import { checkTimeout, waitLimit, type WaitOptions } from './timeouts'
 import * as trace from './lock-trace'
+import { watchWait } from './waits'
 import { LockWord } from './shm/lock-word'
 import type { SegmentAddress } from './shm/segment'
 import { SharedMemoryError } from '../platform/shared-memory'
@@ -266,7 +267,8 @@ export class Event extends SharedObject {
 
   /** Resolves true once the flag is set; false if the timeout ran out first. */
   wait(timeoutMs?: number): Promise<boolean> {
-    return this.call<boolean>('wait', { timeout: checkTimeout(timeoutMs, 'Event.wait') })
+    const timeout = checkTimeout(timeoutMs, 'Event.wait')
+    return watchWait({ on: 'event', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse)
   }
 }
 
@@ -297,7 +299,7 @@ export class Condition extends SharedObject {
     const timeout = checkTimeout(timeoutMs, 'Condition.wait')
     // The broker releases and retakes the lock: the hold this handle knew of ends there.
     if (this.lock instanceof Lock) this.lock.forgetHold()
-    return this.call<boolean>('wait', { timeout })
+    return watchWait({ on: 'condition', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse)
   }
 
   /** Waits until `predicate()` is truthy, at most timeoutMs in all; returns its last value. */
@@ -367,7 +369,7 @@ export class Barrier extends SharedObject {
   /** Waits for all parties; resolves with this process's arrival index (0 … parties-1). */
   async wait(timeoutMs?: number): Promise<number> {
     const timeout = timeoutMs === undefined ? this.defaultTimeout : checkTimeout(timeoutMs, 'Barrier.wait')
-    const answer = await this.call<{ index: number; runAction: boolean }>('wait', { timeout })
+    const answer = await watchWait({ on: 'barrier', object: this.oid, timeoutMs: timeout }, this.call<{ index: number; runAction: boolean }>('wait', { timeout }))
     if (answer.runAction) {
       try {
         await runAction(this.action)
@@ -432,4 +434,9 @@ for (const [type, constructor] of [
   ['barrier', Barrier],
 ] as const) {
   SharedObject.defineRebuild(type, constructor.prototype)
+}
+
+/** Event.wait and Condition.wait answer false when their limit ran out. */
+function timedOutIfFalse(notified: boolean): 'done' | 'timeout' {
+  return notified ? 'done' : 'timeout'
 }

@@ -61,6 +61,9 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'os.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null', reapedBy: 'string' },
   'process.zombie': { ...PROCESS, ppid: 'number' },
   'process.reparent': { ...PROCESS, oldPpid: 'number', newPpid: 'number', newParentName: 'string|null' },
+  // Issue 16, what a process is blocked on (the fold reads `on` and `outcome` as it finds them).
+  'process.wait': { ...PROCESS, wait: 'number', on: 'string', object: 'string|null', target: 'string|null', timeoutMs: 'number|null', waitedUs: 'number' },
+  'process.resume': { ...PROCESS, wait: 'number', outcome: 'string', waitedUs: 'number' },
 }
 
 /** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */

@@ -169,6 +169,32 @@ describe('Chrome trace export', () => {
     expect(find('hold Z', 12, 40)).toMatchObject({ dur: 4 })
   })
 
+  it("draws what a process is blocked on as slices on its 'waits' lane, from when each wait began", async () => {
+    const file = join(dir, 'waits.ndjson')
+    const wait = (seq: number, t: number, lid: string, pid: number, n: number, on: string, extra = {}) => ({ seq, t, ...R, kind: 'process.wait', lid, pid, wait: n, on, object: null, target: null, timeoutMs: null, waitedUs: 6, ...extra })
+    const resume = (seq: number, t: number, lid: string, pid: number, n: number, outcome: string) => ({ seq, t, ...R, kind: 'process.resume', lid, pid, wait: n, outcome, waitedUs: t })
+    await writeSessionFile(file, [
+      start(1, 0, 'A', 11, 'main'),
+      start(2, 1, 'B', 12, 'child'),
+      wait(3, 20, 'A', 11, 1, 'queue.get', { object: 'q' }),
+      wait(4, 26, 'A', 11, 2, 'join', { target: 'B' }),
+      wait(5, 30, 'B', 12, 1, 'sleep', { timeoutMs: 100 }),
+      resume(6, 40, 'A', 11, 1, 'done'),
+      resume(7, 50, 'B', 12, 1, 'gone'),
+      { seq: 8, t: 51, ...R, kind: 'process.exit', lid: 'B', pid: 12, exitCode: -9, signal: 'SIGKILL' },
+      resume(9, 60, 'A', 11, 2, 'done'),
+    ])
+    const events = await trace(file)
+    const slices = events.filter((e) => e.ph === 'X' && e.cat === 'wait')
+    const threadName = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}/${e.tid}`, e.args!.name as string]))
+    expect(slices.map((s) => [s.name, s.pid, s.ts, s.dur, s.args!.outcome])).toEqual([
+      ['queue.get q', 11, 14, 26, 'done'],
+      ['sleep', 12, 24, 26, 'gone'],
+      ['join B', 11, 20, 40, 'done'],
+    ])
+    for (const s of slices) expect(threadName.get(`${s.pid}/${s.tid}`)).toMatch(/^waits/)
+  })
+
   it('draws queue depth as counters, pipe traffic and unknown kinds as instants', async () => {
     const file = join(dir, 'q.ndjson')
     await writeSessionFile(file, contention)

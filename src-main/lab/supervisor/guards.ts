@@ -11,6 +11,8 @@ const isBoolean: Field = (value) => typeof value === 'boolean'
 const isNumber: Field = (value) => typeof value === 'number'
 const isTime: Field = (value) => typeof value === 'number' && Number.isFinite(value)
 const isPid: Field = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+/** A number a process gives its own things (its waits): a positive whole number. */
+const isSerial: Field = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0
 const isBytes: Field = (value) => value instanceof Uint8Array
 const isRecord: Field = (value) => typeof value === 'object' && value !== null && !Array.isArray(value)
 const isStrings: Field = (value) => Array.isArray(value) && value.every(isString)
@@ -32,6 +34,9 @@ const UP_FIELDS: { [Op in UpMessage['op']]: Record<string, Field> } = {
   'main-error': { message: isString },
   'os-spawned': { pid: isPid, command: isString, at: isTime },
   'os-reaped': { pid: isPid, exitCode: isExitCode, signal: isSignal, at: isTime },
+  // What each field may hold is checked where the wait is known (supervisor/waits.ts).
+  wait: { wait: isSerial, on: isString, waitedUs: isTime },
+  resume: { wait: isSerial, outcome: isString, waitedUs: isTime },
 }
 
 const OPENING_FIELDS: { [Op in Opening['op']]: Record<string, Field> } = {

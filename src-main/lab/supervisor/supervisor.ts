@@ -12,6 +12,7 @@ import { ENV, monotonicMicros, type Opening, type SpareGone, type SpareGrant, ty
 import { Broker, type ControlConnection, type ControlSession } from './broker'
 import { LineSplitter } from './lines'
 import { Registry, type ExitRecord, type LabProcessRecord } from './registry'
+import { WaitBook } from './waits'
 import { runProcesses } from './process-table'
 import type { Call, Caller } from './objects/base'
 import { ObjectTable } from './objects/table'
@@ -85,6 +86,8 @@ export class Supervisor {
   private readonly osChildren = new OsChildren()
   /** Zombies and new parents of the current run's processes, as the OS shows them. */
   private readonly watch: ProcessWatch
+  /** What lab processes are blocked on, as they report it (process.wait, process.resume). */
+  private readonly waits: WaitBook
 
   private constructor(private readonly options: SupervisorOptions) {
     const telemetry = options.telemetry ?? true
@@ -105,6 +108,18 @@ export class Supervisor {
       processWithPid: (pid) => {
         const record = this.registry.liveByPid(pid)
         return record && record.pid !== null ? { lid: record.lid, pid: record.pid } : undefined
+      },
+    })
+    this.waits = new WaitBook({
+      now: monotonicMicros,
+      emit: (lid, body, at) => {
+        const record = this.registry.get(lid)
+        if (telemetry && record) this.options.emit(body, record.runId, at)
+      },
+      objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
+      processKnown: (from, lid) => {
+        const target = this.registry.get(lid)
+        return target !== undefined && target.runId === this.registry.get(from)?.runId
       },
     })
     this.guard = platform.lab.hostDeathGuard((message) => this.options.emit({ kind: 'lab.error', message }, this.currentRunId, monotonicMicros()))
@@ -360,6 +375,7 @@ export class Supervisor {
       // Its unused spare ends with it (if it ended itself, it killed the spare already).
       this.spares.killWhere((spare) => spare.ownerLid === record.lid)
       this.objects.processGone(record.lid, connection.pid)
+      this.waits.processGone(record.lid)
       this.streamClosed(record)
       // Exit codes come from the parent, which waits on the child. A parent that ended first
       // will never report: its children's exits are unknown (an orphan's, say), unless ProcLab
@@ -481,6 +497,7 @@ export class Supervisor {
         if (!child || child.state !== 'spawning') return this.refuse(from, `reported that ${quote(message.lid)} failed to start, but it was not starting it`)
         child.openStreams = 0
         this.objects.processGone(child.lid, 0)
+        this.waits.processGone(child.lid)
         this.options.emit({ kind: 'lab.error', message: `could not start ${child.name}: ${message.error}` }, child.runId, monotonicMicros())
         return this.recordExit(child, { exitCode: null, signal: null, at: monotonicMicros() })
       }
@@ -493,7 +510,10 @@ export class Supervisor {
         }
         // A child that died before it connected (terminated while starting) never closes a connection,
         // which is where what it holds is let go: let go now, so a pipe end it held reaches EOF.
-        if (!child.connection && !child.disconnected) this.objects.processGone(child.lid, child.pid ?? 0)
+        if (!child.connection && !child.disconnected) {
+          this.objects.processGone(child.lid, child.pid ?? 0)
+          this.waits.processGone(child.lid)
+        }
         this.recordExit(child, { exitCode: message.exitCode, signal: message.signal, at: Math.min(message.at, monotonicMicros()) })
         return
       }
@@ -504,6 +524,12 @@ export class Supervisor {
         return this.osSpawned(from, connection, message)
       case 'os-reaped':
         return this.osReaped(from, message)
+      case 'wait':
+      case 'resume': {
+        const problem = this.waits.receive(from.lid, from.pid ?? connection.pid, message)
+        if (problem) this.refuse(from, problem)
+        return
+      }
     }
   }
 

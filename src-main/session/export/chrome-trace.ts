@@ -19,6 +19,8 @@ import type { ExporterFactory } from './types'
 const WAITS = 'lock waits'
 const HOLDS = 'lock holds'
 const TASKS = 'pool tasks'
+/** What a process is blocked on besides locks (process.wait, issue 16). */
+const BLOCKED = 'waits'
 const STAMP = new Set(['seq', 't', 'kind', 'runId', 'lid', 'pid'])
 
 interface OpenInterval {
@@ -309,6 +311,8 @@ export const HANDLERS: Record<string, Handler> = {
     const object = str(e, 'object') ?? '?'
     b.openInterval(e, TASKS, chunkKey(e), `task ${object}`, 'pool', { object, chunk: e.chunk, tasks: e.tasks })
   },
+  'process.wait': waitStart,
+  'process.resume': waitEnd,
   'pool.done': poolTaskEnd,
   'pool.failed': poolTaskEnd,
   'pool.summary': (e, b) => {
@@ -317,6 +321,19 @@ export const HANDLERS: Record<string, Handler> = {
     // Never open: drawn whole from what it says.
     b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
   },
+}
+
+/** A process.wait: a slice on its process's 'waits' lane from when the wait began (it is reported once it has lasted). */
+function waitStart(e: LooseEvent, b: TraceBuilder): void {
+  const on = str(e, 'on') ?? '?'
+  const what = str(e, 'object') ?? str(e, 'target')
+  const started = { ...e, t: Math.max(0, e.t - (num(e, 'waitedUs') ?? 0)) }
+  b.openInterval(started, BLOCKED, String(num(e, 'wait') ?? '?'), what === null ? on : `${on} ${what}`, 'wait', rest(e))
+}
+
+function waitEnd(e: LooseEvent, b: TraceBuilder): void {
+  // Its process's exit may have closed it first (a recorded session cut there): then an instant.
+  if (!b.closeInterval(e, BLOCKED, String(num(e, 'wait') ?? '?'), 'fifo', { outcome: str(e, 'outcome'), waitedUs: num(e, 'waitedUs') }, null)) b.instant(b.trackOf(e), e, e.kind, 'wait', rest(e))
 }
 
 function chunkKey(e: LooseEvent): string {

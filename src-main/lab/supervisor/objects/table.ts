@@ -146,6 +146,10 @@ export class ObjectTable {
     counts.set(method, (counts.get(method) ?? 0) + 1)
   }
 
+  has(oid: string): boolean {
+    return this.objects.has(oid)
+  }
+
   processGone(lid: string, pid: number): void {
     for (const object of this.objects.values()) object.processGone(lid, pid)
   }
