@@ -1,7 +1,7 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { currentLocale, i18n, setLocale } from './i18n'
+import { currentLocale, i18n, setLocale } from './shared/i18n'
 import { useConnectionStore } from './stores/connection'
 import './styles/app.css'
 

@@ -3,7 +3,7 @@
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
 import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel } from '../stores/timelineModel'
 import { axisStep } from '../stores/timelineViewport'
-import { cssColorReader } from '../composables/cssColor'
+import { cssColorReader } from '../shared/composables/cssColor'
 
 export const LABEL_W = 190
 export const AXIS_H = 24

@@ -2,7 +2,7 @@
 // of the events within the visible range. Plain data, rebuilt a few times a second at most.
 import { overlaps, ticksIn, type Lane, type Span, type TimelineModel } from '../stores/timelineModel'
 import { tickStyle } from './timelineDraw'
-import type { Units } from '../composables/units'
+import type { Units } from '../shared/composables/units'
 import { describeSpan, laneEnd, laneName, runTime, type Translate } from './timelineText'
 
 /** Spans listed per lane and kind; the rest is a count (the chart shows them all). */

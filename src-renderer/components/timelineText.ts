@@ -1,6 +1,6 @@
 // The timeline in words: shared by the tooltip, the read-out of the keyboard cursor and the text
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
-import type { Units } from '../composables/units'
+import type { Units } from '../shared/composables/units'
 import type { Lane, Span, TaskSpan, Tick, TimelineModel } from '../stores/timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string

@@ -1,6 +1,6 @@
 import type { LabEvent } from '../../src-shared/events'
 import { noteText } from './noteText'
-import type { Units } from './units'
+import type { Units } from '../shared/composables/units'
 
 type T = (key: string, named?: Record<string, unknown>) => string
 

@@ -1,10 +1,10 @@
-import { i18n } from '../i18n'
+import { i18n } from '../shared/i18n'
 import { useKillStore, type KillTarget } from '../stores/kill'
 import { useRunStore } from '../stores/run'
 import { useSystemStore } from '../stores/system'
-import { useUiStore } from '../stores/ui'
+import { useUiStore } from '../shared/stores/ui'
 import { signalRefusalText } from './formatSystem'
-import { useShortcuts } from './useShortcuts'
+import { useShortcuts } from '../shared/composables/useShortcuts'
 
 /**
  * Views mark their search box with data-shortcut="search"; "/" focuses the one in the visible tab

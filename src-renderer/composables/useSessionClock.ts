@@ -1,7 +1,7 @@
 import { computed } from 'vue'
 import { useConnectionStore } from '../stores/connection'
 import { useReplayStore } from '../stores/replay'
-import { useNow } from './useNow'
+import { useNow } from '../shared/composables/useNow'
 
 /**
  * Event times are µs since the session started (the host's monotonic clock); hello tells us the

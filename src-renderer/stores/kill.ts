@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import type { SignalName } from '../../src-shared/contract'
-import { i18n } from '../i18n'
-import { call, errorMessage } from '../transport'
+import { i18n } from '../shared/i18n'
+import { call, errorMessage } from '../shared/transport'
 import { useConnectionStore } from './connection'
 import { offeredSignals, onlyEnds } from './signals'
 

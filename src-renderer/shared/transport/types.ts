@@ -1,4 +1,4 @@
-import type { ProclabBridge } from '../../src-shared/bridge'
+import type { ProclabBridge } from '../../../src-shared/bridge'
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected'
 

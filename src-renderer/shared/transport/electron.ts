@@ -1,4 +1,4 @@
-import type { ProclabBridge } from '../../src-shared/bridge'
+import type { ProclabBridge } from '../../../src-shared/bridge'
 import type { ConnectionStatus, Transport } from './types'
 
 /** Wraps the preload's `window.proclab`: an in-process IPC link that cannot drop while the window lives. */

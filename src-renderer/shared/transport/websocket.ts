@@ -1,4 +1,4 @@
-import type { EventFrame, Request, Response, ServerMessage } from '../../src-shared/contract'
+import type { EventFrame, Request, Response, ServerMessage } from '../../../src-shared/contract'
 import type { ConnectionStatus, Transport } from './types'
 
 const FIRST_RETRY_MS = 500

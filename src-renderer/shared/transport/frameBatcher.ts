@@ -1,4 +1,4 @@
-import type { FrameEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../../src-shared/events'
 
 /** Where frames go: folded into plain models as they come, published to the views once per paint. */
 export interface FrameSink {
