@@ -3,7 +3,7 @@
 // from the others. A new store that reads events joins the list here, and only here.
 import type { FrameEvent } from '../../src-shared/events'
 import { useLabUsageStore } from './labUsage'
-import { useObjectsStore } from './objects'
+import { useObjectsStore } from '../features/objects/objects'
 import { useProcessEventsStore } from './processEvents'
 import { useTimelineStore } from './timeline'
 

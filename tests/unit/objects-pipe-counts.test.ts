@@ -2,7 +2,7 @@
 // message (the broker path) and from summaries of many (a shared-memory pipe: `count`, `sized`).
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, type PipeModel } from '../../src-renderer/stores/objectsModel'
+import { applyObjectEvent, emptyObjects, type PipeModel } from '../../src-renderer/features/objects/objectsModel'
 
 const p = { lid: 'L1', pid: 101 }
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { FrameEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../../src-shared/events'
 import { applyObjectEvent, emptyObjects, publishObject, resetObjects, type LockModel, type ObjectsModel, type OtherModel, type PipeModel, type PoolModel, type ProxyModel, type QueueModel, type SharedObjectModel, type ValueModel } from './objectsModel'
 
 /**

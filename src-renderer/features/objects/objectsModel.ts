@@ -3,8 +3,8 @@
 // non-reactive model (a reactive proxy costs ~50x per event) and then publishes a copy of each
 // object the frame touched. Anything that grows with the number of events (depth series, holds,
 // rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
-import type { FrameEvent, LabEvent, ManagerEntry, SharedObjectType } from '../../src-shared/events'
-import { LockFold, type LockSpan } from '../../src-shared/folds/locks'
+import type { FrameEvent, LabEvent, ManagerEntry, SharedObjectType } from '../../../src-shared/events'
+import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
 
 export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
 export type QueueType = 'queue' | 'joinable-queue' | 'simple-queue'
