@@ -5,7 +5,7 @@ import type { FrameEvent } from '../../src-shared/events'
 import { useLabUsageStore } from './labUsage'
 import { useObjectsStore } from '../features/objects/objects'
 import { useProcessEventsStore } from './processEvents'
-import { useTimelineStore } from './timeline'
+import { useTimelineStore } from '../features/timeline/timeline'
 
 export interface FrameSink {
   /** Events after those already folded. */

@@ -10,7 +10,7 @@ import type { Caller, ObjectEnv, ObjectEvent } from '../../src-main/lab/supervis
 import { SemaphoreObject } from '../../src-main/lab/supervisor/objects/semaphore'
 import { exportSession, readRunForReplay } from '../../src-main/session'
 import { applyObjectEvent, emptyObjects, type LockModel } from '../../src-renderer/features/objects/objectsModel'
-import { applyTimelineEvents, emptyTimeline, type TimelineModel } from '../../src-renderer/stores/timelineModel'
+import { applyTimelineEvents, emptyTimeline, type TimelineModel } from '../../src-renderer/features/timeline/timelineModel'
 import { collect, tempDir, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 import { seededRandom } from '../helpers/seeded-random'
 

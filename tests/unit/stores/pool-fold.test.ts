@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FrameEvent } from '../../../src-shared/events'
 import { useObjectsStore } from '../../../src-renderer/features/objects/objects'
-import { useTimelineStore } from '../../../src-renderer/stores/timeline'
+import { useTimelineStore } from '../../../src-renderer/features/timeline/timeline'
 import type { PoolModel } from '../../../src-renderer/features/objects/objectsModel'
 import { runSource } from '../../helpers/lab'
 

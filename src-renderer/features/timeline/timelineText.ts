@@ -1,7 +1,7 @@
 // The timeline in words: shared by the tooltip, the read-out of the keyboard cursor and the text
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
-import type { Units } from '../shared/composables/units'
-import type { Lane, Span, TaskSpan, Tick, TimelineModel } from '../stores/timelineModel'
+import type { Units } from '../../shared/composables/units'
+import type { Lane, Span, TaskSpan, Tick, TimelineModel } from './timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 

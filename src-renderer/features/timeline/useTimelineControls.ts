@@ -1,8 +1,8 @@
 import { ref, watch, type Ref } from 'vue'
-import { useConnectionStore } from '../stores/connection'
-import { useRunStore } from '../stores/run'
-import { useTimelineStore } from '../stores/timeline'
-import { currentRange, fitView, panView, zoomView, type Viewport } from '../stores/timelineViewport'
+import { useConnectionStore } from '../../stores/connection'
+import { useRunStore } from '../../stores/run'
+import { useTimelineStore } from './timeline'
+import { currentRange, fitView, panView, zoomView, type Viewport } from './timelineViewport'
 
 export interface TimelineControls {
   view: Ref<Viewport>

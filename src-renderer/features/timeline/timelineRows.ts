@@ -1,8 +1,8 @@
 // The rows of the timeline's text alternative: per lane, its lifetime, the lock spans and a count
 // of the events within the visible range. Plain data, rebuilt a few times a second at most.
-import { overlaps, ticksIn, type Lane, type Span, type TimelineModel } from '../stores/timelineModel'
+import { overlaps, ticksIn, type Lane, type Span, type TimelineModel } from './timelineModel'
 import { tickStyle } from './timelineDraw'
-import type { Units } from '../shared/composables/units'
+import type { Units } from '../../shared/composables/units'
 import { describeSpan, laneEnd, laneName, runTime, type Translate } from './timelineText'
 
 /** Spans listed per lane and kind; the rest is a count (the chart shows them all). */

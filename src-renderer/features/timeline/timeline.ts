@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { FrameEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../../src-shared/events'
 import { applyTimelineEvents, emptyTimeline, resetTimeline, type TimelineModel } from './timelineModel'
 
 /**

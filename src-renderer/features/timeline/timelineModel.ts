@@ -4,8 +4,8 @@
 // more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
-import type { EventOf, FrameEvent, LabEvent } from '../../src-shared/events'
-import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../src-shared/folds/locks'
+import type { EventOf, FrameEvent, LabEvent } from '../../../src-shared/events'
+import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../../src-shared/folds/locks'
 
 /** 'task': a Pool's chunk of tasks in the worker that ran it (the span's object is the pool). */
 export type SpanKind = LockSpanKind | 'task'

@@ -1,9 +1,9 @@
 // Draws the Gantt on a canvas: thousands of spans and ticks at up to 60 frames a second would be
 // too many DOM nodes. Everything a user learns from the picture is also in the text alternative
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
-import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel } from '../stores/timelineModel'
-import { axisStep } from '../stores/timelineViewport'
-import { cssColorReader } from '../shared/composables/cssColor'
+import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel } from './timelineModel'
+import { axisStep } from './timelineViewport'
+import { cssColorReader } from '../../shared/composables/cssColor'
 
 export const LABEL_W = 190
 export const AXIS_H = 24
