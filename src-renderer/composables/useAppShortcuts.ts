@@ -1,9 +1,9 @@
 import { i18n } from '../shared/i18n'
-import { useKillStore, type KillTarget } from '../stores/kill'
+import { useKillStore, type KillTarget } from '../features/system/kill'
 import { useRunStore } from '../stores/run'
-import { useSystemStore } from '../stores/system'
+import { useSystemStore } from '../features/system/system'
 import { useUiStore } from '../shared/stores/ui'
-import { signalRefusalText } from './formatSystem'
+import { signalRefusalText } from '../features/system/formatSystem'
 import { useShortcuts } from '../shared/composables/useShortcuts'
 
 /**

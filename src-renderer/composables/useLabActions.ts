@@ -1,5 +1,5 @@
 import type { SignalName } from '../../src-shared/contract'
-import { useKillStore } from '../stores/kill'
+import { useKillStore } from '../features/system/kill'
 import { useRunStore } from '../stores/run'
 import type { LabProcess } from '../stores/runModel'
 import { useUiStore } from '../shared/stores/ui'

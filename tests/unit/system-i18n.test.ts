@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { messages } from '../../src-renderer/shared/i18n/messages/system'
 import type { MessageTree } from '../../src-renderer/shared/i18n/types'
-import { signalRefusalText } from '../../src-renderer/composables/formatSystem'
+import { signalRefusalText } from '../../src-renderer/features/system/formatSystem'
 import { SIGNAL_REFUSALS } from '../../src-shared/contract'
 
 function leaves(tree: MessageTree, prefix = ''): Map<string, string> {

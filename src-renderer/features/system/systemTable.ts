@@ -1,6 +1,6 @@
 // The renderer's copy of the machine's process table, kept up to date from `monitor.changes`.
 // Pure (no Vue, no DOM): the store wraps it, and unit tests drive it with the host's own answers.
-import { SYSTEM_PROCESS_FIELDS, type SystemProcess, type SystemProcessChanges } from '../../src-shared/contract'
+import { SYSTEM_PROCESS_FIELDS, type SystemProcess, type SystemProcessChanges } from '../../../src-shared/contract'
 import type { TableRow } from './systemRows'
 
 type Field = (typeof SYSTEM_PROCESS_FIELDS)[number]

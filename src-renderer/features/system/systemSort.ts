@@ -1,5 +1,5 @@
 // The System tab's sort order: pure, no DOM, so it can be unit-tested under Node.
-import type { SystemProcess } from '../../src-shared/contract'
+import type { SystemProcess } from '../../../src-shared/contract'
 
 export type SortKey = 'pid' | 'name' | 'user' | 'state' | 'cpu' | 'memPercent' | 'rss' | 'threads' | 'nice' | 'startedAt' | 'command'
 export type SortDir = 'asc' | 'desc'

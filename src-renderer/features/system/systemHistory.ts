@@ -2,7 +2,7 @@
 // selected process's lines are ever drawn, but any process may be selected next, so each one's
 // history is kept: as the points where its values changed, which costs nothing per sample for the
 // many processes whose figures sit still (a sleeping process reads 0 % sample after sample).
-import type { SystemProcess } from '../../src-shared/contract'
+import type { SystemProcess } from '../../../src-shared/contract'
 
 export interface ProcessHistory {
   cpu: number[]

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { COMMAND_COLUMN, parseColumnWidth } from './columnWidth'
-import { readStored, writeStored } from '../shared/stores/storage'
+import { readStored, writeStored } from '../../shared/stores/storage'
 
 const COMMAND_KEY = 'proclab.commandColumn'
 

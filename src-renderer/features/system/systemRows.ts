@@ -1,8 +1,8 @@
 // The System tab's rows: which processes show (filter, chips), in what order, and as what tree.
 // Pure (no Vue, no DOM), so it can be unit-tested under Node; it runs over every process, so it is
 // written to stay a few ms at 10,000 of them.
-import type { SystemProcess } from '../../src-shared/contract'
-import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../src-shared/tree-order'
+import type { SystemProcess } from '../../../src-shared/contract'
+import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../../src-shared/tree-order'
 import { compareRows, type SortDir, type SortKey } from './systemSort'
 
 /** A row as the views draw it: a process of the latest sample, or one that just vanished (shown faded for one refresh). */

@@ -1,5 +1,5 @@
-import type { SignalRefusal, SystemProcess } from '../../src-shared/contract'
-import type { Units } from '../shared/composables/units'
+import type { SignalRefusal, SystemProcess } from '../../../src-shared/contract'
+import type { Units } from '../../shared/composables/units'
 
 /** A process's age at the time of the sample (not of rendering, so rows do not tick between samples). */
 export function formatAge(units: Units, startedAt: number | null, now: number | null): string {

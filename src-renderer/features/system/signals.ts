@@ -1,6 +1,6 @@
 // Which signals the kill dialog offers: those of the contract the host's OS can send. Kept apart
 // from the dialog's store so it can be tested without a page.
-import type { SignalName } from '../../src-shared/contract'
+import type { SignalName } from '../../../src-shared/contract'
 
 /** Every signal the dialog knows, in the order shown; SIGTERM (the polite one) first and default. */
 export const KILL_SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT'] as const satisfies readonly SignalName[]
