@@ -1,6 +1,6 @@
 import { computed } from 'vue'
 import { useConnectionStore } from '../stores/connection'
-import { useReplayStore } from '../stores/replay'
+import { useReplayStore } from '../features/sessions/replay'
 import { useNow } from '../shared/composables/useNow'
 
 /**

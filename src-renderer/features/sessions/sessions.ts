@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import type { ExportFormatName, SessionExportInfo, SessionInfo } from '../../src-shared/contract'
-import { call, errorMessage, getTransport, pageToken } from '../shared/transport'
+import type { ExportFormatName, SessionExportInfo, SessionInfo } from '../../../src-shared/contract'
+import { call, errorMessage, getTransport, pageToken } from '../../shared/transport'
 
 export interface ExportState {
   busy: boolean

@@ -1,5 +1,5 @@
 // The Sessions tab's list: newest first, narrowed by what the user typed in the filter.
-import type { Localized, RunSummary, SessionInfo } from '../../src-shared/contract'
+import type { Localized, RunSummary, SessionInfo } from '../../../src-shared/contract'
 import { sessionName } from './sessionName'
 
 /** A session file name carries its start (UTC): session-2025-01-31T14-05-09-123Z-4242.ndjson. */

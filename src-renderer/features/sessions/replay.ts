@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { SessionRunInfo } from '../../src-shared/contract'
-import type { FrameEvent } from '../../src-shared/events'
-import { call, errorMessage } from '../shared/transport'
-import { useRunStore } from './run'
+import type { SessionRunInfo } from '../../../src-shared/contract'
+import type { FrameEvent } from '../../../src-shared/events'
+import { call, errorMessage } from '../../shared/transport'
+import { useRunStore } from '../../stores/run'
 
 export const REPLAY_SPEEDS = [1, 2, 5, 10] as const
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number]
