@@ -2,7 +2,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
 import { currentLocale, i18n, setLocale } from './shared/i18n'
-import { useConnectionStore } from './stores/connection'
+import { useConnectionStore } from './features/lab/connection'
 import './styles/app.css'
 
 const app = createApp(App)

@@ -1,6 +1,6 @@
 import { i18n } from '../shared/i18n'
 import { useKillStore, type KillTarget } from '../features/system/kill'
-import { useRunStore } from '../stores/run'
+import { useRunStore } from '../features/lab/run'
 import { useSystemStore } from '../features/system/system'
 import { useUiStore } from '../shared/stores/ui'
 import { signalRefusalText } from '../features/system/formatSystem'

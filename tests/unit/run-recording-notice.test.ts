@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
 import { messages } from '../../src-renderer/shared/i18n/messages/lab'
-import { applyEvent, emptyRun } from '../../src-renderer/stores/runModel'
+import { applyEvent, emptyRun } from '../../src-renderer/features/lab/runModel'
 import type { LabEvent } from '../../src-shared/events'
 
 describe('a recording that stopped, in the run notices', () => {

@@ -3,7 +3,7 @@ import { markRaw } from 'vue'
 import type { SessionRunInfo } from '../../../src-shared/contract'
 import type { FrameEvent } from '../../../src-shared/events'
 import { call, errorMessage } from '../../shared/transport'
-import { useRunStore } from '../../stores/run'
+import { useRunStore } from '../lab/run'
 
 export const REPLAY_SPEEDS = [1, 2, 5, 10] as const
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number]

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import type { SignalName } from '../../../src-shared/contract'
 import { i18n } from '../../shared/i18n'
 import { call, errorMessage } from '../../shared/transport'
-import { useConnectionStore } from '../../stores/connection'
+import { useConnectionStore } from '../lab/connection'
 import { offeredSignals, onlyEnds } from './signals'
 
 /** How many refused or failed pids of a tree the dialog names before "and N more". */

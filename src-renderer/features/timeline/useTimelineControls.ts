@@ -1,6 +1,6 @@
 import { ref, watch, type Ref } from 'vue'
-import { useConnectionStore } from '../../stores/connection'
-import { useRunStore } from '../../stores/run'
+import { useConnectionStore } from '../lab/connection'
+import { useRunStore } from '../lab/run'
 import { useTimelineStore } from './timeline'
 import { currentRange, fitView, panView, zoomView, type Viewport } from './timelineViewport'
 

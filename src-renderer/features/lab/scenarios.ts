@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
-import type { ScenarioInfo } from '../../src-shared/contract'
-import { call, errorMessage } from '../shared/transport'
+import type { ScenarioInfo } from '../../../src-shared/contract'
+import { call, errorMessage } from '../../shared/transport'
 
 export const useScenariosStore = defineStore('scenarios', {
   state: () => ({

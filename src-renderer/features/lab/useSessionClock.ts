@@ -1,7 +1,7 @@
 import { computed } from 'vue'
-import { useConnectionStore } from '../stores/connection'
-import { useReplayStore } from '../features/sessions/replay'
-import { useNow } from '../shared/composables/useNow'
+import { useConnectionStore } from './connection'
+import { useReplayStore } from '../sessions/replay'
+import { useNow } from '../../shared/composables/useNow'
 
 /**
  * Event times are µs since the session started (the host's monotonic clock); hello tells us the

@@ -1,6 +1,6 @@
 // What the OS did to a process that nobody printed (it became a zombie, its parent reaped it, it
 // was orphaned and got a new parent), in the user's language, for the output pane's note lines.
-import type { ProcessNote } from '../stores/runModel'
+import type { ProcessNote } from './runModel'
 
 type Translate = (key: string, values: Record<string, unknown>) => string
 

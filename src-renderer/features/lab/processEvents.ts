@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { FrameEvent, LabEvent } from '../../src-shared/events'
+import type { FrameEvent, LabEvent } from '../../../src-shared/events'
 
 /** Events kept per process for its details drawer: the recent past, not the whole story. */
 export const EVENTS_PER_PROCESS = 50

@@ -1,8 +1,8 @@
-import type { SignalName } from '../../src-shared/contract'
-import { useKillStore } from '../features/system/kill'
-import { useRunStore } from '../stores/run'
-import type { LabProcess } from '../stores/runModel'
-import { useUiStore } from '../shared/stores/ui'
+import type { SignalName } from '../../../src-shared/contract'
+import { useKillStore } from '../system/kill'
+import { useRunStore } from './run'
+import type { LabProcess } from './runModel'
+import { useUiStore } from '../../shared/stores/ui'
 
 /** Exit code, or how it ended when there is none; "-9 (SIGKILL)" as Python reports it. */
 export function exitText(t: (key: string, named?: Record<string, unknown>) => string, p: Pick<LabProcess, 'exitCode' | 'signal'>): string {

@@ -1,11 +1,11 @@
 // The stores that fold the lab's events besides the run store: the run store feeds each of them the
 // same frames, the same snapshot after a reconnect and the same replayed events, so none can drift
 // from the others. A new store that reads events joins the list here, and only here.
-import type { FrameEvent } from '../../src-shared/events'
+import type { FrameEvent } from '../../../src-shared/events'
 import { useLabUsageStore } from './labUsage'
-import { useObjectsStore } from '../features/objects/objects'
+import { useObjectsStore } from '../objects/objects'
 import { useProcessEventsStore } from './processEvents'
-import { useTimelineStore } from '../features/timeline/timeline'
+import { useTimelineStore } from '../timeline/timeline'
 
 export interface FrameSink {
   /** Events after those already folded. */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { EventOf, FrameEvent } from '../../src-shared/events'
-import { call, errorMessage } from '../shared/transport'
+import type { EventOf, FrameEvent } from '../../../src-shared/events'
+import { call, errorMessage } from '../../shared/transport'
 
 export interface ProcessUsage {
   /** % of one core over the host's last sampling interval. */

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import type { RunSnapshot } from '../../src-shared/contract'
-import type { FrameEvent } from '../../src-shared/events'
-import { currentLocale, i18n } from '../shared/i18n'
-import { call, errorMessage } from '../shared/transport'
+import type { RunSnapshot } from '../../../src-shared/contract'
+import type { FrameEvent } from '../../../src-shared/events'
+import { currentLocale, i18n } from '../../shared/i18n'
+import { call, errorMessage } from '../../shared/transport'
 import { forEachSink } from './frameSinks'
 import { applyEvent, emptyRun, resetRun, type LabProcess, type OutputLine, type RunModel, type RunNotice } from './runModel'
 

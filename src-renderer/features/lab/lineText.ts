@@ -2,7 +2,7 @@
 // component, with no instance of its own: the output pane patches every line in view at each paint
 // under a flood, and most lines are plain text.
 import { h, type FunctionalComponent } from 'vue'
-import type { PrintedLine } from '../stores/runModel'
+import type { PrintedLine } from './runModel'
 
 export const LineText: FunctionalComponent<{ line: PrintedLine }> = ({ line }) =>
   h(

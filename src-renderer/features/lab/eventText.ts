@@ -1,6 +1,6 @@
-import type { LabEvent } from '../../src-shared/events'
+import type { LabEvent } from '../../../src-shared/events'
 import { noteText } from './noteText'
-import type { Units } from '../shared/composables/units'
+import type { Units } from '../../shared/composables/units'
 
 type T = (key: string, named?: Record<string, unknown>) => string
 

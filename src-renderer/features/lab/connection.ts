@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
-import type { HelloInfo } from '../../src-shared/contract'
-import { call, errorMessage, getTransport, type ConnectionStatus } from '../shared/transport'
-import { FrameBatcher } from '../shared/transport/frameBatcher'
+import type { HelloInfo } from '../../../src-shared/contract'
+import { call, errorMessage, getTransport, type ConnectionStatus } from '../../shared/transport'
+import { FrameBatcher } from '../../shared/transport/frameBatcher'
 import { useRunStore } from './run'
 import { useScenariosStore } from './scenarios'
 

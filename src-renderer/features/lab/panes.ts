@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { clampShare, initialPaneSizes, parsePaneSizes, type PaneName } from './paneSizes'
-import { readStored, writeStored } from '../shared/stores/storage'
+import { readStored, writeStored } from '../../shared/stores/storage'
 
 const PANES_KEY = 'proclab.labPanes'
 

@@ -1,8 +1,8 @@
 // The run as the UI sees it, rebuilt by folding the host's events in order. Pure functions over
 // plain data, so the Pinia store can apply a whole frame inside one $patch.
-import { runEndStopped, type FrameEvent, type LabEvent } from '../../src-shared/events'
+import { runEndStopped, type FrameEvent, type LabEvent } from '../../../src-shared/events'
 import { parseAnsi, type StyledRun } from './ansi'
-import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../src-shared/tree-order'
+import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../../src-shared/tree-order'
 
 export interface LabProcess {
   lid: string
