@@ -1,9 +1,9 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
-import App from './App.vue'
+import App from './app/App.vue'
 import { currentLocale, i18n, setLocale } from './shared/i18n'
 import { useConnectionStore } from './features/lab/connection'
-import './styles/app.css'
+import './app/app.css'
 
 const app = createApp(App)
 app.use(createPinia())
