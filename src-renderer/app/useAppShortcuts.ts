@@ -1,5 +1,6 @@
 import { i18n } from '../shared/i18n'
 import { useKillStore, type KillTarget } from '../features/system/kill'
+import { focusLabRow } from '../features/lab/focusLabRow'
 import { useRunStore } from '../features/lab/run'
 import { useSystemStore } from '../features/system/system'
 import { useUiStore } from '../shared/stores/ui'
@@ -20,11 +21,6 @@ export function focusSearch(tab: string): boolean {
   box.focus()
   if (box instanceof HTMLInputElement) box.select()
   return true
-}
-
-/** Puts keyboard focus back on a lab tree row (after the drawer closes, or a parent was picked). */
-export function focusLabRow(lid: string): void {
-  document.querySelector<HTMLElement>(`#panel-lab tr[data-row-key="${CSS.escape(lid)}"]`)?.focus()
 }
 
 /** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, Esc close the drawer. */
