@@ -1,4 +1,4 @@
-// One output line's text, in the colours its process printed it with (stores/ansi.ts). A functional
+// One output line's text, in the colours its process printed it with (ansi.ts). A functional
 // component, with no instance of its own: the output pane patches every line in view at each paint
 // under a flood, and most lines are plain text.
 import { h, type FunctionalComponent } from 'vue'

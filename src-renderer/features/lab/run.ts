@@ -51,7 +51,7 @@ export const useRunStore = defineStore('run', {
     collapsed: {} as Record<string, boolean>,
     /** What this window last started, for Re-run. */
     lastStart: null as StartArgs | null,
-    /** A saved session is on screen (stores/replay.ts): live frames are ignored until back to live. */
+    /** A saved session is on screen (features/sessions/replay.ts): live frames are ignored until back to live. */
     replaying: false,
     /** Bookkeeping (markRaw: not for views): joins asked so far, and frames that arrived while a snapshot was on its way (null when none is). */
     pending: markRaw({ joinAttempts: 0, framesDuringSync: null as FrameEvent[] | null }),
