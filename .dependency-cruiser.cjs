@@ -45,6 +45,36 @@ module.exports = {
       from: { path: '^src-renderer/' },
       to: { path: '^src-main/|^src-preload/' },
     },
+    // The renderer's layout by feature (src-renderer/README.md): app/ on top, features/ below it, shared/ at the floor.
+    {
+      name: 'renderer-shared-knows-no-feature',
+      comment: 'src-renderer/shared/ is what every feature stands on (transport, i18n, generic components and composables): it imports no feature and not the app shell.',
+      severity: 'error',
+      from: { path: '^src-renderer/shared/' },
+      to: { path: '^src-renderer/(features|app)/' },
+    },
+    {
+      name: 'renderer-features-below-the-shell',
+      comment: 'Features never import the app shell (src-renderer/app/): the shell composes the features, not the other way round.',
+      severity: 'error',
+      from: { path: '^src-renderer/features/' },
+      to: { path: '^src-renderer/app/' },
+    },
+    {
+      name: 'renderer-feature-components-are-private',
+      comment:
+        "Another feature's stores, models and composables may be used; of its Vue components only its entry (a *View.vue or *Panel.vue, e.g. the lab view holds the objects panel). The app shell is exempt: it places the features.",
+      severity: 'error',
+      from: { path: '^src-renderer/features/([^/]+)/' },
+      to: { path: '^src-renderer/features/[^/]+/.+[.]vue$', pathNot: ['^src-renderer/features/$1/', '(View|Panel)[.]vue$'] },
+    },
+    {
+      name: 'renderer-feature-styles-stay-home',
+      comment: "A feature's stylesheet is loaded by that feature (or, for the cascade order, by main.ts), never by another feature (shared/ loads none: see above).",
+      severity: 'error',
+      from: { path: '^src-renderer/features/([^/]+)/' },
+      to: { path: '^src-renderer/features/[^/]+/.+[.]css$', pathNot: '^src-renderer/features/$1/' },
+    },
     {
       name: 'shared-is-a-leaf',
       comment: 'src-shared is imported by all three sides, so it imports none of them.',

@@ -7,7 +7,7 @@ import { gapAt } from '../../src-shared/output-thinning'
 
 /** Events other than lines kept for a late UI; past it only those that shape the run are. */
 export const EVENT_LIMIT = 100_000
-/** Lines kept: as many as a UI's output pane holds (src-renderer/stores/runModel.ts). */
+/** Lines kept: as many as a UI's output pane holds (src-renderer/features/lab/runModel.ts). */
 export const LINE_LIMIT = 20_000
 /** Lines are trimmed in steps, not one by one: a splice moves every line kept. */
 const LINE_SLACK = 5_000

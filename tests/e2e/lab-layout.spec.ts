@@ -7,7 +7,7 @@
 // back to the default, and axe finds nothing in either scheme.
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { PANE_LIMITS } from '../../src-renderer/stores/paneSizes'
+import { PANE_LIMITS } from '../../src-renderer/features/lab/paneSizes'
 import { expect, labRow, labRows, runScriptSource, test } from './fixtures'
 
 const WORKERS = 10

@@ -1,6 +1,6 @@
 // The output pane's reading of ANSI escape codes: colours kept as classes, the rest dropped.
 import { describe, expect, it } from 'vitest'
-import { parseAnsi } from '../../src-renderer/stores/ansi'
+import { parseAnsi } from '../../src-renderer/features/lab/ansi'
 
 const ESC = '\u001b'
 

@@ -3,9 +3,9 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import type { AreaMessages, MessageTree } from '../../src-renderer/i18n/types'
+import type { AreaMessages, MessageTree } from '../../src-renderer/shared/i18n/types'
 
-const dir = fileURLToPath(new URL('../../src-renderer/i18n/messages/', import.meta.url))
+const dir = fileURLToPath(new URL('../../src-renderer/shared/i18n/messages/', import.meta.url))
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts'))
 
 /** Leaf paths ("output.count") of a message tree, sorted. */

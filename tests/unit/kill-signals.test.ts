@@ -5,7 +5,7 @@ import { SIGNALS } from '../../src-shared/contract'
 import { darwin } from '../../src-main/platform/darwin'
 import { linux } from '../../src-main/platform/linux'
 import { win32 } from '../../src-main/platform/win32'
-import { KILL_SIGNALS, offeredSignals, onlyEnds } from '../../src-renderer/stores/signals'
+import { KILL_SIGNALS, offeredSignals, onlyEnds } from '../../src-renderer/features/system/signals'
 import { withHost } from '../helpers/lab'
 import { onWindows } from '../helpers/platform'
 

@@ -9,7 +9,7 @@ import { SYSTEM_PROCESS_FIELDS, type SystemProcess } from '../../src-shared/cont
 import { ChangeLog, createMonitor, diffTables, fromColumns, LinuxProcSampler, toColumns } from '../../src-main/monitor'
 import { churnFakeProc, removeFakeProc, writeFakeProc } from '../helpers/fake-proc'
 import { sameRow } from '../../src-main/monitor/changes'
-import { ProcessTable } from '../../src-renderer/stores/systemTable'
+import { ProcessTable } from '../../src-renderer/features/system/systemTable'
 import { linuxOnly } from '../helpers/platform'
 
 function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
 import { ChangeLog } from '../../src-main/monitor/changes'
-import { ProcessHistories } from '../../src-renderer/stores/systemHistory'
-import { filterRows, orderRows, treeRows, type LastOrder, type RowFilter, type SystemRow } from '../../src-renderer/stores/systemRows'
-import { compareRows, type SortKey } from '../../src-renderer/stores/systemSort'
-import { ProcessTable } from '../../src-renderer/stores/systemTable'
+import { ProcessHistories } from '../../src-renderer/features/system/systemHistory'
+import { filterRows, orderRows, treeRows, type LastOrder, type RowFilter, type SystemRow } from '../../src-renderer/features/system/systemRows'
+import { compareRows, type SortKey } from '../../src-renderer/features/system/systemSort'
+import { ProcessTable } from '../../src-renderer/features/system/systemTable'
 
 function row(pid: number, ppid: number, fields: Partial<SystemProcess> = {}): SystemRow {
   return { pid, ppid, name: `p${pid}`, command: `/bin/p${pid}`, user: 'me', state: 'sleeping', cpu: 0, rss: 0, startedAt: 1000, lab: false, threads: 1, nice: 0, memPercent: 0, signalRefused: null, ...fields }

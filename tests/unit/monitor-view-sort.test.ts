@@ -1,7 +1,7 @@
 // The System tab's sort order (pure: no store, no transport).
 import { describe, expect, it } from 'vitest'
 import type { SystemProcess } from '../../src-shared/contract'
-import { compareRows } from '../../src-renderer/stores/systemSort'
+import { compareRows } from '../../src-renderer/features/system/systemSort'
 
 function row(pid: number, fields: Partial<SystemProcess> = {}): SystemProcess {
   return { pid, ppid: 1, name: `p${pid}`, command: '', user: 'u', state: 'sleeping', cpu: 0, rss: 0, startedAt: 0, lab: false, threads: 1, nice: 0, memPercent: 0, signalRefused: null, ...fields }

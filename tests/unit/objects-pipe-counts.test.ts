@@ -1,8 +1,8 @@
-// The pipe card's totals (src-renderer/stores/objectsModel.ts) from events that each stand for one
+// The pipe card's totals (src-renderer/features/objects/objectsModel.ts) from events that each stand for one
 // message (the broker path) and from summaries of many (a shared-memory pipe: `count`, `sized`).
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, type PipeModel } from '../../src-renderer/stores/objectsModel'
+import { applyObjectEvent, emptyObjects, type PipeModel } from '../../src-renderer/features/objects/objectsModel'
 
 const p = { lid: 'L1', pid: 101 }
 

@@ -3,7 +3,7 @@
 // reads and refusals are counted, the last call named, and a shutdown empties it for good.
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, publishObject } from '../../src-renderer/stores/objectsModel'
+import { applyObjectEvent, emptyObjects, publishObject } from '../../src-renderer/features/objects/objectsModel'
 
 const R = { runId: 'r1' }
 const P = { lid: 'r1.L0', pid: 100 }

@@ -2,7 +2,7 @@
 // broker reads from shared memory (value.counts replaces, never adds) and its lock's abandonments.
 import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, publishObject } from '../../src-renderer/stores/objectsModel'
+import { applyObjectEvent, emptyObjects, publishObject } from '../../src-renderer/features/objects/objectsModel'
 
 const R = { runId: 'r1' }
 const P = { lid: 'r1.L0', pid: 100 }

@@ -1,8 +1,8 @@
 // The Lab view's remembered pane sizes are read back from localStorage, where anything may be
 // found: each share within its limits is kept, anything else gives that pane its initial share.
 import { describe, expect, it } from 'vitest'
-import { COMMAND_COLUMN, parseColumnWidth } from '../../src-renderer/stores/columnWidth'
-import { clampShare, initialPaneSizes, PANE_LIMITS, parsePaneSizes } from '../../src-renderer/stores/paneSizes'
+import { COMMAND_COLUMN, parseColumnWidth } from '../../src-renderer/features/system/columnWidth'
+import { clampShare, initialPaneSizes, PANE_LIMITS, parsePaneSizes } from '../../src-renderer/features/lab/paneSizes'
 
 describe('parsePaneSizes', () => {
   it('keeps shares within their limits, fractions included', () => {

@@ -2,8 +2,8 @@
 // the user's language, naming the file and the reason (the host's session.stopped event).
 import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
-import { messages } from '../../src-renderer/i18n/messages/lab'
-import { applyEvent, emptyRun } from '../../src-renderer/stores/runModel'
+import { messages } from '../../src-renderer/shared/i18n/messages/lab'
+import { applyEvent, emptyRun } from '../../src-renderer/features/lab/runModel'
 import type { LabEvent } from '../../src-shared/events'
 
 describe('a recording that stopped, in the run notices', () => {

@@ -1,7 +1,7 @@
 // A run the user stopped is not a failure: the run model says stopped, with no error, for a run of
 // this version (run.end's `stopped`) and for one recorded before it said so (its error text).
 import { describe, expect, it } from 'vitest'
-import { applyEvent, emptyRun } from '../../src-renderer/stores/runModel'
+import { applyEvent, emptyRun } from '../../src-renderer/features/lab/runModel'
 import { runEndStopped, type LabEvent } from '../../src-shared/events'
 
 function ended(end: Partial<Extract<LabEvent, { kind: 'run.end' }>>) {

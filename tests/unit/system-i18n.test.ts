@@ -1,9 +1,9 @@
 // The System tab's messages: 简体中文 has exactly the keys English has, and every placeholder of an
 // English message appears in its Chinese one (a missing {pid} would silently drop a fact).
 import { describe, expect, it } from 'vitest'
-import { messages } from '../../src-renderer/i18n/messages/system'
-import type { MessageTree } from '../../src-renderer/i18n/types'
-import { signalRefusalText } from '../../src-renderer/composables/formatSystem'
+import { messages } from '../../src-renderer/shared/i18n/messages/system'
+import type { MessageTree } from '../../src-renderer/shared/i18n/types'
+import { signalRefusalText } from '../../src-renderer/features/system/formatSystem'
 import { SIGNAL_REFUSALS } from '../../src-shared/contract'
 
 function leaves(tree: MessageTree, prefix = ''): Map<string, string> {

@@ -2,7 +2,7 @@
 // cells of time for the bar.
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, contentionCells, emptyObjects, type LockModel } from '../../src-renderer/stores/objectsModel'
+import { applyObjectEvent, contentionCells, emptyObjects, type LockModel } from '../../src-renderer/features/objects/objectsModel'
 
 function stamp(bodies: Array<[number, EventBody]>): LabEvent[] {
   return bodies.map(([t, body], i) => ({ ...body, seq: i + 1, t, runId: 'r1' }) as LabEvent)

@@ -2,9 +2,9 @@
 // and every message compiles (vue-i18n reads { } | @ as syntax: a stray one breaks a string).
 import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
-import { messages as objects } from '../../src-renderer/i18n/messages/objects'
-import { messages as timeline } from '../../src-renderer/i18n/messages/timeline'
-import type { MessageTree } from '../../src-renderer/i18n/types'
+import { messages as objects } from '../../src-renderer/shared/i18n/messages/objects'
+import { messages as timeline } from '../../src-renderer/shared/i18n/messages/timeline'
+import type { MessageTree } from '../../src-renderer/shared/i18n/types'
 
 function keys(tree: MessageTree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`)))

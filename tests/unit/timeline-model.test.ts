@@ -2,7 +2,7 @@
 // and from real runs of the printers scenarios through a real host (real processes, real Lock).
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyTimelineEvents, emptyTimeline, laneTreeOrder, MAX_SPANS_PER_LANE, MAX_TICKS, openSpans, overlaps, spanWindow, spansOf, ticksIn, type TimelineModel } from '../../src-renderer/stores/timelineModel'
+import { applyTimelineEvents, emptyTimeline, laneTreeOrder, MAX_SPANS_PER_LANE, MAX_TICKS, openSpans, overlaps, spanWindow, spansOf, ticksIn, type TimelineModel } from '../../src-renderer/features/timeline/timelineModel'
 import { runLab } from '../helpers/lab'
 
 /** Stamps bodies as the host would: seq gap-free, t as given. */

@@ -1,6 +1,6 @@
 // Zoom and pan of the timeline: the range stays inside the run and the anchor stays put.
 import { describe, expect, it } from 'vitest'
-import { axisStep, currentRange, fitView, MIN_SPAN_US, panView, zoomView } from '../../src-renderer/stores/timelineViewport'
+import { axisStep, currentRange, fitView, MIN_SPAN_US, panView, zoomView } from '../../src-renderer/features/timeline/timelineViewport'
 
 const origin = 1_000_000
 const end = 3_000_000

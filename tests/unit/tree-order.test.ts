@@ -1,7 +1,7 @@
 // The one tree walk behind the Lab tree, the System tab and `proclab ps --tree` (src-shared/tree-order.ts),
 // seen through the Lab tree's flattenTree (string keys, parents that come and go).
 import { describe, expect, it } from 'vitest'
-import { flattenTree } from '../../src-renderer/stores/runModel'
+import { flattenTree } from '../../src-renderer/features/lab/runModel'
 
 interface Item {
   lid: string

@@ -1,6 +1,6 @@
 // The UI's numbers with units, in both languages, through Intl.
 import { describe, expect, it } from 'vitest'
-import { unitsFor } from '../../src-renderer/composables/units'
+import { unitsFor } from '../../src-renderer/shared/composables/units'
 
 const en = unitsFor('en')
 const zh = unitsFor('zh')

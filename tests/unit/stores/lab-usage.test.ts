@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FrameEvent } from '../../../src-shared/events'
-import { useLabUsageStore } from '../../../src-renderer/stores/labUsage'
+import { useLabUsageStore } from '../../../src-renderer/features/lab/labUsage'
 
 let seq = 0
 const event = (body: Record<string, unknown>): FrameEvent => ({ seq: ++seq, t: seq * 1000, ...body }) as unknown as FrameEvent

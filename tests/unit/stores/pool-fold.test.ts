@@ -3,9 +3,9 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FrameEvent } from '../../../src-shared/events'
-import { useObjectsStore } from '../../../src-renderer/stores/objects'
-import { useTimelineStore } from '../../../src-renderer/stores/timeline'
-import type { PoolModel } from '../../../src-renderer/stores/objectsModel'
+import { useObjectsStore } from '../../../src-renderer/features/objects/objects'
+import { useTimelineStore } from '../../../src-renderer/features/timeline/timeline'
+import type { PoolModel } from '../../../src-renderer/features/objects/objectsModel'
 import { runSource } from '../../helpers/lab'
 
 let seq = 0
