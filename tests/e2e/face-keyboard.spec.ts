@@ -1,6 +1,6 @@
 // htop-like keys on the Lab tab, against real lab processes: j joins, t and k signal (after the
 // kill dialog's confirmation), Enter opens the details drawer, Esc closes it, / searches.
-import { cell, expect, labRow, runScenario, test } from './fixtures'
+import { ALIVE, cell, expect, labRow, runScenario, test } from './fixtures'
 
 // Several steps with real processes each: on a busy 2-core machine one step can take seconds.
 test.describe.configure({ timeout: 120_000 })
@@ -9,12 +9,12 @@ test('j on a selected row joins it: "waiting…" until it ends, then its exit co
   // The ten-minute sleeper: a join on it waits for sure, however slow the machine is.
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await sleeper.click()
   await expect(sleeper).toBeFocused()
   await app.keyboard.press('j')
   await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   // The row's button now stops the wait, and so does j again; then a new join.
   const stop = sleeper.getByRole('button', { name: 'Stop waiting for sleeper' })
   await expect(stop).toBeEnabled()
@@ -39,7 +39,7 @@ test('j on a selected row joins it: "waiting…" until it ends, then its exit co
 test('t and k ask, on SIGTERM as the Kill button does: Esc backs out, an arrow picks SIGKILL, Enter confirms and the exit code is -9', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await sleeper.click()
   const dialog = app.getByRole('dialog', { name: 'Send a signal' })
 
@@ -52,7 +52,7 @@ test('t and k ask, on SIGTERM as the Kill button does: Esc backs out, an arrow p
   // kill store has let go of the target (its form is gone) before the next key.
   await expect(app.locator('dialog.kill-dialog form')).toHaveCount(0)
   await expect(sleeper).toBeFocused()
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
 
   await app.keyboard.press('k')
   await expect(dialog).toBeVisible()
@@ -75,7 +75,7 @@ test('t and k ask, on SIGTERM as the Kill button does: Esc backs out, an arrow p
 test('keys typed into a text box are text: k in the output search kills nothing', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await sleeper.click()
   await app.keyboard.press('/')
   const search = app.getByRole('searchbox', { name: 'Search output' })
@@ -94,7 +94,7 @@ test('keys typed into a text box are text: k in the output search kills nothing'
 test('Enter opens the details drawer, Esc closes it and gives the row its focus back', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   const drawer = app.getByTestId('lab-details')
   await sleeper.click()
   await expect(drawer).toBeVisible()
@@ -115,7 +115,7 @@ test('Enter opens the details drawer, Esc closes it and gives the row its focus 
 test('the row menu opens with Shift+F10 and with a right click; join and kill from it', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await sleeper.click()
   await app.keyboard.press('Shift+F10')
   const menu = app.getByRole('menu')
@@ -154,7 +154,7 @@ test('the row menu opens with Shift+F10 and with a right click; join and kill fr
 test('on the System tab, / focuses its filter and t terminates the selected process', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   const pid = ((await cell(sleeper, 'pid').textContent()) ?? '').trim()
 
   await app.getByRole('tab', { name: 'System' }).click()

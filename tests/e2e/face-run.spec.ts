@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cell, expect, labRow, labRows, pressAndHold, runScenario, test } from './fixtures'
+import { ALIVE, cell, expect, labRow, labRows, pressAndHold, runScenario, test } from './fixtures'
 
 // Several steps with real processes each: on a busy 2-core machine one step can take seconds.
 test.describe.configure({ timeout: 120_000 })
@@ -17,14 +17,14 @@ test('the empty state says what to do before the first run', async ({ app }) => 
 test('Re-run starts the same scenario again: a new run with new processes', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   const firstPid = ((await cell(sleeper, 'pid').textContent()) ?? '').trim()
   // Another scenario picked meanwhile: Re-run still means the one that ran.
   await app.locator('input[name="scenario"][value="join"]').check()
 
   await app.getByRole('button', { name: 'Re-run' }).click()
   await expect(cell(sleeper, 'pid')).not.toHaveText(firstPid, { timeout: 20_000 })
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await expect(labRows(app)).toHaveCount(2)
   await expect(app.getByTestId('run-state')).toHaveText(/running/)
   await app.getByRole('button', { name: 'Stop' }).click()
@@ -63,7 +63,7 @@ test('the output filters by process and by text, with a line count', async ({ ap
 test('live CPU and memory of the run’s processes, and a details drawer with its family and events', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRow(app, 'sleeper')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   // Sampled every 2 s from the host's monitor while the run is live.
   await expect(cell(sleeper, 'memory')).toHaveText(/\d.*(KiB|MiB)/, { timeout: 15_000 })
   await expect(cell(sleeper, 'cpu')).toHaveText(/^\d+\.\d$/)
@@ -142,7 +142,7 @@ export default async function main() {
     await app.getByLabel('Script path').fill(join(dir, 'late-child.mjs'))
     await app.getByRole('button', { name: 'Run script' }).click()
     const sibling = labRow(app, 'sibling')
-    await expect(cell(sibling, 'state')).toHaveText('running')
+    await expect(cell(sibling, 'state')).toHaveText(ALIVE)
     const kill = sibling.getByRole('button', { name: /^Kill/ })
     const box = await pressAndHold(app, kill)
     writeFileSync(go, '')

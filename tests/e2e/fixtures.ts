@@ -165,3 +165,6 @@ export async function pressAndHold(page: Page, target: Locator): Promise<{ x: nu
   await page.mouse.down()
   return box
 }
+
+/** A live process's State: running, or (since the State says what it waits for) sleeping in proclab's sleep(). */
+export const ALIVE = /^(running|sleeping \(.+\))$/

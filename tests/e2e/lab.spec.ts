@@ -1,7 +1,7 @@
 // The Lab tab against the real host: real lab processes, real signals, real exit codes.
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { cell, expect, labRows, labTree, runScenario, runScriptSource, test } from './fixtures'
+import { ALIVE, cell, expect, labRows, labTree, runScenario, runScriptSource, test } from './fixtures'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url))
 
@@ -56,7 +56,7 @@ test('the join scenario: three children appear under the lab main and all exit w
 test('kill from a row: the confirm dialog sends SIGTERM and the exit code is -15', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
 
   const dialog = app.getByRole('dialog', { name: 'Send a signal' })
   const killButton = sleeper.getByRole('button', { name: /^Kill/ })
@@ -72,7 +72,7 @@ test('kill from a row: the confirm dialog sends SIGTERM and the exit code is -15
   await app.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
   await expect(killButton).toBeFocused()
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
 
   await killButton.click()
   await dialog.getByRole('button', { name: 'Send SIGTERM' }).click()
@@ -87,10 +87,10 @@ test('join from a row shows "waiting…" until the process ends, then its exit c
   // The ten-minute sleeper: the join surely waits, however busy the machine (a 3 s child may not).
   await runScenario(app, 'long-sleeper')
   const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   await sleeper.getByRole('button', { name: /^Join/ }).click()
   await expect(cell(sleeper, 'exit')).toHaveText('waiting…')
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   // It ends when the process does.
   await sleeper.getByRole('button', { name: /^Kill/ }).click()
   await app.getByRole('dialog', { name: 'Send a signal' }).getByRole('button', { name: 'Send SIGTERM' }).click()

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { RunSnapshot } from '../../../src-shared/contract'
 import type { FrameEvent } from '../../../src-shared/events'
+import type { ProcessActivity } from '../../../src-shared/folds/activity'
 import { currentLocale, i18n } from '../../shared/i18n'
 import { call, errorMessage } from '../../shared/transport'
 import { forEachSink } from './frameSinks'
@@ -29,6 +30,8 @@ export const useRunStore = defineStore('run', {
     result: null as RunModel['result'],
     /** Copies of the folded processes (markRaw: replaced whole when anything changes). */
     processes: {} as Record<string, LabProcess>,
+    /** What each live process is doing in lab terms, by lid, as of the last publish (markRaw, replaced whole). */
+    activities: markRaw({}) as Record<string, ProcessActivity>,
     order: [] as string[],
     notices: [] as RunNotice[],
     /**
@@ -98,6 +101,10 @@ export const useRunStore = defineStore('run', {
           state.version = folded.version
           Object.assign(state, { runId: folded.runId, title: folded.title, source: folded.source, running: folded.running, startT: folded.startT, result: folded.result })
           state.processes = Object.fromEntries(folded.order.map((lid) => [lid, markRaw({ ...folded.processes[lid]! })]))
+          state.activities = markRaw(Object.fromEntries(folded.order.flatMap((lid) => {
+            const activity = folded.activity.activityOf(lid)
+            return activity ? [[lid, activity]] : []
+          })))
           state.order = folded.order.slice()
           state.notices = folded.notices.slice()
         }

@@ -3,6 +3,7 @@
 import { runEndStopped, type FrameEvent, type LabEvent } from '../../../src-shared/events'
 import { parseAnsi, type StyledRun } from './ansi'
 import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../../src-shared/tree-order'
+import { ActivityFold } from '../../../src-shared/folds/activity'
 
 export interface LabProcess {
   lid: string
@@ -96,6 +97,8 @@ export interface RunModel {
   version: number
   /** Bumped by every new line. Both counters only grow, across runs too. */
   linesVersion: number
+  /** What each process is doing in lab terms (waiting for a lock, in get, joining, ...): read it at publish. */
+  activity: Pick<ActivityFold, 'apply' | 'activityOf'>
 }
 
 /** Output kept in memory per run; a runaway printer should not eat the renderer. */
@@ -105,7 +108,7 @@ const TRIM_SLACK = 5_000
 export const PROCESS_COLORS = 8
 
 export function emptyRun(): RunModel {
-  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0 }
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0, activity: new ActivityFold() }
 }
 
 export function resetRun(model: RunModel): void {
@@ -125,7 +128,10 @@ export function applyEvent(model: RunModel, event: FrameEvent): void {
     addLine(model, { kind: 'gap', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, count: event.count }, event.count)
     return
   }
-  if (applyChange(model, event)) model.version++
+  const changed = applyChange(model, event)
+  // After applyChange: a run.start there made a fresh fold, which must see the start too.
+  const busy = model.activity.apply(event)
+  if (changed || busy) model.version++
 }
 
 /** How many lines of output a row of the pane stands for (a note is none of the process's own). */

@@ -67,6 +67,21 @@ export const messages: AreaMessages = {
       emptyRun: 'No lab processes in this run yet.',
     },
     state: { running: 'running', exited: 'exited', zombie: 'zombie (Z)' },
+    // What a live process is blocked on (src-shared/folds/activity.ts), in the tree's State column.
+    activity: {
+      lock: 'waiting for {object} ({duration})',
+      queueGet: 'waiting in get on {object} ({duration})',
+      queuePut: 'waiting in put on {object} ({duration})',
+      queueJoin: 'waiting in join on {object} ({duration})',
+      pipeRecv: 'waiting in recv on {object} ({duration})',
+      pipeSend: 'waiting in send on {object} ({duration})',
+      join: 'joining {target} ({duration})',
+      event: 'waiting for event {object} ({duration})',
+      condition: 'waiting on condition {object} ({duration})',
+      barrier: 'waiting at barrier {object} ({duration})',
+      sleep: 'sleeping ({duration})',
+      more: '{text}, and {n} more',
+    },
     exit: { killedBy: 'killed by {signal}', unknown: 'unknown' },
     menu: {
       label: 'Actions for {name}',
@@ -204,6 +219,21 @@ export const messages: AreaMessages = {
       emptyRun: '本次运行还没有实验进程。',
     },
     state: { running: '运行中', exited: '已退出', zombie: '僵尸 (Z)' },
+    // 存活进程正阻塞在什么上（src-shared/folds/activity.ts），显示在进程树的“状态”列。
+    activity: {
+      lock: '等待 {object}（{duration}）',
+      queueGet: '在 {object} 上的 get 中等待（{duration}）',
+      queuePut: '在 {object} 上的 put 中等待（{duration}）',
+      queueJoin: '在 {object} 上的 join 中等待（{duration}）',
+      pipeRecv: '在 {object} 上的 recv 中等待（{duration}）',
+      pipeSend: '在 {object} 上的 send 中等待（{duration}）',
+      join: '正在 join {target}（{duration}）',
+      event: '等待事件 {object}（{duration}）',
+      condition: '等待条件 {object}（{duration}）',
+      barrier: '在屏障 {object} 处等待（{duration}）',
+      sleep: '休眠中（{duration}）',
+      more: '{text}，另有 {n} 项',
+    },
     exit: { killedBy: '被 {signal} 结束', unknown: '未知' },
     menu: {
       label: '{name} 的操作',
