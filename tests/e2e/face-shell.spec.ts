@@ -64,8 +64,8 @@ test('switching to 简体中文 translates the UI, sets lang="zh-CN" and survive
   await app.getByRole('button', { name: '运行', exact: true }).click()
   const tree = app.getByRole('treegrid', { name: '实验进程' })
   // The sleeper sleeps and main joins it: the State says so in Chinese.
-  await expect(tree.locator('td[data-col="state"]', { hasText: /^休眠中（/ }).first()).toBeVisible()
-  await expect(tree.locator('td[data-col="state"]', { hasText: /^正在 join sleeper（/ }).first()).toBeVisible()
+  await expect(tree.locator('td[data-col="state"]', { hasText: /^休眠中$/ }).first()).toBeVisible()
+  await expect(tree.locator('td[data-col="state"]', { hasText: /^等待子进程$/ }).first()).toBeVisible()
   await app.getByRole('button', { name: '停止' }).click()
   await expect(app.getByTestId('run-state')).toContainText(/后被停止/)
 

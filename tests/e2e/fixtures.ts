@@ -167,4 +167,4 @@ export async function pressAndHold(page: Page, target: Locator): Promise<{ x: nu
 }
 
 /** A live process's State: running, or (since the State says what it waits for) sleeping in proclab's sleep(). */
-export const ALIVE = /^(running|sleeping \(.+\))$/
+export const ALIVE = /^(running|sleeping)$/

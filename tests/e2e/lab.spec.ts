@@ -137,7 +137,7 @@ test('the lab tree is a keyboard-operable treegrid', async ({ app }) => {
   // A UI that connects mid-run catches up from the host's snapshot.
   await app.reload()
   await expect(rows).toHaveCount(2)
-  await expect(cell(rows.nth(1), 'state')).toHaveText('running')
+  await expect(cell(rows.nth(1), 'state')).toHaveText(ALIVE)
   await expect(app.getByRole('treegrid', { name: 'Lab processes' })).toBeVisible()
   const [main, sleeper] = [rows.nth(0), rows.nth(1)]
   await expect(main).toHaveAttribute('aria-level', '1')

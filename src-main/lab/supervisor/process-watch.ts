@@ -15,6 +15,12 @@ export interface WatchedProcess {
   ppid: number
   /** Linux: its start time, which tells it from a later process given the same pid. */
   startTime: number | null
+  /**
+   * Its lab parent is still listed as alive: a new ppid then waits for the parent's exit to be
+   * reported (by the grandparent, a moment later), so the log says why the orphan was adopted
+   * before it says who adopted it.
+   */
+  parentListed?: boolean
 }
 
 type WatchEvent = Extract<EventBody, { kind: 'process.zombie' | 'process.reparent' }>
@@ -22,10 +28,17 @@ type WatchEvent = Extract<EventBody, { kind: 'process.zombie' | 'process.reparen
 /** Often enough to see a short-lived zombie or a reparenting while it matters, cheap enough to forget. */
 export const WATCH_INTERVAL_MS = 200
 
+/**
+ * Looks in a row that must find a process in state Z before it is reported a zombie. A lab child
+ * is a zombie for the moment between its exit and its parent's reaping it (libuv reaps at once),
+ * which one look can catch on a busy machine: that is no lesson, only noise in the output.
+ */
+const ZOMBIE_LOOKS = 2
+
 export class ProcessWatch {
   private timer: NodeJS.Timeout | null = null
   /** What was last seen of each process, by lid: its ppid then, and whether it was a zombie. */
-  private readonly seen = new Map<string, { ppid: number; zombie: boolean }>()
+  private readonly seen = new Map<string, { ppid: number; zombieLooks: number }>()
 
   constructor(
     private readonly list: () => WatchedProcess[],
@@ -58,13 +71,15 @@ export class ProcessWatch {
         this.gone(watched.lid)
         continue
       }
-      const before = this.seen.get(watched.lid) ?? { ppid: watched.ppid, zombie: false }
-      const zombie = os.state === 'Z'
-      if (os.ppid !== before.ppid && os.ppid > 0) {
+      const before = this.seen.get(watched.lid) ?? { ppid: watched.ppid, zombieLooks: 0 }
+      const zombieLooks = os.state === 'Z' ? before.zombieLooks + 1 : 0
+      const reparented = os.ppid !== before.ppid && os.ppid > 0
+      if (reparented && !watched.parentListed) {
         this.emit({ kind: 'process.reparent', lid: watched.lid, pid: watched.pid, oldPpid: before.ppid, newPpid: os.ppid, newParentName: programOf(os.ppid) })
       }
-      if (zombie && !before.zombie) this.emit({ kind: 'process.zombie', lid: watched.lid, pid: watched.pid, ppid: os.ppid })
-      this.seen.set(watched.lid, { ppid: os.ppid, zombie })
+      if (zombieLooks === ZOMBIE_LOOKS) this.emit({ kind: 'process.zombie', lid: watched.lid, pid: watched.pid, ppid: os.ppid })
+      // A new parent not reported yet is looked at again next time.
+      this.seen.set(watched.lid, { ppid: reparented && watched.parentListed ? before.ppid : os.ppid, zombieLooks })
     }
     for (const lid of this.seen.keys()) if (!listed.has(lid)) this.seen.delete(lid)
   }

@@ -571,7 +571,9 @@ export class Supervisor {
     // children by the dozen: those are the run's end, not orphans worth a line each.
     const main = run ? this.registry.get(run.id) : undefined
     if (!run || run.ended || run.stopping || !main || main.pendingExit || main.state === 'exited') return []
-    const lab = this.registry.live(run.id).flatMap((r) => (r.pid === null || r.ppid === null ? [] : [{ lid: r.lid, pid: r.pid, ppid: r.ppid, startTime: r.startTime }]))
+    const live = this.registry.live(run.id)
+    const listed = new Set(live.flatMap((r) => (r.pid === null ? [] : [r.pid])))
+    const lab = live.flatMap((r) => (r.pid === null || r.ppid === null ? [] : [{ lid: r.lid, pid: r.pid, ppid: r.ppid, startTime: r.startTime, parentListed: listed.has(r.ppid) }]))
     return [...lab, ...this.osChildren.ofRun(run.id)]
   }
 

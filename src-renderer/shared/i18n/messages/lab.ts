@@ -82,6 +82,8 @@ export const messages: AreaMessages = {
       sleep: 'sleeping ({duration})',
       more: '{text}, and {n} more',
     },
+    // One word for the tree's State cell, as narrow as 'running' (the sentence is its title and in the details).
+    activityShort: { waiting: 'waiting', sleeping: 'sleeping', joining: 'joining' },
     exit: { killedBy: 'killed by {signal}', unknown: 'unknown' },
     menu: {
       label: 'Actions for {name}',
@@ -103,6 +105,7 @@ export const messages: AreaMessages = {
       exitedAt: 'exited at {time}, exit code {code}',
       exited: 'exited, exit code {code}',
       running: 'still running',
+      doing: 'Now',
       lived: 'Lived',
       joining: 'Joining…',
       parents: 'Parent chain',
@@ -234,6 +237,7 @@ export const messages: AreaMessages = {
       sleep: '休眠中（{duration}）',
       more: '{text}，另有 {n} 项',
     },
+    activityShort: { waiting: '等待中', sleeping: '休眠中', joining: '等待子进程' },
     exit: { killedBy: '被 {signal} 结束', unknown: '未知' },
     menu: {
       label: '{name} 的操作',
@@ -255,6 +259,7 @@ export const messages: AreaMessages = {
       exitedAt: '{time} 退出，退出码 {code}',
       exited: '已退出，退出码 {code}',
       running: '仍在运行',
+      doing: '此刻',
       lived: '存活时长',
       joining: '等待中…',
       parents: '父进程链',
