@@ -5,7 +5,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { cell, expect, labRows, pressAndHold, runScenario, test } from './fixtures'
+import { ALIVE, cell, expect, labRows, pressAndHold, runScenario, test } from './fixtures'
 
 function systemTree(page: Page): Locator {
   return page.getByRole('treegrid', { name: 'System processes' })
@@ -89,7 +89,7 @@ test('"only lab" shows the lab and hides init; details of a lab process; axe cle
   test.setTimeout(180_000)
   await runScenario(app, 'long-sleeper')
   const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   const pid = Number(((await cell(sleeper, 'pid').textContent()) ?? '').trim())
 
   await app.getByRole('tab', { name: 'System' }).click()

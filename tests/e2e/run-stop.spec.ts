@@ -1,6 +1,6 @@
 // Stop ends a run; it does not fail it. The summary says the run was stopped, and every process
 // shows how it really ended: the signal that ended it, or the code it exited with before.
-import { cell, chooseLanguage, expect, labRow, runScriptSource, test } from './fixtures'
+import { ALIVE, cell, chooseLanguage, expect, labRow, runScriptSource, test } from './fixtures'
 
 // A main with four kinds of child: sleepers (one with a grandchild), one that ignores SIGTERM (Stop
 // must use SIGKILL on it), and one that exits by itself with code 3 before Stop is pressed.
@@ -35,7 +35,7 @@ export default async function main() {
 
 test('Stop says the run was stopped, not failed, and each process shows its real end', async ({ app }) => {
   await runScriptSource(app, SCRIPT, 'stop-me.mjs')
-  for (const name of ['MainProcess', 'sleeper', 'parent', 'grandchild', 'stubborn']) await expect(cell(labRow(app, name), 'state')).toHaveText('running')
+  for (const name of ['MainProcess', 'sleeper', 'parent', 'grandchild', 'stubborn']) await expect(cell(labRow(app, name), 'state')).toHaveText(ALIVE)
   await expect(cell(labRow(app, 'quitter'), 'exit')).toHaveText('3')
 
   await app.getByRole('button', { name: 'Stop' }).click()

@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import WebSocket from 'ws'
-import { cell, chooseLanguage, expect, labRows, runScenario, test, type ProclabServer } from './fixtures'
+import { ALIVE, cell, chooseLanguage, expect, labRows, runScenario, test, type ProclabServer } from './fixtures'
 
 /** Pids whose parent is `pid`, from /proc, excluding zombies (ended, waiting to be reaped). */
 function runningChildren(pid: number): number[] {
@@ -34,7 +34,7 @@ function running(pid: number): boolean {
 test('a lab process shows up in the system tree, marked, and can be killed from there', async ({ app }) => {
   await runScenario(app, 'long-sleeper')
   const sleeper = labRows(app).filter({ has: app.locator('td[data-col="name"]', { hasText: 'sleeper' }) })
-  await expect(cell(sleeper, 'state')).toHaveText('running')
+  await expect(cell(sleeper, 'state')).toHaveText(ALIVE)
   const pid = ((await cell(sleeper, 'pid').textContent()) ?? '').trim()
   expect(pid).toMatch(/^\d+$/)
 
