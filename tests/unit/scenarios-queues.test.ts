@@ -47,14 +47,13 @@ describe('queue basics', () => {
     expect(events.filter((e) => e.kind === 'queue.empty')).toHaveLength(2)
     const depths = events.filter((e) => e.kind === 'queue.put').map((e) => e.depth)
     expect(Math.max(...depths)).toBe(3)
-    // Three puts, the fourth after the helper made room, and the helper's late item.
+    // Three puts, the fourth after the helper made room, and the helper's late item. A fourth put
+    // at depth 3 in a queue of 3 is the proof that a get came first: the two processes' events come
+    // in batches of their own, so their order in the stream says nothing (Windows showed it).
     expect(depths).toHaveLength(5)
     expect(depths.slice(0, 4)).toEqual([1, 2, 3, 3])
     const helperLid = run.start('helper-get').lid
-    const helperGet = events.findIndex((e) => e.kind === 'queue.get' && e.lid === helperLid)
-    const fourthPut = events.findIndex((e, i) => e.kind === 'queue.put' && i > events.findIndex((f) => f.kind === 'queue.full'))
-    expect(helperGet).toBeGreaterThanOrEqual(0)
-    expect(fourthPut).toBeGreaterThan(helperGet)
+    expect(events.some((e) => e.kind === 'queue.get' && e.lid === helperLid)).toBe(true)
   })
 })
 
