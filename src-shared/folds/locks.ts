@@ -49,7 +49,7 @@ export interface LockFoldInput {
   depth?: unknown
 }
 
-export const LOCK_OBJECT_TYPES: readonly string[] = ['lock', 'rlock', 'semaphore', 'bounded-semaphore']
+const LOCK_OBJECT_TYPES: readonly string[] = ['lock', 'rlock', 'semaphore', 'bounded-semaphore']
 
 interface LockState {
   type: string
@@ -99,10 +99,6 @@ export class LockFold {
   /** The open spans of a process: what it waits for and holds now. */
   openOf(lid: string): LockSpan[] {
     return [...(this.byProcess.get(lid) ?? [])]
-  }
-
-  holdsOf(object: string): readonly LockSpan[] {
-    return this.locks.get(object)?.holds ?? []
   }
 
   /** In arrival order, as the broker serves them. */
