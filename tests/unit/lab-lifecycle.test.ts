@@ -193,3 +193,33 @@ describe('daemons', () => {
     expect(results(run.lines('d2'))).toEqual({ daemonChild: 'ProcessError: daemonic processes are not allowed to have children' })
   })
 })
+
+describe('start-up', () => {
+  // Node ≥ 22.1 can keep compiled modules on disk; a lab process turns that on before it loads the
+  // runtime (runtime/entry.ts), so it holds in the main and in every child. Node 20 has no cache.
+  it('every lab process has V8’s compile cache on where Node has one', async () => {
+    const run = await runSource(`
+      import module from 'node:module'
+      import { Process, Queue } from 'proclab'
+      const cacheDir = () => (typeof module.getCompileCacheDir === 'function' ? module.getCompileCacheDir() ?? 'off' : 'none')
+      export async function child(q) { await q.put(cacheDir()) }
+      export default async function main() {
+        const q = new Queue()
+        const p = new Process({ target: child, args: [q] })
+        await p.start()
+        const fromChild = await q.get()
+        await p.join()
+        console.log('RESULT ' + JSON.stringify({ main: cacheDir(), child: fromChild }))
+      }
+    `)
+    expect(run.end.ok, run.end.error ?? '').toBe(true)
+    const r = results(run.lines('MainProcess')) as { main: string; child: string }
+    const nodeHasCache = typeof (await import('node:module')).default.enableCompileCache === 'function'
+    if (nodeHasCache) {
+      expect(r.main).not.toMatch(/^(off|none)$/)
+      expect(r.child).toBe(r.main)
+    } else {
+      expect(r).toEqual({ main: 'none', child: 'none' })
+    }
+  })
+})
