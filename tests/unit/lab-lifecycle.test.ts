@@ -214,7 +214,8 @@ describe('start-up', () => {
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     const r = results(run.lines('MainProcess')) as { main: string; child: string }
-    const nodeHasCache = typeof (await import('node:module')).default.enableCompileCache === 'function'
+    const nodeModule: { enableCompileCache?: unknown } = (await import('node:module')).default
+    const nodeHasCache = typeof nodeModule.enableCompileCache === 'function'
     if (nodeHasCache) {
       expect(r.main).not.toMatch(/^(off|none)$/)
       expect(r.child).toBe(r.main)
