@@ -214,8 +214,7 @@ describe('start-up', () => {
     `)
     expect(run.end.ok, run.end.error ?? '').toBe(true)
     const r = results(run.lines('MainProcess')) as { main: string; child: string }
-    const nodeModule: { enableCompileCache?: unknown } = (await import('node:module')).default
-    const nodeHasCache = typeof nodeModule.enableCompileCache === 'function'
+    const nodeHasCache = 'enableCompileCache' in (await import('node:module')).default
     if (nodeHasCache) {
       expect(r.main).not.toMatch(/^(off|none)$/)
       expect(r.child).toBe(r.main)
