@@ -5,9 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { QueueFold, queueFull, type QueueFoldInput } from '../../src-shared/folds/queues'
 import { PipeFold, pipeBuffered, type PipeFoldInput } from '../../src-shared/folds/pipes'
 
+/** An event as read from a file: any fields at all. */
+type Loose = { kind: string; t: number } & Record<string, unknown>
+
 const create = (object: string, type: string, capacity: number | null, t = 1): QueueFoldInput => ({ kind: 'object.create', t, lid: 'r1.1', pid: 10, object, type, name: object, capacity })
-const wait = (t: number, lid: string, n: number, on: string, object: string, waitedUs = 5_000): QueueFoldInput => ({ kind: 'process.wait', t, lid, pid: 100 + Number(lid.slice(-1)), wait: n, on, object, target: null, timeoutMs: null, waitedUs })
-const resume = (t: number, lid: string, n: number): QueueFoldInput => ({ kind: 'process.resume', t, lid, pid: 0, wait: n, outcome: 'done', waitedUs: 0 })
+const wait = (t: number, lid: string, n: number, on: string, object: string, waitedUs = 5_000): Loose => ({ kind: 'process.wait', t, lid, pid: 100 + Number(lid.slice(-1)), wait: n, on, object, target: null, timeoutMs: null, waitedUs })
+const resume = (t: number, lid: string, n: number): Loose => ({ kind: 'process.resume', t, lid, pid: 0, wait: n, outcome: 'done', waitedUs: 0 })
 
 describe('QueueFold', () => {
   it('takes the depth from the broker, counts puts, gets, summaries and refusals', () => {
@@ -45,7 +48,7 @@ describe('QueueFold', () => {
     expect(fold.apply(resume(23_000, 'r1.2', 1))).toEqual(['q'])
     expect(fold.apply(resume(23_000, 'r1.2', 1))).toEqual([])
     // An exit ends what its process still waited on (a killed process sends no resume of its own).
-    expect(fold.apply({ kind: 'process.exit', t: 24_000, lid: 'r1.4', pid: 104, exitCode: -9, signal: 'SIGKILL' })).toEqual(['q'])
+    expect(fold.apply(<Loose>{ kind: 'process.exit', t: 24_000, lid: 'r1.4', pid: 104, exitCode: -9, signal: 'SIGKILL' })).toEqual(['q'])
     expect([q.getters.map((w) => w.lid), q.putters, q.joiners.length]).toEqual([['r1.3'], [], 1])
     expect(changes).toEqual([20_000, 21_000, 22_000, 22_500, 23_000, 24_000])
   })
@@ -59,7 +62,7 @@ describe('QueueFold', () => {
     expect(fold.apply(create('L', 'lock', null))).toEqual([])
     expect(fold.get('L')).toBeUndefined()
     fold.apply(wait(10, 'r1.2', 4, 'queue.get', 'q'))
-    fold.apply({ kind: 'run.start', t: 50, title: 'again', source: 'x' })
+    fold.apply(<Loose>{ kind: 'run.start', t: 50, title: 'again', source: 'x' })
     expect(fold.get('q')).toBeUndefined()
   })
 
@@ -85,7 +88,7 @@ describe('PipeFold', () => {
   it('counts each direction, bytes of sized sends, summaries, closes and EOF', () => {
     const moved: Array<[number, number, number]> = []
     const fold = new PipeFold({ buffered: (p, t) => moved.push([t, pipeBuffered(p.dirs[0]), pipeBuffered(p.dirs[1])]) })
-    fold.apply({ kind: 'object.create', t: 1, lid: 'r1.1', pid: 1, object: 'p', type: 'pipe', name: 'p', capacity: null })
+    fold.apply(<Loose>{ kind: 'object.create', t: 1, lid: 'r1.1', pid: 1, object: 'p', type: 'pipe', name: 'p', capacity: null })
     fold.apply(ev({ kind: 'pipe.send', t: 10, end: 1, bytes: null }))
     fold.apply(ev({ kind: 'pipe.send', t: 11, end: 1, bytes: 30, count: 3, sized: 2 }))
     fold.apply(ev({ kind: 'pipe.recv', t: 12, end: 0, bytes: null, count: 2 }))
@@ -107,7 +110,7 @@ describe('PipeFold', () => {
     const p = fold.get('p')!
     expect([p.receivers.map((w) => [w.lid, w.since]), p.senders.map((w) => w.lid)]).toEqual([[['r1.2', 25_000]], ['r1.3']])
     fold.apply(resume(32_000, 'r1.3', 2))
-    fold.apply({ kind: 'process.exit', t: 33_000, lid: 'r1.2', pid: 102, exitCode: 0, signal: null })
+    fold.apply(<Loose>{ kind: 'process.exit', t: 33_000, lid: 'r1.2', pid: 102, exitCode: 0, signal: null })
     expect([p.receivers, p.senders]).toEqual([[], []])
   })
 
