@@ -240,7 +240,7 @@ export function emptyObjects(): ObjectsModel {
 function attachFolds(model: ObjectsModel): void {
   model.locks = lockFoldFor(model)
   model.queues = queueFoldFor(model)
-  model.pipes = new PipeFold()
+  model.pipes = pipeFoldFor(model)
 }
 
 /** The queue fold's depth moves and puts/gets, as the cards' depth chart and rates. */
@@ -260,6 +260,25 @@ function queueFoldFor(model: ObjectsModel): ObjectsModel['queues'] {
       const queue = queueOf(state)
       if (queue) countInSlot(op === 'put' ? queue.putSlots : queue.getSlots, t, n)
     },
+    // New lists only when they change: a busy queue's puts and gets copy nothing.
+    waiters: (state) => {
+      const queue = queueOf(state)
+      if (!queue) return
+      queue.getters = processesAt(state.getters)
+      queue.putters = processesAt(state.putters)
+      queue.joiners = processesAt(state.joiners)
+    },
+  })
+}
+
+function pipeFoldFor(model: ObjectsModel): ObjectsModel['pipes'] {
+  return new PipeFold({
+    waiters: (state) => {
+      const pipe = model.objects[state.object]
+      if (pipe?.family !== 'pipe') return
+      pipe.receivers = processesAt(state.receivers)
+      pipe.senders = processesAt(state.senders)
+    },
   })
 }
 
@@ -271,19 +290,16 @@ function processesAt(waiters: readonly Waiter[]): ProcessAt[] {
 function syncQueue(queue: QueueModel, state: QueueState): void {
   const { depth, peak, puts, gets, fulls, empties } = state
   Object.assign(queue, { depth, peak, puts, gets, fulls, empties, lastT: Math.max(queue.lastT, state.lastT) })
-  queue.getters = processesAt(state.getters)
-  queue.putters = processesAt(state.putters)
-  queue.joiners = processesAt(state.joiners)
   queue.revision++
 }
 
-/** The card's copy of what the pipe fold knows. */
+/** The card's copy of what the pipe fold knows (in place: publishObject copies it once a frame). */
 function syncPipe(pipe: PipeModel, state: PipeState): void {
-  pipe.dirs = [{ ...state.dirs[0] }, { ...state.dirs[1] }]
-  pipe.closes = [...state.closes]
-  pipe.closed = [...state.closed]
-  pipe.receivers = processesAt(state.receivers)
-  pipe.senders = processesAt(state.senders)
+  for (const end of [0, 1] as const) {
+    Object.assign(pipe.dirs[end], state.dirs[end])
+    pipe.closes[end] = state.closes[end]
+    pipe.closed[end] = state.closed[end]
+  }
 }
 
 /** Copies the queue and pipe folds' state of `ids` into their cards; adds those it changed to `touched`. */
@@ -347,8 +363,8 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
     case 'pool':
       return { ...obj, workerLids: obj.workerLids.slice(), replaced: { ...obj.replaced } }
     case 'pipe':
-      // The fold's copies (syncPipe) are new arrays each time: sharing them is safe.
-      return { ...obj }
+      // The waiter lists are new arrays whenever they change (see pipeFoldFor): sharing them is safe.
+      return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
     case 'proxy':
       // Entries are replaced whole by each write, never changed in place: sharing them is safe.
       return { ...obj }
