@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { expect, runScenario, test } from './fixtures'
+import { chooseLanguage, expect, runScenario, runScriptSource, test } from './fixtures'
 
 function objectsPanel(page: Page): Locator {
   return page.getByRole('region', { name: /^Shared objects/ })
@@ -186,6 +186,75 @@ test('a lock whose holder dies is marked abandoned', async ({ app }) => {
   await expect(lock.locator('.holds-table tbody tr.abandoned')).toHaveCount(1)
   await expect(lock.locator('.holds-table tbody tr.abandoned')).toContainText('careless')
   await expectPanelAccessible(app, 'abandoned lock')
+})
+
+// Processes that block and stay blocked: two consumers in get() on an empty queue, a producer in
+// put() on a full one, a reader in recv() on a pipe nobody writes to. Main waits for them.
+const BLOCKING_SCRIPT = `
+import { Pipe, Process, Queue } from 'proclab'
+
+export async function consumer(jobs) {
+  console.log('consumer: got ' + (await jobs.get()))
+}
+
+export async function producer(box) {
+  await box.put('second')
+}
+
+export async function reader(end) {
+  console.log('reader: got ' + (await end.recv()))
+}
+
+export default async function main() {
+  const jobs = new Queue(0, { name: 'jobs' })
+  const box = new Queue(1, { name: 'box' })
+  await box.put('first')
+  const [readEnd] = Pipe({ duplex: false, name: 'line' })
+  const ps = [
+    new Process({ target: consumer, args: [jobs], name: 'hungry-1' }),
+    new Process({ target: consumer, args: [jobs], name: 'hungry-2' }),
+    new Process({ target: producer, args: [box], name: 'stuffer' }),
+    new Process({ target: reader, args: [readEnd], name: 'listener' }),
+  ]
+  for (const p of ps) await p.start()
+  for (const p of ps) await p.join()
+}
+`
+
+test('queue and pipe cards list who is blocked on them, for how long, until they exit', async ({ app }) => {
+  test.setTimeout(90_000)
+  await runScriptSource(app, BLOCKING_SCRIPT, 'blocked.mjs')
+  // Found by name once, then by id: the region's name changes with the language below.
+  await expect(card(app, 'jobs')).toBeVisible({ timeout: 30_000 })
+  const jobs = app.locator(`[data-object="${await card(app, 'jobs').getAttribute('data-object')}"]`)
+  const getters = jobs.getByTestId('waiting-getters')
+  await expect(getters.locator('li')).toHaveCount(2, { timeout: 30_000 })
+  await expect(getters).toHaveAccessibleName('Processes waiting to get an item, first in line first')
+  for (const name of ['hungry-1', 'hungry-2']) await expect(getters).toContainText(new RegExp(`${name} \\(pid \\d+\\)\\s*waiting \\d`))
+  // An unbounded Queue: nobody can wait in put(), so there is no such list.
+  await expect(jobs.getByTestId('waiting-putters')).toHaveCount(0)
+  // Each process reports its wait once it has lasted 5 ms; on a busy machine they start slowly.
+  const box = app.locator(`[data-object="${await card(app, 'box').getAttribute('data-object')}"]`)
+  await expect(box.getByTestId('waiting-putters').locator('li')).toHaveCount(1, { timeout: 30_000 })
+  await expect(box.getByTestId('waiting-putters')).toContainText('stuffer')
+  await expect(box.getByTestId('waiting-getters')).toHaveText('nobody')
+  await expect(box.getByTestId('queue-depth')).toHaveText('1')
+  const line = app.locator(`[data-object="${await card(app, 'line').getAttribute('data-object')}"]`)
+  await expect(line.getByTestId('waiting-receivers').locator('li')).toHaveCount(1, { timeout: 30_000 })
+  await expect(line.getByTestId('waiting-receivers')).toContainText('listener')
+  await keepScreenshot(jobs, 'blocked-getters')
+  await expectPanelAccessible(app, 'blocked queue and pipe')
+
+  await chooseLanguage(app, 'zh')
+  await expect(jobs).toContainText('在 get() 中等待')
+  await expect(getters).toContainText(/已等待 \d/)
+  await chooseLanguage(app, 'en')
+
+  // Stopped, they exit: nobody waits any more.
+  await app.getByRole('button', { name: 'Stop' }).click()
+  await expect(getters).toHaveText('nobody', { timeout: 30_000 })
+  await expect(box.getByTestId('waiting-putters')).toHaveText('nobody')
+  await expect(line.getByTestId('waiting-receivers')).toHaveText('nobody')
 })
 
 test('a run without shared objects says so', async ({ app }) => {

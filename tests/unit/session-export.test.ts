@@ -195,13 +195,18 @@ describe('Chrome trace export', () => {
     for (const s of slices) expect(threadName.get(`${s.pid}/${s.tid}`)).toMatch(/^waits/)
   })
 
-  it('draws queue depth as counters, pipe traffic and unknown kinds as instants', async () => {
+  it('draws queue depth and pipe messages in transit as counters, pipe traffic and unknown kinds as instants', async () => {
     const file = join(dir, 'q.ndjson')
     await writeSessionFile(file, contention)
     const events = await trace(file)
     expect(events.filter((e) => e.ph === 'C' && e.name.startsWith('queue')).map((e) => [e.name, e.ts, e.args!.depth, e.pid])).toEqual([
       ['queue q depth', 50, 1, 1000],
       ['queue q depth', 51, 0, 1000],
+    ])
+    // These pipe events are of an old form (no `end`): taken as one way, 0 → 1.
+    expect(events.filter((e) => e.ph === 'C' && e.name.startsWith('pipe')).map((e) => [e.name, e.ts, e.args])).toEqual([
+      ['pipe p in transit', 52, { '0→1': 1, '1→0': 0 }],
+      ['pipe p in transit', 53, { '0→1': 0, '1→0': 0 }],
     ])
     expect(events.find((e) => e.name === 'pipe.send p')).toMatchObject({ ph: 'i', pid: 11, args: { bytes: 10 } })
     expect(events.find((e) => e.name === 'pipe.eof')).toMatchObject({ ph: 'i', pid: 12, ts: 54, args: { object: 'p' } })
@@ -225,7 +230,7 @@ describe('Chrome trace export', () => {
     const events = await trace(file)
     const d = events.find((e) => e.ph === 'X' && e.name === '任务D')!
     const b = events.find((e) => e.ph === 'X' && e.name === '任务B')!
-    const counters = events.filter((e) => e.ph === 'C' && !e.name.startsWith('queue')).map((e) => [e.name, e.pid, e.ts, e.args])
+    const counters = events.filter((e) => e.ph === 'C' && !/^(queue|pipe) /.test(e.name)).map((e) => [e.name, e.pid, e.ts, e.args])
     expect(counters).toEqual([
       ['CPU %', d.pid, 70, { cpu: 97.5 }],
       ['memory MiB', d.pid, 70, { rss: 50 }],

@@ -1,7 +1,8 @@
 // Chrome Trace Event JSON, for Perfetto and chrome://tracing. Each lab process is a trace
 // process named "name (pid)": its lifetime is an X slice on its main track, with its output and
 // the user's actions on it as instants; lock waits and holds are X slices on lanes of their own
-// (see trace-tracks.ts); queue depths are C counters on the host, and the samples of each
+// (see trace-tracks.ts); queue depths, what is in each pipe and who is blocked on either are C
+// counters on the host (the queue and pipe folds, src-shared/folds/), and the samples of each
 // process's CPU and memory are counters on that process. Intervals are written when
 // they end, so the output streams; viewers sort by ts themselves.
 //
@@ -9,6 +10,8 @@
 // recorded is lost from the trace. Lock waits and holds are the shared lock fold's spans
 // (src-shared/folds/locks.ts), the same the UI draws.
 import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
+import { QueueFold, type QueueState } from '../../../src-shared/folds/queues'
+import { PipeFold, pipeBuffered, type PipeState } from '../../../src-shared/folds/pipes'
 import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
 import type { SessionHeader } from '../format'
@@ -245,9 +248,37 @@ const output: Handler = (e, b) => b.instant(b.trackOf(e), e, e.kind, 'output', {
 const pipe: Handler = (e, b) =>
   b.instant(b.trackOf(e), e, `${e.kind} ${str(e, 'object') ?? ''}`, 'pipe', rest(e))
 
-const queueDepth: Handler = (e, b) => {
-  const depth = num(e, 'depth')
-  if (depth !== null) b.counter(e, `queue ${str(e, 'object') ?? '?'} depth`, { depth })
+/** The queue fold's depth and waiters, as counters on the host at time t. */
+function queueCounters(b: TraceBuilder): QueueFold {
+  return new QueueFold({
+    depth: (queue, t) => b.counter(at(t), `queue ${queue.object} depth`, { depth: queue.depth }),
+    waiters: (queue, t) => b.counter(at(t), `queue ${queue.object} waiting`, queueWaiting(queue)),
+  })
+}
+
+/** The pipe fold's messages in transit each way and its waiters, as counters on the host. */
+function pipeCounters(b: TraceBuilder): PipeFold {
+  return new PipeFold({
+    buffered: (pipe, t) => b.counter(at(t), `pipe ${pipe.object} in transit`, pipeInTransit(pipe)),
+    waiters: (pipe, t) => b.counter(at(t), `pipe ${pipe.object} waiting`, pipeWaiting(pipe)),
+  })
+}
+
+export function queueWaiting(queue: QueueState): Record<string, number> {
+  return { getters: queue.getters.length, putters: queue.putters.length, joiners: queue.joiners.length }
+}
+
+export function pipeInTransit(pipe: PipeState): Record<string, number> {
+  return { '0→1': pipeBuffered(pipe.dirs[0]), '1→0': pipeBuffered(pipe.dirs[1]) }
+}
+
+export function pipeWaiting(pipe: PipeState): Record<string, number> {
+  return { receivers: pipe.receivers.length, senders: pipe.senders.length }
+}
+
+/** A counter's time, as the event the builder's counter() takes. */
+function at(t: number): LooseEvent {
+  return { seq: 0, t, kind: 'counter', runId: null }
 }
 
 /**
@@ -298,8 +329,9 @@ export const HANDLERS: Record<string, Handler> = {
   'lock.timeout': () => {},
   'lock.cancel': () => {},
   'lock.abandoned': (e, b) => b.instant(b.trackOf(e), e, `abandoned ${str(e, 'object') ?? '?'}`, 'lock', rest(e)),
-  'queue.put': queueDepth,
-  'queue.get': queueDepth,
+  // Depths and waiters are the queue fold's counters (see the exporter).
+  'queue.put': () => {},
+  'queue.get': () => {},
   'pipe.send': pipe,
   'pipe.recv': pipe,
   'monitor.sample': samples,
@@ -369,6 +401,8 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   const builder = new TraceBuilder(header, filter, (event) => pending.push(event))
   const objects = new ObjectLabels()
   const locks = new LockFold({ opened: (span) => builder.openLockSpan(span), closed: (span) => builder.closeLockSpan(span) })
+  const queues = queueCounters(builder)
+  const pipes = pipeCounters(builder)
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -398,6 +432,10 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       if (families === null || families.has('lock')) {
         if (wanted || e.kind === 'object.create' || e.kind === 'process.exit' || e.kind === 'run.start') locks.apply(e)
       }
+      // The folds read only their own kinds, object.create and process.* (who is blocked on them),
+      // which they need whatever the kinds filter says.
+      if (families === null || families.has('queue')) queues.apply(e)
+      if (families === null || families.has('pipe')) pipes.apply(e)
       if (e.kind === 'process.start' || e.kind === 'os.start') {
         builder.startProcess(e.kind === 'os.start' ? osProcessStart(e) : e, wanted)
         const lid = str(e, 'lid')

@@ -5,12 +5,14 @@
 // rate buckets) is bounded here, because a fast run sends hundreds of thousands of them.
 import type { FrameEvent, LabEvent, ManagerEntry, SharedObjectType } from '../../../src-shared/events'
 import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
+import { QUEUE_TYPES, QueueFold, type QueueState } from '../../../src-shared/folds/queues'
+import { PipeFold, type PipeState } from '../../../src-shared/folds/pipes'
+import type { Waiter } from '../../../src-shared/folds/blocked'
 
 export type LockType = 'lock' | 'rlock' | 'semaphore' | 'bounded-semaphore'
 export type QueueType = 'queue' | 'joinable-queue' | 'simple-queue'
 
 const LOCK_TYPES: readonly string[] = ['lock', 'rlock', 'semaphore', 'bounded-semaphore'] satisfies LockType[]
-const QUEUE_TYPES: readonly string[] = ['queue', 'joinable-queue', 'simple-queue'] satisfies QueueType[]
 
 /** Depth samples kept per queue; older history is thinned (extremes kept) to stay under it. */
 export const MAX_DEPTH_SAMPLES = 2_000
@@ -109,6 +111,10 @@ export interface QueueModel extends ObjectInfo {
   putSlots: RateSlot[]
   getSlots: RateSlot[]
   revision: number
+  /** Blocked now (from the queue fold): in get() on an empty queue, in put() on a full one, in a JoinableQueue's join(). */
+  getters: ProcessAt[]
+  putters: ProcessAt[]
+  joiners: ProcessAt[]
 }
 
 export interface PipeDirection {
@@ -131,6 +137,9 @@ export interface PipeModel extends ObjectInfo {
   closes: [number, number]
   /** No process holds the end any more (known from the EOF it caused). */
   closed: [boolean, boolean]
+  /** Blocked now (from the pipe fold): in recv() with nothing to read, in send() with the ring full. */
+  receivers: ProcessAt[]
+  senders: ProcessAt[]
 }
 
 /**
@@ -216,12 +225,96 @@ export interface ObjectsModel {
   generation: number
   /** Who waits for and holds each lock (its public face: the model sits in a Pinia store). */
   locks: Pick<LockFold, 'apply' | 'openOf'>
+  /** Each queue's depth, counts and waiters; the cards' QueueModel is a copy (see syncQueue). */
+  queues: Pick<QueueFold, 'apply' | 'get'>
+  /** Each pipe's counts, ends and waiters; the cards' PipeModel is a copy (see syncPipe). */
+  pipes: Pick<PipeFold, 'apply' | 'get'>
 }
 
 export function emptyObjects(): ObjectsModel {
-  const model = { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 } as Omit<ObjectsModel, 'locks'> as ObjectsModel
-  model.locks = lockFoldFor(model)
+  const model = { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 } as Omit<ObjectsModel, 'locks' | 'queues' | 'pipes'> as ObjectsModel
+  attachFolds(model)
   return model
+}
+
+function attachFolds(model: ObjectsModel): void {
+  model.locks = lockFoldFor(model)
+  model.queues = queueFoldFor(model)
+  model.pipes = pipeFoldFor(model)
+}
+
+/** The queue fold's depth moves and puts/gets, as the cards' depth chart and rates. */
+function queueFoldFor(model: ObjectsModel): ObjectsModel['queues'] {
+  const queueOf = (state: QueueState): QueueModel | null => {
+    const queue = model.objects[state.object]
+    return queue?.family === 'queue' ? queue : null
+  }
+  return new QueueFold({
+    depth: (state, t) => {
+      const queue = queueOf(state)
+      if (!queue) return
+      queue.samples.push({ t, depth: state.depth })
+      if (queue.samples.length > MAX_DEPTH_SAMPLES) queue.samples = thinSamples(queue.samples)
+    },
+    moved: (state, op, n, t) => {
+      const queue = queueOf(state)
+      if (queue) countInSlot(op === 'put' ? queue.putSlots : queue.getSlots, t, n)
+    },
+    // New lists only when they change: a busy queue's puts and gets copy nothing.
+    waiters: (state) => {
+      const queue = queueOf(state)
+      if (!queue) return
+      queue.getters = processesAt(state.getters)
+      queue.putters = processesAt(state.putters)
+      queue.joiners = processesAt(state.joiners)
+    },
+  })
+}
+
+function pipeFoldFor(model: ObjectsModel): ObjectsModel['pipes'] {
+  return new PipeFold({
+    waiters: (state) => {
+      const pipe = model.objects[state.object]
+      if (pipe?.family !== 'pipe') return
+      pipe.receivers = processesAt(state.receivers)
+      pipe.senders = processesAt(state.senders)
+    },
+  })
+}
+
+function processesAt(waiters: readonly Waiter[]): ProcessAt[] {
+  return waiters.map((w) => ({ lid: w.lid, pid: w.pid, since: w.since }))
+}
+
+/** The card's copy of what the queue fold knows. */
+function syncQueue(queue: QueueModel, state: QueueState): void {
+  const { depth, peak, puts, gets, fulls, empties } = state
+  Object.assign(queue, { depth, peak, puts, gets, fulls, empties, lastT: Math.max(queue.lastT, state.lastT) })
+  queue.revision++
+}
+
+/** The card's copy of what the pipe fold knows (in place: publishObject copies it once a frame). */
+function syncPipe(pipe: PipeModel, state: PipeState): void {
+  for (const end of [0, 1] as const) {
+    Object.assign(pipe.dirs[end], state.dirs[end])
+    pipe.closes[end] = state.closes[end]
+    pipe.closed[end] = state.closed[end]
+  }
+}
+
+/** Copies the queue and pipe folds' state of `ids` into their cards; adds those it changed to `touched`. */
+function syncFolded(model: ObjectsModel, ids: readonly string[], touched?: Set<string>): void {
+  for (const id of ids) {
+    const obj = model.objects[id]
+    if (obj?.family === 'queue') {
+      const state = model.queues.get(id)
+      if (state) syncQueue(obj, state)
+    } else if (obj?.family === 'pipe') {
+      const state = model.pipes.get(id)
+      if (state) syncPipe(obj, state)
+    } else continue
+    touched?.add(id)
+  }
 }
 
 /** The lock fold's spans, as the lock cards' waiting, holders and recent holds. */
@@ -270,6 +363,7 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
     case 'pool':
       return { ...obj, workerLids: obj.workerLids.slice(), replaced: { ...obj.replaced } }
     case 'pipe':
+      // The waiter lists are new arrays whenever they change (see pipeFoldFor): sharing them is safe.
       return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
     case 'proxy':
       // Entries are replaced whole by each write, never changed in place: sharing them is safe.
@@ -282,7 +376,7 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
 export function resetObjects(model: ObjectsModel): void {
   const generation = model.generation + 1
   Object.assign(model, emptyObjects(), { generation })
-  model.locks = lockFoldFor(model)
+  attachFolds(model)
 }
 
 export function waitBucket(us: number): number {
@@ -310,11 +404,14 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
       putSlots: [],
       getSlots: [],
       revision: 0,
+      getters: [],
+      putters: [],
+      joiners: [],
     }
   }
   if (event.type === 'pipe') {
     const dir = (): PipeDirection => ({ sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, sizedSends: 0, eof: false, eofT: null })
-    return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false] }
+    return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false], receivers: [], senders: [] }
   }
   if (event.type === 'value' || event.type === 'array') {
     return { ...info, family: 'value', length: event.capacity ?? 1, reads: 0, writes: 0, acquires: 0, contended: 0, abandoned: 0, countedT: null }
@@ -349,6 +446,8 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
       if (!model.objects[event.object]) model.order.push(event.object)
       model.objects[event.object] = create(event)
       model.locks.apply(event)
+      model.queues.apply(event)
+      model.pipes.apply(event)
       touched?.add(event.object)
       return
     case 'process.exit': {
@@ -361,6 +460,8 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
         noteWaiting(obj, event.t)
         touched?.add(id)
       }
+      // And whatever queue or pipe it was blocked on.
+      syncFolded(model, [...model.queues.apply(event), ...model.pipes.apply(event)], touched)
       // A worker of a pool (a child of the pool's owner) is gone from its pool's card.
       for (const id of model.order) {
         const obj = model.objects[id]
@@ -395,23 +496,19 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'queue.put':
     case 'queue.get':
     case 'queue.full':
-    case 'queue.empty': {
-      const queue = model.objects[event.object]
-      if (queue?.family !== 'queue') return
-      applyQueue(queue, event)
-      touched?.add(event.object)
-      return
-    }
+    case 'queue.empty':
+      if (model.objects[event.object]?.family !== 'queue') return
+      return syncFolded(model, model.queues.apply(event), touched)
     case 'pipe.send':
     case 'pipe.recv':
     case 'pipe.close':
-    case 'pipe.eof': {
-      const pipe = model.objects[event.object]
-      if (pipe?.family !== 'pipe') return
-      applyPipe(pipe, event)
-      touched?.add(event.object)
-      return
-    }
+    case 'pipe.eof':
+      if (model.objects[event.object]?.family !== 'pipe') return
+      return syncFolded(model, model.pipes.apply(event), touched)
+    case 'process.wait':
+    case 'process.resume':
+      // Who is blocked on a queue or a pipe (a lock's waits are its own events).
+      return syncFolded(model, [...model.queues.apply(event), ...model.pipes.apply(event)], touched)
     case 'value.counts': {
       const value = model.objects[event.object]
       if (value?.family !== 'value') return
@@ -591,7 +688,6 @@ export function contentionCells(samples: readonly DepthSample[], from: number, t
   return out
 }
 
-type QueueEvent = Extract<LabEvent, { kind: 'queue.put' | 'queue.get' | 'queue.full' | 'queue.empty' }>
 
 function countInSlot(slots: RateSlot[], t: number, n = 1): void {
   const slot = Math.floor(t / RATE_SLOT_US)
@@ -632,69 +728,6 @@ export function thinSamples(samples: DepthSample[]): DepthSample[] {
   }
   out.push(last)
   return out
-}
-
-function applyQueue(queue: QueueModel, event: QueueEvent): void {
-  queue.lastT = event.t
-  switch (event.kind) {
-    case 'queue.put':
-      queue.puts += event.count ?? 1
-      countInSlot(queue.putSlots, event.t, event.count ?? 1)
-      break
-    case 'queue.get':
-      queue.gets += event.count ?? 1
-      countInSlot(queue.getSlots, event.t, event.count ?? 1)
-      break
-    case 'queue.full':
-      queue.fulls++
-      break
-    case 'queue.empty':
-      queue.empties++
-      break
-  }
-  queue.revision++
-  // A refused put or get leaves the depth as it was: nothing new to draw.
-  if (event.depth === queue.depth) return
-  queue.depth = event.depth
-  queue.peak = Math.max(queue.peak, event.depth)
-  queue.samples.push({ t: event.t, depth: event.depth })
-  if (queue.samples.length > MAX_DEPTH_SAMPLES) queue.samples = thinSamples(queue.samples)
-}
-
-type PipeEvent = Extract<LabEvent, { kind: 'pipe.send' | 'pipe.recv' | 'pipe.close' | 'pipe.eof' }>
-
-function applyPipe(pipe: PipeModel, event: PipeEvent): void {
-  switch (event.kind) {
-    case 'pipe.send': {
-      // What end e sends travels towards the other end: direction e.
-      const dir = pipe.dirs[event.end]
-      // A shared-memory pipe's event summarises `count` messages (exact, from the ring's counters).
-      dir.sent += event.count ?? 1
-      if (event.bytes !== null) {
-        dir.bytesSent += event.bytes
-        dir.sizedSends += event.sized ?? 1
-      }
-      return
-    }
-    case 'pipe.recv': {
-      // What end e receives came from the other end.
-      const dir = pipe.dirs[(1 - event.end) as 0 | 1]
-      dir.received += event.count ?? 1
-      if (event.bytes !== null) dir.bytesReceived += event.bytes
-      return
-    }
-    case 'pipe.close':
-      pipe.closes[event.end]++
-      return
-    case 'pipe.eof': {
-      // The reader of `end` reaches EOF because nobody holds the other end any more.
-      const other = (1 - event.end) as 0 | 1
-      pipe.closed[other] = true
-      pipe.dirs[other].eof = true
-      pipe.dirs[other].eofT = event.t
-      return
-    }
-  }
 }
 
 /** Object ids look like `3/7`: safe for an id attribute, but kept plain for selectors and idrefs. */

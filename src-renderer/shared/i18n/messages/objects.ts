@@ -140,6 +140,22 @@ export const messages: AreaMessages = {
       parties: ', {n} parties',
       madeBy: 'made by',
     },
+    // Who is blocked on a queue or a pipe (issue 16, queue and pipe folds)
+    blocked: {
+      getters: 'Waiting in get()',
+      gettersLabel: 'Processes waiting to get an item, first in line first',
+      putters: 'Waiting in put()',
+      puttersLabel: 'Processes waiting for room to put an item, first in line first',
+      joiners: 'Waiting in join()',
+      joinersLabel: 'Processes waiting for every task to be done',
+      receivers: 'Waiting in recv()',
+      receiversLabel: 'Processes waiting for a message, first in line first',
+      senders: 'Waiting in send()',
+      sendersLabel: 'Processes waiting for room to send',
+      waitingFor: 'waiting {duration}',
+      more: 'and {n} more',
+      nobody: 'nobody',
+    },
   },
   zh: {
     panel: {
@@ -278,6 +294,22 @@ export const messages: AreaMessages = {
       heading: '其他共享对象',
       parties: '，{n} 方',
       madeBy: '创建者',
+    },
+    // Who is blocked on a queue or a pipe (issue 16, queue and pipe folds)
+    blocked: {
+      getters: '在 get() 中等待',
+      gettersLabel: '等待取出数据的进程，排在最前的在先',
+      putters: '在 put() 中等待',
+      puttersLabel: '等待空位放入数据的进程，排在最前的在先',
+      joiners: '在 join() 中等待',
+      joinersLabel: '等待所有任务完成的进程',
+      receivers: '在 recv() 中等待',
+      receiversLabel: '等待消息的进程，排在最前的在先',
+      senders: '在 send() 中等待',
+      sendersLabel: '等待空间发送消息的进程',
+      waitingFor: '已等待 {duration}',
+      more: '另有 {n} 个',
+      nobody: '无',
     },
   },
 }
