@@ -42,6 +42,7 @@ export interface OutputFoldOptions<Row> {
   row?: (item: OutputItem) => Row
   /** How many of the process's lines a kept row stands for, to count the dropped ones. */
   linesIn?: (row: Row) => number
+  /** Rows kept (MAX_LINES); 0 keeps none, for a reader that only counts (an exporter). */
   maxLines?: number
 }
 
@@ -80,8 +81,9 @@ export class OutputFold<Row = OutputItem> {
 
   /** A row of the reader's own among the lines, standing for `lines` lines (0 for a note). */
   push(row: Row, lines = 0): void {
-    this.rows.push(row)
     this.total += lines
+    if (this.maxLines === 0) return
+    this.rows.push(row)
     if (this.rows.length <= this.maxLines + TRIM_SLACK) return
     for (const old of this.rows.splice(0, this.rows.length - this.maxLines)) this.dropped += this.linesIn(old)
   }

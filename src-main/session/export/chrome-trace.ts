@@ -7,8 +7,11 @@
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
 // recorded is lost from the trace. Lock waits and holds are the shared lock fold's spans
-// (src-shared/folds/locks.ts), the same the UI draws.
+// (src-shared/folds/locks.ts), the same the UI draws; processes are named by the process fold
+// (folds/processes.ts) and output lines read as the output fold reads them (folds/output.ts), as in the UI.
 import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
+import { ProcessFold } from '../../../src-shared/folds/processes'
+import { itemOf } from '../../../src-shared/folds/output'
 import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
 import type { SessionHeader } from '../format'
@@ -169,9 +172,10 @@ export class TraceBuilder {
     this.run = null
   }
 
-  startProcess(e: LooseEvent, drawLifetime: boolean): void {
+  /** `name`: the process fold's name for it (an OS process goes by its program). */
+  startProcess(e: LooseEvent, name: string | null, drawLifetime: boolean): void {
     const pid = num(e, 'pid') ?? 0
-    const proc = this.tracks.process(str(e, 'lid'), pid, str(e, 'name') ?? `process ${pid}`)
+    const proc = this.tracks.process(str(e, 'lid'), pid, name ?? `process ${pid}`)
     // A second start of one lid (a damaged file) begins after the first lifetime ended, on the same track.
     proc.startT = Math.max(e.t, proc.exitT ?? -Infinity)
     proc.exitT = null
@@ -240,7 +244,10 @@ function rest(e: LooseEvent): Record<string, unknown> {
   return out
 }
 
-const output: Handler = (e, b) => b.instant(b.trackOf(e), e, e.kind, 'output', { line: e.line })
+const output: Handler = (e, b) => {
+  const item = itemOf(e)
+  b.instant(b.trackOf(e), e, e.kind, 'output', { line: item?.kind === 'line' ? item.text : e.line })
+}
 
 const pipe: Handler = (e, b) =>
   b.instant(b.trackOf(e), e, `${e.kind} ${str(e, 'object') ?? ''}`, 'pipe', rest(e))
@@ -349,11 +356,6 @@ function poolTaskEnd(e: LooseEvent, b: TraceBuilder): void {
   if (!b.closeInterval(e, TASKS, chunkKey(e), 'fifo', args, null)) b.instant(b.trackOf(e), e, e.kind, 'pool', rest(e))
 }
 
-/** An os.start as a process.start: named by its program, as `ps` would. */
-function osProcessStart(e: LooseEvent): LooseEvent {
-  return { ...e, name: (str(e, 'command') ?? '').split(' ')[0] || `process ${num(e, 'pid') ?? '?'}` }
-}
-
 function familyOf(kind: string): string {
   const dot = kind.indexOf('.')
   return dot === -1 ? kind : kind.slice(0, dot)
@@ -369,6 +371,7 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   const builder = new TraceBuilder(header, filter, (event) => pending.push(event))
   const objects = new ObjectLabels()
   const locks = new LockFold({ opened: (span) => builder.openLockSpan(span), closed: (span) => builder.closeLockSpan(span) })
+  const processes = new ProcessFold()
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -398,8 +401,10 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       if (families === null || families.has('lock')) {
         if (wanted || e.kind === 'object.create' || e.kind === 'process.exit' || e.kind === 'run.start') locks.apply(e)
       }
+      // Every process event, whatever the filter: a process keeps its name and parent in the trace.
+      const change = processes.apply(e)
       if (e.kind === 'process.start' || e.kind === 'os.start') {
-        builder.startProcess(e.kind === 'os.start' ? osProcessStart(e) : e, wanted)
+        builder.startProcess(e, change?.process.name ?? null, wanted)
         const lid = str(e, 'lid')
         if (lid !== null) lab.set(lid, builder.trackOf(e))
       } else if (wanted) {
