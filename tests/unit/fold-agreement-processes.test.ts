@@ -1,8 +1,9 @@
 // Issue 16's property for processes and output (a sibling of fold-agreement.test.ts, which does
 // locks): for random streams of processes that start children, print, flood (a gap), start OS
-// processes, are orphaned and exit, the live Lab view, the live timeline, the replay of the
-// recorded file and the Chrome trace agree on every process (its lifetime, how it ended, its
-// parent) and on how many lines each printed, and all of them agree with what the driver did.
+// processes, block in calls (process.wait), are orphaned and exit, the live Lab view, the live
+// timeline, the replay of the recorded file and the Chrome trace agree on every process (its
+// lifetime, how it ended, its parent), on how many lines each printed and on every blocked call
+// the timeline and the trace draw, and all of them agree with what the driver did.
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { exportSession, readRunForReplay } from '../../src-main/session'
@@ -16,6 +17,8 @@ import { seededRandom } from '../helpers/seeded-random'
 type Life = string
 /** "lid lines". */
 type Lines = string
+/** "lid on start end outcome": a blocked call. */
+type Blocked = string
 
 interface World {
   events: Record<string, unknown>[]
@@ -25,6 +28,7 @@ interface World {
   lines: Lines[]
   /** The OS parent pid each process ended with (an orphan's is its new parent's). */
   ppids: string[]
+  blocked: Blocked[]
 }
 
 interface Proc {
@@ -36,6 +40,9 @@ interface Proc {
   start: number
   alive: boolean
   lines: number
+  /** Its open blocked call, if any. */
+  waiting: { wait: number; on: string; start: number } | null
+  waits: number
 }
 
 function simulate(seed: number): World {
@@ -46,9 +53,16 @@ function simulate(seed: number): World {
   const procs: Proc[] = []
   const lives: Life[] = []
   const labLives: Life[] = []
+  const blocked: Blocked[] = []
+  const resume = (p: Proc, outcome: string) => {
+    const open = p.waiting!
+    p.waiting = null
+    blocked.push(`${p.lid} ${open.on} ${open.start} ${clock} ${outcome}`)
+    if (outcome !== 'gone') events.push({ kind: 'process.resume', lid: p.lid, pid: p.pid, wait: open.wait, outcome, waitedUs: clock - open.start, t: clock })
+  }
   const startProcess = (parent: Proc | null, os: boolean) => {
     const n = procs.length
-    const p: Proc = { lid: parent ? `${parent.lid}.${n}` : 'r1.0', pid: 4000 + n, ppid: parent?.pid ?? 1, parentLid: parent?.lid ?? null, os, start: clock, alive: true, lines: 0 }
+    const p: Proc = { lid: parent ? `${parent.lid}.${n}` : 'r1.0', pid: 4000 + n, ppid: parent?.pid ?? 1, parentLid: parent?.lid ?? null, os, start: clock, alive: true, lines: 0, waiting: null, waits: 0 }
     procs.push(p)
     if (os) events.push({ kind: 'os.start', lid: p.lid, pid: p.pid, ppid: p.ppid, parentLid: p.parentLid, command: `sleep ${n}`, t: clock })
     else events.push({ kind: 'process.start', lid: p.lid, pid: p.pid, ppid: p.ppid, name: `P${n}`, daemon: random() < 0.2, parentLid: p.parentLid, target: 'work', t: clock })
@@ -57,6 +71,8 @@ function simulate(seed: number): World {
     const signal = random() < 0.25 ? pick(['SIGTERM', 'SIGKILL']) : null
     const exitCode = signal === 'SIGTERM' ? -15 : signal === 'SIGKILL' ? -9 : random() < 0.7 ? 0 : 1
     p.alive = false
+    // Its exit ends what it was blocked in.
+    if (p.waiting) resume(p, 'gone')
     if (p.os) events.push({ kind: 'os.exit', lid: p.lid, pid: p.pid, exitCode, signal, reapedBy: pick(['parent', 'other']), t: clock })
     else events.push({ kind: 'process.exit', lid: p.lid, pid: p.pid, exitCode, signal, t: clock })
     const life = `${p.lid} ${p.pid} ${p.parentLid} ${p.start} ${clock} ${exitCode} ${signal}`
@@ -78,7 +94,13 @@ function simulate(seed: number): World {
       events.push({ kind: 'process.reparent', lid: p.lid, pid: p.pid, oldPpid: p.ppid, newPpid: 1, newParentName: 'init', t: clock })
       p.ppid = 1
     } else if (roll < 0.3 && p.os) events.push({ kind: 'process.zombie', lid: p.lid, pid: p.pid, ppid: p.ppid, t: clock })
-    else if (roll < 0.33 && !p.os) {
+    else if (roll < 0.45 && !p.os && p.waiting) resume(p, pick(['done', 'done', 'timeout', 'error']))
+    else if (roll < 0.45 && !p.os) {
+      // Reported once it has lasted: it began waitedUs before the report.
+      const waitedUs = 5 + Math.floor(random() * (clock - p.start))
+      p.waiting = { wait: ++p.waits, on: pick(['queue.get', 'join', 'sleep', 'pipe.recv']), start: clock - waitedUs }
+      events.push({ kind: 'process.wait', lid: p.lid, pid: p.pid, wait: p.waiting.wait, on: p.waiting.on, object: null, target: null, timeoutMs: null, waitedUs, t: clock })
+    } else if (roll < 0.48 && !p.os) {
       const count = 1 + Math.floor(random() * 500)
       p.lines += count
       events.push({ kind: 'output.gap', lid: p.lid, pid: p.pid, count, t: clock })
@@ -99,6 +121,7 @@ function simulate(seed: number): World {
     labLives: labLives.sort(),
     lines: procs.filter((p) => p.lines > 0).map((p) => `${p.lid} ${p.lines}`).sort(),
     ppids: procs.map((p) => `${p.lid} ${p.ppid}`).sort(),
+    blocked: blocked.sort(),
   }
 }
 
@@ -121,6 +144,13 @@ function laneLives(model: TimelineModel): Life[] {
     .sort()
 }
 
+function laneBlocked(model: TimelineModel): Blocked[] {
+  return Object.values(model.lanes)
+    .flatMap((lane) => lane.spans)
+    .flatMap((span) => (span.kind === 'blocked' ? [`${span.lid} ${span.on} ${span.start} ${span.end} ${span.outcome}`] : []))
+    .sort()
+}
+
 function fold(events: object[]): { run: RunModel; timeline: TimelineModel } {
   const run = emptyRun()
   const timeline = emptyTimeline()
@@ -129,7 +159,7 @@ function fold(events: object[]): { run: RunModel; timeline: TimelineModel } {
   return { run, timeline }
 }
 
-async function traceOf(file: string): Promise<{ lives: Life[]; lines: Lines[] }> {
+async function traceOf(file: string): Promise<{ lives: Life[]; lines: Lines[]; blocked: Blocked[] }> {
   const { out, text } = collect()
   await exportSession(file, 'chrome-trace', out, { onWarning: () => {} })
   const trace = JSON.parse(text()) as { traceEvents: TraceEvent[] }
@@ -150,11 +180,15 @@ async function traceOf(file: string): Promise<{ lives: Life[]; lines: Lines[] }>
     const lid = lidOf.get(e.pid) ?? `pid ${e.pid}`
     counts.set(lid, (counts.get(lid) ?? 0) + n)
   }
-  return { lives, lines: [...counts].map(([lid, n]) => `${lid} ${n}`).sort() }
+  const blocked = trace.traceEvents
+    .filter((e) => e.ph === 'X' && e.cat === 'wait')
+    .map((e) => `${lidOf.get(e.pid)} ${e.name} ${e.ts} ${e.ts + e.dur!} ${(e.args as Record<string, unknown>).outcome}`)
+    .sort()
+  return { lives, lines: [...counts].map(([lid, n]) => `${lid} ${n}`).sort(), blocked }
 }
 
 describe('one process fold and one output fold: live view, replay and Chrome trace agree with what happened', () => {
-  it('on 60 random streams of processes, output, OS processes and orphans', async () => {
+  it('on 60 random streams of processes, output, blocked calls, OS processes and orphans', async () => {
     const { dir, cleanup } = await tempDir()
     try {
       const seen = new Map<string, number>()
@@ -166,6 +200,7 @@ describe('one process fold and one output fold: live view, replay and Chrome tra
         expect(runLives(live.run), why).toEqual(world.lives)
         expect(Object.values(live.run.processes).map((p) => `${p.lid} ${p.ppid}`).sort(), why).toEqual(world.ppids)
         expect(laneLives(live.timeline), why).toEqual(world.labLives)
+        expect(laneBlocked(live.timeline), why).toEqual(world.blocked)
         expect(runLines(live.run), why).toEqual(world.lines)
         expect(live.run.linesTotal, why).toBe(world.lines.reduce((sum, entry) => sum + Number(entry.split(' ')[1]), 0))
 
@@ -175,14 +210,16 @@ describe('one process fold and one output fold: live view, replay and Chrome tra
         const replayed = fold(replay.events)
         expect(runLives(replayed.run), why).toEqual(world.lives)
         expect(laneLives(replayed.timeline), why).toEqual(world.labLives)
+        expect(laneBlocked(replayed.timeline), why).toEqual(world.blocked)
         expect(runLines(replayed.run), why).toEqual(world.lines)
 
         const trace = await traceOf(file)
         expect(trace.lives, why).toEqual(world.lives)
         expect(trace.lines, why).toEqual(world.lines)
+        expect(trace.blocked, why).toEqual(world.blocked)
       }
       // The streams did hold what the property is about.
-      for (const kind of ['os.start', 'os.exit', 'process.reparent', 'process.zombie', 'output.gap', 'stderr']) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(5)
+      for (const kind of ['os.start', 'os.exit', 'process.reparent', 'process.zombie', 'output.gap', 'stderr', 'process.wait', 'process.resume']) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(5)
     } finally {
       await cleanup()
     }

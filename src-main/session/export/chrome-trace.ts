@@ -7,10 +7,12 @@
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
 // recorded is lost from the trace. Lock waits and holds are the shared lock fold's spans
-// (src-shared/folds/locks.ts), the same the UI draws; processes are named by the process fold
+// (src-shared/folds/locks.ts), the same the UI draws, and so are the other blocking calls
+// (process.wait, from the activity fold, folds/activity.ts); processes are named by the process fold
 // (folds/processes.ts) and output lines read as the output fold reads them (folds/output.ts), as in the UI.
 import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
 import { ProcessFold } from '../../../src-shared/folds/processes'
+import { ActivityFold, type WaitSpan } from '../../../src-shared/folds/activity'
 import { itemOf } from '../../../src-shared/folds/output'
 import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
@@ -44,6 +46,10 @@ export class TraceBuilder {
   private readonly open = new Map<string, OpenInterval[]>()
   /** The lock fold's open spans, as intervals on their process's lanes. */
   private readonly lockSpans = new Map<LockSpan, OpenInterval>()
+  /** The activity fold's open waits (process.wait), likewise. */
+  private readonly waitSpans = new Map<WaitSpan, OpenInterval>()
+  /** Whether the event being folded ended a wait: a resume that ended none is kept as an instant. */
+  waitEnded = false
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
   private runsEndAt = -Infinity
   lastT = 0
@@ -157,6 +163,24 @@ export class TraceBuilder {
     this.endInterval(late, end, args)
   }
 
+  /** A wait the activity fold opened: a slice on its process's 'waits' lane from when the call began. */
+  openWaitSpan(span: WaitSpan): void {
+    const proc = this.trackOf({ seq: 0, t: span.start, kind: 'process.wait', runId: null, lid: span.lid, pid: span.pid })
+    const tid = this.tracks.takeLane(proc, BLOCKED, span.start)
+    const what = span.object ?? span.target
+    const args = { wait: span.wait, on: span.on, object: span.object, target: span.target, timeoutMs: span.timeoutMs }
+    this.waitSpans.set(span, { proc, label: BLOCKED, tid, start: span.start, name: what === null ? span.on : `${span.on} ${what}`, cat: 'wait', args })
+  }
+
+  closeWaitSpan(span: WaitSpan): void {
+    const open = this.waitSpans.get(span)
+    if (!open) return
+    this.waitSpans.delete(span)
+    this.waitEnded = true
+    const end = span.end ?? this.lastT
+    this.endInterval(open, end, { outcome: span.outcome, waitedUs: end - span.start })
+  }
+
   startRun(e: LooseEvent): void {
     if (this.run) this.endRun(e.t, { ended: false })
     // Runs share the host's track, so one may not begin before the last one ended (a damaged
@@ -199,6 +223,8 @@ export class TraceBuilder {
     this.closeAll(null, this.lastT, { unfinished: true })
     for (const [span, open] of this.lockSpans) this.endInterval(open, this.lastT, { object: span.object, unfinished: true })
     this.lockSpans.clear()
+    for (const open of this.waitSpans.values()) this.endInterval(open, this.lastT, { unfinished: true })
+    this.waitSpans.clear()
     for (const proc of liveProcesses) this.endLifetime(proc, this.lastT, { exited: false })
     this.endRun(this.lastT, { ended: false })
   }
@@ -318,8 +344,12 @@ export const HANDLERS: Record<string, Handler> = {
     const object = str(e, 'object') ?? '?'
     b.openInterval(e, TASKS, chunkKey(e), `task ${object}`, 'pool', { object, chunk: e.chunk, tasks: e.tasks })
   },
-  'process.wait': waitStart,
-  'process.resume': waitEnd,
+  // A wait is drawn by the activity fold (see the exporter); a resume that ended none (its
+  // process's exit did, in a session cut there) stays an instant.
+  'process.wait': () => {},
+  'process.resume': (e, b) => {
+    if (!b.waitEnded) b.instant(b.trackOf(e), e, e.kind, 'wait', rest(e))
+  },
   'pool.done': poolTaskEnd,
   'pool.failed': poolTaskEnd,
   'pool.summary': (e, b) => {
@@ -328,19 +358,6 @@ export const HANDLERS: Record<string, Handler> = {
     // Never open: drawn whole from what it says.
     b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
   },
-}
-
-/** A process.wait: a slice on its process's 'waits' lane from when the wait began (it is reported once it has lasted). */
-function waitStart(e: LooseEvent, b: TraceBuilder): void {
-  const on = str(e, 'on') ?? '?'
-  const what = str(e, 'object') ?? str(e, 'target')
-  const started = { ...e, t: Math.max(0, e.t - (num(e, 'waitedUs') ?? 0)) }
-  b.openInterval(started, BLOCKED, String(num(e, 'wait') ?? '?'), what === null ? on : `${on} ${what}`, 'wait', rest(e))
-}
-
-function waitEnd(e: LooseEvent, b: TraceBuilder): void {
-  // Its process's exit may have closed it first (a recorded session cut there): then an instant.
-  if (!b.closeInterval(e, BLOCKED, String(num(e, 'wait') ?? '?'), 'fifo', { outcome: str(e, 'outcome'), waitedUs: num(e, 'waitedUs') }, null)) b.instant(b.trackOf(e), e, e.kind, 'wait', rest(e))
 }
 
 function chunkKey(e: LooseEvent): string {
@@ -372,6 +389,8 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   const objects = new ObjectLabels()
   const locks = new LockFold({ opened: (span) => builder.openLockSpan(span), closed: (span) => builder.closeLockSpan(span) })
   const processes = new ProcessFold()
+  // What each process was blocked in: its own lock fold is the one above, so it does not fold locks twice.
+  const activity = new ActivityFold(locks, { opened: (span) => builder.openWaitSpan(span), closed: (span) => builder.closeWaitSpan(span) })
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -401,6 +420,8 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       if (families === null || families.has('lock')) {
         if (wanted || e.kind === 'object.create' || e.kind === 'process.exit' || e.kind === 'run.start') locks.apply(e)
       }
+      builder.waitEnded = false
+      if (families === null || families.has('process')) activity.apply(e)
       // Every process event, whatever the filter: a process keeps its name and parent in the trace.
       const change = processes.apply(e)
       if (e.kind === 'process.start' || e.kind === 'os.start') {
