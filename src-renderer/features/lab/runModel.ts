@@ -99,7 +99,11 @@ export function emptyRun(): RunModel {
 function toOutputLine(item: OutputItem): OutputLine {
   if (item.kind === 'gap') return item
   const { text, runs } = parseAnsi(item.text)
-  return { ...item, text, ...(runs ? { styled: runs } : {}) }
+  // The fold made the item for this line alone: it becomes the row in place (a flood makes millions).
+  const line: PrintedLine = item
+  line.text = text
+  if (runs) line.styled = runs
+  return line
 }
 
 export function resetRun(model: RunModel): void {
