@@ -4,18 +4,21 @@
 import type { FrameEvent, LabEvent, LineEvent, OutputGap } from '../../src-shared/events'
 import { isLineEvent } from '../../src-shared/events'
 import { gapAt } from '../../src-shared/output-thinning'
+import { MAX_LINES } from '../../src-shared/folds/output'
 
 /** Events other than lines kept for a late UI; past it only those that shape the run are. */
 export const EVENT_LIMIT = 100_000
-/** Lines kept: as many as a UI's output pane holds (src-renderer/features/lab/runModel.ts). */
-export const LINE_LIMIT = 20_000
+/** Lines kept: as many as a UI's output pane holds (the output fold's, src-shared/folds/output.ts). */
+export const LINE_LIMIT = MAX_LINES
 /** Lines are trimmed in steps, not one by one: a splice moves every line kept. */
 const LINE_SLACK = 5_000
 /**
  * Kept past EVENT_LIMIT: without them a UI that catches up after a flood would show a run with no
- * end and processes that never exit. Object operations are what floods are made of.
+ * end and processes that never exit. Object operations are what floods are made of. Every event the
+ * process fold reads is here (an OS process, a zombie, an orphan's new parent), so a late UI's tree
+ * is the one an early UI shows.
  */
-const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'object.create', 'lab.error', 'user.kill', 'user.join', 'session.stopped'])
+const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'os.start', 'os.exit', 'process.zombie', 'process.reparent', 'object.create', 'lab.error', 'user.kill', 'user.join', 'session.stopped'])
 
 export class RunBacklog {
   private runId: string | null = null

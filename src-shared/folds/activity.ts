@@ -4,7 +4,9 @@
 // process.resume, which a process sends only for a wait that lasted (WAIT_REPORT_MS): a process
 // whose calls all return quickly stays 'running', as it should. Sessions recorded before these
 // events show every live process running.
-import { WAIT_ONS, type WaitOn } from '../events'
+// A reader that draws the waits (the timeline) takes them as spans through a sink, as the lock
+// fold gives its holds.
+import { WAIT_ONS, WAIT_OUTCOMES, type WaitOn, type WaitOutcome } from '../events'
 import { LockFold, type LockFoldInput } from './locks'
 
 export type Activity =
@@ -28,24 +30,44 @@ export interface ActivityFoldInput extends LockFoldInput {
   on?: unknown
   target?: unknown
   timeoutMs?: unknown
+  outcome?: unknown
 }
 
-interface OpenWait {
+/** A blocking call that lasted (process.wait to its process.resume), as a span of its process. */
+export interface WaitSpan {
+  kind: 'blocked'
+  lid: string
+  pid: number
+  /** Its number among its process's waits (pairs the wait with its resume). */
   wait: number
   on: WaitOn
+  /** The shared object it waits on (an object id), or null (a join, a sleep). */
   object: string | null
+  /** The process it joins (a lid), or null. */
   target: string | null
-  since: number
+  /** When the call began (µs, session time): the wait is reported once it has lasted. */
+  start: number
+  /** null while it lasts. */
+  end: number | null
+  /** How it ended; 'gone' also when its process's exit ended it. */
+  outcome: WaitOutcome | null
   timeoutMs: number | null
+}
+
+/** What the fold tells a reader that draws waits; a span object is the same from opened to closed. */
+export interface WaitSpanSink {
+  opened?(span: WaitSpan): void
+  closed?(span: WaitSpan): void
 }
 
 interface ProcessState {
   exited: boolean
   /** Open waits by their number, in the order they began. */
-  waits: Map<number, OpenWait>
+  waits: Map<number, WaitSpan>
 }
 
 const KNOWN_ONS: ReadonlySet<string> = new Set(WAIT_ONS)
+const KNOWN_OUTCOMES: ReadonlySet<string> = new Set(WAIT_OUTCOMES)
 
 export class ActivityFold {
   private readonly processes = new Map<string, ProcessState>()
@@ -54,9 +76,9 @@ export class ActivityFold {
 
   /**
    * `locks`: a lock fold the caller already feeds every event (a UI that folds locks for its cards
-   * too); without one, this fold keeps its own.
+   * too); without one, this fold keeps its own. `sink`: told of each wait that opens and closes.
    */
-  constructor(locks?: LockFold) {
+  constructor(locks?: LockFold, private readonly sink: WaitSpanSink = {}) {
     this.locks = locks ?? new LockFold()
     this.ownsLocks = locks === undefined
   }
@@ -71,7 +93,7 @@ export class ActivityFold {
       case 'process.start':
         return this.started(text(event.lid))
       case 'process.exit':
-        return this.exited(text(event.lid)) || byLocks
+        return this.exited(text(event.lid), event.t) || byLocks
       case 'process.wait':
         return this.waitBegan(event)
       case 'process.resume':
@@ -94,7 +116,7 @@ export class ActivityFold {
     if (state?.exited) return { activity: { kind: 'exited' }, others: 0 }
     const waits: Activity[] = [
       ...lockWaits.map((span): Activity => ({ kind: 'waiting-lock', object: span.object, since: span.start })),
-      ...[...(state?.waits.values() ?? [])].map((open): Activity => ({ kind: 'waiting', on: open.on, object: open.object, target: open.target, since: open.since, timeoutMs: open.timeoutMs })),
+      ...[...(state?.waits.values() ?? [])].map((open): Activity => ({ kind: 'waiting', on: open.on, object: open.object, target: open.target, since: open.start, timeoutMs: open.timeoutMs })),
     ]
     if (waits.length === 0) return { activity: { kind: 'running' }, others: 0 }
     const oldest = waits.reduce((a, b) => (sinceOf(b) < sinceOf(a) ? b : a))
@@ -121,10 +143,11 @@ export class ActivityFold {
   }
 
   /** Its exit ends what it waited for, whether or not the broker's resume came first. */
-  private exited(lid: string | null): boolean {
+  private exited(lid: string | null, t: number): boolean {
     if (lid === null) return false
     const state = this.stateOf(lid)
     state.exited = true
+    for (const span of state.waits.values()) this.close(span, t, 'gone')
     state.waits.clear()
     return true
   }
@@ -137,14 +160,31 @@ export class ActivityFold {
     if (state.exited) return false
     const waitedUs = typeof event.waitedUs === 'number' && event.waitedUs > 0 ? event.waitedUs : 0
     const timeoutMs = typeof event.timeoutMs === 'number' ? event.timeoutMs : null
-    state.waits.set(event.wait, { wait: event.wait, on: on as WaitOn, object: text(event.object), target: text(event.target), since: Math.max(0, event.t - waitedUs), timeoutMs })
+    // The same wait reported twice (a damaged file) stays the first one.
+    if (state.waits.has(event.wait)) return false
+    const pid = typeof event.pid === 'number' ? event.pid : 0
+    const span: WaitSpan = { kind: 'blocked', lid, pid, wait: event.wait, on: on as WaitOn, object: text(event.object), target: text(event.target), start: Math.max(0, event.t - waitedUs), end: null, outcome: null, timeoutMs }
+    state.waits.set(event.wait, span)
+    this.sink.opened?.(span)
     return true
   }
 
   private waitEnded(event: ActivityFoldInput): boolean {
     const lid = text(event.lid)
     if (lid === null || typeof event.wait !== 'number') return false
-    return this.processes.get(lid)?.waits.delete(event.wait) ?? false
+    const waits = this.processes.get(lid)?.waits
+    const span = waits?.get(event.wait)
+    if (!waits || !span) return false
+    waits.delete(event.wait)
+    const outcome = text(event.outcome)
+    this.close(span, event.t, outcome !== null && KNOWN_OUTCOMES.has(outcome) ? (outcome as WaitOutcome) : 'done')
+    return true
+  }
+
+  private close(span: WaitSpan, t: number, outcome: WaitOutcome): void {
+    span.end = Math.max(span.start, t)
+    span.outcome = outcome
+    this.sink.closed?.(span)
   }
 }
 

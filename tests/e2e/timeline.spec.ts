@@ -3,7 +3,7 @@
 // a screen reader gets), never through pixels; axe checks it in both colour schemes.
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { expect, runScenario, test } from './fixtures'
+import { chooseLanguage, expect, runScenario, runScriptSource, test } from './fixtures'
 
 interface Interval {
   start: number
@@ -103,15 +103,65 @@ test('printers-join: each printer lane starts after the one before it exited', a
     const row = laneRow(app, name)
     await expect(row).toContainText(/exit 0/)
     lanes.push((await intervals(row))[0]!)
-    // No lock: nothing held, nothing waited for.
-    await expect(row.locator('li[data-kind]')).toHaveCount(0)
+    // No lock: nothing held, nothing waited for (its sleeps are blocking calls, listed apart).
+    await expect(row.locator('li[data-kind="hold"], li[data-kind="wait"]')).toHaveCount(0)
   }
   for (let i = 1; i < lanes.length; i++) expect(lanes[i]!.start, 'a printer started before the one before it exited').toBeGreaterThanOrEqual(lanes[i - 1]!.end)
   // The main lane spans them all: it started them and joined each one.
   const main = (await intervals(laneRow(app, 'MainProcess')))[0]!
   expect(main.start).toBeLessThanOrEqual(lanes[0]!.start)
   expect(main.end).toBeGreaterThanOrEqual(lanes[2]!.end)
+  // It joined each printer: a blocked call in its lane, not a lock wait.
+  for (const name of ['printer-A', 'printer-B', 'printer-C']) await expect(laneRow(app, 'MainProcess').locator(`li[data-kind="blocked"][data-object="${name}"]`).first()).toHaveText(/^joining /)
   await keepScreenshot(timeline(app), 'printers-join')
+})
+
+// The main process blocks in get() until its child, which sleeps first, puts; then it joins the
+// child, which sleeps again before it ends. Both waits last hundreds of milliseconds whatever the
+// machine's load: each ends only on the other process's action.
+const BLOCKED_SCRIPT = `
+import { Process, Queue, sleep } from 'proclab'
+
+export async function putter(orders) {
+  await sleep(400)
+  await orders.put('tea')
+  await sleep(400)
+}
+
+export default async function main() {
+  const orders = new Queue(0, { name: 'orders' })
+  const child = new Process({ target: putter, args: [orders], name: 'putter' })
+  await child.start()
+  console.log('got', await orders.get())
+  await child.join()
+}
+`
+
+test('blocking calls: a main waiting in get, then joining its child, has both as spans on its lane, in words', async ({ app }) => {
+  test.setTimeout(120_000)
+  await runScriptSource(app, BLOCKED_SCRIPT, 'blocked.mjs')
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  await finished(app)
+  const main = laneRow(app, 'MainProcess')
+  const get = main.locator('li[data-kind="blocked"][data-object="orders"]')
+  await expect(get).toHaveCount(1)
+  await expect(get).toHaveText(/^get on orders from .*: returned$/)
+  await expect(get).toHaveAttribute('data-outcome', 'done')
+  // It waited until the put, which came after the child's 400 ms sleep: the span starts when get
+  // was called, not when the wait was reported.
+  const [span] = await intervals(get)
+  expect(span!.end - span!.start).toBeGreaterThan(300_000)
+  const join = main.locator('li[data-kind="blocked"][data-object="putter"]')
+  await expect(join).toHaveText(/^joining putter from .*: returned$/)
+  // The child's sleeps are on its own lane; none of this is a lock wait.
+  await expect(laneRow(app, 'putter').locator('li[data-kind="blocked"]')).toHaveCount(2)
+  await expect(timeline(app).locator('li[data-kind="wait"]')).toHaveCount(0)
+  await expect(timeline(app).getByRole('list', { name: 'Legend' })).toContainText('blocked in a call')
+  await expectAccessible(app, 'blocked calls')
+  const lid = await main.getAttribute('data-lid')
+  await chooseLanguage(app, 'zh')
+  // The tab has its Chinese name now: the row is found by its lid.
+  await expect(app.getByTestId('timeline-table').locator(`tr[data-lid="${lid}"] li[data-kind="blocked"][data-object="orders"]`)).toHaveText(/^从 .* 在 orders 上 get（.*）：已返回$/)
 })
 
 test('join: started together, the three children overlap on the timeline', async ({ app }) => {

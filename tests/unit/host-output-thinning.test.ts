@@ -123,3 +123,32 @@ describe('output thinning', () => {
     expect(snap.events.map((e) => e.kind)).toContain('run.end')
   })
 })
+
+describe('run backlog', () => {
+  it('keeps every event the process fold reads past its event limit: a late UI sees the OS process, the zombie and the orphan', async () => {
+    const { RunBacklog, EVENT_LIMIT } = await import('../../src-main/host/run-backlog')
+    const { ProcessFold } = await import('../../src-shared/folds/processes')
+    const backlog = new RunBacklog()
+    backlog.startRun('r1')
+    let seq = 0
+    const stamp = (event: Record<string, unknown>) => ({ seq: ++seq, t: seq, runId: 'r1', ...event }) as LabEvent
+    const events = [stamp({ kind: 'process.start', lid: 'r1.0', pid: 100, ppid: 1, name: 'MainProcess', daemon: false, parentLid: null, target: 'main' })]
+    // A flood of object operations fills the backlog's budget first.
+    for (let i = 0; i < EVENT_LIMIT; i++) events.push(stamp({ kind: 'queue.put', lid: 'r1.0', pid: 100, object: 'q', depth: i }))
+    events.push(
+      stamp({ kind: 'os.start', lid: 'r1.0.os1', pid: 300, ppid: 100, parentLid: 'r1.0', command: 'sleep 5' }),
+      stamp({ kind: 'process.zombie', lid: 'r1.0.os1', pid: 300, ppid: 100 }),
+      stamp({ kind: 'process.reparent', lid: 'r1.0.os1', pid: 300, oldPpid: 100, newPpid: 1, newParentName: 'init' }),
+      stamp({ kind: 'os.exit', lid: 'r1.0.os1', pid: 300, exitCode: null, signal: null, reapedBy: 'other' }),
+    )
+    const early = new ProcessFold()
+    for (const event of events) {
+      backlog.push(event)
+      early.apply(event)
+    }
+    const late = new ProcessFold()
+    for (const event of backlog.snapshot()) late.apply(event)
+    expect(late.all()).toEqual(early.all())
+    expect(late.get('r1.0.os1')).toMatchObject({ os: true, ppid: 1, exited: true })
+  })
+})

@@ -8,10 +8,15 @@
 //
 // A new event kind is one entry in HANDLERS; kinds without one become instants, so nothing
 // recorded is lost from the trace. Lock waits and holds are the shared lock fold's spans
-// (src-shared/folds/locks.ts), the same the UI draws.
+// (src-shared/folds/locks.ts), the same the UI draws, and so are the other blocking calls
+// (process.wait, from the activity fold, folds/activity.ts); processes are named by the process fold
+// (folds/processes.ts) and output lines read as the output fold reads them (folds/output.ts), as in the UI.
 import { LockFold, type LockSpan } from '../../../src-shared/folds/locks'
 import { QueueFold, type QueueState } from '../../../src-shared/folds/queues'
 import { PipeFold, pipeBuffered, type PipeState } from '../../../src-shared/folds/pipes'
+import { ProcessFold } from '../../../src-shared/folds/processes'
+import { ActivityFold, type WaitSpan } from '../../../src-shared/folds/activity'
+import { itemOf } from '../../../src-shared/folds/output'
 import { ObjectLabels } from './object-labels'
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
 import type { SessionHeader } from '../format'
@@ -44,6 +49,10 @@ export class TraceBuilder {
   private readonly open = new Map<string, OpenInterval[]>()
   /** The lock fold's open spans, as intervals on their process's lanes. */
   private readonly lockSpans = new Map<LockSpan, OpenInterval>()
+  /** The activity fold's open waits (process.wait), likewise. */
+  private readonly waitSpans = new Map<WaitSpan, OpenInterval>()
+  /** Whether the event being folded ended a wait: a resume that ended none is kept as an instant. */
+  waitEnded = false
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
   private runsEndAt = -Infinity
   lastT = 0
@@ -157,6 +166,24 @@ export class TraceBuilder {
     this.endInterval(late, end, args)
   }
 
+  /** A wait the activity fold opened: a slice on its process's 'waits' lane from when the call began. */
+  openWaitSpan(span: WaitSpan): void {
+    const proc = this.trackOf({ seq: 0, t: span.start, kind: 'process.wait', runId: null, lid: span.lid, pid: span.pid })
+    const tid = this.tracks.takeLane(proc, BLOCKED, span.start)
+    const what = span.object ?? span.target
+    const args = { wait: span.wait, on: span.on, object: span.object, target: span.target, timeoutMs: span.timeoutMs }
+    this.waitSpans.set(span, { proc, label: BLOCKED, tid, start: span.start, name: what === null ? span.on : `${span.on} ${what}`, cat: 'wait', args })
+  }
+
+  closeWaitSpan(span: WaitSpan): void {
+    const open = this.waitSpans.get(span)
+    if (!open) return
+    this.waitSpans.delete(span)
+    this.waitEnded = true
+    const end = span.end ?? this.lastT
+    this.endInterval(open, end, { outcome: span.outcome, waitedUs: end - span.start })
+  }
+
   startRun(e: LooseEvent): void {
     if (this.run) this.endRun(e.t, { ended: false })
     // Runs share the host's track, so one may not begin before the last one ended (a damaged
@@ -172,9 +199,10 @@ export class TraceBuilder {
     this.run = null
   }
 
-  startProcess(e: LooseEvent, drawLifetime: boolean): void {
+  /** `name`: the process fold's name for it (an OS process goes by its program). */
+  startProcess(e: LooseEvent, name: string | null, drawLifetime: boolean): void {
     const pid = num(e, 'pid') ?? 0
-    const proc = this.tracks.process(str(e, 'lid'), pid, str(e, 'name') ?? `process ${pid}`)
+    const proc = this.tracks.process(str(e, 'lid'), pid, name ?? `process ${pid}`)
     // A second start of one lid (a damaged file) begins after the first lifetime ended, on the same track.
     proc.startT = Math.max(e.t, proc.exitT ?? -Infinity)
     proc.exitT = null
@@ -198,6 +226,8 @@ export class TraceBuilder {
     this.closeAll(null, this.lastT, { unfinished: true })
     for (const [span, open] of this.lockSpans) this.endInterval(open, this.lastT, { object: span.object, unfinished: true })
     this.lockSpans.clear()
+    for (const open of this.waitSpans.values()) this.endInterval(open, this.lastT, { unfinished: true })
+    this.waitSpans.clear()
     for (const proc of liveProcesses) this.endLifetime(proc, this.lastT, { exited: false })
     this.endRun(this.lastT, { ended: false })
   }
@@ -243,7 +273,10 @@ function rest(e: LooseEvent): Record<string, unknown> {
   return out
 }
 
-const output: Handler = (e, b) => b.instant(b.trackOf(e), e, e.kind, 'output', { line: e.line })
+const output: Handler = (e, b) => {
+  const item = itemOf(e)
+  b.instant(b.trackOf(e), e, e.kind, 'output', { line: item?.kind === 'line' ? item.text : e.line })
+}
 
 const pipe: Handler = (e, b) =>
   b.instant(b.trackOf(e), e, `${e.kind} ${str(e, 'object') ?? ''}`, 'pipe', rest(e))
@@ -343,8 +376,12 @@ export const HANDLERS: Record<string, Handler> = {
     const object = str(e, 'object') ?? '?'
     b.openInterval(e, TASKS, chunkKey(e), `task ${object}`, 'pool', { object, chunk: e.chunk, tasks: e.tasks })
   },
-  'process.wait': waitStart,
-  'process.resume': waitEnd,
+  // A wait is drawn by the activity fold (see the exporter); a resume that ended none (its
+  // process's exit did, in a session cut there) stays an instant.
+  'process.wait': () => {},
+  'process.resume': (e, b) => {
+    if (!b.waitEnded) b.instant(b.trackOf(e), e, e.kind, 'wait', rest(e))
+  },
   'pool.done': poolTaskEnd,
   'pool.failed': poolTaskEnd,
   'pool.summary': (e, b) => {
@@ -353,19 +390,6 @@ export const HANDLERS: Record<string, Handler> = {
     // Never open: drawn whole from what it says.
     b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
   },
-}
-
-/** A process.wait: a slice on its process's 'waits' lane from when the wait began (it is reported once it has lasted). */
-function waitStart(e: LooseEvent, b: TraceBuilder): void {
-  const on = str(e, 'on') ?? '?'
-  const what = str(e, 'object') ?? str(e, 'target')
-  const started = { ...e, t: Math.max(0, e.t - (num(e, 'waitedUs') ?? 0)) }
-  b.openInterval(started, BLOCKED, String(num(e, 'wait') ?? '?'), what === null ? on : `${on} ${what}`, 'wait', rest(e))
-}
-
-function waitEnd(e: LooseEvent, b: TraceBuilder): void {
-  // Its process's exit may have closed it first (a recorded session cut there): then an instant.
-  if (!b.closeInterval(e, BLOCKED, String(num(e, 'wait') ?? '?'), 'fifo', { outcome: str(e, 'outcome'), waitedUs: num(e, 'waitedUs') }, null)) b.instant(b.trackOf(e), e, e.kind, 'wait', rest(e))
 }
 
 function chunkKey(e: LooseEvent): string {
@@ -379,11 +403,6 @@ function chunkKey(e: LooseEvent): string {
 function poolTaskEnd(e: LooseEvent, b: TraceBuilder): void {
   const args = { outcome: e.kind === 'pool.done' ? 'done' : 'failed', ...(e.kind === 'pool.failed' ? { error: e.error } : {}) }
   if (!b.closeInterval(e, TASKS, chunkKey(e), 'fifo', args, null)) b.instant(b.trackOf(e), e, e.kind, 'pool', rest(e))
-}
-
-/** An os.start as a process.start: named by its program, as `ps` would. */
-function osProcessStart(e: LooseEvent): LooseEvent {
-  return { ...e, name: (str(e, 'command') ?? '').split(' ')[0] || `process ${num(e, 'pid') ?? '?'}` }
 }
 
 function familyOf(kind: string): string {
@@ -403,6 +422,9 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
   const locks = new LockFold({ opened: (span) => builder.openLockSpan(span), closed: (span) => builder.closeLockSpan(span) })
   const queues = queueCounters(builder)
   const pipes = pipeCounters(builder)
+  const processes = new ProcessFold()
+  // What each process was blocked in: its own lock fold is the one above, so it does not fold locks twice.
+  const activity = new ActivityFold(locks, { opened: (span) => builder.openWaitSpan(span), closed: (span) => builder.closeWaitSpan(span) })
 
   function drain(sink: { push(text: string): void }): void {
     for (const event of pending) {
@@ -436,8 +458,12 @@ export const chromeTraceExporter: ExporterFactory = (header, filter) => {
       // which they need whatever the kinds filter says.
       if (families === null || families.has('queue')) queues.apply(e)
       if (families === null || families.has('pipe')) pipes.apply(e)
+      builder.waitEnded = false
+      if (families === null || families.has('process')) activity.apply(e)
+      // Every process event, whatever the filter: a process keeps its name and parent in the trace.
+      const change = processes.apply(e)
       if (e.kind === 'process.start' || e.kind === 'os.start') {
-        builder.startProcess(e.kind === 'os.start' ? osProcessStart(e) : e, wanted)
+        builder.startProcess(e, change?.process.name ?? null, wanted)
         const lid = str(e, 'lid')
         if (lid !== null) lab.set(lid, builder.trackOf(e))
       } else if (wanted) {

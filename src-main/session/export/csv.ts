@@ -1,6 +1,7 @@
 // One row per event with fixed columns, for spreadsheets and pandas. RFC 4180: CRLF rows, fields
 // quoted when they hold a quote, comma or line break. UTF-8 without a BOM.
 import { asLoose, num, str, type LooseEvent } from '../lab-events'
+import { ProcessFold } from '../../../src-shared/folds/processes'
 import { ObjectLabels } from './object-labels'
 import type { ExporterFactory } from './types'
 
@@ -13,7 +14,8 @@ const SHOWN = new Set(['seq', 't', 'kind', 'pid', 'object'])
 
 export const csvExporter: ExporterFactory = (header) => {
   const wall = wallClock(header.startedAtWall)
-  const nameByLid = new Map<string, string>()
+  // Names as the UI shows them (the process fold's); by pid too, for events that name no lid (a kill).
+  const processes = new ProcessFold()
   const nameByPid = new Map<number, string>()
   const objects = new ObjectLabels()
   let written = 0
@@ -21,16 +23,14 @@ export const csvExporter: ExporterFactory = (header) => {
   function nameOf(e: LooseEvent): string {
     const lid = str(e, 'lid')
     const pid = num(e, 'pid')
-    if (e.kind === 'process.start' || e.kind === 'os.start') {
-      // An OS process started unreaped goes by its program, as `ps` names it.
-      const name = e.kind === 'os.start' ? (str(e, 'command')?.split(' ')[0] ?? null) : str(e, 'name')
-      if (name !== null) {
-        if (lid !== null) nameByLid.set(lid, name)
-        if (pid !== null) nameByPid.set(pid, name)
-        return name
-      }
+    // A new run starts the fold over, but its names stay known by pid for the rest of the file.
+    if (e.kind === 'run.start') return ''
+    const started = processes.apply(e)
+    if (started?.what === 'start') {
+      nameByPid.set(started.process.pid, started.process.name)
+      return started.process.name
     }
-    return (lid !== null ? nameByLid.get(lid) : undefined) ?? (pid !== null ? nameByPid.get(pid) : undefined) ?? ''
+    return (lid !== null ? processes.get(lid)?.name : undefined) ?? (pid !== null ? nameByPid.get(pid) : undefined) ?? ''
   }
 
   return {

@@ -4,28 +4,13 @@ import { runEndStopped, type FrameEvent, type LabEvent } from '../../../src-shar
 import { parseAnsi, type StyledRun } from './ansi'
 import { cutParentLoops, NO_PARENT, parentIndexes, walkTree } from '../../../src-shared/tree-order'
 import { ActivityFold } from '../../../src-shared/folds/activity'
+import { ProcessFold, type ProcessNote, type ProcessRecord } from '../../../src-shared/folds/processes'
+import { MAX_LINES, OutputFold, type OutputItem } from '../../../src-shared/folds/output'
 
-export interface LabProcess {
-  lid: string
-  pid: number
-  ppid: number
-  name: string
-  daemon: boolean
-  /** null for the run's lab main process. */
-  parentLid: string | null
-  target: string
-  /** Session time (µs) of process.start. */
-  startT: number
-  exitT: number | null
-  exitCode: number | null
-  signal: string | null
-  exited: boolean
+/** A process of the run as the process fold keeps it, with the colour of its output lines. */
+export interface LabProcess extends ProcessRecord {
   /** Picks the colour of its output lines; stable for the run. */
   colorIndex: number
-  /** A plain OS process a lab process started unreaped (spawnUnreaped), not a lab process: it cannot be joined. */
-  os: boolean
-  /** The OS showed it as a zombie (state Z): exited, not yet reaped by its parent. */
-  zombie: boolean
 }
 
 interface LineOf {
@@ -51,10 +36,7 @@ export interface LineGap extends LineOf {
 }
 
 /** What the OS did to a process that nobody printed: the output pane words it in the user's language. */
-export type ProcessNote =
-  | { what: 'zombie'; ppid: number }
-  | { what: 'reparent'; oldPpid: number; newPpid: number; newParentName: string | null }
-  | { what: 'reaped'; exitCode: number | null; reapedBy: 'parent' | 'other' }
+export type { ProcessNote }
 
 /** A line of the host's own about a process (a zombie, an orphan's new parent), among its output. */
 export interface NoteLine extends LineOf {
@@ -99,16 +81,29 @@ export interface RunModel {
   linesVersion: number
   /** What each process is doing in lab terms (waiting for a lock, in get, joining, ...): read it at publish. */
   activity: Pick<ActivityFold, 'apply' | 'activityOf'>
+  /** The shared folds of the processes and of their output (the pane's rows are `output.rows`); their public faces, as the model sits in a Pinia store. */
+  folds: { processes: Pick<ProcessFold, 'apply'>; output: Pick<OutputFold<OutputLine>, 'apply' | 'push' | 'total' | 'dropped'> }
 }
 
-/** Output kept in memory per run; a runaway printer should not eat the renderer. */
-export const MAX_LINES = 20_000
-/** Trimming in steps, not per line: a splice moves every kept line. */
-const TRIM_SLACK = 5_000
+/** Output kept in memory per run (the output fold's limit). */
+export { MAX_LINES }
 export const PROCESS_COLORS = 8
 
 export function emptyRun(): RunModel {
-  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: [], linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0, activity: new ActivityFold() }
+  const output = new OutputFold<OutputLine>({ row: toOutputLine, linesIn })
+  const folds = { processes: new ProcessFold(), output }
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: output.rows, linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0, activity: new ActivityFold(), folds }
+}
+
+/** A line the output fold read, with its colours parsed for the pane. */
+function toOutputLine(item: OutputItem): OutputLine {
+  if (item.kind === 'gap') return item
+  const { text, runs } = parseAnsi(item.text)
+  // The fold made the item for this line alone: it becomes the row in place (a flood makes millions).
+  const line: PrintedLine = item
+  line.text = text
+  if (runs) line.styled = runs
+  return line
 }
 
 export function resetRun(model: RunModel): void {
@@ -119,13 +114,8 @@ export function resetRun(model: RunModel): void {
 export function applyEvent(model: RunModel, event: FrameEvent): void {
   if (event.seq <= model.lastSeq) return
   model.lastSeq = event.seq
-  if (event.kind === 'stdout' || event.kind === 'stderr') {
-    const { text, runs } = parseAnsi(event.line)
-    addLine(model, { kind: 'line', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, stream: event.kind, text, ...(runs ? { styled: runs } : {}) }, 1)
-    return
-  }
-  if (event.kind === 'output.gap') {
-    addLine(model, { kind: 'gap', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, count: event.count }, event.count)
+  if (event.kind === 'stdout' || event.kind === 'stderr' || event.kind === 'output.gap') {
+    if (model.folds.output.apply(event)) linesMoved(model)
     return
   }
   const changed = applyChange(model, event)
@@ -139,16 +129,27 @@ export function linesIn(line: OutputLine): number {
   return line.kind === 'gap' ? line.count : line.kind === 'note' ? 0 : 1
 }
 
-function addNote(model: RunModel, event: LabEvent & { lid: string; pid: number }, note: ProcessNote): void {
-  addLine(model, { kind: 'note', seq: event.seq, t: event.t, lid: event.lid, pid: event.pid, note }, 0)
+function addNote(model: RunModel, event: LabEvent, process: ProcessRecord, note: ProcessNote): void {
+  model.folds.output.push({ kind: 'note', seq: event.seq, t: event.t, lid: process.lid, pid: process.pid, note })
+  linesMoved(model)
 }
 
-function addLine(model: RunModel, line: OutputLine, count: number): void {
-  model.lines.push(line)
-  model.linesTotal += count
+/** The output fold's rows moved: its counts are the model's. */
+function linesMoved(model: RunModel): void {
+  model.linesTotal = model.folds.output.total
+  model.linesDropped = model.folds.output.dropped
   model.linesVersion++
-  if (model.lines.length <= MAX_LINES + TRIM_SLACK) return
-  for (const old of model.lines.splice(0, model.lines.length - MAX_LINES)) model.linesDropped += linesIn(old)
+}
+
+/** A process event, through the process fold: its record (with its colour) replaces the model's. */
+function applyProcess(model: RunModel, event: LabEvent): boolean {
+  const change = model.folds.processes.apply(event)
+  if (!change) return false
+  const { process, note } = change
+  if (change.what === 'start' && !model.processes[process.lid]) model.order.push(process.lid)
+  model.processes[process.lid] = { ...process, colorIndex: process.order % PROCESS_COLORS }
+  if (note) addNote(model, event, process, note)
+  return true
 }
 
 /** Folds an event that is not a line; says whether it changed what the run view shows. */
@@ -167,76 +168,12 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
       model.result = { ok: event.ok, stopped: runEndStopped(event), error: runEndStopped(event) ? null : event.error, durationUs: event.durationUs }
       return true
     case 'process.start':
-      if (!model.processes[event.lid]) model.order.push(event.lid)
-      model.processes[event.lid] = {
-        lid: event.lid,
-        pid: event.pid,
-        ppid: event.ppid,
-        name: event.name,
-        daemon: event.daemon,
-        parentLid: event.parentLid,
-        target: event.target,
-        startT: event.t,
-        exitT: null,
-        exitCode: null,
-        signal: null,
-        exited: false,
-        colorIndex: (model.order.length - 1) % PROCESS_COLORS,
-        os: false,
-        zombie: false,
-      }
-      return true
     case 'os.start':
-      if (!model.processes[event.lid]) model.order.push(event.lid)
-      model.processes[event.lid] = {
-        lid: event.lid,
-        pid: event.pid,
-        ppid: event.ppid,
-        name: event.command.split(' ')[0] || `pid ${event.pid}`,
-        daemon: false,
-        parentLid: event.parentLid,
-        target: event.command,
-        startT: event.t,
-        exitT: null,
-        exitCode: null,
-        signal: null,
-        exited: false,
-        colorIndex: (model.order.length - 1) % PROCESS_COLORS,
-        os: true,
-        zombie: false,
-      }
-      return true
-    case 'os.exit': {
-      const proc = model.processes[event.lid]
-      if (!proc) return false
-      Object.assign(proc, { exited: true, zombie: false, exitT: event.t, exitCode: event.exitCode, signal: event.signal })
-      addNote(model, event, { what: 'reaped', exitCode: event.exitCode, reapedBy: event.reapedBy })
-      return true
-    }
-    case 'process.zombie': {
-      const proc = model.processes[event.lid]
-      if (!proc || proc.exited) return false
-      proc.zombie = true
-      addNote(model, event, { what: 'zombie', ppid: event.ppid })
-      return true
-    }
-    case 'process.reparent': {
-      const proc = model.processes[event.lid]
-      if (!proc) return false
-      proc.ppid = event.newPpid
-      addNote(model, event, { what: 'reparent', oldPpid: event.oldPpid, newPpid: event.newPpid, newParentName: event.newParentName })
-      return true
-    }
-    case 'process.exit': {
-      const proc = model.processes[event.lid]
-      if (!proc) return false
-      proc.exited = true
-      proc.zombie = false
-      proc.exitT = event.t
-      proc.exitCode = event.exitCode
-      proc.signal = event.signal
-      return true
-    }
+    case 'os.exit':
+    case 'process.zombie':
+    case 'process.reparent':
+    case 'process.exit':
+      return applyProcess(model, event)
     case 'lab.error':
       model.notices.push({ seq: event.seq, message: event.message })
       return true

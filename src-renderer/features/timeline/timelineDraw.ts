@@ -1,7 +1,7 @@
 // Draws the Gantt on a canvas: thousands of spans and ticks at up to 60 frames a second would be
 // too many DOM nodes. Everything a user learns from the picture is also in the text alternative
 // (TimelineTable.vue); colours come from the theme's CSS variables, so both schemes keep contrast.
-import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel } from './timelineModel'
+import { openSpans, spanWindow, ticksIn, type Lane, type Span, type TaskSpan, type Tick, type TimelineModel, type WaitSpan } from './timelineModel'
 import { axisStep } from './timelineViewport'
 import { cssColorReader } from '../../shared/composables/cssColor'
 
@@ -61,7 +61,7 @@ export interface Scene {
   theme: Theme
   /** The keyboard cursor: a lane row and a time, or null. */
   cursor: { row: number; t: number } | null
-  labels: { running: string; exit: (lane: Lane) => string; seconds: (seconds: number, digits: number) => string }
+  labels: { running: string; exit: (lane: Lane) => string; seconds: (seconds: number, digits: number) => string; blocked: (span: WaitSpan) => string }
 }
 
 export function xOf(scene: Pick<Scene, 'range' | 'width'>, t: number): number {
@@ -161,6 +161,8 @@ function drawLane(ctx: CanvasRenderingContext2D, scene: Scene, row: number): voi
   drawLife(ctx, scene, lane, y)
   // A pool worker's tasks under everything: the locks a task takes show over the task.
   drawSpans(ctx, scene, lane, y, 'task')
+  // A blocking call (a get, a join, a sleep) under the lock spans: a lock wait inside it stays visible.
+  drawSpans(ctx, scene, lane, y, 'blocked')
   // Waits first, holds over them: a process waiting for one lock while holding another shows both.
   drawSpans(ctx, scene, lane, y, 'wait')
   drawSpans(ctx, scene, lane, y, 'hold')
@@ -262,6 +264,7 @@ function drawSpans(ctx: CanvasRenderingContext2D, scene: Scene, lane: Lane, y: n
 }
 
 function drawSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: Span, x: number, w: number, y: number): void {
+  if (span.kind === 'blocked') return drawBlockedSpan(ctx, scene, span, x, w, y)
   const color = lockColor(scene, span.object)
   const h = BAND.spanH
   if (span.kind === 'wait') {
@@ -286,6 +289,27 @@ function drawSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: Span, x: nu
   if (w < textW + 8) return
   // The page background on a palette colour: the same pair as the palette's text on the page.
   ctx.fillStyle = scene.theme.surface
+  ctx.textAlign = 'left'
+  ctx.fillText(name, x + 4, y + h / 2)
+}
+
+/**
+ * A blocking call that lasted (a get, a recv, a join, a sleep): a dashed outline in the text's
+ * colour over the page, unlike a lock's hatched wait or a task's coloured outline, with what it
+ * waits in when there is room. It names no lock, so it takes no lock's colour.
+ */
+function drawBlockedSpan(ctx: CanvasRenderingContext2D, scene: Scene, span: WaitSpan, x: number, w: number, y: number): void {
+  const h = BAND.spanH
+  ctx.fillStyle = scene.theme.surface
+  ctx.fillRect(x, y, w, h)
+  ctx.strokeStyle = scene.theme.text
+  ctx.lineWidth = 1
+  ctx.setLineDash([4, 3])
+  ctx.strokeRect(x + 0.5, y + 0.5, Math.max(0, w - 1), h - 1)
+  ctx.setLineDash([])
+  const name = scene.labels.blocked(span)
+  if (w < ctx.measureText(name).width + 8) return
+  ctx.fillStyle = scene.theme.text
   ctx.textAlign = 'left'
   ctx.fillText(name, x + 4, y + h / 2)
 }

@@ -1,19 +1,27 @@
-// The run's Gantt, folded from the host's events in order: one lane per process, lock holds and
-// waits as spans on their process's lane, queue/pipe/output events as ticks. Plain data and pure
+// The run's Gantt, folded from the host's events in order: one lane per lab process (the process
+// fold's), lock holds and waits, a Pool's tasks and the other blocking calls that lasted (the
+// activity fold's waits: a get, a join, a sleep) as spans on their process's lane,
+// queue/pipe/output events as ticks. Plain data and pure
 // functions: the store folds whole frames into a non-reactive model (a reactive proxy costs far
 // more per event than the fold itself) and only tells Vue "it moved" once per frame. Spans are kept
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
 import type { EventOf, FrameEvent, LabEvent } from '../../../src-shared/events'
 import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../../src-shared/folds/locks'
+import { ActivityFold, type WaitSpan } from '../../../src-shared/folds/activity'
+import { ProcessFold } from '../../../src-shared/folds/processes'
+import type { WaitOutcome } from '../../../src-shared/events'
 
-/** 'task': a Pool's chunk of tasks in the worker that ran it (the span's object is the pool). */
-export type SpanKind = LockSpanKind | 'task'
+/**
+ * 'task': a Pool's chunk of tasks in the worker that ran it (the span's object is the pool);
+ * 'blocked': a blocking call other than a lock's (process.wait), from the activity fold.
+ */
+export type SpanKind = LockSpanKind | 'task' | 'blocked'
 /**
  * How a span ended: a hold is released or abandoned, a wait is granted, times out, is cancelled,
- * or its process is gone; a task is done or failed.
+ * or its process is gone; a task is done or failed; a blocking call is done, timed out or failed.
  */
-export type SpanOutcome = LockSpanOutcome | 'done' | 'failed' | null
+export type SpanOutcome = LockSpanOutcome | WaitOutcome | 'done' | 'failed' | null
 
 /** A Pool's chunk (or a summary of chunks) in the lane of the worker that ran it. */
 export interface TaskSpan {
@@ -31,8 +39,12 @@ export interface TaskSpan {
   error?: string | null
 }
 
-/** A lock wait or hold is the shared lock fold's span itself (src-shared/folds/locks.ts). */
-export type Span = LockSpan | TaskSpan
+/**
+ * A lock wait or hold is the shared lock fold's span itself (src-shared/folds/locks.ts); a blocked
+ * call the activity fold's (src-shared/folds/activity.ts).
+ */
+export type Span = LockSpan | TaskSpan | WaitSpan
+export type { WaitSpan }
 
 export type TickKind =
   | 'queue.put'
@@ -111,6 +123,10 @@ export interface TimelineModel {
   generation: number
   /** Pairs the lock events into this model's spans (its public face: the model sits in a Pinia store). */
   locks: Pick<LockFold, 'apply' | 'openOf'>
+  /** Pairs process.wait and process.resume into this model's 'blocked' spans. */
+  activity: Pick<ActivityFold, 'apply'>
+  /** The lanes' processes: who started when, ended when and how. */
+  processes: Pick<ProcessFold, 'apply'>
 }
 
 /** Ticks kept for the run (newest win): enough to see a run's rhythm without growing forever. */
@@ -118,19 +134,36 @@ export const MAX_TICKS = 20_000
 /** Spans kept per lane; a lock hammered in a tight loop would otherwise grow without end. */
 export const MAX_SPANS_PER_LANE = 10_000
 export function emptyTimeline(): TimelineModel {
-  const model = { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 } as Omit<TimelineModel, 'locks'> as TimelineModel
-  model.locks = lockFoldFor(model)
+  const model = { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 } as Omit<TimelineModel, 'locks' | 'activity' | 'processes'> as TimelineModel
+  foldsFor(model)
   return model
 }
 
 export function resetTimeline(model: TimelineModel): void {
   const generation = model.generation + 1
   Object.assign(model, emptyTimeline(), { generation })
-  model.locks = lockFoldFor(model)
+  foldsFor(model)
+}
+
+/** The shared folds, each drawing on this model's lanes. */
+function foldsFor(model: TimelineModel): void {
+  const locks = lockFoldFor(model)
+  model.locks = locks
+  model.activity = new ActivityFold(locks, {
+    opened: (span) => {
+      const lane = model.lanes[span.lid]
+      if (lane) pushSpan(lane, span)
+    },
+    closed: (span) => {
+      const lane = model.lanes[span.lid]
+      if (lane) endSpan(lane, span)
+    },
+  })
+  model.processes = new ProcessFold()
 }
 
 /** The lock fold's spans go on their process's lane. */
-function lockFoldFor(model: TimelineModel): TimelineModel['locks'] {
+function lockFoldFor(model: TimelineModel): LockFold {
   return new LockFold({
     opened: (span) => {
       const lane = model.lanes[span.lid]
@@ -139,7 +172,7 @@ function lockFoldFor(model: TimelineModel): TimelineModel['locks'] {
     closed: (span) => {
       const lane = model.lanes[span.lid]
       if (!lane) return
-      if (lane.open[openKey(span.kind, span.object)]?.includes(span)) endSpan(lane, span)
+      if (lane.open[spanKey(span)]?.includes(span)) endSpan(lane, span)
       // A hold whose acquire was never sent (a Value's lock, counted in shared memory): drawn from when it was taken.
       else insertClosedSpan(lane, span)
     },
@@ -178,21 +211,29 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       // Every exit came before it; a process that outlived its run (it should not) stays open.
       model.end = event.t
       return
-    case 'process.start':
-      if (!model.lanes[event.lid]) model.order.push(event.lid)
-      model.lanes[event.lid] = { lid: event.lid, pid: event.pid, name: event.name, parentLid: event.parentLid, start: event.t, end: null, exitCode: null, signal: null, spans: [], open: {}, longestUs: 0, droppedSpans: 0 }
+    case 'process.start': {
+      const process = model.processes.apply(event)!.process
+      // The activity fold learns of the process (its waits go on this lane).
+      model.activity.apply(event)
+      if (!model.lanes[process.lid]) model.order.push(process.lid)
+      model.lanes[process.lid] = { lid: process.lid, pid: process.pid, name: process.name, parentLid: process.parentLid, start: process.startT, end: null, exitCode: null, signal: null, spans: [], open: {}, longestUs: 0, droppedSpans: 0 }
       return
+    }
     case 'process.exit': {
-      const lane = model.lanes[event.lid]
+      const process = model.processes.apply(event)?.process
+      const lane = process && model.lanes[process.lid]
       if (!lane) return
-      lane.end = event.t
-      lane.exitCode = event.exitCode
-      lane.signal = event.signal
+      Object.assign(lane, { end: process.exitT, exitCode: process.exitCode, signal: process.signal })
       // What it still waited for, held or ran ends with it.
       model.locks.apply(event)
+      model.activity.apply(event)
       endTasksAt(lane, event.t)
       return
     }
+    case 'process.wait':
+    case 'process.resume':
+      model.activity.apply(event)
+      return
     case 'object.create':
       if (!model.objects[event.object]) model.objects[event.object] = { id: event.object, name: event.name, type: event.type, index: model.objectCount++ }
       model.locks.apply(event)
@@ -245,7 +286,7 @@ function foldPoolTask(model: TimelineModel, event: EventOf<'pool.start' | 'pool.
     case 'pool.start': {
       const span: TaskSpan = { kind: 'task', lid: event.lid, object: event.object, start: event.t, end: null, outcome: null, chunk: event.chunk, tasks: event.tasks }
       insertSpan(lane, span)
-      ;(lane.open[openKey('task', event.object)] ??= []).push(span)
+      ;(lane.open[spanKey(span)] ??= []).push(span)
       return
     }
     case 'pool.done':
@@ -282,7 +323,7 @@ function foldPoolTask(model: TimelineModel, event: EventOf<'pool.start' | 'pool.
 
 /** The newest task of this pool still open on the lane. */
 function openTask(lane: Lane, object: string): TaskSpan | null {
-  const stack = lane.open[openKey('task', object)]
+  const stack = lane.open[`task ${object}`]
   const span = stack?.[stack.length - 1]
   return span?.kind === 'task' ? span : null
 }
@@ -305,13 +346,14 @@ function lastTaskSpan(lane: Lane, object: string, chunk: number): TaskSpan | nul
   return null
 }
 
-function openKey(kind: SpanKind, object: string): string {
-  return `${kind} ${object}`
+/** Where an open span is found on its lane: by kind and object, a blocked call by its number. */
+function spanKey(span: Span): string {
+  return span.kind === 'blocked' ? `blocked #${span.wait}` : `${span.kind} ${span.object}`
 }
 
 function pushSpan(lane: Lane, span: Span): void {
   lane.spans.push(span)
-  const key = openKey(span.kind, span.object)
+  const key = spanKey(span)
   ;(lane.open[key] ??= []).push(span)
   if (lane.spans.length > MAX_SPANS_PER_LANE * 1.25) trimSpans(lane)
 }
@@ -336,7 +378,7 @@ function trimSpans(lane: Lane): void {
 /** A span the fold closed: off its lane's open spans. */
 function endSpan(lane: Lane, span: Span): void {
   lane.longestUs = Math.max(lane.longestUs, (span.end ?? span.start) - span.start)
-  const key = openKey(span.kind, span.object)
+  const key = spanKey(span)
   const stack = lane.open[key]
   if (stack) {
     const index = stack.lastIndexOf(span)

@@ -1,4 +1,5 @@
-// The rows of the timeline's text alternative: per lane, its lifetime, the lock spans and a count
+// The rows of the timeline's text alternative: per lane, its lifetime, the lock spans, the blocking
+// calls and a count
 // of the events within the visible range. Plain data, rebuilt a few times a second at most.
 import { overlaps, ticksIn, type Lane, type Span, type TimelineModel } from './timelineModel'
 import { tickStyle } from './timelineDraw'
@@ -29,6 +30,9 @@ export interface LaneRow {
   holdsMore: number
   waits: SpanRow[]
   waitsMore: number
+  /** Blocking calls that lasted (a get, a join, a sleep): the activity fold's waits. */
+  blocked: SpanRow[]
+  blockedMore: number
   /** A pool worker's chunks (listed with the events: few lanes have any). */
   tasks: SpanRow[]
   tasksMore: number
@@ -44,7 +48,12 @@ export function buildRows(tr: Translate, units: Units, model: TimelineModel, lan
     const holds = inRange.filter((s) => s.kind === 'hold')
     const waits = inRange.filter((s) => s.kind === 'wait')
     const tasks = inRange.filter((s) => s.kind === 'task')
-    const toRow = (s: Span): SpanRow => ({ key: `${s.kind}-${s.object}-${s.start}`, text: describeSpan(tr, units, model, s, now), object: model.objects[s.object]?.name ?? s.object, start: s.start, end: s.end, outcome: s.outcome })
+    const blocked = inRange.filter((s) => s.kind === 'blocked')
+    const toRow = (s: Span): SpanRow => {
+      const object = s.kind === 'blocked' ? (s.object ?? s.target ?? '') : s.object
+      const key = s.kind === 'blocked' ? `blocked-${s.wait}` : `${s.kind}-${s.object}-${s.start}`
+      return { key, text: describeSpan(tr, units, model, s, now), object: model.objects[object]?.name ?? model.lanes[object]?.name ?? object, start: s.start, end: s.end, outcome: s.outcome }
+    }
     const endText = lane.end === null ? laneEnd(tr, lane) : `${runTime(units, lane.end, origin)}, ${laneEnd(tr, lane)}`
     return {
       lid: lane.lid,
@@ -58,6 +67,8 @@ export function buildRows(tr: Translate, units: Units, model: TimelineModel, lan
       holdsMore: Math.max(0, holds.length - LISTED_SPANS),
       waits: waits.slice(0, LISTED_SPANS).map(toRow),
       waitsMore: Math.max(0, waits.length - LISTED_SPANS),
+      blocked: blocked.slice(0, LISTED_SPANS).map(toRow),
+      blockedMore: Math.max(0, blocked.length - LISTED_SPANS),
       tasks: tasks.slice(0, LISTED_SPANS).map(toRow),
       tasksMore: Math.max(0, tasks.length - LISTED_SPANS),
       events: eventTexts(tr, counts.get(lane.lid)),

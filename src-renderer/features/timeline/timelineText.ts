@@ -1,7 +1,8 @@
 // The timeline in words: shared by the tooltip, the read-out of the keyboard cursor and the text
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
 import type { Units } from '../../shared/composables/units'
-import type { Lane, Span, TaskSpan, Tick, TimelineModel } from './timelineModel'
+import type { WaitOn } from '../../../src-shared/events'
+import type { Lane, Span, TaskSpan, Tick, TimelineModel, WaitSpan } from './timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -31,6 +32,7 @@ export function describeSpan(tr: Translate, units: Units, model: TimelineModel, 
   const lock = objectName(model, span.object)
   const from = runTime(units, span.start, origin)
   if (span.kind === 'task') return describeTask(tr, units, span, lock, from, origin, now)
+  if (span.kind === 'blocked') return describeBlocked(tr, units, model, span, from, origin, now)
   if (span.end === null) {
     const duration = units.micros(now - span.start)
     return tr(span.kind === 'hold' ? 'timeline.span.holdOpen' : 'timeline.span.waitOpen', { lock, from, duration })
@@ -41,6 +43,34 @@ export function describeSpan(tr: Translate, units: Units, model: TimelineModel, 
     return span.outcome === 'abandoned' ? `${text}: ${tr('timeline.span.outcome.abandoned')}` : text
   }
   return tr('timeline.span.wait', { ...values, outcome: tr(`timeline.span.outcome.${span.outcome ?? 'gone'}`) })
+}
+
+/** The message of each blocking call (vue-i18n keys cannot hold the dots of 'queue.get'). */
+const BLOCKED_KEYS: Record<WaitOn, string> = {
+  'queue.get': 'queueGet',
+  'queue.put': 'queuePut',
+  'queue.join': 'queueJoin',
+  'pipe.recv': 'pipeRecv',
+  'pipe.send': 'pipeSend',
+  join: 'join',
+  event: 'event',
+  condition: 'condition',
+  barrier: 'barrier',
+  sleep: 'sleep',
+}
+
+/** What a blocked call waits in, short: "get on orders", "joining Process-2", "sleep". */
+export function blockedName(tr: Translate, model: TimelineModel, span: WaitSpan): string {
+  const target = span.target === null ? '?' : (model.lanes[span.target]?.name ?? span.target)
+  return tr(`timeline.blocked.on.${BLOCKED_KEYS[span.on] ?? 'sleep'}`, { object: span.object === null ? '?' : objectName(model, span.object), target })
+}
+
+/** A blocking call that lasted (a get, a join, a sleep), with how it ended. */
+function describeBlocked(tr: Translate, units: Units, model: TimelineModel, span: WaitSpan, from: string, origin: number, now: number): string {
+  const what = blockedName(tr, model, span)
+  if (span.end === null) return tr('timeline.blocked.open', { what, from, duration: units.micros(now - span.start) })
+  const values = { what, from, to: runTime(units, span.end, origin), duration: units.micros(span.end - span.start) }
+  return tr('timeline.blocked.span', { ...values, outcome: tr(`timeline.blocked.outcome.${span.outcome ?? 'gone'}`) })
 }
 
 /** A pool's chunk (or a summary of chunks) in its worker. */

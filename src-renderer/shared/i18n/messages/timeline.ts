@@ -100,6 +100,27 @@ export const messages: AreaMessages = {
         user: 'user action',
       },
     },
+    // ---- Issue 16, blocking calls on the timeline (branch i16-procfold) ----
+    blocked: {
+      legend: 'blocked in a call: get, recv, join, sleep, ...',
+      column: 'Blocked in',
+      on: {
+        queueGet: 'get on {object}',
+        queuePut: 'put on {object}',
+        queueJoin: 'join of {object}',
+        pipeRecv: 'recv on {object}',
+        pipeSend: 'send on {object}',
+        join: 'joining {target}',
+        event: 'wait on {object}',
+        condition: 'wait on {object}',
+        barrier: 'wait at {object}',
+        sleep: 'sleep',
+      },
+      span: '{what} from {from} to {to} ({duration}): {outcome}',
+      open: '{what} since {from} ({duration} so far)',
+      outcome: { done: 'returned', timeout: 'timed out', error: 'failed', gone: 'the process ended' },
+    },
+    // ---- end of issue 16, blocking calls on the timeline ----
   },
   zh: {
     heading: '时间线',
@@ -199,5 +220,26 @@ export const messages: AreaMessages = {
         user: '用户操作',
       },
     },
+    // ---- Issue 16，时间线上的阻塞调用（分支 i16-procfold）----
+    blocked: {
+      legend: '阻塞在调用中：get、recv、join、sleep 等',
+      column: '阻塞于',
+      on: {
+        queueGet: '在 {object} 上 get',
+        queuePut: '在 {object} 上 put',
+        queueJoin: '等待 {object} 的 join',
+        pipeRecv: '在 {object} 上 recv',
+        pipeSend: '在 {object} 上 send',
+        join: '等待 {target} 结束（join）',
+        event: '等待 {object}',
+        condition: '等待 {object}',
+        barrier: '在 {object} 处等待',
+        sleep: '休眠',
+      },
+      span: '从 {from} 到 {to} {what}（{duration}）：{outcome}',
+      open: '自 {from} 起 {what}（已 {duration}）',
+      outcome: { done: '已返回', timeout: '超时', error: '出错', gone: '进程已结束' },
+    },
+    // ---- issue 16 时间线上的阻塞调用结束 ----
   },
 }
