@@ -1,6 +1,5 @@
-import { useDocumentVisibility, useTimeoutFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
-import { computed, nextTick, ref } from 'vue'
+import { computed, nextTick, onScopeDispose, ref } from 'vue'
 import { i18n } from '../../shared/i18n'
 import type { ProcessDetails, SystemProcess, SystemProcessChanges, SystemSummary } from '../../../src-shared/contract'
 import { call, errorMessage } from '../../shared/transport'
@@ -14,6 +13,11 @@ export { compareRows, type ProcessHistory, type SortDir, type SortKey, type Syst
 export const REFRESH_CHOICES_MS = [500, 1_000, 2_000, 5_000] as const
 /** Samples of history kept per process: two minutes at the default 1 s. */
 export const HISTORY_LENGTH = 120
+
+/** No samples while the window is minimised or its tab is in the background: nobody sees them. No page at all (a store test under Node) counts as seen. */
+function pageVisible(): boolean {
+  return typeof document === 'undefined' || document.visibilityState === 'visible'
+}
 
 /** Fields a filter, a chip or the tree reads: a change in one may reorder or hide rows. */
 const TREE_FIELDS = new Set<string>(['ppid'])
@@ -29,8 +33,7 @@ const APPLY_START = 'proclab:system-apply-start'
 
 /**
  * The System tab's process table, its filters and its polling. A setup store: the table, the
- * histories and the poll timer live in it, so each Pinia has its own and `$dispose` stops the polling
- * (its timer is made in the store's effect scope).
+ * histories and the poll timer live in it, so each Pinia has its own and `$dispose` stops the polling.
  */
 export const useSystemStore = defineStore('system', () => {
   // Not reactive state: up to 10,000 processes and their histories. Deep reactivity over them would
@@ -182,15 +185,13 @@ export const useSystemStore = defineStore('system', () => {
     }
   }
 
-  // No samples while the window is minimised or its tab is in the background: nobody sees them.
-  const visibility = useDocumentVisibility()
-  let nextDelayMs = 0
-  const poll = useTimeoutFn(pollOnce, () => nextDelayMs, { immediate: false })
+  let pollTimer: ReturnType<typeof setTimeout> | null = null
   async function pollOnce() {
+    pollTimer = null
     if (!polling.value) return
     // A tick that lands while a refresh is still out (the interval was just changed) skips its turn:
     // two samples answered out of order would make rows vanish and come back.
-    if (!paused.value && !refreshing && visibility.value === 'visible') {
+    if (!paused.value && !refreshing && pageVisible()) {
       refreshing = true
       try {
         await refresh()
@@ -198,7 +199,7 @@ export const useSystemStore = defineStore('system', () => {
         refreshing = false
       }
     }
-    if (polling.value && !poll.isPending.value) scheduleTick(intervalMs.value)
+    if (polling.value && pollTimer === null) scheduleTick(intervalMs.value)
   }
   /**
    * Polls while someone is looking. The next poll is scheduled after the previous answer, so a slow
@@ -211,13 +212,16 @@ export const useSystemStore = defineStore('system', () => {
   }
   /** The next poll in `delayMs`, instead of any already scheduled. */
   function scheduleTick(delayMs: number) {
-    nextDelayMs = delayMs
-    poll.start()
+    if (pollTimer) clearTimeout(pollTimer)
+    pollTimer = setTimeout(() => void pollOnce(), delayMs)
   }
   function stopPolling() {
     polling.value = false
-    poll.stop()
+    if (pollTimer) clearTimeout(pollTimer)
+    pollTimer = null
   }
+  // The timer is the store's: disposing of the store (or its Pinia) ends the polling.
+  onScopeDispose(stopPolling)
   function setInterval(ms: number) {
     intervalMs.value = ms
     // Going from 5 s to 0.5 s should not wait out the old 5 s.
