@@ -116,7 +116,7 @@ describe('what a lab process says of its unreaped children', linuxOnly('the OS i
   it('refuses a pid reported as an unreaped child that is not the reporter’s child, and a reaping it never reported', async () => {
     const victim = spawnIdle(600)
     const scripts = scriptDir()
-    Object.assign(process.env, { PROCLAB_NODE_ARGS: `--import=${pathToFileURL(join(process.cwd(), 'tests', 'fixtures', 'lab-socket', 'unreaped-forger.mjs')).href}`, PROCLAB_TEST_VICTIM: String(victim.pid) })
+    Object.assign(process.env, { PROCLAB_NODE_ARGS: `--import=${pathToFileURL(join(process.cwd(), 'tests', 'fixtures', 'lab-socket', 'forger.mjs')).href}`, PROCLAB_TEST_VICTIM: String(victim.pid), PROCLAB_TEST_LIE: 'unreaped' })
     try {
       await withHost({}, async (host) => {
         const run = await runOn(host, { script: scripts.write('plain.mjs', 'export default async function main() {}') })
@@ -130,6 +130,7 @@ describe('what a lab process says of its unreaped children', linuxOnly('the OS i
     } finally {
       delete process.env.PROCLAB_NODE_ARGS
       delete process.env.PROCLAB_TEST_VICTIM
+      delete process.env.PROCLAB_TEST_LIE
       victim.kill('SIGKILL')
       scripts.cleanup()
     }

@@ -1,19 +1,10 @@
-import { onScopeDispose, ref, type Ref } from 'vue'
+import { createSharedComposable, useIntervalFn, useTimestamp } from '@vueuse/core'
 
-const now = ref(Date.now())
-let users = 0
-let timer: ReturnType<typeof setInterval> | null = null
+/** Often enough for a seconds display to look live, rarely enough to cost nothing. */
+const TICK_MS = 500
 
-/** Date.now() as a ref that ticks while any component uses it: one timer for every live uptime. */
-export function useNow(): Ref<number> {
-  users++
-  if (!timer) timer = setInterval(() => (now.value = Date.now()), 500)
-  onScopeDispose(() => {
-    users--
-    if (users === 0 && timer) {
-      clearInterval(timer)
-      timer = null
-    }
-  })
-  return now
-}
+/**
+ * Date.now() as a ref that ticks while any component uses it: one timer for every live uptime, made
+ * with the first user and stopped with the last (no state outlives its users).
+ */
+export const useNow = createSharedComposable(() => useTimestamp({ scheduler: (tick) => useIntervalFn(tick, TICK_MS) }))

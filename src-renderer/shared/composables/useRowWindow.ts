@@ -1,3 +1,4 @@
+import { useEventListener, useResizeObserver } from '@vueuse/core'
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { usePointerPress } from './usePointerPress'
 
@@ -129,7 +130,6 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     if (now.firstVisible !== before.firstVisible || now.lastVisible !== before.lastVisible) scrollTop.value = at
   }
 
-  let resizeObserver: ResizeObserver | null = null
   function measure(): void {
     const el = scroller.value
     if (!el) return
@@ -138,23 +138,14 @@ export function useRowWindow(scroller: Ref<HTMLElement | null>, options: RowWind
     headerHeight.value = options.header ? el.querySelector('thead')?.getBoundingClientRect().height || rowHeight.value : 0
     scrollTop.value = el.scrollTop
   }
-  onMounted(() => {
-    const el = scroller.value
-    if (!el) return
-    measure()
-    el.addEventListener('scroll', onScroll, { passive: true })
-    el.addEventListener('pointermove', onPointerActive, { passive: true })
-    // Capture: the scroller hears of a press before the row under it does.
-    el.addEventListener('pointerdown', onPointerActive, { capture: true, passive: true })
-    resizeObserver = new ResizeObserver(measure)
-    resizeObserver.observe(el)
-  })
+  onMounted(measure)
+  useEventListener(scroller, 'scroll', onScroll, { passive: true })
+  useEventListener(scroller, 'pointermove', onPointerActive, { passive: true })
+  // Capture: the scroller hears of a press before the row under it does.
+  useEventListener(scroller, 'pointerdown', onPointerActive, { capture: true, passive: true })
+  useResizeObserver(scroller, measure)
   onBeforeUnmount(() => {
     if (settleTimer !== null) clearTimeout(settleTimer)
-    resizeObserver?.disconnect()
-    scroller.value?.removeEventListener('scroll', onScroll)
-    scroller.value?.removeEventListener('pointermove', onPointerActive)
-    scroller.value?.removeEventListener('pointerdown', onPointerActive, { capture: true })
   })
 
   return { range, rowHeight, pageRows, totalHeight, scrollToRow }
