@@ -232,9 +232,14 @@ export interface ObjectsModel {
 }
 
 export function emptyObjects(): ObjectsModel {
-  const model = { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 } as Omit<ObjectsModel, 'locks' | 'queues' | 'pipes'> as ObjectsModel
+  const model = blankObjects() as ObjectsModel
   attachFolds(model)
   return model
+}
+
+/** The model's plain fields; its folds are bound to the model they fill (attachFolds). */
+function blankObjects(): Omit<ObjectsModel, 'locks' | 'queues' | 'pipes'> {
+  return { runId: null, objects: {}, order: [], lastSeq: -1, generation: 0 }
 }
 
 function attachFolds(model: ObjectsModel): void {
@@ -374,8 +379,7 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
 }
 
 export function resetObjects(model: ObjectsModel): void {
-  const generation = model.generation + 1
-  Object.assign(model, emptyObjects(), { generation })
+  Object.assign(model, blankObjects(), { generation: model.generation + 1 })
   attachFolds(model)
 }
 

@@ -7,6 +7,7 @@
 // (they are what the view explains); ticks, which a fast run makes by the hundred thousand, are
 // capped, and so are spans per lane, oldest closed ones first.
 import type { EventOf, FrameEvent, LabEvent } from '../../../src-shared/events'
+import { cutParentLoops, parentIndexes, walkTree } from '../../../src-shared/tree-order'
 import { LockFold, type LockSpan, type LockSpanKind, type LockSpanOutcome } from '../../../src-shared/folds/locks'
 import { ActivityFold, type WaitSpan } from '../../../src-shared/folds/activity'
 import { ProcessFold } from '../../../src-shared/folds/processes'
@@ -134,15 +135,19 @@ export const MAX_TICKS = 20_000
 /** Spans kept per lane; a lock hammered in a tight loop would otherwise grow without end. */
 export const MAX_SPANS_PER_LANE = 10_000
 export function emptyTimeline(): TimelineModel {
-  const model = { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 } as Omit<TimelineModel, 'locks' | 'activity' | 'processes'> as TimelineModel
+  const model = blankTimeline() as TimelineModel
   foldsFor(model)
   return model
 }
 
 export function resetTimeline(model: TimelineModel): void {
-  const generation = model.generation + 1
-  Object.assign(model, emptyTimeline(), { generation })
+  Object.assign(model, blankTimeline(), { generation: model.generation + 1 })
   foldsFor(model)
+}
+
+/** The model's plain fields; its folds are bound to the model they draw on (foldsFor). */
+function blankTimeline(): Omit<TimelineModel, 'locks' | 'activity' | 'processes'> {
+  return { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 }
 }
 
 /** The shared folds, each drawing on this model's lanes. */
@@ -427,27 +432,18 @@ export function overlaps(a: { start: number; end: number | null }, b: { start: n
   return a.start < (b.end ?? until) && b.start < (a.end ?? until)
 }
 
-/** Lanes in tree order: each process right after its parent, children in start order. */
+/**
+ * Lanes in tree order: each process right after its parent, children in start order. The one tree
+ * walk every tree of ProcLab uses (src-shared/tree-order.ts): iterative, and a lane whose parent has
+ * no lane is a root.
+ */
 export function laneTreeOrder(model: TimelineModel): Lane[] {
   const lanes = model.order.map((lid) => model.lanes[lid]!)
-  const children = new Map<string | null, Lane[]>()
-  for (const lane of lanes) {
-    const parent = lane.parentLid !== null && model.lanes[lane.parentLid] && lane.parentLid !== lane.lid ? lane.parentLid : null
-    const list = children.get(parent)
-    if (list) list.push(lane)
-    else children.set(parent, [lane])
-  }
+  const parent = parentIndexes(lanes.length, (i) => lanes[i]!.lid, (i) => lanes[i]!.parentLid)
+  // Lids are never reused, so a loop can only come from a damaged file: cut it at the first started.
+  cutParentLoops(parent, (a, b) => a < b)
   const out: Lane[] = []
-  const seen = new Set<string>()
-  const visit = (parent: string | null) => {
-    for (const lane of children.get(parent) ?? []) {
-      if (seen.has(lane.lid)) continue
-      seen.add(lane.lid)
-      out.push(lane)
-      visit(lane.lid)
-    }
-  }
-  visit(null)
+  walkTree(parent, () => false, (step) => out.push(lanes[step.index]!))
   return out
 }
 
