@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
@@ -5,10 +6,18 @@ import { defineConfig } from '@playwright/test'
 // Debian's Chromium unless PROCLAB_CHROMIUM names another (a Chrome or Chromium on macOS or Windows).
 const chromium = process.env.PROCLAB_CHROMIUM || '/usr/bin/chromium'
 
-// The servers the tests start record their sessions into the user's data folder: a throwaway one.
-process.env.XDG_DATA_HOME = join(tmpdir(), 'proclab-test-data')
+// The servers the tests start record their sessions into the user's data folder: a throwaway one,
+// new for each run of the suite. The runner makes it and its workers inherit it; a folder shared by
+// every run kept thousands of sessions on a machine that runs the suite all day, and the Sessions
+// tests timed out listing them.
+if (!process.env.PROCLAB_E2E_DATA) {
+  const dir = mkdtempSync(join(tmpdir(), 'proclab-e2e-'))
+  process.env.PROCLAB_E2E_DATA = dir
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+}
+process.env.XDG_DATA_HOME = join(process.env.PROCLAB_E2E_DATA, 'data')
 // ...and move in what an earlier desktop app kept under XDG_CONFIG_HOME: never the developer's own.
-process.env.XDG_CONFIG_HOME = join(tmpdir(), 'proclab-test-config')
+process.env.XDG_CONFIG_HOME = join(process.env.PROCLAB_E2E_DATA, 'config')
 
 /** The specs that measure the page: `npm test` runs them in a step of their own (scripts/test.mjs). */
 const PERF_SPECS = ['**/perf.spec.ts', '**/system-perf.spec.ts']

@@ -4,7 +4,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
@@ -157,7 +156,8 @@ test('a run is exported in every format, then replayed to the same processes and
 
 test('a session from a newer ProcLab is listed with the reason and can be deleted after confirming', async ({ app }) => {
   // The servers record into the data folder playwright.config.ts sets: a file of our own goes there.
-  const dir = join(process.env.XDG_DATA_HOME ?? join(tmpdir(), 'proclab-test-data'), 'proclab', 'sessions')
+  const dir = join(process.env.XDG_DATA_HOME!, 'proclab', 'sessions')
+  mkdirSync(dir, { recursive: true })
   const id = `session-2001-01-01T00-00-00-000Z-${Math.floor(Math.random() * 1e9)}.ndjson`
   writeFileSync(join(dir, id), JSON.stringify({ proclab: 'session', format: 99, version: '9.0.0', platform: 'linux', startedAtWall: 0, hostPid: 1 }) + '\n')
   await openSessionsTab(app)
