@@ -4,6 +4,8 @@ import { existsSync, statSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { HEADER_WORDS, SharedMemoryError, SharedSegment } from '../../src-main/lab/shm'
 import { linuxOnly, notOnWindows } from '../helpers/platform'
@@ -94,5 +96,44 @@ describe('a shared memory segment', () => {
     withSegment((segment) => {
       expect(() => SharedSegment.open({ name: segment.name, size: 8192 })).toThrow(/not a ProcLab segment of 8192 bytes/)
     })
+  })
+})
+
+describe('an asynchronous wait on a word', () => {
+  // A wait queued behind libuv's busy pool threads must still sleep for its own timeout after a
+  // garbage collection, and the freed memory refilled with another timeout: koffi passes the pool
+  // thread a bare pointer to the timeout, so the futex waiter must hold it (seen in CI as a
+  // Queue.get with a 200 ms timeout that never came back, 1 run in ~50).
+  it('sleeps for its own timeout when it waited in the pool queue through a garbage collection', linuxOnly('the futex waiter passes its timeout by pointer; the others by value or not at all'), async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const poolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4
+    const segment = SharedSegment.create(100)
+    const [word, busyWord] = [HEADER_WORDS, HEADER_WORDS + 1]
+    try {
+      const started = performance.now()
+      const busy = Array.from({ length: poolThreads }, () => segment.waitAsync(busyWord, 0, 300))
+      const ended = segment.waitAsync(word, 0, 400).then(() => performance.now() - started)
+      const lure: Buffer[] = []
+      for (let round = 0; round < 5; round++) {
+        gc()
+        // 16-byte buffers holding a timespec of 11 days, where the freed one may be reused.
+        for (let i = 0; i < 20_000; i++) {
+          const buffer = Buffer.alloc(16)
+          buffer.writeBigInt64LE(1_000_000n, 0)
+          lure.push(buffer)
+        }
+      }
+      const took = await Promise.race([ended, new Promise<'asleep'>((resolve) => setTimeout(() => resolve('asleep'), 10_000))])
+      await Promise.all(busy)
+      // The kernel's lower bound: 300 ms in the queue, then its own 400 ms (a freed timeout read as
+      // garbage came back at ~300 ms with EINVAL, or slept for good).
+      expect(took).not.toBe('asleep')
+      expect(took).toBeGreaterThanOrEqual(690)
+    } finally {
+      segment.wake(word, Infinity)
+      segment.unlink()
+      segment.close()
+    }
   })
 })

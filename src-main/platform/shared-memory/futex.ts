@@ -34,6 +34,8 @@ export function futexWaiting(arch: string): WordWaiting {
   const syscall = loadLibrary('libc.so.6').func('long syscall(long number, intptr_t address, int op, int value, void *timeout, intptr_t address2, int value3)') as Syscall
   const koffi = loadKoffi()
   const timeout = Buffer.alloc(16)
+  /** The timeouts of asynchronous waits under way (see waitAsync). */
+  const pending = new Set<Buffer>()
   return {
     kind: 'futex',
     wait(_words, _index, address, expected, timeoutMs) {
@@ -45,8 +47,17 @@ export function futexWaiting(arch: string): WordWaiting {
     },
     waitAsync(words, index, address, expected, timeoutMs) {
       // errno belongs to the pool's thread here: the word itself says whether it changed.
+      // koffi hands the pool's thread a pointer into the Buffer and keeps no reference to it, and
+      // the call may wait in the pool's queue: held in `pending` until the call is done, else a
+      // garbage collection frees it and the kernel reads whatever is there by then as the timeout
+      // (seen: a get with a 200 ms timeout asleep for good, or back at once with EINVAL).
+      const limit = timespec(timeoutMs)
+      pending.add(limit)
       return new Promise((resolve) => {
-        syscall.async(sys, address, FUTEX_WAIT, expected, timespec(timeoutMs), 0n, 0, () => resolve(Atomics.load(words, index) === expected ? 'woken' : 'changed'))
+        syscall.async(sys, address, FUTEX_WAIT, expected, limit, 0n, 0, () => {
+          pending.delete(limit)
+          resolve(Atomics.load(words, index) === expected ? 'woken' : 'changed')
+        })
       })
     },
     wake(address, count) {
