@@ -105,6 +105,9 @@ export class Supervisor {
         this.options.emit(body, record.runId, at ?? monotonicMicros())
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
+      deadlock: (event, oid) => {
+        if (telemetry) this.options.emit(event, this.runOfObject(oid), monotonicMicros())
+      },
       processWithPid: (pid) => {
         const record = this.registry.liveByPid(pid)
         return record && record.pid !== null ? { lid: record.lid, pid: record.pid } : undefined
