@@ -157,6 +157,22 @@ export const messages: AreaMessages = {
       treeSplitter: 'Height of the process tree; the output has the rest',
       mainSplitter: 'Width of the tree and output; details and shared objects have the rest',
     },
+    // ---- issue 17, deadlocks named: the Lab view's banner ----
+    deadlock: {
+      heading: 'Deadlock: these processes wait for each other and none can go on',
+      headingCleared: 'Deadlock (over)',
+      cycleLabel: 'The cycle of waits',
+      waitsFor: 'waits for',
+      heldBy: 'held by',
+      stuck: 'Also stuck behind it: {names}',
+      clearedGone: 'It ended when {name} exited or was killed.',
+      clearedResumed: 'It ended when {name} stopped waiting (a timeout, or another process released the lock).',
+      open: 'Show these processes on the timeline',
+      dismiss: 'Close',
+      dismissLabel: 'Close the deadlock notice',
+      hint: 'Take locks in one order everywhere, or acquire with a timeout.',
+    },
+    // ---- end of issue 17, deadlocks named ----
   },
   zh: {
     controls: {
@@ -311,5 +327,21 @@ export const messages: AreaMessages = {
       treeSplitter: '进程树的高度，其余留给输出',
       mainSplitter: '进程树和输出的宽度，其余留给详情和共享对象',
     },
+    // ---- issue 17 指出死锁：实验视图中的提示横幅 ----
+    deadlock: {
+      heading: '死锁：这些进程互相等待，谁也无法继续',
+      headingCleared: '死锁（已结束）',
+      cycleLabel: '等待构成的循环',
+      waitsFor: '等待',
+      heldBy: '持有者',
+      stuck: '因此一同卡住的还有：{names}',
+      clearedGone: '{name} 退出或被终止后，死锁结束。',
+      clearedResumed: '{name} 不再等待后（超时，或另一个进程释放了锁），死锁结束。',
+      open: '在时间线上查看这些进程',
+      dismiss: '关闭',
+      dismissLabel: '关闭死锁提示',
+      hint: '所有地方都按同一顺序取锁，或在获取时设置超时。',
+    },
+    // ---- issue 17 指出死锁结束 ----
   },
 }
