@@ -213,6 +213,14 @@ export type EventBody =
    * a process outside the cycle released the lock it waited for).
    */
   | { kind: 'deadlock.cleared'; deadlock: number; by: string; reason: 'gone' | 'resumed' }
+  /**
+   * Process (lid, pid) waits in a Pipe's recv (its open wait `wait`, a process.wait before this) and
+   * nothing can ever arrive: it holds the pipe's other end itself and no other live process does,
+   * and nothing is buffered for it. Only a send of its own could serve it (the pipe-hang mistake:
+   * a reader that keeps its copy of the write end open). Ends with that wait's process.resume. A
+   * Queue's get is never named so: the broker cannot know every process that holds a queue.
+   */
+  | (ProcessRef & { kind: 'process.stuck'; wait: number; on: 'pipe.recv'; object: string })
   // ---- end of issue 17, deadlocks named ----
 
 export type LabEvent = EventBody & EventStamp

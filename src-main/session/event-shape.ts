@@ -67,6 +67,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   // Issue 17, deadlocks named.
   'deadlock.found': { deadlock: 'number', cycle: 'cycle', stuck: 'lids' },
   'deadlock.cleared': { deadlock: 'number', by: 'string', reason: 'string' },
+  'process.stuck': { ...PROCESS, wait: 'number', on: 'string', object: 'string' },
 }
 
 /** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */

@@ -386,6 +386,7 @@ export const HANDLERS: Record<string, Handler> = {
   'pool.failed': poolTaskEnd,
   // Deadlocks named (issue 17): an instant on the host track and on each process of the cycle.
   'deadlock.found': (e, b) => deadlockInstants(e, b, `deadlock ${num(e, 'deadlock') ?? '?'}`),
+  'process.stuck': (e, b) => b.instant(b.trackOf(e), e, `stuck in recv ${str(e, 'object') ?? '?'}`, 'deadlock', rest(e)),
   'deadlock.cleared': (e, b) => b.instant(b.tracks.host, e, `deadlock ${num(e, 'deadlock') ?? '?'} cleared`, 'deadlock', rest(e)),
   'pool.summary': (e, b) => {
     const object = str(e, 'object') ?? '?'

@@ -90,6 +90,21 @@ export class PipeObject implements BrokerObject {
     }
   }
 
+  /**
+   * Whether nothing can ever arrive for process `lid` waiting to receive (issue 17, process.stuck):
+   * for each end it holds, it alone holds the other end, and nothing is buffered for it. Holding
+   * both ends is what keeps EOF away, so its recv waits for a send only it could make. False when
+   * it holds no end the broker knows of (an end received through a queue and not yet used).
+   */
+  senderless(lid: string): boolean {
+    const ends = ([0, 1] as const).filter((end) => this.holders[end].has(lid))
+    if (ends.length === 0) return false
+    return ends.every((end) => {
+      const senders = this.holders[(1 - end) as End]
+      return senders.size === 1 && senders.has(lid) && !this.channels[end].readyFor(lid) && (this.rings?.buffered(end) ?? 0) === 0
+    })
+  }
+
   hold(lid: string, part: number | null): void {
     const end = toEnd(part)
     if (end !== null) this.holders[end].add(lid)

@@ -166,6 +166,12 @@ export class ObjectTable {
     counts.set(method, (counts.get(method) ?? 0) + 1)
   }
 
+  /** Whether nothing can ever arrive for `lid` receiving from pipe `oid` (issue 17). */
+  senderless(oid: string, lid: string): boolean {
+    const object = this.objects.get(oid)
+    return object instanceof PipeObject && object.senderless(lid)
+  }
+
   has(oid: string): boolean {
     return this.objects.has(oid)
   }
