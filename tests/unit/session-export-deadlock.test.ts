@@ -25,9 +25,10 @@ const events = [
   { seq: 3, t: 2, ...R, kind: 'process.start', lid: 'B', pid: 12, ppid: 1, name: 'worker-2', daemon: false, parentLid: null, target: 'worker' },
   { seq: 4, t: 10, ...R, kind: 'deadlock.found', deadlock: 7, cycle, stuck: [] },
   { seq: 5, t: 20, ...R, kind: 'deadlock.cleared', deadlock: 7, by: 'A', reason: 'gone' },
-  { seq: 6, t: 21, ...R, kind: 'process.exit', lid: 'A', pid: 11, exitCode: -15, signal: 'SIGTERM' },
-  { seq: 7, t: 22, ...R, kind: 'process.exit', lid: 'B', pid: 12, exitCode: -15, signal: 'SIGTERM' },
-  { seq: 8, t: 30, ...R, kind: 'run.end', ok: true, error: null, durationUs: 30 },
+  { seq: 6, t: 21, ...R, kind: 'process.stuck', lid: 'B', pid: 12, wait: 1, on: 'pipe.recv', object: 'r1/3' },
+  { seq: 7, t: 21, ...R, kind: 'process.exit', lid: 'A', pid: 11, exitCode: -15, signal: 'SIGTERM' },
+  { seq: 8, t: 22, ...R, kind: 'process.exit', lid: 'B', pid: 12, exitCode: -15, signal: 'SIGTERM' },
+  { seq: 9, t: 30, ...R, kind: 'run.end', ok: true, error: null, durationUs: 30 },
 ]
 
 async function exported(format: 'csv' | 'chrome-trace'): Promise<string> {
@@ -48,6 +49,7 @@ describe('deadlock events in exports', () => {
       ['deadlock 7: waits for r1/2', 'i', 10],
       ['deadlock 7: waits for r1/1', 'i', 10],
       ['deadlock 7 cleared', 'i', 20],
+      ['stuck in recv r1/3', 'i', 21],
     ])
     expect(instants[0]!.args).toMatchObject({ cycle: 'A → r1/2 → B → r1/1' })
     // The members' marks are on their own processes' tracks, not the host's.

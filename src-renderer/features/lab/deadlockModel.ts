@@ -13,13 +13,32 @@ export interface DeadlockItem {
   cleared: Pick<EventOf<'deadlock.cleared'>, 'by' | 'reason'> | null
 }
 
-/** Folds `events` into `items`; true if anything changed. */
-export function applyDeadlockEvents(items: DeadlockItem[], events: readonly FrameEvent[]): boolean {
+/** A recv wait nothing can ever serve (process.stuck), until its process.resume. */
+export interface StuckItem {
+  lid: string
+  wait: number
+  object: string
+  t: number
+  /** Its wait ended (the process was killed, or, rarely, sent to itself). */
+  over: boolean
+}
+
+/** Folds `events` into `items` (deadlocks) and `stuck`; true if anything changed. */
+export function applyDeadlockEvents(items: DeadlockItem[], events: readonly FrameEvent[], stuck: StuckItem[] = []): boolean {
   let changed = false
   for (const event of events) {
     if (event.kind === 'run.start') {
-      changed ||= items.length > 0
+      changed ||= items.length > 0 || stuck.length > 0
       items.length = 0
+      stuck.length = 0
+    } else if (event.kind === 'process.stuck') {
+      stuck.push({ lid: event.lid, wait: event.wait, object: event.object, t: event.t, over: false })
+      changed = true
+    } else if (event.kind === 'process.resume') {
+      const item = stuck.find((s) => s.lid === event.lid && s.wait === event.wait)
+      if (!item) continue
+      item.over = true
+      changed = true
     } else if (event.kind === 'deadlock.found') {
       items.push({ id: event.deadlock, t: event.t, cycle: event.cycle, stuck: event.stuck, cleared: null })
       changed = true

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import type { FrameEvent } from '../../../src-shared/events'
-import { applyDeadlockEvents, type DeadlockItem } from './deadlockModel'
+import { applyDeadlockEvents, type DeadlockItem, type StuckItem } from './deadlockModel'
 
 /**
  * The deadlocks of the current run, for the Lab view's banner. They are rare (one per cycle), so
@@ -9,26 +9,29 @@ import { applyDeadlockEvents, type DeadlockItem } from './deadlockModel'
 export const useDeadlocksStore = defineStore('deadlocks', {
   state: () => ({
     items: [] as DeadlockItem[],
-    /** Ids the user closed the banner of (for this run). */
-    dismissed: [] as number[],
+    /** Pipe readers nothing can ever serve (process.stuck). */
+    stuck: [] as StuckItem[],
+    /** Notices the user closed (for this run): `d<id>` a deadlock's, `s<lid>#<wait>` a stuck wait's. */
+    dismissed: [] as string[],
   }),
   getters: {
-    shown: (state) => state.items.filter((item) => !state.dismissed.includes(item.id)),
+    shown: (state) => state.items.filter((item) => !state.dismissed.includes(`d${item.id}`)),
+    shownStuck: (state) => state.stuck.filter((item) => !state.dismissed.includes(`s${item.lid}#${item.wait}`)),
   },
   actions: {
     fold(events: readonly FrameEvent[]) {
-      const before = this.items.length
-      applyDeadlockEvents(this.items, events)
-      if (this.items.length < before) this.dismissed = []
+      if (events.some((e) => e.kind === 'run.start')) this.dismissed = []
+      applyDeadlockEvents(this.items, events, this.stuck)
     },
     publish() {},
     replace(events: readonly FrameEvent[]) {
       this.items = []
+      this.stuck = []
       this.dismissed = []
-      applyDeadlockEvents(this.items, events)
+      applyDeadlockEvents(this.items, events, this.stuck)
     },
-    dismiss(id: number) {
-      this.dismissed.push(id)
+    dismiss(key: string) {
+      this.dismissed.push(key)
     },
   },
 })

@@ -171,6 +171,11 @@ export const messages: AreaMessages = {
       dismiss: 'Close',
       dismissLabel: 'Close the deadlock notice',
       hint: 'Take locks in one order everywhere, or acquire with a timeout.',
+      stuckHeading: 'Stuck: this process waits for a message that can never come',
+      stuckOver: 'Stuck (over)',
+      stuckWhy: '{name} waits in recv() on {pipe}, but no other process holds the end that sends to it, and it holds that end itself: no EOF will come either. Close your own copy of the end you do not use.',
+      openOne: 'Show this process on the timeline',
+      dismissStuckLabel: 'Close the stuck-process notice',
     },
     // ---- end of issue 17, deadlocks named ----
   },
@@ -341,6 +346,11 @@ export const messages: AreaMessages = {
       dismiss: '关闭',
       dismissLabel: '关闭死锁提示',
       hint: '所有地方都按同一顺序取锁，或在获取时设置超时。',
+      stuckHeading: '卡住：这个进程在等一条永远不会到来的消息',
+      stuckOver: '卡住（已结束）',
+      stuckWhy: '{name} 在 {pipe} 上 recv() 等待，但没有别的进程持有向它发送的那一端，而它自己持有那一端：EOF 也不会到来。请关闭自己手里不用的那一端。',
+      openOne: '在时间线上查看这个进程',
+      dismissStuckLabel: '关闭进程卡住提示',
     },
     // ---- issue 17 指出死锁结束 ----
   },
