@@ -1,7 +1,7 @@
 // Deadlocks named on real processes: the deadlocking scenarios get one deadlock.found naming their
 // cycle (processes and the locks they wait for), cleared when main terminates them; the fixed
 // dining philosophers never get one. The locks are shared-memory Locks (the default), so this also
-// covers holds the broker learns only from the lock word.
+// covers holds the broker learns only from the lock word; one run repeats it on the broker's own Locks.
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import { runLab, type RunResult } from '../helpers/lab'
@@ -37,6 +37,20 @@ describe('deadlocks named in the lab', () => {
     const said = run.events.find((e) => e.kind === 'stdout' && e.line.includes('deadlock'))!
     expect(found[0]!.seq).toBeLessThan(said.seq)
     expect(cleared[0]!.seq).toBeGreaterThan(said.seq)
+  })
+
+  it('deadlock-two-locks without shared memory (PROCLAB_SHARED_MEMORY=off): the broker’s own Locks, the same cycle', async () => {
+    process.env.PROCLAB_SHARED_MEMORY = 'off'
+    try {
+      const run = await runLab({ scenario: 'deadlock-two-locks' })
+      expect(run.end.ok, run.end.error ?? '').toBe(true)
+      const { found, cleared } = deadlocks(run)
+      const name = names(run.events)
+      expect(found.map((f) => f.cycle.map((link) => `${name.process(link.lid)} → ${name.object(link.waitsFor)}`))).toEqual([['worker-1 → lock-b', 'worker-2 → lock-a']])
+      expect(cleared).toHaveLength(1)
+    } finally {
+      delete process.env.PROCLAB_SHARED_MEMORY
+    }
   })
 
   it('dining-philosophers: one cycle of all five, each waiting for the fork of the next', async () => {
