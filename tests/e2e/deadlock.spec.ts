@@ -4,7 +4,7 @@
 // its button, from the keyboard, opens the timeline on just those two processes.
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { chooseLanguage, chooseTheme, expect, runScenario, test } from './fixtures'
+import { chooseLanguage, chooseTheme, expect, runScenario, runScriptSource, test } from './fixtures'
 
 async function expectBannerAccessible(page: Page, where: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
@@ -27,7 +27,8 @@ test('deadlock-two-locks: the banner names both workers and both locks, and open
   await expect(alert).toBeVisible({ timeout: 30_000 })
   const steps = alert.getByRole('list', { name: 'The cycle of waits' }).getByRole('listitem')
   await expect(steps).toHaveText([/worker-1\s*→ waits for →\s*lock-b\s*→ held by →\s*worker-2/, /worker-2\s*→ waits for →\s*lock-a\s*→ held by →\s*worker-1/])
-  await expectBannerAccessible(app, 'deadlock found')
+  // Main may end it while axe runs; the test below holds the alert state for its checks.
+  await expectBannerAccessible(app, 'deadlock found or over')
 
   // Main terminates them: the banner stays, as a status that says how it ended.
   await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 60_000 })
@@ -56,4 +57,61 @@ test('deadlock-two-locks: the banner names both workers and both locks, and open
   await app.getByRole('button', { name: 'Show all processes' }).click()
   await expect(app.getByTestId('timeline-focus')).toHaveCount(0)
   await expect(lanes.filter({ hasText: /MainProcess/ })).not.toHaveCount(0)
+})
+
+/** Two workers deadlocked on two locks and a pipe reader that holds its own write end; main waits for ever. */
+const HANGS = `
+import { Barrier, Lock, Pipe, Process } from 'proclab'
+
+export async function worker(first, second, bothHoldOne) {
+  await first.acquire()
+  await bothHoldOne.wait()
+  await second.acquire()
+}
+
+export async function reader(readEnd, writeEnd) {
+  await readEnd.recv()
+}
+
+export default async function main() {
+  const a = new Lock({ name: 'left' })
+  const b = new Lock({ name: 'right' })
+  const bothHoldOne = new Barrier(2)
+  const [readEnd, writeEnd] = Pipe({ duplex: false })
+  const procs = [
+    new Process({ target: worker, args: [a, b, bothHoldOne], name: 'alpha' }),
+    new Process({ target: worker, args: [b, a, bothHoldOne], name: 'beta' }),
+    new Process({ target: reader, args: [readEnd, writeEnd], name: 'lonely-reader' }),
+  ]
+  for (const p of procs) await p.start()
+  await readEnd.close()
+  await writeEnd.close()
+  for (const p of procs) await p.join()
+}
+`
+
+test('while a deadlock and a stuck reader last, their alerts are accessible in both themes; Stop ends them', async ({ app }) => {
+  test.setTimeout(120_000)
+  await runScriptSource(app, HANGS)
+  const deadlock = app.getByRole('alert').filter({ hasText: 'Deadlock' })
+  await expect(deadlock.getByRole('listitem')).toHaveText([/alpha\s*→ waits for →\s*right\s*→ held by →\s*beta/, /beta\s*→ waits for →\s*left\s*→ held by →\s*alpha/], { timeout: 30_000 })
+  const stuck = app.getByRole('alert').filter({ hasText: 'Stuck' })
+  await expect(stuck).toContainText(/lonely-reader waits in recv\(\) on /, { timeout: 30_000 })
+  // Nothing ends them but the user: these checks see the alert state, whatever the machine's speed.
+  await expectBannerAccessible(app, 'deadlock and stuck reader, open')
+  await expect(app.getByTestId('deadlock-banner')).toHaveAttribute('role', 'alert')
+  await expect(app.getByTestId('stuck-banner')).toHaveAttribute('role', 'alert')
+
+  await app.getByRole('button', { name: 'Stop' }).click()
+  await expect(app.getByTestId('run-state')).toHaveText(/^stopped after /, { timeout: 30_000 })
+  await expect(app.getByTestId('deadlock-banner')).toContainText(/Deadlock \(over\)/)
+  await expect(app.getByTestId('stuck-banner')).toContainText(/Stuck \(over\)/)
+  await expect(app.getByRole('alert').filter({ hasText: /Deadlock|Stuck/ })).toHaveCount(0)
+
+  // Close dismisses a notice for this run; the keyboard reaches it.
+  const close = app.getByRole('button', { name: 'Close the stuck-process notice' })
+  await close.focus()
+  await app.keyboard.press('Enter')
+  await expect(app.getByTestId('stuck-banner')).toHaveCount(0)
+  await expect(app.getByTestId('deadlock-banner')).toHaveCount(1)
 })
