@@ -4,6 +4,7 @@
 // covers holds the broker learns only from the lock word; one run repeats it on the broker's own Locks.
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
+import { cliHome } from '../helpers/cli'
 import { runLab, type RunResult } from '../helpers/lab'
 
 function deadlocks(run: RunResult) {
@@ -77,5 +78,21 @@ describe('deadlocks named in the lab', () => {
     expect(run.events.some((e) => e.kind === 'lock.acquire' && e.waitedUs > 0)).toBe(true)
     expect(deadlocks(run).found).toEqual([])
     for (let i = 0; i < 5; i++) expect(run.exitCode(`philosopher-${i}`)).toBe(0)
+  })
+})
+
+describe('deadlocks named by proclab run', () => {
+  it('prints the cycle with the names of the processes and locks, even with -q', async () => {
+    const home = cliHome()
+    try {
+      const result = await home.run(['run', 'dining-philosophers', '-q'])
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toContain('⚠ deadlock ')
+      expect(result.stdout).toMatch(
+        /deadlock \d+: philosopher-0 waits for fork-1, held by philosopher-1; philosopher-1 waits for fork-2, held by philosopher-2; philosopher-2 waits for fork-3, held by philosopher-3; philosopher-3 waits for fork-4, held by philosopher-4; philosopher-4 waits for fork-0, held by philosopher-0\n/,
+      )
+    } finally {
+      home.cleanup()
+    }
   })
 })
