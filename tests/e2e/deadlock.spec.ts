@@ -2,9 +2,23 @@
 // reads the cycle (worker-1 → waits for → lock-b → held by → worker-2 → ...), it stays readable
 // once main has ended the deadlock, axe finds nothing in it in either colour scheme or language, and
 // its button, from the keyboard, opens the timeline on just those two processes.
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { chooseLanguage, chooseTheme, expect, runScenario, runScriptSource, test } from './fixtures'
+
+/** The whole window, kept as an artifact; with PROCLAB_UPDATE_SCREENSHOT=1 also the README's picture (as screens.spec.ts does). */
+async function keep(page: Page, name: string): Promise<void> {
+  const path = test.info().outputPath(`${name}.png`)
+  await page.screenshot({ path })
+  await test.info().attach(name, { path, contentType: 'image/png' })
+  if (process.env.PROCLAB_UPDATE_SCREENSHOT === '1') {
+    const docs = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
+    mkdirSync(docs, { recursive: true })
+    await page.screenshot({ path: `${docs}${name}.png` })
+  }
+}
 
 async function expectBannerAccessible(page: Page, where: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
@@ -92,6 +106,7 @@ export default async function main() {
 
 test('while a deadlock and a stuck reader last, their alerts are accessible in both themes; Stop ends them', async ({ app }) => {
   test.setTimeout(120_000)
+  await app.setViewportSize({ width: 1440, height: 900 })
   await runScriptSource(app, HANGS)
   const deadlock = app.getByRole('alert').filter({ hasText: 'Deadlock' })
   await expect(deadlock.getByRole('listitem')).toHaveText([/alpha\s*→ waits for →\s*right\s*→ held by →\s*beta/, /beta\s*→ waits for →\s*left\s*→ held by →\s*alpha/], { timeout: 30_000 })
@@ -101,6 +116,8 @@ test('while a deadlock and a stuck reader last, their alerts are accessible in b
   await expectBannerAccessible(app, 'deadlock and stuck reader, open')
   await expect(app.getByTestId('deadlock-banner')).toHaveAttribute('role', 'alert')
   await expect(app.getByTestId('stuck-banner')).toHaveAttribute('role', 'alert')
+  await chooseTheme(app, 'light')
+  await keep(app, 'deadlock')
 
   await app.getByRole('button', { name: 'Stop' }).click()
   await expect(app.getByTestId('run-state')).toHaveText(/^stopped after /, { timeout: 30_000 })
