@@ -193,6 +193,20 @@ describe('wait-for graph: each kind of cycle', () => {
     expect(deadlockedSet(states(locks)).size).toBe(0)
   })
 
+  it('two separate cycles are two deadlocks; a process that comes to wait behind one later is not a third', () => {
+    const locks = [lock(1), lock(2), lock(3), lock(4)]
+    const { watch, changes } = cycleOf(locks, [[1, [0]], [2, [1]], [3, [2]], [4, [3]]], [[1, 1], [2, 0], [3, 3], [4, 2]])
+    expect(changes.map((c) => (c.kind === 'deadlock.found' ? c.cycle.map((l) => l.lid) : c.kind))).toEqual([
+      ['r1.1', 'r1.2'],
+      ['r1.3', 'r1.4'],
+    ])
+    locks[0]!.acquire(proc(5), null, () => {})
+    expect(watch.update(states(locks))).toEqual([])
+    // Ending the first leaves the second open.
+    for (const l of locks) l.processGone('r1.1')
+    expect(watch.update(states(locks), new Set(['r1.1']))).toEqual([{ kind: 'deadlock.cleared', deadlock: 1, by: 'r1.1', reason: 'gone' }])
+  })
+
   it('ends once: resumed when a member’s wait ends, gone when a member dies', () => {
     const locks = [lock(1), lock(2)]
     const { watch } = cycleOf(locks, [[1, [0]], [2, [1]]], [[1, 1], [2, 0]])

@@ -58,27 +58,44 @@ function waitMap(objects: readonly LockWaitState[]): Map<string, string[]> {
   return waitsOn
 }
 
-/**
- * From deadlocked process `start`, follows waits (first object, first holder) until a process
- * repeats: the cycle it ends in, and the processes before it (stuck behind the cycle).
- */
-export function walkToCycle(start: string, objects: readonly LockWaitState[], deadlocked: ReadonlySet<string>): { cycle: DeadlockLink[]; before: string[] } {
-  const waitsOn = waitMap(objects)
-  const byObject = new Map(objects.map((o) => [o.object, o]))
+/** The snapshot indexed once per look: what each process waits for, each object, each pid. */
+interface Graph {
+  waitsOn: Map<string, string[]>
+  byObject: Map<string, LockWaitState>
+  pidOf: Map<string, number>
+}
+
+function indexed(objects: readonly LockWaitState[]): Graph {
   const pidOf = new Map<string, number>()
   for (const o of objects) for (const w of [...o.holders, ...o.waiters]) pidOf.set(w.lid, w.pid)
+  return { waitsOn: waitMap(objects), byObject: new Map(objects.map((o) => [o.object, o])), pidOf }
+}
+
+/** The deadlocked process that deadlocked `lid` waits for (through the first object it waits for). */
+function nextInWalk(lid: string, graph: Graph, deadlocked: ReadonlySet<string>): { link: DeadlockLink; holder: string } {
+  // Every object a deadlocked process waits for is held by deadlocked processes only.
+  const object = graph.waitsOn.get(lid)![0]!
+  const holder = graph.byObject.get(object)!.holders.find((h) => deadlocked.has(h.lid))!.lid
+  return { link: { lid, pid: graph.pidOf.get(lid) ?? 0, waitsFor: object }, holder }
+}
+
+/**
+ * From deadlocked process `start`, follows waits until a process repeats (`cycleAt`: where its
+ * cycle starts in `path`) or one in `known` is reached (`reached`: that process; the path leads
+ * to a deadlock known already).
+ */
+function walk(start: string, graph: Graph, deadlocked: ReadonlySet<string>, known: ReadonlyMap<string, unknown>): { path: DeadlockLink[]; cycleAt: number; reached: string | null } {
   const path: DeadlockLink[] = []
   const seen = new Map<string, number>()
   let lid = start
   while (!seen.has(lid)) {
+    if (known.has(lid)) return { path, cycleAt: -1, reached: lid }
     seen.set(lid, path.length)
-    // Every object a deadlocked process waits for is held by deadlocked processes only.
-    const object = waitsOn.get(lid)![0]!
-    path.push({ lid, pid: pidOf.get(lid) ?? 0, waitsFor: object })
-    lid = byObject.get(object)!.holders.find((h) => deadlocked.has(h.lid))!.lid
+    const { link, holder } = nextInWalk(lid, graph, deadlocked)
+    path.push(link)
+    lid = holder
   }
-  const at = seen.get(lid)!
-  return { cycle: fromFirstProcess(path.slice(at)), before: path.slice(0, at).map((link) => link.lid) }
+  return { path, cycleAt: seen.get(lid)!, reached: null }
 }
 
 /** A cycle told from its earliest-started process (lids number processes in start order): the same cycle always reads the same. */
@@ -96,12 +113,15 @@ type Cleared = Omit<EventOf<'deadlock.cleared'>, 'seq' | 't' | 'runId'>
 interface Active {
   id: number
   cycle: DeadlockLink[]
+  /** Its cycle's processes and every process found waiting behind it: no walk starts from them again. */
+  covered: Set<string>
 }
 
 /**
  * The deadlocks found so far and not yet over. One is reported once, when its cycle forms, and
  * ends (cleared) as soon as a process of its cycle stops waiting: it died or was killed ('gone'),
  * or its wait ended otherwise ('resumed': a timeout, or a release by a process outside the cycle).
+ * Processes that come to wait behind an open deadlock later are not reported again.
  */
 export class DeadlockWatch {
   private readonly active = new Map<number, Active>()
@@ -110,35 +130,47 @@ export class DeadlockWatch {
   /** `gone`: lids of processes that ended since the last update. */
   update(objects: readonly LockWaitState[], gone: ReadonlySet<string> = new Set()): Array<Found | Cleared> {
     const deadlocked = deadlockedSet(objects)
-    const waiting = new Set(objects.flatMap((o) => o.waiters.map((w) => w.lid)))
-    const out: Array<Found | Cleared> = []
-    const inCycles = new Set<string>()
-    for (const [id, deadlock] of this.active) {
-      // The one that died, if one did, or whose wait ended: that is what ended the others' waits.
-      const left = deadlock.cycle.find((link) => gone.has(link.lid)) ?? deadlock.cycle.find((link) => !waiting.has(link.lid)) ?? deadlock.cycle.find((link) => !deadlocked.has(link.lid))
-      if (left) {
-        this.active.delete(id)
-        out.push({ kind: 'deadlock.cleared', deadlock: id, by: left.lid, reason: gone.has(left.lid) ? 'gone' : 'resumed' })
-      } else {
-        for (const link of deadlock.cycle) inCycles.add(link.lid)
-      }
-    }
-    const fresh = new Map<string, Found>()
+    const out: Array<Found | Cleared> = this.clearEnded(objects, deadlocked, gone)
+    // Which open deadlock each deadlocked process belongs to (its cycle, or waiting behind it).
+    const owner = new Map<string, Active>()
+    for (const deadlock of this.active.values()) for (const lid of deadlock.covered) if (deadlocked.has(lid)) owner.set(lid, deadlock)
+    if (owner.size === deadlocked.size) return out
+    const graph = indexed(objects)
+    const fresh = new Map<number, Found>()
     for (const lid of deadlocked) {
-      if (inCycles.has(lid)) continue
-      const { cycle, before } = walkToCycle(lid, objects, deadlocked)
-      // Behind a deadlock reported before: nothing new.
-      if (cycle.some((link) => inCycles.has(link.lid))) continue
-      const key = cycleKey(cycle)
-      const found = fresh.get(key)
-      if (found) {
-        for (const b of before) if (!found.stuck.includes(b)) found.stuck.push(b)
+      if (owner.has(lid)) continue
+      const { path, cycleAt, reached } = walk(lid, graph, deadlocked, owner)
+      if (reached !== null) {
+        const behind = owner.get(reached)!
+        for (const link of path) {
+          behind.covered.add(link.lid)
+          owner.set(link.lid, behind)
+          fresh.get(behind.id)?.stuck.push(link.lid)
+        }
         continue
       }
-      const event: Found = { kind: 'deadlock.found', deadlock: this.next++, cycle, stuck: [...before] }
-      fresh.set(key, event)
-      this.active.set(event.deadlock, { id: event.deadlock, cycle })
-      out.push(event)
+      const cycle = fromFirstProcess(path.slice(cycleAt))
+      const found: Found = { kind: 'deadlock.found', deadlock: this.next++, cycle, stuck: path.slice(0, cycleAt).map((link) => link.lid) }
+      const deadlock: Active = { id: found.deadlock, cycle, covered: new Set(path.map((link) => link.lid)) }
+      this.active.set(deadlock.id, deadlock)
+      for (const link of path) owner.set(link.lid, deadlock)
+      fresh.set(deadlock.id, found)
+      out.push(found)
+    }
+    return out
+  }
+
+  /** The open deadlocks one of whose cycle's processes no longer waits for good. */
+  private clearEnded(objects: readonly LockWaitState[], deadlocked: ReadonlySet<string>, gone: ReadonlySet<string>): Cleared[] {
+    const waiting = new Set(objects.flatMap((o) => o.waiters.map((w) => w.lid)))
+    const out: Cleared[] = []
+    for (const [id, deadlock] of this.active) {
+      // The one that died, if one did, or whose wait ended: that is what ended the others' waits.
+      const left =
+        deadlock.cycle.find((link) => gone.has(link.lid)) ?? deadlock.cycle.find((link) => !waiting.has(link.lid)) ?? deadlock.cycle.find((link) => !deadlocked.has(link.lid))
+      if (!left) continue
+      this.active.delete(id)
+      out.push({ kind: 'deadlock.cleared', deadlock: id, by: left.lid, reason: gone.has(left.lid) ? 'gone' : 'resumed' })
     }
     return out
   }
@@ -153,12 +185,4 @@ export class DeadlockWatch {
     }
     return out
   }
-}
-
-/** The same cycle found from another start reads the same, whichever process it starts at. */
-function cycleKey(cycle: readonly DeadlockLink[]): string {
-  return cycle
-    .map((link) => `${link.lid}>${link.waitsFor}`)
-    .sort()
-    .join('|')
 }
