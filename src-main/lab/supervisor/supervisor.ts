@@ -122,6 +122,7 @@ export class Supervisor {
       },
       objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
       senderless: (oid, lid) => this.objects.senderless(oid, lid),
+      delivered: (oid) => this.objects.delivered(oid),
       processKnown: (from, lid) => {
         const target = this.registry.get(lid)
         return target !== undefined && target.runId === this.registry.get(from)?.runId

@@ -14,6 +14,8 @@ interface OpenWait {
   object: string | null
   /** Named as stuck already (process.stuck, issue 17): once per wait. */
   stuck: boolean
+  /** Its object's delivered count when the wait was reported (pipes; see PipeObject.delivered). */
+  delivered: number
 }
 
 export interface WaitBookEnv {
@@ -25,6 +27,8 @@ export interface WaitBookEnv {
   now(): number
   /** Whether nothing can ever arrive for `lid` waiting to receive from `oid` (see PipeObject.senderless). */
   senderless?(oid: string, lid: string): boolean
+  /** Messages received from pipe `oid` so far. */
+  delivered?(oid: string): number
 }
 
 /** Open waits a process may have at once: far more than any program blocks on, few enough to bound a flood. */
@@ -61,6 +65,8 @@ export class WaitBook {
     for (const [lid, waits] of this.open) {
       for (const [wait, open] of waits) {
         if (open.stuck || open.on !== 'pipe.recv' || open.object === null || !senderless(open.object, lid)) continue
+        // Something was received since: this wait may be served already, its resume on the way.
+        if ((this.env.delivered?.(open.object) ?? 0) !== open.delivered) continue
         open.stuck = true
         this.env.emit(lid, { kind: 'process.stuck', lid, pid: open.pid, wait, on: 'pipe.recv', object: open.object }, this.env.now())
       }
@@ -80,7 +86,7 @@ export class WaitBook {
     const now = this.env.now()
     const waitedUs = Math.max(0, Math.round(message.waitedUs))
     const { wait, on, object, target, timeoutMs } = message
-    waits.set(wait, { pid, since: now - waitedUs, on, object, stuck: false })
+    waits.set(wait, { pid, since: now - waitedUs, on, object, stuck: false, delivered: object !== null && on === 'pipe.recv' ? (this.env.delivered?.(object) ?? 0) : 0 })
     this.env.emit(lid, { kind: 'process.wait', lid, pid, wait, on, object, target, timeoutMs, waitedUs }, now)
     return null
   }

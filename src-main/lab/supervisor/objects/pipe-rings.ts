@@ -62,6 +62,11 @@ export class BrokerPipeRings {
     return counts.sent - counts.received
   }
 
+  /** Messages received from both rings so far. */
+  received(): number {
+    return this.rings[0].counts().received + this.rings[1].counts().received
+  }
+
   /** A process ended: free a side lock it held (it died mid-frame; the frame was never published). */
   processGone(lid: string, pid: number): void {
     this.byPid.set(pid, { lid, pid })

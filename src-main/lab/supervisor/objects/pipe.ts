@@ -24,6 +24,8 @@ export class PipeObject implements BrokerObject {
   /** Big messages of the ring path by ticket, and readers that met a ticket before its message arrived. */
   private readonly ticketed = new Map<string, unknown>()
   private readonly takers = new Map<string, Call>()
+  /** Messages readers took through the broker (the ring counts its own): see delivered(). */
+  private deliveredByBroker = 0
 
   constructor(
     readonly oid: string,
@@ -105,6 +107,15 @@ export class PipeObject implements BrokerObject {
     })
   }
 
+  /**
+   * Messages received from this pipe so far, both ways and both paths. A reader's wait that the
+   * broker still has open may already be served (its resume on its way): if this moved since the
+   * wait was reported, the wait is not called stuck (issue 17).
+   */
+  delivered(): number {
+    return this.deliveredByBroker + (this.rings?.received() ?? 0)
+  }
+
   hold(lid: string, part: number | null): void {
     const end = toEnd(part)
     if (end !== null) this.holders[end].add(lid)
@@ -175,6 +186,7 @@ export class PipeObject implements BrokerObject {
   private channelFor(end: End): ItemChannel {
     return new ItemChannel(this.oid, {
       consumed: (who, n) => {
+        this.deliveredByBroker += n
         for (let i = 0; i < n; i++) this.env.emit(who, { kind: 'pipe.recv', end, bytes: null })
       },
       endOfData: () =>

@@ -172,6 +172,12 @@ export class ObjectTable {
     return object instanceof PipeObject && object.senderless(lid)
   }
 
+  /** Messages received from pipe `oid` so far (0 for anything else): see PipeObject.delivered. */
+  delivered(oid: string): number {
+    const object = this.objects.get(oid)
+    return object instanceof PipeObject ? object.delivered() : 0
+  }
+
   has(oid: string): boolean {
     return this.objects.has(oid)
   }
