@@ -197,6 +197,31 @@ export type EventBody =
    */
   | (ProcessRef & { kind: 'process.resume'; wait: number; outcome: 'done' | 'timeout' | 'error' | 'gone'; waitedUs: number })
   // ---- end of issue 16, what a process is blocked on ----
+  // ---- Issue 17, deadlocks named (branch i17-deadlock) ----
+  /**
+   * Processes of the run wait for each other's locks and none can ever go on: `cycle[i]` (a
+   * process) waits for the Lock, RLock or Semaphore `cycle[i].waitsFor`, which `cycle[i + 1]` holds
+   * (the last link's object is held by the first link's process; one link: a process waits for a
+   * Lock it holds itself). `stuck`: lids of other processes that can never go on either because
+   * they wait behind the cycle. Found by the broker's wait-for graph (supervisor/wait-for.ts);
+   * `deadlock` numbers it for the host's lifetime and ends in exactly one deadlock.cleared.
+   */
+  | { kind: 'deadlock.found'; deadlock: number; cycle: DeadlockLink[]; stuck: string[] }
+  /**
+   * That deadlock is over: process `by` of its cycle stopped waiting, because it died or was
+   * killed ('gone', also when its run ended) or its wait ended otherwise ('resumed': its timeout ran out, or
+   * a process outside the cycle released the lock it waited for).
+   */
+  | { kind: 'deadlock.cleared'; deadlock: number; by: string; reason: 'gone' | 'resumed' }
+  /**
+   * Process (lid, pid) waits in a Pipe's recv (its open wait `wait`, a process.wait before this) and
+   * nothing can ever arrive: it holds the pipe's other end itself and no other live process does,
+   * and nothing is buffered for it. Only a send of its own could serve it (the pipe-hang mistake:
+   * a reader that keeps its copy of the write end open). Ends with that wait's process.resume. A
+   * Queue's get is never named so: the broker cannot know every process that holds a queue.
+   */
+  | (ProcessRef & { kind: 'process.stuck'; wait: number; on: 'pipe.recv'; object: string })
+  // ---- end of issue 17, deadlocks named ----
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']
@@ -260,3 +285,10 @@ export const WAIT_OUTCOMES: readonly WaitOutcome[] = ['done', 'timeout', 'error'
 /** A lab call blocked for less than this is never reported as a wait (see process.wait). */
 export const WAIT_REPORT_MS = 5
 // ---- end of issue 16, what a process is blocked on ----
+
+// ---- Issue 17, deadlocks named (branch i17-deadlock) ----
+/** One step of a deadlock's cycle: process (lid, pid) waits for object `waitsFor`, held by the next step's process. */
+export interface DeadlockLink extends ProcessRef {
+  waitsFor: string
+}
+// ---- end of issue 17, deadlocks named ----

@@ -7,6 +7,8 @@ import { ProcessFold } from '../../src-shared/folds/processes'
 
 export class RunPrinter {
   private readonly processes = new ProcessFold()
+  /** Shared objects' names, for the deadlock lines (issue 17). */
+  private readonly objects = new Map<string, string>()
   private readonly color: boolean
 
   constructor(
@@ -47,6 +49,16 @@ export class RunPrinter {
       case 'lab.error':
         this.err.write(`${this.paint('31', 'lab error:')} ${event.message}\n`)
         return
+      // Issue 17: deadlocks and stuck readers are said even with -q: they explain a hang.
+      case 'object.create':
+        this.objects.set(event.object, event.name)
+        return
+      case 'deadlock.found':
+        return this.warn(`deadlock ${event.deadlock}: ${this.cycleText(event)}${event.stuck.length > 0 ? `; stuck behind it: ${event.stuck.map((lid) => this.nameOf(lid)).join(', ')}` : ''}`)
+      case 'deadlock.cleared':
+        return this.status(`deadlock ${event.deadlock} over: ${this.nameOf(event.by)} ${event.reason === 'gone' ? 'ended' : 'stopped waiting'}`)
+      case 'process.stuck':
+        return this.warn(`stuck: ${this.nameOf(event.lid)} (pid ${event.pid}) waits in recv() on ${this.objects.get(event.object) ?? event.object}, and only it holds the end that could send to it`)
       default:
         return
     }
@@ -62,6 +74,17 @@ export class RunPrinter {
     }
     const verdict = runEndStopped(end) ? this.paint('33', 'run stopped') : end.ok ? this.paint('32', 'run ok') : this.paint('31', `run failed: ${end.error ?? 'unknown error'}`)
     this.out.write(`\n${lines.join('\n')}\n${verdict} in ${(end.durationUs / 1e6).toFixed(2)} s\n`)
+  }
+
+  /** "a waits for L1, held by b; b waits for L2, held by a". */
+  private cycleText(event: EventOf<'deadlock.found'>): string {
+    return event.cycle
+      .map((link, i) => `${this.nameOf(link.lid)} waits for ${this.objects.get(link.waitsFor) ?? link.waitsFor}, held by ${this.nameOf(event.cycle[(i + 1) % event.cycle.length]!.lid)}`)
+      .join('; ')
+  }
+
+  private warn(text: string): void {
+    this.out.write(`${this.paint('33', '⚠')} ${text}\n`)
   }
 
   private nameOf(lid: string): string {

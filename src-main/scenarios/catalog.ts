@@ -244,6 +244,34 @@ export const SCENARIOS: readonly Scenario[] = [
       zh: '同样 2000 个极小任务、2 个工作进程，分别用 chunkSize 1、默认值和 1000。每个分块是发给工作进程的一条消息加一条回复：2000 个分块比 8 个或 2 个慢得多，而工作量和结果都相同。',
     },
   },
+  // ── Issue 17, deadlocks named ──
+  {
+    id: 'deadlock-two-locks',
+    file: 'deadlock-two-locks.mjs',
+    title: { en: 'Deadlock: two locks in opposite order', zh: '死锁：两把锁，顺序相反' },
+    lesson: {
+      en: 'worker-1 holds lock-a and asks for lock-b while worker-2 holds lock-b and asks for lock-a: each waits for the other forever. ProcLab names the cycle as it forms. Main gives up after 3 s and terminates both. The cure: every process takes the locks in one order.',
+      zh: 'worker-1 持有 lock-a 又请求 lock-b，同时 worker-2 持有 lock-b 又请求 lock-a：两者永远互相等待。循环一形成，ProcLab 就指出它。主进程等 3 秒后放弃并终止二者。解决办法：所有进程按同一顺序取锁。',
+    },
+  },
+  {
+    id: 'dining-philosophers',
+    file: 'dining-philosophers.mjs',
+    title: { en: 'Dining philosophers: the deadlock', zh: '哲学家就餐：死锁' },
+    lesson: {
+      en: 'Five philosophers, five forks (Locks); each picks up the left fork, then the right. When all five hold their left fork, nobody can ever take a right one: a cycle of five waits, which ProcLab names. Main gives up after 3 s and terminates them.',
+      zh: '五位哲学家、五把叉子（Lock）；每人先拿左手的叉子，再拿右手的。当五人都拿着左叉时，谁也拿不到右叉：五个等待连成一个循环，ProcLab 会指出它。主进程等 3 秒后放弃并终止他们。',
+    },
+  },
+  {
+    id: 'dining-philosophers-fixed',
+    file: 'dining-philosophers-fixed.mjs',
+    title: { en: 'Dining philosophers: the fix', zh: '哲学家就餐：修正' },
+    lesson: {
+      en: 'The same table, but each philosopher picks up the lower-numbered of their two forks first, so the last one reaches right before left. With one order for all the locks, no cycle of waits can form: all eat three meals and the run ends by itself.',
+      zh: '同一张桌子，但每位哲学家先拿两把叉子中编号较小的那把，于是最后一位先拿右叉再拿左叉。所有锁都按同一顺序获取，就不会形成等待循环：每人吃完三顿，程序自己结束。',
+    },
+  },
 ]
 
 /** The copy in the build output: the one an installed app has (see electron.vite.config.ts). */

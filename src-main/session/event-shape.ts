@@ -6,7 +6,7 @@
 import type { EventKind } from '../../src-shared/events'
 
 /** A trailing `?`: the field may be absent (older files, the synthetic sessions), but not of another type. */
-type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples' | 'entries'
+type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples' | 'entries' | 'cycle' | 'lids'
 type Field = FieldType | `${FieldType}?`
 type Shape = Readonly<Record<string, Field>>
 
@@ -64,6 +64,10 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   // Issue 16, what a process is blocked on (the fold reads `on` and `outcome` as it finds them).
   'process.wait': { ...PROCESS, wait: 'number', on: 'string', object: 'string|null', target: 'string|null', timeoutMs: 'number|null', waitedUs: 'number' },
   'process.resume': { ...PROCESS, wait: 'number', outcome: 'string', waitedUs: 'number' },
+  // Issue 17, deadlocks named.
+  'deadlock.found': { deadlock: 'number', cycle: 'cycle', stuck: 'lids' },
+  'deadlock.cleared': { deadlock: 'number', by: 'string', reason: 'string' },
+  'process.stuck': { ...PROCESS, wait: 'number', on: 'string', object: 'string' },
 }
 
 /** The shapes as lists, made once: shapeProblem runs for every event of a replayed file. */
@@ -108,6 +112,10 @@ function fits(value: unknown, type: FieldType): boolean {
       return Array.isArray(value) && value.every((s) => typeof s === 'object' && s !== null && typeof s.lid === 'string' && fits(s.pid, 'number') && fits(s.cpu, 'number') && fits(s.rss, 'number'))
     case 'entries':
       return Array.isArray(value) && value.every((e) => typeof e === 'object' && e !== null && typeof e.key === 'string' && typeof e.value === 'string')
+    case 'cycle':
+      return Array.isArray(value) && value.length > 0 && value.every((l) => typeof l === 'object' && l !== null && typeof l.lid === 'string' && fits(l.pid, 'number') && typeof l.waitsFor === 'string')
+    case 'lids':
+      return Array.isArray(value) && value.every((lid) => typeof lid === 'string')
   }
 }
 
@@ -116,5 +124,7 @@ function describe(spec: Field): string {
   if (type === 'end') return '0 or 1'
   if (type === 'samples') return 'a list of process samples'
   if (type === 'entries') return 'a list of { key, value } previews'
+  if (type === 'cycle') return 'a list of { lid, pid, waitsFor } links'
+  if (type === 'lids') return 'a list of lids'
   return `a ${type.replace('|null', ' or null')}`
 }

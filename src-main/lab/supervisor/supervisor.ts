@@ -88,6 +88,7 @@ export class Supervisor {
   private readonly watch: ProcessWatch
   /** What lab processes are blocked on, as they report it (process.wait, process.resume). */
   private readonly waits: WaitBook
+  private stuckCheckPending = false
 
   private constructor(private readonly options: SupervisorOptions) {
     const telemetry = options.telemetry ?? true
@@ -105,6 +106,9 @@ export class Supervisor {
         this.options.emit(body, record.runId, at ?? monotonicMicros())
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
+      deadlock: (event, oid) => {
+        if (telemetry) this.options.emit(event, this.runOfObject(oid), monotonicMicros())
+      },
       processWithPid: (pid) => {
         const record = this.registry.liveByPid(pid)
         return record && record.pid !== null ? { lid: record.lid, pid: record.pid } : undefined
@@ -117,6 +121,8 @@ export class Supervisor {
         if (telemetry && record) this.options.emit(body, record.runId, at)
       },
       objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
+      senderless: (oid, lid) => this.objects.senderless(oid, lid),
+      delivered: (oid) => this.objects.delivered(oid),
       processKnown: (from, lid) => {
         const target = this.registry.get(lid)
         return target !== undefined && target.runId === this.registry.get(from)?.runId
@@ -376,6 +382,7 @@ export class Supervisor {
       this.spares.killWhere((spare) => spare.ownerLid === record.lid)
       this.objects.processGone(record.lid, connection.pid)
       this.waits.processGone(record.lid)
+      this.checkStuckSoon()
       this.streamClosed(record)
       // Exit codes come from the parent, which waits on the child. A parent that ended first
       // will never report: its children's exits are unknown (an orphan's, say), unless ProcLab
@@ -414,6 +421,16 @@ export class Supervisor {
   }
 
   /** Object ids start with the lid of the process that made them, which starts with the run id. */
+  /** Looks for stuck pipe readers once the messages at hand are handled (a close and its process's exit come together). */
+  private checkStuckSoon(): void {
+    if (this.stuckCheckPending) return
+    this.stuckCheckPending = true
+    setImmediate(() => {
+      this.stuckCheckPending = false
+      this.waits.checkStuck()
+    })
+  }
+
   private runOfObject(oid: string): string {
     return oid.split(/[./]/)[0] ?? ''
   }
@@ -430,6 +447,8 @@ export class Supervisor {
       case 'call':
         return this.objects.call(message.oid, message.method, message.args, this.callFor(caller, connection, message.rid))
       case 'tell':
+        // A pipe end closed may leave a reader with nobody to send to it (issue 17).
+        if (message.method === 'close') this.checkStuckSoon()
         return this.objects.tell(message.oid, message.method, message.args, caller)
       case 'create': {
         const made = this.objects.create(caller, message.oid, message.type, message.name, message.options ?? {})
@@ -528,6 +547,7 @@ export class Supervisor {
       case 'resume': {
         const problem = this.waits.receive(from.lid, from.pid ?? connection.pid, message)
         if (problem) this.refuse(from, problem)
+        else if (message.op === 'wait' && message.on === 'pipe.recv') this.checkStuckSoon()
         return
       }
     }

@@ -10,6 +10,12 @@ interface OpenWait {
   pid: number
   /** When it began, on the machine's monotonic clock (µs). */
   since: number
+  on: WaitOn
+  object: string | null
+  /** Named as stuck already (process.stuck, issue 17): once per wait. */
+  stuck: boolean
+  /** Its object's delivered count when the wait was reported (pipes; see PipeObject.delivered). */
+  delivered: number
 }
 
 export interface WaitBookEnv {
@@ -19,6 +25,10 @@ export interface WaitBookEnv {
   /** Whether `lid` names a process of the same run as `from`. */
   processKnown(from: string, lid: string): boolean
   now(): number
+  /** Whether nothing can ever arrive for `lid` waiting to receive from `oid` (see PipeObject.senderless). */
+  senderless?(oid: string, lid: string): boolean
+  /** Messages received from pipe `oid` so far. */
+  delivered?(oid: string): number
 }
 
 /** Open waits a process may have at once: far more than any program blocks on, few enough to bound a flood. */
@@ -45,6 +55,24 @@ export class WaitBook {
     }
   }
 
+  /**
+   * Names the open waits in a Pipe's recv that nothing can ever serve (issue 17). Called after a
+   * wait begins and whenever a pipe end may have lost a holder (a close, a process gone).
+   */
+  checkStuck(): void {
+    const senderless = this.env.senderless
+    if (!senderless) return
+    for (const [lid, waits] of this.open) {
+      for (const [wait, open] of waits) {
+        if (open.stuck || open.on !== 'pipe.recv' || open.object === null || !senderless(open.object, lid)) continue
+        // Something was received since: this wait may be served already, its resume on the way.
+        if ((this.env.delivered?.(open.object) ?? 0) !== open.delivered) continue
+        open.stuck = true
+        this.env.emit(lid, { kind: 'process.stuck', lid, pid: open.pid, wait, on: 'pipe.recv', object: open.object }, this.env.now())
+      }
+    }
+  }
+
   /** How many waits a process has open (tests). */
   openCount(lid: string): number {
     return this.open.get(lid)?.size ?? 0
@@ -57,8 +85,8 @@ export class WaitBook {
     if (!waits) this.open.set(lid, (waits = new Map()))
     const now = this.env.now()
     const waitedUs = Math.max(0, Math.round(message.waitedUs))
-    waits.set(message.wait, { pid, since: now - waitedUs })
     const { wait, on, object, target, timeoutMs } = message
+    waits.set(wait, { pid, since: now - waitedUs, on, object, stuck: false, delivered: object !== null && on === 'pipe.recv' ? (this.env.delivered?.(object) ?? 0) : 0 })
     this.env.emit(lid, { kind: 'process.wait', lid, pid, wait, on, object, target, timeoutMs, waitedUs }, now)
     return null
   }

@@ -384,12 +384,28 @@ export const HANDLERS: Record<string, Handler> = {
   },
   'pool.done': poolTaskEnd,
   'pool.failed': poolTaskEnd,
+  // Deadlocks named (issue 17): an instant on the host track and on each process of the cycle.
+  'deadlock.found': (e, b) => deadlockInstants(e, b, `deadlock ${num(e, 'deadlock') ?? '?'}`),
+  'process.stuck': (e, b) => b.instant(b.trackOf(e), e, `stuck in recv ${str(e, 'object') ?? '?'}`, 'deadlock', rest(e)),
+  'deadlock.cleared': (e, b) => b.instant(b.tracks.host, e, `deadlock ${num(e, 'deadlock') ?? '?'} cleared`, 'deadlock', rest(e)),
   'pool.summary': (e, b) => {
     const object = str(e, 'object') ?? '?'
     const durationUs = num(e, 'durationUs') ?? 0
     // Never open: drawn whole from what it says.
     b.closeInterval(e, TASKS, 'summary', 'fifo', { ...rest(e), summary: true }, { start: e.t - durationUs, name: `${num(e, 'chunks') ?? '?'} chunks of ${object}`, cat: 'pool' })
   },
+}
+
+/** deadlock.found: the cycle as text (lid → object → lid ...) on the host, and a mark on each member's track. */
+function deadlockInstants(e: LooseEvent, b: TraceBuilder, name: string): void {
+  const cycle = Array.isArray(e.cycle) ? (e.cycle as Array<Record<string, unknown>>) : []
+  const text = cycle.map((link) => `${String(link.lid)} → ${String(link.waitsFor)}`).join(' → ')
+  b.instant(b.tracks.host, e, name, 'deadlock', { ...rest(e), cycle: text })
+  for (const link of cycle) {
+    if (typeof link !== 'object' || link === null) continue
+    const member = { seq: e.seq, t: e.t, runId: e.runId, kind: e.kind, lid: link.lid, pid: link.pid }
+    b.instant(b.trackOf(member), e, `${name}: waits for ${String(link.waitsFor)}`, 'deadlock', { waitsFor: link.waitsFor })
+  }
 }
 
 function chunkKey(e: LooseEvent): string {

@@ -2,6 +2,7 @@
 // same frames, the same snapshot after a reconnect and the same replayed events, so none can drift
 // from the others. A new store that reads events joins the list here, and only here.
 import type { FrameEvent } from '../../../src-shared/events'
+import { useDeadlocksStore } from './deadlocks'
 import { useLabUsageStore } from './labUsage'
 import { useObjectsStore } from '../objects/objects'
 import { useProcessEventsStore } from './processEvents'
@@ -16,7 +17,7 @@ export interface FrameSink {
   replace(events: readonly FrameEvent[]): void
 }
 
-const SINKS: ReadonlyArray<() => FrameSink> = [useObjectsStore, useTimelineStore, useProcessEventsStore, useLabUsageStore]
+const SINKS: ReadonlyArray<() => FrameSink> = [useObjectsStore, useTimelineStore, useProcessEventsStore, useLabUsageStore, useDeadlocksStore]
 
 export function forEachSink(action: (sink: FrameSink) => void): void {
   for (const sink of SINKS) action(sink())

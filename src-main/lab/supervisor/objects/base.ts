@@ -1,6 +1,7 @@
 // What every object in the broker shares: how calls arrive and are answered, how telemetry is
 // emitted, and timers for waits with a timeout.
 import type { EventBody, SharedObjectType } from '../../../../src-shared/events'
+import type { LockWaitState } from '../wait-for'
 
 /** The lab process on the other end of a message. */
 export interface Caller {
@@ -47,6 +48,8 @@ export interface BrokerObject {
   processGone(lid: string, pid: number): void
   /** The run ended: free what outlives processes (shared memory segments: unmap and unlink). */
   dispose?(): void
+  /** Lock-like objects: who waits for it and who holds it now, for the wait-for graph (wait-for.ts); null while nobody waits. */
+  waitState?(): LockWaitState | null
 }
 
 /** setTimeout's longest wait (about 24.8 days); a longer one would fire at once. */

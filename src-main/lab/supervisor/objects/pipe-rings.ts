@@ -56,6 +56,17 @@ export class BrokerPipeRings {
     this.rings[(1 - end) as End].setFlag(WRITERS_GONE)
   }
 
+  /** Messages in the ring end `end` reads, sent and not yet received. */
+  buffered(end: End): number {
+    const counts = this.rings[end].counts()
+    return counts.sent - counts.received
+  }
+
+  /** Messages received from both rings so far. */
+  received(): number {
+    return this.rings[0].counts().received + this.rings[1].counts().received
+  }
+
   /** A process ended: free a side lock it held (it died mid-frame; the frame was never published). */
   processGone(lid: string, pid: number): void {
     this.byPid.set(pid, { lid, pid })

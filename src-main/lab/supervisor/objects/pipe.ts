@@ -24,6 +24,8 @@ export class PipeObject implements BrokerObject {
   /** Big messages of the ring path by ticket, and readers that met a ticket before its message arrived. */
   private readonly ticketed = new Map<string, unknown>()
   private readonly takers = new Map<string, Call>()
+  /** Messages readers took through the broker (the ring counts its own): see delivered(). */
+  private deliveredByBroker = 0
 
   constructor(
     readonly oid: string,
@@ -88,6 +90,30 @@ export class PipeObject implements BrokerObject {
       default:
         return unknownMethod(this, method)
     }
+  }
+
+  /**
+   * Whether nothing can ever arrive for process `lid` waiting to receive (issue 17, process.stuck):
+   * for each end it holds, it alone holds the other end, and nothing is buffered for it. Holding
+   * both ends is what keeps EOF away, so its recv waits for a send only it could make. False when
+   * it holds no end the broker knows of (an end received through a queue and not yet used).
+   */
+  senderless(lid: string): boolean {
+    const ends = ([0, 1] as const).filter((end) => this.holders[end].has(lid))
+    if (ends.length === 0) return false
+    return ends.every((end) => {
+      const senders = this.holders[(1 - end) as End]
+      return senders.size === 1 && senders.has(lid) && !this.channels[end].readyFor(lid) && (this.rings?.buffered(end) ?? 0) === 0
+    })
+  }
+
+  /**
+   * Messages received from this pipe so far, both ways and both paths. A reader's wait that the
+   * broker still has open may already be served (its resume on its way): if this moved since the
+   * wait was reported, the wait is not called stuck (issue 17).
+   */
+  delivered(): number {
+    return this.deliveredByBroker + (this.rings?.received() ?? 0)
   }
 
   hold(lid: string, part: number | null): void {
@@ -160,6 +186,7 @@ export class PipeObject implements BrokerObject {
   private channelFor(end: End): ItemChannel {
     return new ItemChannel(this.oid, {
       consumed: (who, n) => {
+        this.deliveredByBroker += n
         for (let i = 0; i < n; i++) this.env.emit(who, { kind: 'pipe.recv', end, bytes: null })
       },
       endOfData: () =>

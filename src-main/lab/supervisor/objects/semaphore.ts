@@ -4,6 +4,7 @@
 import type { SharedObjectType } from '../../../../src-shared/events'
 import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
 import { Deque } from './deque'
+import type { LockWaitState } from '../wait-for'
 
 interface Hold {
   lid: string
@@ -130,6 +131,11 @@ export class SemaphoreObject implements BrokerObject {
     if (this.type === 'rlock') this.depth = 1
     const error = this.release(caller)
     return error ?? depth
+  }
+
+  waitState(): LockWaitState | null {
+    if (this.waiters.length === 0) return null
+    return { object: this.oid, holders: this.holds, waiters: [...this.waiters].map((w) => w.caller) }
   }
 
   isHeldBy(lid: string, _pid?: number): boolean {

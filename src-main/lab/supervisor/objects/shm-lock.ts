@@ -12,6 +12,7 @@
 // arrival, it could land before that acquire, still in its process's batch.
 import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv, type ObjectEvent } from './base'
 import { Deque } from './deque'
+import type { LockWaitState } from '../wait-for'
 import { LockEventOrder } from './lock-events'
 import { HOLDER_MASK, LockWord, WAITERS_BIT } from '../../shm/lock-word'
 import type { SegmentAddress } from '../../shm/segment'
@@ -156,6 +157,19 @@ export class ShmLockObject implements BrokerObject {
 
   isHeldBy(_lid: string, pid?: number): boolean {
     return pid !== undefined && this.word.holder() === pid
+  }
+
+  /**
+   * Waiters are queued here only with W set on the word, and with W set only the broker changes
+   * the word: its holder is exact then, though the holds taken in place before it may not have
+   * been reported yet (their batch still on its way).
+   */
+  waitState(): LockWaitState | null {
+    if (this.waiters.length === 0) return null
+    const pid = this.word.holder()
+    // A pid the registry does not know (not a live lab process) could be anyone: no holder known.
+    const holder = pid === 0 ? undefined : this.env.processWithPid(pid)
+    return { object: this.oid, holders: holder ? [holder] : [], waiters: [...this.waiters].map((w) => w.caller) }
   }
 
   /** A Condition uses this lock: from now on every operation comes to the broker (W stays set). */

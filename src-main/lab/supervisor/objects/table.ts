@@ -13,13 +13,18 @@ import { SemaphoreObject } from './semaphore'
 import { ValueObject } from './value'
 import { ShmLockObject } from './shm-lock'
 import type { SegmentAddress } from '../../shm/segment'
+import { DeadlockWatch } from '../wait-for'
 
 export interface TableEnv {
   emit(who: { lid: string; pid: number }, event: Parameters<ObjectEnv['emit']>[1], oid: string, at?: number): void
   warn(message: string, oid: string): void
   now(): number
   processWithPid(pid: number): { lid: string; pid: number } | undefined
+  /** A deadlock began or ended (issue 17); `oid`: an object of its cycle, which names the run. */
+  deadlock(event: DeadlockEvent, oid: string): void
 }
+
+type DeadlockEvent = ReturnType<DeadlockWatch['update']>[number]
 
 /** The operation any object answers with the messages the broker received about it (tests, bench). */
 export const RECEIVED_STATS = 'stats.received'
@@ -28,6 +33,14 @@ export class ObjectTable {
   private readonly objects = new Map<string, BrokerObject>()
   /** Messages received per object and operation: how tests see that a fast path sends none. */
   private readonly received = new Map<string, Map<string, number>>()
+  /** Objects that can be in a deadlock (they have a waitState), and the graph over them. */
+  private readonly lockLike = new Set<BrokerObject>()
+  private readonly deadlocks = new DeadlockWatch()
+  /** Processes gone since the graph was last looked at (their deadlocks end as 'gone'). */
+  private readonly gone = new Set<string>()
+  private checkPending = false
+  /** An object of each open deadlock's cycle: its run's. */
+  private readonly deadlockObject = new Map<number, string>()
 
   constructor(private readonly env: TableEnv) {}
 
@@ -35,7 +48,11 @@ export class ObjectTable {
   create(creator: Caller, oid: string, type: SharedObjectType, name: string, options: Record<string, unknown>): { capacity: number | null } | { error: string } {
     if (this.objects.has(oid) || !oid.startsWith(`${creator.lid}/`)) return { error: `bad object id '${oid}'` }
     const env: ObjectEnv = {
-      emit: (who, event, at) => this.env.emit(who, event, oid, at),
+      emit: (who, event, at) => {
+        // Every change of a lock's waiters or holders is told by a lock event (timeouts too).
+        if (event.kind.startsWith('lock.')) this.checkDeadlocksSoon()
+        this.env.emit(who, event, oid, at)
+      },
       warn: (message) => this.env.warn(message, oid),
       now: this.env.now,
       processWithPid: this.env.processWithPid,
@@ -114,6 +131,7 @@ export class ObjectTable {
         return { error: `unknown object type '${String(type)}'` }
     }
     this.objects.set(oid, object)
+    if (object.waitState) this.lockLike.add(object)
     return { capacity }
   }
 
@@ -123,6 +141,8 @@ export class ObjectTable {
     if (method === RECEIVED_STATS) return call.reply(Object.fromEntries(this.received.get(oid) ?? []))
     this.count(oid, method)
     object.call(method, asArgs(args), call)
+    // A shared-memory Lock's waiter may be queued before any event of it is emitted (see shm-lock.ts).
+    if (object.waitState) this.checkDeadlocksSoon()
   }
 
   tell(oid: string, method: string, args: unknown, caller: Caller): void {
@@ -146,18 +166,67 @@ export class ObjectTable {
     counts.set(method, (counts.get(method) ?? 0) + 1)
   }
 
+  /** Whether nothing can ever arrive for `lid` receiving from pipe `oid` (issue 17). */
+  senderless(oid: string, lid: string): boolean {
+    const object = this.objects.get(oid)
+    return object instanceof PipeObject && object.senderless(lid)
+  }
+
+  /** Messages received from pipe `oid` so far (0 for anything else): see PipeObject.delivered. */
+  delivered(oid: string): number {
+    const object = this.objects.get(oid)
+    return object instanceof PipeObject ? object.delivered() : 0
+  }
+
   has(oid: string): boolean {
     return this.objects.has(oid)
   }
 
   processGone(lid: string, pid: number): void {
     for (const object of this.objects.values()) object.processGone(lid, pid)
+    this.gone.add(lid)
+    this.checkDeadlocksSoon()
+  }
+
+  /**
+   * Looks at the wait-for graph once the current burst of messages is handled (one look for many
+   * lock operations); a deadlock is named within a turn of the event loop of its last wait.
+   */
+  private checkDeadlocksSoon(): void {
+    if (this.checkPending) return
+    this.checkPending = true
+    setImmediate(() => {
+      this.checkPending = false
+      this.checkDeadlocks()
+    })
+  }
+
+  private checkDeadlocks(): void {
+    const states = []
+    for (const object of this.lockLike) {
+      const state = object.waitState!()
+      if (state) states.push(state)
+    }
+    const changes = this.deadlocks.update(states, this.gone)
+    this.gone.clear()
+    for (const change of changes) this.reportDeadlock(change)
+  }
+
+  /** Tells a deadlock's change under the run of its cycle's objects. */
+  private reportDeadlock(change: DeadlockEvent): void {
+    if (change.kind === 'deadlock.found') this.deadlockObject.set(change.deadlock, change.cycle[0]!.waitsFor)
+    const oid = this.deadlockObject.get(change.deadlock) ?? ''
+    if (change.kind === 'deadlock.cleared') this.deadlockObject.delete(change.deadlock)
+    this.env.deadlock(change, oid)
   }
 
   /** Objects of a finished run are dropped; their ids start with the run's id. */
   dropRun(runId: string): void {
+    const ofRun = (oid: string) => oid.startsWith(`${runId}/`) || oid.startsWith(`${runId}.`)
+    for (const change of this.deadlocks.clearWhere((cycle) => ofRun(cycle[0]!.waitsFor))) this.reportDeadlock(change)
     for (const [oid, object] of this.objects) {
-      if (!oid.startsWith(`${runId}/`) && !oid.startsWith(`${runId}.`)) continue
+      if (!ofRun(oid)) continue
+      this.lockLike.delete(object)
       this.objects.delete(oid)
       this.received.delete(oid)
       object.dispose?.()

@@ -157,6 +157,27 @@ export const messages: AreaMessages = {
       treeSplitter: 'Height of the process tree; the output has the rest',
       mainSplitter: 'Width of the tree and output; details and shared objects have the rest',
     },
+    // ---- issue 17, deadlocks named: the Lab view's banner ----
+    deadlock: {
+      heading: 'Deadlock: these processes wait for each other and none can go on',
+      headingCleared: 'Deadlock (over)',
+      cycleLabel: 'The cycle of waits',
+      waitsFor: 'waits for',
+      heldBy: 'held by',
+      stuck: 'Also stuck behind it: {names}',
+      clearedGone: 'It ended when {name} exited or was killed.',
+      clearedResumed: 'It ended when {name} stopped waiting (a timeout, or another process released the lock).',
+      open: 'Show these processes on the timeline',
+      dismiss: 'Close',
+      dismissLabel: 'Close the deadlock notice',
+      hint: 'Take locks in one order everywhere, or acquire with a timeout.',
+      stuckHeading: 'Stuck: this process waits for a message that can never come',
+      stuckOver: 'Stuck (over)',
+      stuckWhy: '{name} waits in recv() on {pipe}, but no other process holds the end that sends to it, and it holds that end itself: no EOF will come either. Close your own copy of the end you do not use.',
+      openOne: 'Show this process on the timeline',
+      dismissStuckLabel: 'Close the stuck-process notice',
+    },
+    // ---- end of issue 17, deadlocks named ----
   },
   zh: {
     controls: {
@@ -311,5 +332,26 @@ export const messages: AreaMessages = {
       treeSplitter: '进程树的高度，其余留给输出',
       mainSplitter: '进程树和输出的宽度，其余留给详情和共享对象',
     },
+    // ---- issue 17 指出死锁：实验视图中的提示横幅 ----
+    deadlock: {
+      heading: '死锁：这些进程互相等待，谁也无法继续',
+      headingCleared: '死锁（已结束）',
+      cycleLabel: '等待构成的循环',
+      waitsFor: '等待',
+      heldBy: '持有者',
+      stuck: '因此一同卡住的还有：{names}',
+      clearedGone: '{name} 退出或被终止后，死锁结束。',
+      clearedResumed: '{name} 不再等待后（超时，或另一个进程释放了锁），死锁结束。',
+      open: '在时间线上查看这些进程',
+      dismiss: '关闭',
+      dismissLabel: '关闭死锁提示',
+      hint: '所有地方都按同一顺序取锁，或在获取时设置超时。',
+      stuckHeading: '卡住：这个进程在等一条永远不会到来的消息',
+      stuckOver: '卡住（已结束）',
+      stuckWhy: '{name} 在 {pipe} 上 recv() 等待，但没有别的进程持有向它发送的那一端，而它自己持有那一端：EOF 也不会到来。请关闭自己手里不用的那一端。',
+      openOne: '在时间线上查看这个进程',
+      dismissStuckLabel: '关闭进程卡住提示',
+    },
+    // ---- issue 17 指出死锁结束 ----
   },
 }

@@ -121,6 +121,12 @@ export const messages: AreaMessages = {
       outcome: { done: 'returned', timeout: 'timed out', error: 'failed', gone: 'the process ended' },
     },
     // ---- end of issue 16, blocking calls on the timeline ----
+    // ---- issue 17, deadlocks named: the timeline opened on a deadlock's processes ----
+    focus: {
+      only: 'Showing only {names}.',
+      showAll: 'Show all processes',
+    },
+    // ---- end of issue 17, deadlocks named ----
   },
   zh: {
     heading: '时间线',
@@ -241,5 +247,11 @@ export const messages: AreaMessages = {
       outcome: { done: '已返回', timeout: '超时', error: '出错', gone: '进程已结束' },
     },
     // ---- issue 16 时间线上的阻塞调用结束 ----
+    // ---- issue 17 指出死锁：时间线只显示死锁中的进程 ----
+    focus: {
+      only: '只显示 {names}。',
+      showAll: '显示全部进程',
+    },
+    // ---- issue 17 指出死锁结束 ----
   },
 }
