@@ -6,26 +6,9 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import type { LabApiEntry, LabApiMember } from '../src-shared/lab-api'
 
-export type LabApiKind = 'class' | 'function' | 'variable' | 'type' | 'method' | 'property'
-
-export interface LabApiMember {
-  name: string
-  kind: 'method' | 'property'
-  /** The member's signature as TypeScript prints it (the first overload for a method). */
-  detail: string
-  doc: string
-  static?: true
-}
-
-export interface LabApiEntry {
-  name: string
-  kind: Exclude<LabApiKind, 'method' | 'property'>
-  detail: string
-  doc: string
-  /** A class's public members, inherited ones included. */
-  members?: LabApiMember[]
-}
+export type { LabApiEntry, LabApiMember }
 
 /**
  * Members every shared object has for ProcLab's own plumbing (handles that cross processes, the
