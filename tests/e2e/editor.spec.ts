@@ -86,6 +86,25 @@ test('a scenario opens as a script, the proclab API is completed, and Esc then T
   await expect(app.getByLabel('File name')).toHaveValue('hello.mjs')
   await expect(app.locator('.cm-content')).toContainText('export default')
 
+  // The mouse over an imported name shows its signature and docs.
+  const importLine = app.locator('.cm-line', { hasText: 'import { Process, currentProcess' })
+  const word = await importLine.evaluate((line) => {
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf('currentProcess')
+      if (at < 0) continue
+      const range = document.createRange()
+      range.setStart(node, at + 3)
+      range.setEnd(node, at + 4)
+      const box = range.getBoundingClientRect()
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+    }
+    return null
+  })
+  expect(word).not.toBeNull()
+  await app.mouse.move(word!.x, word!.y)
+  await expect(app.locator('.cm-tooltip-hover .cm-lab-doc')).toContainText('function currentProcess(): Process')
+
   const editor = app.getByRole('textbox', { name: /^Lab script:/ })
   await editor.click()
   await app.keyboard.press('ControlOrMeta+End')

@@ -90,6 +90,23 @@ function runDiagnostics(state: EditorState, errors: readonly ScriptError[]): Dia
   })
 }
 
+/**
+ * Text typed or inserted over a selection of several lines is put in by CodeMirror, not by the
+ * browser: Chromium's own editing would carry the old lines' look over as a style attribute, which
+ * the page's CSP refuses (a console error, no harm, but noise). One line's selection goes the usual
+ * way, so a typed bracket still wraps it (closeBrackets).
+ */
+const replaceMultiLineSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const { main } = view.state.selection
+    if (event.inputType !== 'insertText' || !event.data || main.empty) return false
+    if (view.state.doc.lineAt(main.from).number === view.state.doc.lineAt(main.to).number) return false
+    event.preventDefault()
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true })
+    return true
+  },
+})
+
 export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
   const language = new Compartment()
   const attributes = new Compartment()
@@ -126,6 +143,7 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
         EditorState.languageData.of(() => [{ autocomplete: labCompletions }]),
         autocompletion({ icons: false }),
         labHover,
+        replaceMultiLineSelection,
         lintGutter(),
         diagnostics,
         attributes.of(contentAttributes(options.label, options.description)),
