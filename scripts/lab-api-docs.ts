@@ -19,8 +19,9 @@ const PLUMBING = new Set(['toRef', 'onPush', 'defineRebuild', 'oid', 'type', 'to
 /** Long docs are cut: a hover is a reminder, docs/lab-api.md the reference. */
 const MAX_DOC_CHARS = 600
 
-export function extractLabApi(entryFile: string): LabApiEntry[] {
-  const program = ts.createProgram([entryFile], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] })
+/** `types`: the @types packages the entry needs (the lab API uses Node's). */
+export function extractLabApi(entryFile: string, types: string[] = ['node']): LabApiEntry[] {
+  const program = ts.createProgram([entryFile], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true, skipLibCheck: true, types })
   const checker = program.getTypeChecker()
   const source = program.getSourceFile(entryFile)
   if (!source) throw new Error(`cannot read ${entryFile}`)
