@@ -8,6 +8,7 @@ import type { EditorState } from '@codemirror/state'
 import { hoverTooltip, type Tooltip } from '@codemirror/view'
 import type { LabApiEntry, LabApiMember } from '../../../src-shared/lab-api'
 import api from './labApi.json'
+import { classOfVariable } from './receiverClass'
 
 const ENTRIES = api as LabApiEntry[]
 const BY_NAME = new Map(ENTRIES.map((entry) => [entry.name, entry]))
@@ -60,14 +61,9 @@ function membersOf(className: string | null): Completion[] {
   return [...byName.values()].map(({ member, owners }) => memberCompletion(member, owners.length > 3 ? [...owners.slice(0, 3), '…'] : owners))
 }
 
-/** The API class a variable of the script holds, as far as `new X(` or `: X` in the text tells. */
-export function classOfVariable(text: string, variable: string): string | null {
-  if (BY_NAME.get(variable)?.members) return variable // a static member: Process.x
-  const name = variable.replace(/[$]/g, '\\$')
-  const made = new RegExp(`\\b${name}\\s*(?::\\s*[\\w.<>]+\\s*)?=\\s*(?:await\\s+)?new\\s+(\\w+)`).exec(text)
-  const typed = new RegExp(`\\b${name}\\s*\\??:\\s*(\\w+)`).exec(text)
-  for (const candidate of [made?.[1], typed?.[1]]) if (candidate && BY_NAME.get(candidate)?.members) return candidate
-  return null
+/** The API class a variable of the script holds, as far as its text tells. */
+function classOf(text: string, variable: string): string | null {
+  return classOfVariable(text, variable, (name) => BY_NAME.get(name)?.members !== undefined)
 }
 
 export function labCompletions(context: CompletionContext): CompletionResult | null {
@@ -77,7 +73,7 @@ export function labCompletions(context: CompletionContext): CompletionResult | n
   if (member) {
     const receiver = /^([\w$]+)/.exec(member.text)?.[1] ?? ''
     const word = context.matchBefore(/[\w$]*$/)
-    return { from: word?.from ?? context.pos, options: membersOf(classOfVariable(context.state.doc.toString(), receiver)), validFor: /^[\w$]*$/ }
+    return { from: word?.from ?? context.pos, options: membersOf(classOf(context.state.doc.toString(), receiver)), validFor: /^[\w$]*$/ }
   }
   const word = context.matchBefore(/[\w$]+$/)
   if (!word && !context.explicit) return null
@@ -97,7 +93,7 @@ function describeAt(state: EditorState, pos: number): { from: number; to: number
   const before = /([\w$]+)\s*\.\s*$/.exec(text.slice(0, start))
   const range = { from: line.from + start, to: line.from + end }
   if (before) {
-    const owner = classOfVariable(state.doc.toString(), before[1]!)
+    const owner = classOf(state.doc.toString(), before[1]!)
     const classes = owner ? [BY_NAME.get(owner)!] : CLASSES
     const found = classes.flatMap((entry) => (entry.members ?? []).filter((m) => m.name === word).map((m) => ({ entry, m })))
     if (found.length === 0) return null
