@@ -34,6 +34,8 @@ async function typeScript(page: Page, lines: readonly string[]): Promise<void> {
 }
 
 test('a script typed in the editor runs with Ctrl+Enter: its output and its processes show', async ({ app }) => {
+  // Some 250 keystrokes, each a round of the editor's input handling: tens of seconds on a busy machine.
+  test.setTimeout(120_000)
   await openEditor(app)
   const name = uniqueName('typed')
   await app.getByLabel('File name').fill(name)
