@@ -1,6 +1,8 @@
 // The Lab view's script editor: a script typed in the browser is saved in the user's lab folder and
 // run by the real host (its output and processes on screen); an uncaught error is marked on its line;
 // keyboard users are never trapped in it; axe finds nothing in either theme or language.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { chooseLanguage, chooseTheme, expect, labRow, test } from './fixtures'
@@ -42,15 +44,23 @@ test('a script typed in the editor runs with Ctrl+Enter: its output and its proc
   // One line per function: the editor closes brackets as they are typed, and types over the closers.
   await typeScript(app, [
     "import { Process, currentProcess } from 'proclab';",
-    "export function hello() { console.log('typed in the browser by ' + currentProcess().name); }",
+    // The window's single-key shortcuts (/ ? k j t) are letters in the editor.
+    "export function hello() { console.log('typed in the browser, / ? k j t too, by ' + currentProcess().name); }",
     "export default async function main() { const p = new Process({ target: hello, name: 'typist' }); await p.start(); await p.join(); }",
   ])
   await app.keyboard.press('ControlOrMeta+Enter')
 
-  await expect(app.getByRole('log', { name: /Output/ })).toContainText('typed in the browser by typist')
+  await expect(app.getByRole('log', { name: /Output/ })).toContainText('typed in the browser, / ? k j t too, by typist')
   await expect(labRow(app, 'typist')).toBeVisible()
   await expect(labRow(app, 'MainProcess')).toBeVisible()
   await expect(app.getByTestId('editor-status')).toHaveText(`Saved in your lab folder as ${name}.`)
+  // In the user's lab folder (the servers' XDG_DATA_HOME, set by playwright.config.ts), and saved
+  // again by itself once typing stops.
+  const file = join(process.env.XDG_DATA_HOME!, 'proclab', 'lab', name)
+  expect(readFileSync(file, 'utf8')).toContain("name: 'typist'")
+  await app.keyboard.press('ControlOrMeta+End')
+  await app.keyboard.type(' // autosaved')
+  await expect.poll(() => readFileSync(file, 'utf8')).toContain('// autosaved')
 
   // Saved in the lab folder: a template replaces the text, and the saved script opens again.
   await app.getByLabel('Start from').selectOption({ label: 'A process that prints (TypeScript)' })
