@@ -23,6 +23,26 @@ export const EXPORT_FORMAT_NAMES = ['ndjson', 'csv', 'chrome-trace'] as const
 export type ExportFormatName = (typeof EXPORT_FORMAT_NAMES)[number]
 const sessionTime = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
+// ── The lab's script editor (issue 17, editor) ─────────────────────────────────────────────────
+/**
+ * A script of the user's lab folder is named by a plain file name, never a path (no slash, no dot
+ * first), so no command can reach outside that folder; the extension says how it runs (.ts: TypeScript).
+ */
+export const LAB_SCRIPT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.(mjs|js|ts|mts)$/
+/** The most a saved lab script may hold: a teaching script is a few kB; this leaves room, not a disk. */
+export const LAB_SCRIPT_MAX_BYTES = 256 * 1024
+const labScriptName = z.string().max(80).regex(LAB_SCRIPT_NAME_PATTERN, 'not a lab script name (letters, digits, - and _, then .mjs, .js, .mts or .ts; no folders)')
+const labScriptCommands = {
+  /** The source text of a built-in scenario, for the editor to open as a script of one's own. */
+  'scenarios.source': z.object({ id: z.string().min(1).max(200) }).strict(),
+  /** The scripts saved in the user's lab folder, newest first. */
+  'lab.scripts.list': empty,
+  'lab.scripts.read': z.object({ name: labScriptName }).strict(),
+  /** Writes a script into the lab folder (over one of the same name); run it with run.start's labScript. */
+  'lab.scripts.save': z.object({ name: labScriptName, source: z.string().max(LAB_SCRIPT_MAX_BYTES) }).strict(),
+} as const
+// ── end: the lab's script editor ──────────────────────────────────────────────────────────────
+
 export const commandSchemas = {
   hello: empty,
   'scenarios.list': empty,
@@ -33,6 +53,8 @@ export const commandSchemas = {
   'run.start': z.union([
     z.object({ scenario: z.string().min(1).max(200), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
     z.object({ script: z.string().min(1).max(4096), lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
+    /** A script of the user's lab folder, by name (lab.scripts.save wrote it). */
+    z.object({ labScript: labScriptName, lang: z.enum(LAB_LANGUAGES).optional() }).strict(),
   ]),
   /** End the current run: its whole process tree is ended. */
   'run.stop': empty,
@@ -79,6 +101,7 @@ export const commandSchemas = {
       toUs: sessionTime.optional(),
     })
     .strict(),
+  ...labScriptCommands,
 } as const
 
 export type CommandName = keyof typeof commandSchemas
@@ -286,6 +309,34 @@ export interface SessionReplay {
   message: string | null
 }
 
+// ── The lab's script editor (issue 17, editor) ─────────────────────────────────────────────────
+export interface LabScriptInfo {
+  /** The file name in the lab folder. */
+  name: string
+  bytes: number
+  modifiedAtWall: number
+}
+
+export interface LabScriptSource {
+  name: string
+  source: string
+}
+
+export interface ScenarioSource {
+  id: string
+  /** The scenario's file name (its extension says JavaScript or TypeScript). */
+  file: string
+  source: string
+}
+
+export interface LabScriptSaved {
+  name: string
+  /** Where it was written, for the user to find it. */
+  path: string
+  bytes: number
+}
+// ── end: the lab's script editor ──────────────────────────────────────────────────────────────
+
 export interface SessionExportInfo {
   id: string
   format: ExportFormatName
@@ -315,6 +366,10 @@ export interface CommandResults {
   'sessions.deleteMany': { deleted: string[]; failed: Array<{ id: string; code: ErrorCode; error: string }> }
   'sessions.read': SessionReplay
   'sessions.export': SessionExportInfo
+  'scenarios.source': ScenarioSource
+  'lab.scripts.list': LabScriptInfo[]
+  'lab.scripts.read': LabScriptSource
+  'lab.scripts.save': LabScriptSaved
 }
 
 /** Error codes a UI can act on. */

@@ -16,6 +16,8 @@ import { errorInfo, HostError } from './errors'
 import { FrameCoalescer } from './frames'
 import { RunBacklog } from './run-backlog'
 import { checkScriptPath } from './script-path'
+import { labDirFor, LabScripts } from './lab-scripts'
+import { readFile } from 'node:fs/promises'
 import type { Host, HostOptions, Unsubscribe } from './types'
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResults[K]> }
@@ -36,6 +38,8 @@ export class HostService implements Host {
   private readonly sessionsDir: string
   private readonly sessions: SessionCommands
   private readonly sampler: LabSampler
+  /** The user's own scripts, as the Lab view's editor saves them. */
+  private readonly labScripts: LabScripts
 
   private constructor(private readonly options: Required<Pick<HostOptions, 'maxProcesses' | 'frameIntervalMs'>> & HostOptions) {
     this.info = { app: 'proclab', version: packageVersion(), platform: platform.name, hostPid: process.pid, sessionStartWall: Date.now(), sessionFile: null, recordingError: null, user: platform.userName(), signals: [...platform.signals.available] }
@@ -44,6 +48,7 @@ export class HostService implements Host {
     const shellPids = options.protectedPids ?? []
     this.shellPids = typeof shellPids === 'function' ? shellPids : () => shellPids
     this.sessionsDir = options.sessionsDir ?? platform.dataFolders().sessions
+    this.labScripts = new LabScripts(options.labDir ?? labDirFor(this.sessionsDir))
     this.sessions = new SessionCommands(this.sessionsDir, exportsDirFor(this.sessionsDir), () => this.info.sessionFile, (body) => this.emit(body, null))
     this.sampler = new LabSampler(
       options.sampleIntervalMs ?? 1000,
@@ -168,6 +173,14 @@ export class HostService implements Host {
     'sessions.deleteMany': async (args) => this.sessions.deleteMany(args),
     'sessions.read': async (args) => this.sessions.read(args),
     'sessions.export': async (args) => this.sessions.export(args),
+    'scenarios.source': async ({ id }) => {
+      const scenario = findScenario(id)
+      if (!scenario) throw new HostError('not-found', `No scenario '${id}'.`)
+      return { id, file: scenario.file, source: await readFile(scenarioPath(scenario), 'utf8') }
+    },
+    'lab.scripts.list': async () => this.labScripts.list(),
+    'lab.scripts.read': async ({ name }) => this.labScripts.read(name),
+    'lab.scripts.save': async ({ name, source }) => this.labScripts.save(name, source),
   }
 
   /**
@@ -186,10 +199,10 @@ export class HostService implements Host {
   }
 
   /** run.start as the user asked for it: recorded with its result, refusals included. */
-  private userRun(args: CommandArgs<'run.start'>): { runId: string } {
-    const source = 'scenario' in args ? `scenario:${args.scenario}` : args.script
+  private async userRun(args: CommandArgs<'run.start'>): Promise<{ runId: string }> {
+    const source = 'scenario' in args ? `scenario:${args.scenario}` : 'labScript' in args ? `lab:${args.labScript}` : args.script
     try {
-      const started = this.startRun(args)
+      const started = this.startRun(args, 'labScript' in args ? await this.labScripts.runnable(args.labScript) : null)
       this.emit({ kind: 'user.run', source, ok: true, error: null, startedRunId: started.runId }, started.runId)
       return started
     } catch (error) {
@@ -230,7 +243,8 @@ export class HostService implements Host {
     return { pid, signal, tree: outcomes }
   }
 
-  private startRun(args: CommandArgs<'run.start'>): { runId: string } {
+  /** `labFile`: the checked path of a lab-folder script, when that is what args name. */
+  private startRun(args: CommandArgs<'run.start'>, labFile: string | null): { runId: string } {
     if (this.disposed) throw new HostError('refused', 'the host is shutting down')
     if (this.supervisor.currentRunId) throw new HostError('busy', 'A run is in progress; stop it before starting another.')
     let script: string
@@ -240,6 +254,10 @@ export class HostService implements Host {
       if (!scenario) throw new HostError('not-found', `No scenario '${args.scenario}'. Known: ${SCENARIOS.map((s) => s.id).join(', ')}.`)
       script = scenarioPath(scenario)
       title = scenario.title.en
+    } else if ('labScript' in args) {
+      if (labFile === null) throw new HostError('internal', 'a lab script to run was not checked')
+      script = labFile
+      title = script
     } else {
       script = checkScriptPath(args.script)
       title = script

@@ -19,6 +19,8 @@ export interface HostOptions {
    * an earlier version's folder are moved in first. Exports go to its sibling `exports/`.
    */
   sessionsDir?: string
+  /** The user's lab folder, where the editor saves scripts. Default: `lab/` next to the sessions folder. */
+  labDir?: string
   /** How often the run's lab processes are sampled (CPU, memory) into the log; 0 for never. Default 1000 ms. */
   sampleIntervalMs?: number
   /**

@@ -90,3 +90,40 @@ test('the Lab after printers-lock at 1440x900 and 1280x720, light and dark, in E
   await expect(app.getByTestId('run-state')).toHaveText(/用时 .* 完成/, { timeout: 120_000 })
   await keepLabShots(app, 'zh')
 })
+
+// The script editor (issue 17): a script whose third worker throws, run, its error on its line.
+test('a screenshot of the script editor after a run with an error', async ({ app }) => {
+  test.setTimeout(120_000)
+  await app.setViewportSize({ width: 1440, height: 900 })
+  await app.getByRole('button', { name: 'Script editor' }).click()
+  await app.getByLabel('File name').fill('queue-workers.mjs')
+  const editor = app.getByRole('textbox', { name: /^Lab script:/ })
+  await editor.click()
+  await app.keyboard.press('ControlOrMeta+a')
+  await app.keyboard.insertText(
+    [
+      "import { Process, Queue, currentProcess } from 'proclab'",
+      '',
+      'export async function worker(queue, n) {',
+      '  for (let i = 1; i <= n; i++) await queue.put(`${currentProcess().name}: item ${i}`)',
+      '  if (n > 2) throw new Error(`${currentProcess().name} was given too much work`)',
+      '}',
+      '',
+      'export default async function main() {',
+      '  const queue = new Queue()',
+      '  const workers = [1, 2, 3].map((n) => new Process({ target: worker, args: [queue, n], name: `worker-${n}` }))',
+      '  for (const w of workers) await w.start()',
+      '  for (let i = 0; i < 6; i++) console.log(await queue.get())',
+      '  for (const w of workers) await w.join()',
+      '}',
+      '',
+    ].join('\n'),
+  )
+  await app.keyboard.press('ControlOrMeta+Enter')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in|failed after/, { timeout: 60_000 })
+  await expect(app.getByTestId('editor-errors')).toContainText('Line 5: Error: worker-3 was given too much work (worker-3)')
+  // The error list's entry brings its line into view, marked.
+  await app.getByTestId('editor-errors').getByRole('button').click()
+  await expect(app.locator('.cm-line', { hasText: 'was given too much work' }).locator('.cm-run-error')).toBeVisible()
+  await keep(app, 'editor')
+})

@@ -45,7 +45,7 @@ export async function withHost<T>(options: HostOptions, body: (host: Host) => Pr
 
 /** Starts a run and resolves when its run.end arrives. `during` may act on the run while it goes. */
 /** What to run, and optionally the language it prints in (as the UI's run.start sends it). */
-export type RunSource = ({ script: string } | { scenario: string }) & { lang?: 'en' | 'zh' }
+export type RunSource = ({ script: string } | { scenario: string } | { labScript: string }) & { lang?: 'en' | 'zh' }
 
 export async function runLab(
   source: RunSource,

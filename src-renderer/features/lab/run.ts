@@ -15,7 +15,8 @@ export interface JoinState {
   attempt?: number
 }
 
-export type StartArgs = { scenario: string } | { script: string }
+/** A scenario, a script path on the host's disk, or a script of the user's lab folder (the editor's). */
+export type StartArgs = { scenario: string } | { script: string } | { labScript: string }
 
 export const useRunStore = defineStore('run', {
   state: () => ({
@@ -173,7 +174,7 @@ export const useRunStore = defineStore('run', {
         await call('run.start', { ...args, lang: currentLocale() })
       } catch (error) {
         const key = 'scenario' in args ? 'lab.errors.startScenario' : 'lab.errors.startScript'
-        const what = 'scenario' in args ? args.scenario : args.script
+        const what = 'scenario' in args ? args.scenario : 'labScript' in args ? args.labScript : args.script
         this.actionError = i18n.global.t(key, { what, error: errorMessage(error) })
       } finally {
         this.starting = false

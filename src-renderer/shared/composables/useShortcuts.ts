@@ -28,7 +28,10 @@ function somethingModalOwnsKeys(target: EventTarget | null): boolean {
 export function useShortcuts(handlers: Record<string, ShortcutHandler>): void {
   function onKeydown(event: KeyboardEvent): void {
     if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return
-    if (isTyping(event.target) || somethingModalOwnsKeys(event.target)) return
+    // The element that has the key, even inside a shadow root (the script editor's), where
+    // event.target is only the root's host.
+    const target = event.composedPath()[0] ?? event.target
+    if (isTyping(target) || somethingModalOwnsKeys(target)) return
     const handler = handlers[event.key]
     if (!handler) return
     if (handler(event) === false) return

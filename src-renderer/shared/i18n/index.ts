@@ -3,6 +3,7 @@
 // `t('timeline.zoomIn')`. The OS language picks the default; the user's choice is remembered.
 import { createI18n } from 'vue-i18n'
 import { messages as app } from './messages/app'
+import { messages as editor } from './messages/editor'
 import { messages as lab } from './messages/lab'
 import { messages as objects } from './messages/objects'
 import { messages as sessions } from './messages/sessions'
@@ -15,7 +16,7 @@ export type Locale = (typeof LOCALES)[number]
 
 type Messages = Record<string, MessageTree>
 
-const AREAS = { app, lab, objects, sessions, system, timeline } satisfies Record<string, AreaMessages>
+const AREAS = { app, editor, lab, objects, sessions, system, timeline } satisfies Record<string, AreaMessages>
 
 function localeMessages(locale: Locale): Messages {
   return Object.fromEntries(Object.entries(AREAS).map(([area, m]) => [area, m[locale]]))
