@@ -7,10 +7,11 @@ import type { EventOf } from '../../src-shared/events'
 import { runSource, type RunResult } from '../helpers/lab'
 
 const READER = `
-import { EOFError, Pipe, Process, sleep } from 'proclab'
+import { EOFError, Event, Pipe, Process, sleep } from 'proclab'
 
-export async function reader(readEnd, writeEnd, closeOwn) {
+export async function reader(readEnd, writeEnd, closeOwn, ready) {
   if (closeOwn) await writeEnd.close()
+  await ready?.set()
   try {
     for (;;) console.log('got', await readEnd.recv())
   } catch (error) {
@@ -19,18 +20,22 @@ export async function reader(readEnd, writeEnd, closeOwn) {
   }
 }
 
-export async function writer(writeEnd) {
-  await sleep(300)
+export async function writer(writeEnd, ready) {
+  // Sends only once the reader is about to block in recv(), so its first wait is one the writer
+  // serves (a reader that started late on a busy machine found the message already there).
+  await ready.wait()
+  await sleep(500)
   await writeEnd.send('late')
 }
 
 export default async function main() {
   const [readEnd, writeEnd] = Pipe({ duplex: false })
   const mode = process.env.READER_MODE
-  const r = new Process({ target: reader, args: [readEnd, writeEnd, mode === 'closes'], name: 'reader' })
+  const ready = mode === 'served' ? new Event() : null
+  const r = new Process({ target: reader, args: [readEnd, writeEnd, mode === 'closes', ready], name: 'reader' })
   await r.start()
   if (mode === 'served') {
-    const w = new Process({ target: writer, args: [writeEnd], name: 'writer' })
+    const w = new Process({ target: writer, args: [writeEnd, ready], name: 'writer' })
     await w.start()
     await readEnd.close()
     await writeEnd.close()
