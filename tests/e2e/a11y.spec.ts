@@ -1,13 +1,12 @@
 // WCAG 2.1 AA as axe-core can check it, on both tabs and the dialogs, in both colour schemes (from the
 // OS and forced by the theme control), in English and in Chinese.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Page } from '@playwright/test'
 import { ALIVE, cell, chooseLanguage, chooseTheme, expect, labRow, labRows, runScenario, test } from './fixtures'
 
 async function expectNoViolations(page: Page, where: string): Promise<void> {
   const started = Date.now()
-  const results = await new AxeBuilder({ page }).analyze()
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+  const summary = await axeViolations(page)
   test.info().annotations.push({ type: 'axe', description: `${where}: ${Date.now() - started} ms` })
   expect(summary, `${where}:\n${summary.join('\n')}`).toEqual([])
 }

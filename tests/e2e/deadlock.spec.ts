@@ -4,7 +4,7 @@
 // its button, from the keyboard, opens the timeline on just those two processes.
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Page } from '@playwright/test'
 import { chooseLanguage, chooseTheme, expect, runScenario, runScriptSource, test } from './fixtures'
 
@@ -23,8 +23,7 @@ async function keep(page: Page, name: string): Promise<void> {
 async function expectBannerAccessible(page: Page, where: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await chooseTheme(page, theme)
-    const results = await new AxeBuilder({ page }).include('.deadlock-banners').analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(page, { include: ['.deadlock-banners'] })
     expect(summary, `${where}, ${theme}:\n${summary.join('\n')}`).toEqual([])
     const path = test.info().outputPath(`${where.replace(/\W+/g, '-')}-${theme}.png`)
     await page.locator('.deadlock-banners').screenshot({ path })

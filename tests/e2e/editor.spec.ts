@@ -3,7 +3,7 @@
 // keyboard users are never trapped in it; axe finds nothing in either theme or language.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Page } from '@playwright/test'
 import { chooseLanguage, chooseTheme, expect, labRow, test } from './fixtures'
 
@@ -137,8 +137,7 @@ test('a scenario opens as a script, the proclab API is completed, and Esc then T
 })
 
 async function expectNoViolations(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).include('#script-editor-panel').include('.sidebar').analyze()
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+  const summary = await axeViolations(page, { include: ['#script-editor-panel', '.sidebar'] })
   expect(summary, `${where}:\n${summary.join('\n')}`).toEqual([])
 }
 

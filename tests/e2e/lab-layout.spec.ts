@@ -5,7 +5,7 @@
 // list, not bullets over links; names and the words after them are apart. Then the splitters: the
 // keyboard and the mouse move them, a reload keeps where they were, a corrupt stored size falls
 // back to the default, and axe finds nothing in either scheme.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Locator, Page } from '@playwright/test'
 import { PANE_LIMITS } from '../../src-renderer/features/lab/paneSizes'
 import { expect, labRow, labRows, runScriptSource, test } from './fixtures'
@@ -274,8 +274,7 @@ test.describe('the splitters', () => {
     await treeSplitter.focus()
     for (const colorScheme of ['light', 'dark'] as const) {
       await app.emulateMedia({ colorScheme })
-      const results = await new AxeBuilder({ page: app }).include('.lab-view').analyze()
-      const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+      const summary = await axeViolations(app, { include: ['.lab-view'] })
       expect(summary, `Lab view, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
     }
   })

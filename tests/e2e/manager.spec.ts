@@ -1,7 +1,7 @@
 // Manager proxies in the shared-objects panel, against the real host and real lab processes: each
 // dict, list and Namespace is a card with its current contents, reachable from the keyboard, in
 // English and Chinese, and axe finds nothing in either colour scheme.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Locator, Page } from '@playwright/test'
 import { chooseLanguage, expect, runScenario, runScriptSource, test } from './fixtures'
 
@@ -24,8 +24,7 @@ async function finished(page: Page, timeout = 60_000): Promise<void> {
 async function expectPanelAccessible(page: Page, where: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme })
-    const results = await new AxeBuilder({ page }).include('.objects-panel').analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(page, { include: ['.objects-panel'] })
     expect(summary, `${where}, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
     const path = test.info().outputPath(`${where.replace(/\W+/g, '-')}-${colorScheme}.png`)
     await objectsPanel(page).screenshot({ path })

@@ -3,7 +3,7 @@
 import { readdirSync, readlinkSync, rmSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Locator, Page } from '@playwright/test'
 import { ALIVE, cell, expect, labRows, pressAndHold, runScenario, test } from './fixtures'
 
@@ -25,8 +25,7 @@ async function readRows(page: Page): Promise<Array<{ pid: number; cpu: number; l
 }
 
 async function expectNoViolations(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze()
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+  const summary = await axeViolations(page)
   expect(summary, `${where}:\n${summary.join('\n')}`).toEqual([])
 }
 

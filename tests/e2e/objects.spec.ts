@@ -2,7 +2,7 @@
 // filling a real Queue, talking over a real Pipe. Each test also runs axe over the panel in both
 // colour schemes, with the cards it just filled.
 import { writeFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Locator, Page } from '@playwright/test'
 import { chooseLanguage, expect, runScenario, runScriptSource, test } from './fixtures'
 
@@ -32,8 +32,7 @@ async function expectPanelAccessible(page: Page, where: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme })
     const started = Date.now()
-    const results = await new AxeBuilder({ page }).include('.objects-panel').analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(page, { include: ['.objects-panel'] })
     test.info().annotations.push({ type: 'axe', description: `${where}, ${colorScheme}: ${Date.now() - started} ms` })
     expect(summary, `${where}, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
     await keepScreenshot(page.locator('.objects-panel'), `${where.replace(/\W+/g, '-')}-${colorScheme}`)
@@ -298,8 +297,7 @@ test('pool-map: a Pool card per pool, every task done, none queued, running or f
   await expect(app.locator('.timeline-legend .tl-task')).toHaveCount(2)
   for (const colorScheme of ['light', 'dark'] as const) {
     await app.emulateMedia({ colorScheme })
-    const results = await new AxeBuilder({ page: app }).include('.timeline-view').analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(app, { include: ['.timeline-view'] })
     expect(summary, `pool timeline, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
     await keepScreenshot(app.locator('.timeline-view'), `pool-timeline-${colorScheme}`)
   }

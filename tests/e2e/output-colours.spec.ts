@@ -1,6 +1,6 @@
 // A lab process's ANSI colours reach the output pane as colours of the theme's palette, readable
 // (axe's contrast check) in both schemes; the text itself stays searchable without the codes.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import { expect, runScriptSource, test } from './fixtures'
 
 // Each of the 16 foreground colours, then bold, then a reset, as a coloured CLI would print them.
@@ -31,7 +31,6 @@ test('ANSI colours show in the output pane, readable in both themes, and the tex
 
   for (const colorScheme of ['light', 'dark'] as const) {
     await app.emulateMedia({ colorScheme })
-    const results = await new AxeBuilder({ page: app }).include('.output-pane').withRules(['color-contrast']).analyze()
-    expect(results.violations.flatMap((v) => v.nodes.map((n) => `${colorScheme}: ${n.target.join(' ')} ${n.failureSummary}`))).toEqual([])
+    expect(await axeViolations(app, { include: ['.output-pane'], rules: ['color-contrast'] }), colorScheme).toEqual([])
   }
 })

@@ -1,7 +1,7 @@
 // The Sessions tab against the real host: exports downloaded and parsed, a session replayed with
 // the scrubber and at 10×, and a session the UI cannot read refused clearly, then deleted.
 // The tests' servers share one data folder, so each test finds its own session by file name.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -46,10 +46,7 @@ async function labTable(page: Page): Promise<Row[]> {
 
 /** axe on a part of the page: the shared test folder lists hundreds of sessions alike, and a full pass takes minutes on a busy machine. */
 async function axe(page: Page, where: string, include: string[]): Promise<void> {
-  let builder = new AxeBuilder({ page })
-  for (const selector of include) builder = builder.include(selector)
-  const results = await builder.analyze()
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+  const summary = await axeViolations(page, { include })
   expect(summary, `${where}:\n${summary.join('\n')}`).toEqual([])
 }
 

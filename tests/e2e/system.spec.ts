@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import WebSocket from 'ws'
 import { ALIVE, cell, chooseLanguage, expect, labRows, runScenario, test, type ProclabServer } from './fixtures'
 
@@ -176,8 +176,7 @@ test.describe("a simulated machine looked at by a user who is not root: init and
     // Greyed, yet legible and labelled, in both schemes.
     for (const colorScheme of ['light', 'dark'] as const) {
       await app.emulateMedia({ colorScheme })
-      const { violations } = await new AxeBuilder({ page: app }).analyze()
-      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([])
+      expect(await axeViolations(app), colorScheme).toEqual([])
     }
     await detailsKill.focus()
     await expect(detailsKill).toBeFocused()

@@ -1,7 +1,7 @@
 // The Timeline tab against the real host: real printers contending for a real Lock, or taking
 // turns by join. The test reads the chart through its text alternative and data attributes (what
 // a screen reader gets), never through pixels; axe checks it in both colour schemes.
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import type { Locator, Page } from '@playwright/test'
 import { chooseLanguage, expect, runScenario, runScriptSource, test } from './fixtures'
 
@@ -40,8 +40,7 @@ async function keepScreenshot(locator: Locator, name: string): Promise<void> {
 async function expectAccessible(page: Page, where: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme })
-    const results = await new AxeBuilder({ page }).include('.timeline-view').analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(page, { include: ['.timeline-view'] })
     expect(summary, `${where}, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
     await keepScreenshot(timeline(page), `${where.replace(/\W+/g, '-')}-${colorScheme}`)
   }

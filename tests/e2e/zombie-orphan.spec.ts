@@ -1,7 +1,7 @@
 // Issue 16's zombie and orphan lessons in the UI: a real zombie (state Z) under its lab parent in
 // the Lab tree and the System tab until it is reaped, and an orphan's new parent pid.
 import { existsSync, writeFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
+import { axeViolations } from './axe'
 import { cell, chooseTheme, expect, labRow, runScenario, runScriptSource, test } from './fixtures'
 
 test('a zombie shows as Z under its parent in the Lab tree and the System tab, and is gone once reaped', async ({ app }) => {
@@ -30,8 +30,7 @@ test('a zombie shows as Z under its parent in the Lab tree and the System tab, a
   // The zombie's state and the host's note lines read well in both themes.
   for (const theme of ['light', 'dark'] as const) {
     await chooseTheme(app, theme)
-    const axe = await new AxeBuilder({ page: app }).include('.lab-tree').include('.output-pane').analyze()
-    expect(axe.violations, theme).toEqual([])
+    expect(await axeViolations(app, { include: ['.lab-tree', '.output-pane'] }), theme).toEqual([])
   }
 
   await app.getByRole('tab', { name: 'System' }).click()
