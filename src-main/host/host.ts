@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 // The application service behind every UI: one lab supervisor, one monitor, one event stream.
 import type { CommandArgs, CommandName, CommandResults, HelloInfo, Response, SignalName, SignalOutcome } from '../../src-shared/contract'
 import { parseRequest } from '../../src-shared/contract'
@@ -17,7 +18,6 @@ import { FrameCoalescer } from './frames'
 import { RunBacklog } from './run-backlog'
 import { checkScriptPath } from './script-path'
 import { labDirFor, LabScripts } from './lab-scripts'
-import { readFile } from 'node:fs/promises'
 import type { Host, HostOptions, Unsubscribe } from './types'
 
 type Handlers = { [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResults[K]> }
