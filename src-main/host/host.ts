@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
 // The application service behind every UI: one lab supervisor, one monitor, one event stream.
+import { readFile } from 'node:fs/promises'
 import type { CommandArgs, CommandName, CommandResults, HelloInfo, Response, SignalName, SignalOutcome } from '../../src-shared/contract'
 import { parseRequest } from '../../src-shared/contract'
 import type { EventBody, LabEvent } from '../../src-shared/events'
