@@ -99,6 +99,14 @@ export function brokerSocketOf(bases: string[], hostPid: number): string {
 /** What a client saw: refused at connect (with the code), or closed by the host, or still open when it gave up. */
 export type ClientFate = { connected: false; code: string } | { connected: true; closedByHost: boolean }
 
+/**
+ * How long to wait for a close the host must make. The broker has no timer that closes a connection:
+ * it closes one only for what it read, so a close at any time is its refusal, and this is a hang
+ * guard, not a speed limit. On a loaded machine an in-process host took ~1 s to read 64 attackers'
+ * bytes while its event loop never stalled (the re-armed grace below could not tell).
+ */
+export const REFUSAL_GUARD_MS = 10_000
+
 const STALL_MS = 100
 const MAX_STALL_RETRIES = 5
 

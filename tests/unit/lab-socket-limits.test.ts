@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_UNADMITTED } from '../../src-main/lab/supervisor/broker'
 import { MAX_FRAME } from '../../src-main/lab/wire'
 import { runSource, scriptDir, waitUntil } from '../helpers/lab'
-import { brokerAddressOf, memoryOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, memoryOf, rawClient, REFUSAL_GUARD_MS, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
 import { onWindows } from '../helpers/platform'
 import { results } from '../helpers/results'
 
@@ -73,7 +73,7 @@ describe('before a connection says who it is', () => {
     await waitForReady(host)
     const before = memoryOf(host.pid)
     const bytes = Buffer.alloc(32 * MiB, 1)
-    const fates = await Promise.all(Array.from({ length: 8 }, () => rawClient(socket(), [header(256 * MiB), bytes], 300)))
+    const fates = await Promise.all(Array.from({ length: 8 }, () => rawClient(socket(), [header(256 * MiB), bytes], REFUSAL_GUARD_MS)))
     const after = memoryOf(host.pid)
     expect(fates.every((fate) => fate.connected && fate.closedByHost), JSON.stringify(fates)).toBe(true)
     // 8 × 32 MiB were sent; the host kept none of it (its peak, VmHWM, moved by less than 32 MiB in all).

@@ -13,7 +13,7 @@ import type { EventOf } from '../../src-shared/events'
 import { isStillProcess, osProcess } from '../../src-main/lab/supervisor/os-process'
 import { encodeFrame } from '../../src-main/lab/wire'
 import { pidAlive, runOn, scriptDir, waitUntil, withHost } from '../helpers/lab'
-import { brokerAddressOf, brokerSocketOf, rawClient, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
+import { brokerAddressOf, brokerSocketOf, rawClient, REFUSAL_GUARD_MS, startCliHost, waitForReady, WAITING_SCRIPT, type CliHost } from '../helpers/lab-socket'
 import { spawnIdle } from '../helpers/os'
 import { linuxOnly, needs, notOnWindows, onLinux } from '../helpers/platform'
 
@@ -100,8 +100,8 @@ describe('who can talk to a run’s broker', () => {
     const { host, go, broker } = waitingHost(base)
     await waitForReady(host)
     const socket = broker()
-    const withoutToken = await rawClient(socket, impostorBytes(host.mainPid(), target))
-    const wrongToken = await rawClient(socket, impostorBytes(host.mainPid(), target, 'x'.repeat(43)))
+    const withoutToken = await rawClient(socket, impostorBytes(host.mainPid(), target), REFUSAL_GUARD_MS)
+    const wrongToken = await rawClient(socket, impostorBytes(host.mainPid(), target, 'x'.repeat(43)), REFUSAL_GUARD_MS)
     expect(withoutToken).toEqual({ connected: true, closedByHost: true })
     expect(wrongToken).toEqual({ connected: true, closedByHost: true })
     // Both reported: the first at once, the second with the refusals of the second that followed it.
