@@ -100,7 +100,7 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
       during: async (host, events) => {
         await waitUntil(() => count(events, 'queue.get') >= 5 && pidOf(events, 'busy') > 0, STEP_LIMIT_MS, 'five items consumed and the busy loop started')
         await pause(host, events)
-        pausedAt = events.length - 1
+        pausedAt = events.findIndex((e) => e.kind === 'run.paused')
         // Stopped: its CPU time stands still however long the pause lasts.
         const busy = pidOf(events, 'busy')
         const before = procStat(busy)!.ticks
