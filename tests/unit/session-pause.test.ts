@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventOf } from '../../src-shared/events'
 import { CSV_COLUMNS, exportSession, loadSession } from '../../src-main/session'
-import { runSource, waitUntil } from '../helpers/lab'
+import { runSource, waitUntil, withHost } from '../helpers/lab'
 import { collect, parseCsv, traceProblems, writeSessionFile, type TraceEvent } from '../fixtures/session/helpers'
 
 const dirs: string[] = []
@@ -90,5 +90,26 @@ describe('pauses in the session log and its exports', () => {
     const trace = JSON.parse(await exportText(file, 'chrome-trace')) as { traceEvents: TraceEvent[] }
     expect(traceProblems(trace)).toEqual([])
     expect(trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'paused')).toMatchObject([{ ts: 100, dur: 400 }])
+  })
+
+  it('replays a recorded pause: sessions.read hands both events to the UI, whose shapes they pass', async () => {
+    const dir = tempDir()
+    const id = 'session-2025-01-01T00-00-00-000Z-1.ndjson'
+    const R = { runId: 'r1' }
+    await writeSessionFile(join(dir, id), [
+      { seq: 1, t: 0, ...R, kind: 'run.start', title: 't', source: 's' },
+      { seq: 2, t: 10, ...R, kind: 'process.start', lid: 'r1', pid: 11, ppid: 1, name: 'MainProcess', daemon: false, parentLid: null, target: 'main' },
+      { seq: 3, t: 100, ...R, kind: 'run.paused', processes: 1 },
+      { seq: 4, t: 300, ...R, kind: 'run.resumed', pausedUs: 200, held: 3, reason: 'user' },
+      { seq: 5, t: 400, ...R, kind: 'process.exit', lid: 'r1', pid: 11, exitCode: 0, signal: null },
+      { seq: 6, t: 500, ...R, kind: 'run.end', ok: true, error: null, durationUs: 500, pausedUs: 200 },
+      // A damaged pause (a field of the wrong type) counts as a damaged line, as any other event would.
+      { seq: 7, t: 600, ...R, kind: 'run.paused', processes: 'many' },
+    ])
+    await withHost({ sessionsDir: dir }, async (host) => {
+      const replay = await host.call('sessions.read', { id })
+      expect(replay.events.map((e) => e.kind)).toEqual(['run.start', 'process.start', 'run.paused', 'run.resumed', 'process.exit', 'run.end'])
+      expect(replay.skippedLines).toBe(1)
+    })
   })
 })
