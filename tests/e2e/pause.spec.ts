@@ -6,33 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { cell, chooseLanguage, expect, labRow, labRows, runScriptSource, test } from './fixtures'
+import { producerConsumerScript } from './pause-script'
 
 /** How long the paused queue is watched for counts that should not move (a lower bound: load only lengthens it). */
 const STILL_MS = 800
-
-function script(finish: string): string {
-  return `
-import { existsSync } from 'node:fs'
-import { Process, Queue, sleep } from 'proclab'
-const FINISH = ${JSON.stringify(finish)}
-export async function producer(q) {
-  let n = 0
-  while (!existsSync(FINISH)) { await q.put(n++); await sleep(20) }
-  await q.put(null)
-}
-export async function consumer(q) {
-  let count = 0
-  while ((await q.get()) !== null) count++
-  console.log('consumed ' + count)
-}
-export default async function main() {
-  const q = new Queue(0, { name: 'orders' })
-  const ps = [new Process({ target: producer, args: [q], name: 'producer' }), new Process({ target: consumer, args: [q], name: 'consumer' })]
-  for (const p of ps) await p.start()
-  for (const p of ps) await p.join()
-}
-`
-}
 
 function queueCard(page: Page): Locator {
   return page.getByRole('region', { name: /^Shared objects/ }).getByRole('region', { name: /^orders / })
@@ -61,7 +38,7 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
 test('Pause stops every process and the queue, Resume lets the run end normally', async ({ app }) => {
   test.setTimeout(240_000)
   const finish = test.info().outputPath('finish')
-  await runScriptSource(app, script(finish), 'pause.mjs')
+  await runScriptSource(app, producerConsumerScript(finish), 'pause.mjs')
   const pause = app.getByRole('button', { name: 'Pause' })
   const queue = queueCard(app)
   // The run is under way: items move through the queue.
