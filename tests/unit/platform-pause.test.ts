@@ -63,6 +63,17 @@ function windowsCpu(pid: number): bigint {
 
 const still = () => new Promise((resolve) => setTimeout(resolve, STILL_MS))
 
+/** Windows: resolves once the process gets no more CPU time (two readings 150 ms apart agree). */
+async function settled(pid: number): Promise<void> {
+  const deadline = Date.now() + STEP_LIMIT_MS
+  for (;;) {
+    const before = windowsCpu(pid)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    if (windowsCpu(pid) === before) return
+    if (Date.now() > deadline) throw new Error(`pid ${pid} still got CPU time after ${STEP_LIMIT_MS} ms`)
+  }
+}
+
 describe('POSIX: SIGSTOP and SIGCONT', linuxOnly('reads the stopped state and CPU time in /proc'), () => {
   it('stops a busy process where it is, and lets it go on', async () => {
     const { pids } = await busy()
@@ -117,7 +128,9 @@ describe('Windows: NtSuspendProcess and NtResumeProcess', windowsOnly('ntdll and
     const { pids } = await busy()
     const pid = pids[0]!
     windowsPausing.pause(null, [pid])
-    // The suspension holds once the call returns: CPU time stands still from here on.
+    // Suspending a thread is asynchronous (it stops at its next chance: Raymond Chen's "SuspendThread
+    // is asynchronous"; under Wine 8 it took up to ~100 ms): wait for the CPU time to settle first.
+    await settled(pid)
     const before = windowsCpu(pid)
     await still()
     expect(windowsCpu(pid)).toBe(before)
