@@ -150,8 +150,6 @@ export interface ScenarioInfo {
 export interface RunSnapshot {
   runId: string | null
   running: boolean
-  /** The run is paused (issue 17); absent from hosts before pausing existed. */
-  paused?: boolean
   /** The run so far; the oldest lines of a long run are counted in gaps, not sent. */
   events: FrameEvent[]
 }

@@ -145,7 +145,7 @@ export class HostService implements Host {
     'run.snapshot': async () => {
       // Whatever frames are pending go out first: no frame sent after the snapshot overlaps it.
       this.frames.flush()
-      return { runId: this.backlog.currentRunId, running: this.supervisor.currentRunId !== null, paused: this.supervisor.paused, events: this.backlog.snapshot() }
+      return { runId: this.backlog.currentRunId, running: this.supervisor.currentRunId !== null, events: this.backlog.snapshot() }
     },
     'process.signal': async ({ pid, signal, tree }) => {
       if (tree) return this.signalTree(pid, signal)

@@ -259,6 +259,9 @@ export class Supervisor {
   pauseRun(): boolean {
     const run = this.run
     if (!run || run.ended || run.stopping || run.paused) return false
+    // Its lab main has ended: the run is ending (finishRun), nothing left to pause.
+    const main = this.registry.get(run.id)
+    if (!main || main.state === 'exited' || main.pendingExit) return false
     const pids = this.runPids(run)
     this.gate.close()
     try {
@@ -291,11 +294,6 @@ export class Supervisor {
     // Every process found now too: one started just before the pause was not in the list yet.
     platform.lab.pausing.resume(run.group?.id ?? null, [...new Set([...paused.pids, ...this.runPids(run)])])
     return true
-  }
-
-  /** Whether the current run is paused. */
-  get paused(): boolean {
-    return this.run?.paused != null
   }
 
 
@@ -842,6 +840,8 @@ export class Supervisor {
     // The run's OS processes went with it; whoever reaped them, their parents cannot report it now.
     for (const child of this.osChildren.ofRun(run.id)) this.endOsChild(child, { exitCode: null, signal: null, reapedBy: 'other' })
     this.watch.stop()
+    // Never left paused: the gate is the supervisor's, and the next run needs it open.
+    this.resumeRun('end')
     run.ended = true
     this.spares.killWhere((spare) => spare.runId === run.id)
     this.spares.forgetRun(run.id)
