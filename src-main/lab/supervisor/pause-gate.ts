@@ -32,6 +32,12 @@ export class PauseGate {
     else work()
   }
 
+  /** Holds `work` until open(); only while paused (a hot path asks `paused` first, so it makes no closure otherwise). */
+  hold(work: () => void): void {
+    if (!this.held) throw new Error('PauseGate.hold while not paused')
+    this.held.push(work)
+  }
+
   /**
    * Runs what was held, in order, and lets work through again; returns how much there was. An
    * error in one piece is reported and the rest still run (the broker's read would have caught it).

@@ -115,7 +115,9 @@ export class Supervisor {
         body.pid = who.pid
         body.object = oid
         const stamp = at ?? monotonicMicros()
-        this.gate.pass(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)))
+        // Checked before any closure is made: this is the hot path of every lab operation.
+        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)))
+        this.options.emit(body, record.runId, stamp)
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
       deadlock: (event, oid) => {
@@ -130,7 +132,9 @@ export class Supervisor {
       now: monotonicMicros,
       emit: (lid, body, at) => {
         const record = this.registry.get(lid)
-        if (telemetry && record) this.gate.pass(() => this.options.emit(body, record.runId, this.gate.notBefore(at)))
+        if (!telemetry || !record) return
+        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(at)))
+        this.options.emit(body, record.runId, at)
       },
       objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
       senderless: (oid, lid) => this.objects.senderless(oid, lid),
@@ -465,6 +469,10 @@ export class Supervisor {
       if (held !== null) (held as UpMessage[]).unshift(...waiting)
       else if (closedWhileHeld) closed()
     }
+    const take = (message: UpMessage): void => {
+      if (held !== null) held.push(message)
+      else handle(message)
+    }
     const closed = (): void => {
       if (held !== null) return void (closedWhileHeld = true)
       record.connection = null
@@ -486,7 +494,10 @@ export class Supervisor {
     }
     return {
       // While the run is paused, the gate holds both, in the order they came (issue 17).
-      message: (message: UpMessage) => this.gate.pass(() => (held !== null ? void held.push(message) : handle(message))),
+      message: (message: UpMessage) => {
+        if (this.gate.paused) return this.gate.hold(() => take(message))
+        take(message)
+      },
       closed: () => this.gate.pass(closed),
     }
   }
