@@ -2,14 +2,15 @@
 // process of the run is stopped (/proc/<pid>/stat state T) and whether a busy one's CPU time still
 // grows. Every step waits for an event or an OS state, never for a length of time: the one wait
 // of a fixed length (CPU time must not grow during it) is a lower bound, which load only lengthens.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import type { Host } from '../../src-main/host'
 import { pidAlive, runSource, waitUntil } from '../helpers/lab'
-import { linuxOnly } from '../helpers/platform'
+import { linuxOnly, windowsOnly } from '../helpers/platform'
+import { procStat, windowsCpu, windowsCpuSettled } from '../helpers/os-cpu'
 
 /** A hang guard only: each step waits for an event or an OS state. */
 const STEP_LIMIT_MS = 120_000
@@ -62,17 +63,6 @@ function producerConsumer(finish: string): string {
     console.log('exit codes', ps.map((p) => p.exitCode).join(','))
   }
 `
-}
-
-/** Linux's word on a process: its state letter and the CPU ticks it has used (utime + stime). */
-function procStat(pid: number): { state: string; ticks: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) }
-  } catch {
-    return null
-  }
 }
 
 const started = (events: LabEvent[]) => events.filter((e): e is EventOf<'process.start'> => e.kind === 'process.start')
@@ -228,5 +218,34 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
     })
     expect(result.end.ok).toBe(true)
     expect(count(result.events, 'run.paused')).toBe(0)
+  })
+})
+
+describe('pause the world on Windows', windowsOnly('NtSuspendProcess; the CPU time is read with GetProcessTimes (Wine has both)'), () => {
+  it('suspends every process (a busy one gets no CPU time), holds every lab operation, and resumes to the right results', async () => {
+    const finish = join(flags, 'finish')
+    let whilePaused: LabEvent[] = []
+    let cpu: [bigint, bigint] = [0n, 0n]
+    const result = await runSource(producerConsumer(finish), {
+      during: async (host, events) => {
+        await waitUntil(() => count(events, 'queue.get') >= 5 && pidOf(events, 'busy') > 0, STEP_LIMIT_MS, 'five items consumed and the busy loop started')
+        expect(await host.call('run.pause', {})).toEqual({ paused: true })
+        const pausedAt = events.findIndex((e) => e.kind === 'run.paused')
+        const busy = pidOf(events, 'busy')
+        const settled = await windowsCpuSettled(busy, STEP_LIMIT_MS)
+        await new Promise((resolve) => setTimeout(resolve, STILL_MS))
+        cpu = [settled, windowsCpu(busy)]
+        expect(await host.call('run.resume', {})).toEqual({ resumed: true })
+        whilePaused = events.slice(pausedAt + 1, events.findIndex((e) => e.kind === 'run.resumed'))
+        const gets = count(events, 'queue.get')
+        await waitUntil(() => count(events, 'queue.get') > gets, STEP_LIMIT_MS, 'an item consumed after the resume')
+        writeFileSync(finish, '')
+      },
+    })
+    expect(result.end.ok).toBe(true)
+    expect(cpu[1]).toBe(cpu[0])
+    expect(whilePaused.filter((e) => LAB_OPERATION.test(e.kind)).map((e) => e.kind)).toEqual([])
+    const produced = Number(/^produced (\d+)$/.exec(result.lines('producer').join('\n'))?.[1])
+    expect(result.lines('consumer')).toEqual([`consumed ${produced} ${(produced * (produced - 1)) / 2}`])
   })
 })

@@ -5,14 +5,12 @@
 // length of time, except the one lower bound during which CPU time must not grow.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { posixPausing } from '../../src-main/platform/posix/pause'
 import { windowsPausing } from '../../src-main/platform/win32/suspend'
-import { kernel32, PROCESS_QUERY_LIMITED_INFORMATION } from '../../src-main/platform/win32/native'
-import { withProcess } from '../../src-main/platform/win32/process-handle'
 import { endProcess } from '../../src-main/platform/win32/terminate'
 import { pidAlive, waitUntil } from '../helpers/lab'
+import { procStat as stat, windowsCpu, windowsCpuSettled } from '../helpers/os-cpu'
 import { linuxOnly, windowsOnly } from '../helpers/platform'
 
 const STEP_LIMIT_MS = 60_000
@@ -45,33 +43,13 @@ async function busy(options: { children?: number; detached?: boolean } = {}): Pr
   return { child, pids: [child.pid!, ...kids] }
 }
 
-/** Linux: state letter and CPU ticks (utime + stime). */
-function procStat(pid: number): { state: string; ticks: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) }
-}
-
-/** Windows: kernel + user time, in 100 ns units. */
-function windowsCpu(pid: number): bigint {
-  return withProcess(pid, PROCESS_QUERY_LIMITED_INFORMATION, (handle) => {
-    const [created, exited, kernel, user] = [Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(8)]
-    if (!kernel32().GetProcessTimes(handle, created, exited, kernel, user)) throw new Error('GetProcessTimes failed')
-    return kernel.readBigUInt64LE(0) + user.readBigUInt64LE(0)
-  })
-}
-
 const still = () => new Promise((resolve) => setTimeout(resolve, STILL_MS))
 
-/** Windows: resolves once the process gets no more CPU time (two readings 150 ms apart agree). */
-async function settled(pid: number): Promise<void> {
-  const deadline = Date.now() + STEP_LIMIT_MS
-  for (;;) {
-    const before = windowsCpu(pid)
-    await new Promise((resolve) => setTimeout(resolve, 150))
-    if (windowsCpu(pid) === before) return
-    if (Date.now() > deadline) throw new Error(`pid ${pid} still got CPU time after ${STEP_LIMIT_MS} ms`)
-  }
+/** The process's /proc/<pid>/stat, which these tests expect to be there. */
+function procStat(pid: number): { state: string; ticks: number } {
+  const found = stat(pid)
+  if (!found) throw new Error(`no /proc/${pid}/stat`)
+  return found
 }
 
 describe('POSIX: SIGSTOP and SIGCONT', linuxOnly('reads the stopped state and CPU time in /proc'), () => {
@@ -128,10 +106,8 @@ describe('Windows: NtSuspendProcess and NtResumeProcess', windowsOnly('ntdll and
     const { pids } = await busy()
     const pid = pids[0]!
     windowsPausing.pause(null, [pid])
-    // Suspending a thread is asynchronous (it stops at its next chance: Raymond Chen's "SuspendThread
-    // is asynchronous"; under Wine 8 it took up to ~100 ms): wait for the CPU time to settle first.
-    await settled(pid)
-    const before = windowsCpu(pid)
+    // Suspending is asynchronous: the CPU time settles first, then stands still.
+    const before = await windowsCpuSettled(pid, STEP_LIMIT_MS)
     await still()
     expect(windowsCpu(pid)).toBe(before)
     windowsPausing.resume(null, [pid])
