@@ -300,7 +300,6 @@ export class Supervisor {
     return true
   }
 
-
   /**
    * Kill works while paused: a catchable signal waits until the process runs, so that process alone
    * goes on to act on it (POSIX). Its death is then watched for here, since its parent, stopped,
