@@ -1,7 +1,8 @@
 // Pause the world (issue 17) on real processes: the test asks the OS, not ProcLab, whether every
-// process of the run is stopped (/proc/<pid>/stat state T) and whether a busy one's CPU time still
-// grows. Every step waits for an event or an OS state, never for a length of time: the one wait
-// of a fixed length (CPU time must not grow during it) is a lower bound, which load only lengthens.
+// process of the run is stopped (/proc/<pid>/stat state T on Linux; on Windows, whether it still
+// gets CPU time) and whether a busy one's CPU time still grows. Every step waits for an event or an
+// OS state, never for a length of time: the one wait of a fixed length (CPU time must not grow
+// during it) is a lower bound, which load only lengthens.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import type { Host } from '../../src-main/host'
 import { pidAlive, runSource, waitUntil } from '../helpers/lab'
-import { linuxOnly, windowsOnly } from '../helpers/platform'
+import { needs, onLinux, onWindows } from '../helpers/platform'
 import { procStat, windowsCpu, windowsCpuSettled } from '../helpers/os-cpu'
 
 /** A hang guard only: each step waits for an event or an OS state. */
@@ -74,18 +75,33 @@ const count = (events: LabEvent[], kind: string) => events.filter((e) => e.kind 
 /** Events of lab operations: none may come while the run is paused. */
 const LAB_OPERATION = /^(lock|queue|pipe|value|manager|pool|deadlock)\.|^process\.(wait|resume|stuck)$/
 
+/** Where the test can ask the OS whether a process is stopped: Linux (/proc) and Windows (its CPU time; Wine has the calls). */
+const SEES_STOPPED = needs(onLinux || onWindows, 'a way to see a process stopped (/proc on Linux, its CPU time on Windows)')
+
+/** CPU time used so far: Linux's ticks, Windows' 100 ns units. */
+function cpuTime(pid: number): number | bigint {
+  return onWindows ? windowsCpu(pid) : (procStat(pid)?.ticks ?? -1)
+}
+
+/** Pauses the run and waits until the OS shows every process of it stopped. */
 async function pause(host: Host, events: LabEvent[]): Promise<void> {
   expect(await host.call('run.pause', {})).toEqual({ paused: true })
   expect(events.at(-1)?.kind).toBe('run.paused')
-  await waitUntil(() => livePids(events).every((pid) => procStat(pid)?.state === 'T'), STEP_LIMIT_MS, 'every process of the run stopped (state T)')
+  for (const pid of livePids(events)) await expectStopped(pid)
 }
 
-describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped state and CPU time'), () => {
+/** Linux: state T in /proc. Windows: no more CPU time (suspending is asynchronous, see os-cpu.ts). */
+async function expectStopped(pid: number): Promise<void> {
+  if (onWindows) await windowsCpuSettled(pid, STEP_LIMIT_MS)
+  else await waitUntil(() => procStat(pid)?.state === 'T', STEP_LIMIT_MS, `pid ${pid} stopped (state T)`)
+}
+
+describe('pause the world', SEES_STOPPED, () => {
   it('stops every process, holds every lab operation, and resumes to the right results', async () => {
     const finish = join(flags, 'finish')
     let pausedAt = -1
     let resumedAt = -1
-    let ticksWhilePaused: [number, number] = [0, 0]
+    let cpuWhilePaused: Array<number | bigint> = []
     const result = await runSource(producerConsumer(finish), {
       during: async (host, events) => {
         await waitUntil(() => count(events, 'queue.get') >= 5 && pidOf(events, 'busy') > 0, STEP_LIMIT_MS, 'five items consumed and the busy loop started')
@@ -93,14 +109,14 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
         pausedAt = events.findIndex((e) => e.kind === 'run.paused')
         // Stopped: its CPU time stands still however long the pause lasts.
         const busy = pidOf(events, 'busy')
-        const before = procStat(busy)!.ticks
+        const before = cpuTime(busy)
         await new Promise((resolve) => setTimeout(resolve, STILL_MS))
-        ticksWhilePaused = [before, procStat(busy)!.ticks]
+        cpuWhilePaused = [before, cpuTime(busy)]
         // A second pause is refused: the run is paused already.
         expect(await host.call('run.pause', {})).toEqual({ paused: false })
         expect(await host.call('run.resume', {})).toEqual({ resumed: true })
         resumedAt = events.findIndex((e) => e.kind === 'run.resumed')
-        await waitUntil(() => livePids(events).every((pid) => procStat(pid)?.state !== 'T'), STEP_LIMIT_MS, 'every process running again')
+        if (onLinux) await waitUntil(() => livePids(events).every((pid) => procStat(pid)?.state !== 'T'), STEP_LIMIT_MS, 'every process running again')
         // The run goes on: more items move after the resume.
         const gets = count(events, 'queue.get')
         await waitUntil(() => count(events, 'queue.get') > gets, STEP_LIMIT_MS, 'an item consumed after the resume')
@@ -108,7 +124,7 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
       },
     })
     expect(result.end.ok).toBe(true)
-    expect(ticksWhilePaused[1]).toBe(ticksWhilePaused[0])
+    expect(cpuWhilePaused[1]).toBe(cpuWhilePaused[0])
     const whilePaused = result.events.slice(pausedAt + 1, resumedAt)
     expect(whilePaused.filter((e) => LAB_OPERATION.test(e.kind)).map((e) => e.kind)).toEqual([])
     const paused = result.events[pausedAt] as EventOf<'run.paused'>
@@ -121,58 +137,6 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
     const produced = Number(/^produced (\d+)$/.exec(result.lines('producer').join('\n'))?.[1])
     expect(result.lines('consumer')).toEqual([`consumed ${produced} ${(produced * (produced - 1)) / 2}`])
     expect(result.lines('MainProcess')).toContain('exit codes 0,0,0')
-  })
-
-  it('kills and joins a process while paused; what its death means for the broker waits for the resume', async () => {
-    const finish = join(flags, 'finish')
-    const source = `
-      import { existsSync } from 'node:fs'
-      import { Process, Lock, sleep } from 'proclab'
-      export async function holder(lock) {
-        await lock.acquire()
-        console.log('holding')
-        while (!existsSync(${JSON.stringify(finish)})) await sleep(3)
-      }
-      export async function waiter(lock) {
-        await lock.acquire()
-        console.log('got it')
-        await lock.release()
-      }
-      export default async function main() {
-        const lock = new Lock()
-        const holding = new Process({ target: holder, args: [lock], name: 'holder' })
-        await holding.start()
-        while (!(await lock.locked())) await sleep(3)
-        const waiting = new Process({ target: waiter, args: [lock], name: 'waiter' })
-        await waiting.start()
-        await waiting.join()
-        await holding.join()
-        console.log('holder', holding.exitCode, 'waiter', waiting.exitCode)
-      }
-    `
-    let joined: unknown = null
-    let abandonedWhilePaused = true
-    const result = await runSource(source, {
-      during: async (host, events) => {
-        await waitUntil(() => events.some((e) => e.kind === 'lock.request' && e.lid === started(events).find((s) => s.name === 'waiter')?.lid), STEP_LIMIT_MS, 'the waiter queued for the lock')
-        await pause(host, events)
-        const holder = pidOf(events, 'holder')
-        // SIGTERM waits while a process is stopped: ProcLab lets this one process go on to die of it.
-        await host.call('process.signal', { pid: holder, signal: 'SIGTERM' })
-        joined = await host.call('process.join', { pid: holder })
-        expect(pidAlive(holder)).toBe(false)
-        abandonedWhilePaused = events.some((e) => e.kind === 'lock.abandoned')
-        expect(procStat(pidOf(events, 'waiter'))?.state).toBe('T')
-        await host.call('run.resume', {})
-      },
-    })
-    expect(joined).toEqual({ pid: result.start('holder').pid, exitCode: -15, timedOut: false })
-    expect(abandonedWhilePaused).toBe(false)
-    expect(result.end.ok).toBe(true)
-    expect(result.lines('waiter')).toEqual(['got it'])
-    expect(result.lines('MainProcess')).toEqual(['holder -15 waiter 0'])
-    const kinds = result.events.map((e) => e.kind)
-    expect(kinds.indexOf('lock.abandoned')).toBeGreaterThan(kinds.indexOf('run.resumed'))
   })
 
   it('kills a stopped process with SIGKILL while paused', async () => {
@@ -221,31 +185,57 @@ describe('pause the world', linuxOnly('reads /proc/<pid>/stat for the stopped st
   })
 })
 
-describe('pause the world on Windows', windowsOnly('NtSuspendProcess; the CPU time is read with GetProcessTimes (Wine has both)'), () => {
-  it('suspends every process (a busy one gets no CPU time), holds every lab operation, and resumes to the right results', async () => {
+describe('kill and join while paused', SEES_STOPPED, () => {
+  it('kills and joins a process while paused; what its death means for the broker waits for the resume', async () => {
     const finish = join(flags, 'finish')
-    let whilePaused: LabEvent[] = []
-    let cpu: [bigint, bigint] = [0n, 0n]
-    const result = await runSource(producerConsumer(finish), {
+    const source = `
+      import { existsSync } from 'node:fs'
+      import { Process, Lock, sleep } from 'proclab'
+      export async function holder(lock) {
+        await lock.acquire()
+        console.log('holding')
+        while (!existsSync(${JSON.stringify(finish)})) await sleep(3)
+      }
+      export async function waiter(lock) {
+        await lock.acquire()
+        console.log('got it')
+        await lock.release()
+      }
+      export default async function main() {
+        const lock = new Lock()
+        const holding = new Process({ target: holder, args: [lock], name: 'holder' })
+        await holding.start()
+        while (!(await lock.locked())) await sleep(3)
+        const waiting = new Process({ target: waiter, args: [lock], name: 'waiter' })
+        await waiting.start()
+        await waiting.join()
+        await holding.join()
+        console.log('holder', holding.exitCode, 'waiter', waiting.exitCode)
+      }
+    `
+    let joined: unknown = null
+    let abandonedWhilePaused = true
+    const result = await runSource(source, {
       during: async (host, events) => {
-        await waitUntil(() => count(events, 'queue.get') >= 5 && pidOf(events, 'busy') > 0, STEP_LIMIT_MS, 'five items consumed and the busy loop started')
-        expect(await host.call('run.pause', {})).toEqual({ paused: true })
-        const pausedAt = events.findIndex((e) => e.kind === 'run.paused')
-        const busy = pidOf(events, 'busy')
-        const settled = await windowsCpuSettled(busy, STEP_LIMIT_MS)
-        await new Promise((resolve) => setTimeout(resolve, STILL_MS))
-        cpu = [settled, windowsCpu(busy)]
-        expect(await host.call('run.resume', {})).toEqual({ resumed: true })
-        whilePaused = events.slice(pausedAt + 1, events.findIndex((e) => e.kind === 'run.resumed'))
-        const gets = count(events, 'queue.get')
-        await waitUntil(() => count(events, 'queue.get') > gets, STEP_LIMIT_MS, 'an item consumed after the resume')
-        writeFileSync(finish, '')
+        await waitUntil(() => events.some((e) => e.kind === 'lock.request' && e.lid === started(events).find((s) => s.name === 'waiter')?.lid), STEP_LIMIT_MS, 'the waiter queued for the lock')
+        await pause(host, events)
+        const holder = pidOf(events, 'holder')
+        // POSIX: SIGTERM waits while a process is stopped, so ProcLab lets this one process go on to die
+        // of it. Windows: TerminateProcess ends a suspended process as it is.
+        await host.call('process.signal', { pid: holder, signal: 'SIGTERM' })
+        joined = await host.call('process.join', { pid: holder })
+        expect(pidAlive(holder)).toBe(false)
+        abandonedWhilePaused = events.some((e) => e.kind === 'lock.abandoned')
+        await expectStopped(pidOf(events, 'waiter'))
+        await host.call('run.resume', {})
       },
     })
+    expect(joined).toEqual({ pid: result.start('holder').pid, exitCode: -15, timedOut: false })
+    expect(abandonedWhilePaused).toBe(false)
     expect(result.end.ok).toBe(true)
-    expect(cpu[1]).toBe(cpu[0])
-    expect(whilePaused.filter((e) => LAB_OPERATION.test(e.kind)).map((e) => e.kind)).toEqual([])
-    const produced = Number(/^produced (\d+)$/.exec(result.lines('producer').join('\n'))?.[1])
-    expect(result.lines('consumer')).toEqual([`consumed ${produced} ${(produced * (produced - 1)) / 2}`])
+    expect(result.lines('waiter')).toEqual(['got it'])
+    expect(result.lines('MainProcess')).toEqual(['holder -15 waiter 0'])
+    const kinds = result.events.map((e) => e.kind)
+    expect(kinds.indexOf('lock.abandoned')).toBeGreaterThan(kinds.indexOf('run.resumed'))
   })
 })
