@@ -39,7 +39,7 @@ test('Pause stops every process and the queue, Resume lets the run end normally'
   test.setTimeout(240_000)
   const finish = test.info().outputPath('finish')
   await runScriptSource(app, producerConsumerScript(finish), 'pause.mjs')
-  const pause = app.getByRole('button', { name: 'Pause' })
+  const pause = app.getByRole('button', { name: 'Pause run' })
   const queue = queueCard(app)
   // The run is under way: items move through the queue.
   await expect(queue.locator('[data-count="gets"]')).not.toHaveText('0', { timeout: 60_000 })
@@ -71,7 +71,7 @@ test('Pause stops every process and the queue, Resume lets the run end normally'
   await app.getByRole('tab', { name: 'Lab' }).click()
   await expectAccessible(app, 'paused run')
   await chooseLanguage(app, 'zh')
-  await expect(app.getByRole('button', { name: '暂停' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(app.getByRole('button', { name: '暂停运行' })).toHaveAttribute('aria-pressed', 'true')
   await expect(cell(labRow(app, 'consumer'), 'state')).toHaveText('已停止 (T)')
   await expect(app.getByTestId('run-state')).toHaveText(/已暂停/)
   await chooseLanguage(app, 'en')
