@@ -58,6 +58,13 @@ export const commandSchemas = {
   ]),
   /** End the current run: its whole process tree is ended. */
   'run.stop': empty,
+  /**
+   * Pause the current run: every process of it stops where it is, and the broker grants nothing
+   * until run.resume (issue 17). Kill, join and run.stop still work while it is paused.
+   */
+  'run.pause': empty,
+  /** Let a paused run go on: what the broker held is handled in order, then every process continues. */
+  'run.resume': empty,
   /** The current run's events so far, so a UI that connects late can catch up. */
   'run.snapshot': empty,
   /**
@@ -354,6 +361,10 @@ export interface CommandResults {
   'scenarios.list': ScenarioInfo[]
   'run.start': { runId: string }
   'run.stop': { stopped: boolean }
+  /** false: there was no running run, or it was paused already. */
+  'run.pause': { paused: boolean }
+  /** false: there was no paused run. */
+  'run.resume': { resumed: boolean }
   'run.snapshot': RunSnapshot
   'process.signal': { pid: number; signal: SignalName; tree?: SignalOutcome[] }
   'process.join': { pid: number; exitCode: number | null; timedOut: boolean }

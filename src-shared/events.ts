@@ -29,6 +29,11 @@ export type EventBody =
        * gave error 'stopped by the user' instead (see runEndStopped).
        */
       stopped?: boolean
+      /**
+       * µs of durationUs the run spent paused (issue 17): its own elapsed time is durationUs minus
+       * this. Absent in sessions recorded before pausing existed (none then).
+       */
+      pausedUs?: number
     }
   | (ProcessRef & {
       kind: 'process.start'
@@ -222,6 +227,24 @@ export type EventBody =
    */
   | (ProcessRef & { kind: 'process.stuck'; wait: number; on: 'pipe.recv'; object: string })
   // ---- end of issue 17, deadlocks named ----
+  // ---- Issue 17, pause the world (branch i17-pause) ----
+  /**
+   * The user paused the run: every process of it was stopped where it was (POSIX: SIGSTOP to the
+   * run's process group and to each of its processes; Windows: NtSuspendProcess), `processes` of
+   * them. From here the broker grants nothing: what lab processes sent (lock grants, queue
+   * hand-offs, waits) and the deaths it learns of are held, and handled in order at the resume.
+   * The run's clock stops: the time until the resume does not count in its elapsed time.
+   */
+  | { kind: 'run.paused'; processes: number }
+  /**
+   * The run goes on: exactly one per run.paused. `pausedUs`: how long it was paused. `held`: what
+   * the broker held meanwhile (messages of lab processes, connections that closed, events of its
+   * own objects such as a timeout), handled now in the order it came; its events follow this one. `reason`:
+   * 'user' (Resume), 'stop' (the user stopped the paused run: it resumes to end), 'end' (the run
+   * ended while paused: its lab main was killed).
+   */
+  | { kind: 'run.resumed'; pausedUs: number; held: number; reason: PauseEnd }
+  // ---- end of issue 17, pause the world ----
 
 export type LabEvent = EventBody & EventStamp
 export type EventKind = LabEvent['kind']
@@ -292,3 +315,8 @@ export interface DeadlockLink extends ProcessRef {
   waitsFor: string
 }
 // ---- end of issue 17, deadlocks named ----
+
+// ---- Issue 17, pause the world (branch i17-pause) ----
+/** Why a pause ended (run.resumed's `reason`). */
+export type PauseEnd = 'user' | 'stop' | 'end'
+// ---- end of issue 17, pause the world ----

@@ -133,6 +133,15 @@ export class HostService implements Host {
     'scenarios.list': async () => SCENARIOS.map(scenarioInfo),
     'run.start': async (args) => this.userRun(args),
     'run.stop': async () => this.userStop(),
+    // Pause the world (issue 17): run.paused and run.resumed are the record of it.
+    'run.pause': async () => {
+      try {
+        return { paused: this.supervisor.pauseRun() }
+      } catch (error) {
+        throw new HostError('failed', `could not pause the run: ${errorInfo(error).message}`)
+      }
+    },
+    'run.resume': async () => ({ resumed: this.supervisor.resumeRun() }),
     'run.snapshot': async () => {
       // Whatever frames are pending go out first: no frame sent after the snapshot overlaps it.
       this.frames.flush()
@@ -269,7 +278,7 @@ export class HostService implements Host {
     this.sampler.start()
     void this.supervisor.startRun(runId, script, args.lang).then((outcome) => {
       this.sampler.stop()
-      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt, stopped: outcome.stopped }, runId)
+      this.emit({ kind: 'run.end', ok: outcome.ok, error: outcome.error, durationUs: monotonicMicros() - startedAt, stopped: outcome.stopped, pausedUs: outcome.pausedUs }, runId)
     })
     return { runId }
   }

@@ -18,7 +18,7 @@ const LINE_SLACK = 5_000
  * process fold reads is here (an OS process, a zombie, an orphan's new parent), so a late UI's tree
  * is the one an early UI shows.
  */
-const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'process.start', 'process.exit', 'os.start', 'os.exit', 'process.zombie', 'process.reparent', 'object.create', 'lab.error', 'user.kill', 'user.join', 'session.stopped'])
+const SHAPES_THE_RUN: ReadonlySet<LabEvent['kind']> = new Set(['run.start', 'run.end', 'run.paused', 'run.resumed', 'process.start', 'process.exit', 'os.start', 'os.exit', 'process.zombie', 'process.reparent', 'object.create', 'lab.error', 'user.kill', 'user.join', 'session.stopped'])
 
 export class RunBacklog {
   private runId: string | null = null

@@ -5,6 +5,7 @@ import { deliverSignal, exists, signalIfThere } from './deliver'
 import { signalExits } from './exits'
 import { APP_FOLDER, foldersIn, xdgBase } from './folders'
 import { narrowSocket, privateSocketAddress, removeBrokerDir } from './posix/broker-dir'
+import { posixPausing } from './posix/pause'
 import { freezeThenSignal } from './posix/tree-end'
 import { startShellWatchdog } from './posix/watchdog'
 import type { BrokerSupport, DataFolders, ExitMapping, LabSupport, OsProcess, ProcessGroups, ProcessRow, SignalSupport, UnreapedSpawning } from './types'
@@ -68,5 +69,6 @@ export function posixLab(pids: { identify: ((pid: number) => OsProcess | null) |
     directSocketWrites: true,
     unreaped,
     reparentsOrphans: true,
+    pausing: posixPausing,
   }
 }

@@ -323,6 +323,21 @@ export interface LabSupport {
    * Windows does neither (an orphan keeps its dead parent's pid; an ended process is gone).
    */
   readonly reparentsOrphans: boolean
+  /** Stopping a run's processes where they are and letting them go on (issue 17, pause the world). */
+  readonly pausing: RunPausing
+}
+
+/** Pause the world: every process of a run stopped at once, no code of theirs running until resumed. */
+export interface RunPausing {
+  /**
+   * Stops the run's process group (`group`: its leader's pid, null where the OS has none) and each
+   * of `pids`. POSIX: SIGSTOP; Windows: NtSuspendProcess. A pid that is gone is no failure.
+   */
+  pause(group: number | null, pids: readonly number[]): void
+  /** Undoes pause for the same group and pids (POSIX: SIGCONT; Windows: NtResumeProcess). */
+  resume(group: number | null, pids: readonly number[]): void
+  /** Whether a paused process sent `signal` must be continued to act on it (POSIX: all but SIGKILL and SIGSTOP). */
+  needsContinueAfter(signal: NodeJS.Signals): boolean
 }
 
 /** See LabSupport.unreaped. */

@@ -16,6 +16,7 @@ import { namedPipeBroker } from './win32/pipe'
 import { runJobGroups, runJobGuard } from './win32/run-jobs'
 import { endProcess, endProcessIfThere } from './win32/terminate'
 import { endTreeByTable } from './win32/tree-end'
+import { windowsPausing } from './win32/suspend'
 import { nativeOrFallback } from './native-table'
 import type { SiShape } from './si/sampler'
 import { parentsFromSample, siTable } from './si/table'
@@ -63,6 +64,7 @@ const lab: LabSupport = {
   // Windows has no zombies: an ended process is gone once the last handle to it closes.
   unreaped: null,
   reparentsOrphans: false,
+  pausing: windowsPausing,
 }
 
 export const win32: Platform = {

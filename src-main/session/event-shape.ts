@@ -15,7 +15,9 @@ const OBJECT: Shape = { ...PROCESS, object: 'string' }
 
 const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'run.start': { title: 'string', source: 'string' },
-  'run.end': { ok: 'boolean', error: 'string|null', durationUs: 'number?', stopped: 'boolean?' },
+  'run.end': { ok: 'boolean', error: 'string|null', durationUs: 'number?', stopped: 'boolean?', pausedUs: 'number?' },
+  'run.paused': { processes: 'number' },
+  'run.resumed': { pausedUs: 'number', held: 'number', reason: 'string' },
   'process.start': { ...PROCESS, ppid: 'number?', name: 'string', daemon: 'boolean?', parentLid: 'string|null?', target: 'string?' },
   'process.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null' },
   stdout: { ...PROCESS, line: 'string' },

@@ -23,7 +23,7 @@ export function focusSearch(tab: string): boolean {
   return true
 }
 
-/** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, Esc close the drawer. */
+/** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, p pause, Esc close the drawer. */
 export function useAppShortcuts(): void {
   const ui = useUiStore()
   const run = useRunStore()
@@ -77,6 +77,14 @@ export function useAppShortcuts(): void {
       if (ui.activeTab !== 'lab' || !p || p.exited || p.parentLid === null) return nothingToActOn()
       if (run.joins[p.lid]?.waiting) run.cancelJoin(p.lid)
       else void run.join(p.lid)
+    },
+    // Pause the world and resume it (issue 17), from any view: the run goes on (or not) behind them all.
+    p: () => {
+      if (!run.running || run.replaying) {
+        ui.showKeyHint(i18n.global.t('app.keyHint.noRun'))
+        return false
+      }
+      void run.togglePause()
     },
     Escape: () => {
       const p = run.selected

@@ -37,7 +37,7 @@ test('the header has a bar per core; sorting by pid and by CPU reorders rows, in
   await expect(systemTree(app).locator('tbody tr[data-pid="1"]')).toBeVisible()
   // Two samples, so CPU % is measured rather than the first sample's zeros; then hold the table still.
   await expect.poll(async () => (await readRows(app)).some((r) => r.cpu > 0)).toBe(true)
-  await app.getByRole('button', { name: 'Pause' }).click()
+  await app.getByRole('button', { name: 'Pause', exact: true }).click()
   await expect(app.getByTestId('paused')).toBeVisible()
 
   const pidHeader = systemTree(app).getByRole('columnheader', { name: /PID/ })

@@ -1,9 +1,10 @@
 // One screenshot of each screen after a real run, kept as test artifacts. With
 // PROCLAB_UPDATE_SCREENSHOT=1 they also replace the README's pictures in docs/screens/.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
-import { expect, runScenario, test } from './fixtures'
+import { expect, labRows, runScenario, runScriptSource, test } from './fixtures'
+import { producerConsumerScript } from './pause-script'
 
 const DOCS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
 
@@ -126,4 +127,26 @@ test('a screenshot of the script editor after a run with an error', async ({ app
   await app.getByTestId('editor-errors').getByRole('button').click()
   await expect(app.locator('.cm-line', { hasText: 'was given too much work' }).locator('.cm-run-error')).toBeVisible()
   await keep(app, 'editor')
+})
+
+test('a paused run (issue 17): the Lab with every process stopped, then its timeline with the pause band', async ({ app }) => {
+  test.setTimeout(240_000)
+  await app.setViewportSize({ width: 1440, height: 900 })
+  const finish = test.info().outputPath('finish')
+  await runScriptSource(app, producerConsumerScript(finish), 'pause.mjs')
+  const gets = app.getByRole('region', { name: /^Shared objects/ }).getByRole('region', { name: /^orders / }).locator('[data-count="gets"]')
+  await expect(gets).toHaveText(/^[1-9]\d+$/, { timeout: 60_000 })
+  await app.getByRole('button', { name: 'Pause run' }).click()
+  await expect(labRows(app).locator('td[data-col="state"]')).toHaveText(['stopped (T)', 'stopped (T)', 'stopped (T)'])
+  await keep(app, 'pause')
+  // Resumed after a while, then finished: the band sits between two stretches of the run.
+  await app.waitForTimeout(1500)
+  await app.getByRole('button', { name: 'Pause run' }).click()
+  const moved = Number(await gets.textContent())
+  await expect.poll(async () => Number(await gets.textContent()), { timeout: 60_000 }).toBeGreaterThan(moved + 20)
+  writeFileSync(finish, '')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 60_000 })
+  await app.getByRole('tab', { name: 'Timeline' }).click()
+  await expect(app.getByTestId('timeline-pauses')).toContainText('Paused from')
+  await keep(app, 'timeline-pause')
 })

@@ -130,7 +130,7 @@ test('a run is exported in every format, then replayed to the same processes and
   await expect(time).toHaveText(/^0\.0s of /)
   await app.getByRole('button', { name: 'Play' }).click()
   await expect(time).not.toHaveText(/^0\.0s of /)
-  await app.getByRole('button', { name: 'Pause' }).click()
+  await app.getByRole('button', { name: 'Pause', exact: true }).click()
   await expect(app.getByRole('button', { name: 'Play' })).toBeVisible()
   const paused = await time.textContent()
   expect(paused).not.toMatch(/^0\.0s of /)

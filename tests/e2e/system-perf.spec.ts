@@ -179,7 +179,7 @@ test('10,000 processes: the tree expands, scrolls without long tasks, and a samp
     const liveMedian = medianOf([...liveApplies.tree, ...liveApplies.byCpu])
 
     // Scrolling, with sampling paused so a sample's own work is not counted as scroll jank.
-    await page.getByRole('button', { name: 'Pause' }).click()
+    await page.getByRole('button', { name: 'Pause', exact: true }).click()
     await scrollPass(page) // warm-up: JIT, first layout of the row templates
     const passes: number[][] = []
     for (let pass = 0; pass < SCROLL_PASSES; pass++) {

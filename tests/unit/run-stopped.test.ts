@@ -13,16 +13,16 @@ function ended(end: Partial<Extract<LabEvent, { kind: 'run.end' }>>) {
 
 describe('a stopped run', () => {
   it('is stopped, not failed, with no error to show', () => {
-    expect(ended({ stopped: true })).toEqual({ ok: false, stopped: true, error: null, durationUs: 9 })
+    expect(ended({ stopped: true })).toEqual({ ok: false, stopped: true, error: null, durationUs: 9, elapsedUs: 9 })
   })
 
   it('is read as stopped from a session recorded before run.end said so', () => {
-    expect(ended({ error: 'stopped by the user' })).toEqual({ ok: false, stopped: true, error: null, durationUs: 9 })
+    expect(ended({ error: 'stopped by the user' })).toEqual({ ok: false, stopped: true, error: null, durationUs: 9, elapsedUs: 9 })
   })
 
   it('leaves a failure a failure, and an ok run ok', () => {
-    expect(ended({ error: 'the lab main process exited with code 1', stopped: false })).toEqual({ ok: false, stopped: false, error: 'the lab main process exited with code 1', durationUs: 9 })
-    expect(ended({ ok: true })).toEqual({ ok: true, stopped: false, error: null, durationUs: 9 })
+    expect(ended({ error: 'the lab main process exited with code 1', stopped: false })).toEqual({ ok: false, stopped: false, error: 'the lab main process exited with code 1', durationUs: 9, elapsedUs: 9 })
+    expect(ended({ ok: true })).toEqual({ ok: true, stopped: false, error: null, durationUs: 9, elapsedUs: 9 })
   })
 
   it('runEndStopped trusts `stopped` when present, else the former error text', () => {

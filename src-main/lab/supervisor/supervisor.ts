@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import type { EventBody } from '../../../src-shared/events'
+import type { EventBody, PauseEnd } from '../../../src-shared/events'
 import { LANGUAGE_ENV, type LabLanguage } from '../../../src-shared/language'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
@@ -20,6 +20,7 @@ import { hasEnded, isStillProcess, osProcess, type OsProcess } from './os-proces
 import { MAX_SPARES_PER_OWNER, SpareTable, type SpareRecord } from './spares'
 import { OsChildren, type OsChild } from './os-children'
 import { ProcessWatch, type WatchedProcess } from './process-watch'
+import { PauseGate } from './pause-gate'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -36,6 +37,8 @@ export interface RunOutcome {
   exitCode: number | null
   /** The user stopped it (run.stop, the host's exit): its processes were ended, not failed. */
   stopped: boolean
+  /** µs the run spent paused (issue 17). */
+  pausedUs: number
 }
 
 /** The process group a run's lab main leads, and the OS's way of reaching it. */
@@ -58,6 +61,10 @@ interface Run {
   mainError: string | null
   outcome: Promise<RunOutcome>
   ended: boolean
+  /** Set while the user has the run paused (issue 17): when it began, and the pids stopped. */
+  paused: { since: number; pids: number[] } | null
+  /** Time the run spent paused, in µs, over all its pauses so far (its clock does not count it). */
+  pausedUs: number
 }
 
 /**
@@ -70,6 +77,8 @@ const OUTPUT_GRACE_MS = 250
 const MAX_OUTPUT_WAIT_MS = 10_000
 /** Between SIGTERM and SIGKILL when a run is stopped. */
 const STOP_GRACE_MS = 1000
+/** How often a process killed while its run is paused is looked for in the OS's table (its parent, stopped, cannot report it). */
+const DEATH_LOOK_MS = 20
 /** Once the OS knows no process of a run, how long exits already on their way may take to arrive. */
 const REPORT_GRACE_MS = OUTPUT_GRACE_MS + 100
 
@@ -89,6 +98,8 @@ export class Supervisor {
   /** What lab processes are blocked on, as they report it (process.wait, process.resume). */
   private readonly waits: WaitBook
   private stuckCheckPending = false
+  /** While a run is paused, what the broker is told and would tell is held here (see pause-gate.ts). */
+  private readonly gate = new PauseGate((error) => this.options.emit({ kind: 'lab.error', message: `handling what was held during a pause failed: ${error instanceof Error ? error.message : String(error)}` }, this.currentRunId, monotonicMicros()))
 
   private constructor(private readonly options: SupervisorOptions) {
     const telemetry = options.telemetry ?? true
@@ -103,11 +114,14 @@ export class Supervisor {
         body.lid = who.lid
         body.pid = who.pid
         body.object = oid
-        this.options.emit(body, record.runId, at ?? monotonicMicros())
+        const stamp = at ?? monotonicMicros()
+        // Checked before any closure is made: this is the hot path of every lab operation.
+        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)))
+        this.options.emit(body, record.runId, stamp)
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
       deadlock: (event, oid) => {
-        if (telemetry) this.options.emit(event, this.runOfObject(oid), monotonicMicros())
+        if (telemetry) this.gate.pass(() => this.options.emit(event, this.runOfObject(oid), monotonicMicros()))
       },
       processWithPid: (pid) => {
         const record = this.registry.liveByPid(pid)
@@ -118,7 +132,9 @@ export class Supervisor {
       now: monotonicMicros,
       emit: (lid, body, at) => {
         const record = this.registry.get(lid)
-        if (telemetry && record) this.options.emit(body, record.runId, at)
+        if (!telemetry || !record) return
+        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(at)))
+        this.options.emit(body, record.runId, at)
       },
       objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
       senderless: (oid, lid) => this.objects.senderless(oid, lid),
@@ -196,7 +212,7 @@ export class Supervisor {
     record.stdioOpened = { stdout: true, stderr: true }
     this.readOutput(record, 'stdout', main.stdout as Readable, Buffer.alloc(0))
     this.readOutput(record, 'stderr', main.stderr as Readable, Buffer.alloc(0))
-    const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, outcome: Promise.resolve({ ok: false, error: null, exitCode: null, stopped: false }) }
+    const run: Run = { id: runId, main, group, found: new Set(), stopping: false, mainError: null, ended: false, paused: null, pausedUs: 0, outcome: Promise.resolve({ ok: false, error: null, exitCode: null, stopped: false, pausedUs: 0 }) }
     run.outcome = new Promise<RunOutcome>((resolve) => {
       main.once('error', (error) => {
         run.mainError = `could not start the lab main process: ${error.message}`
@@ -225,6 +241,8 @@ export class Supervisor {
     const run = this.run
     if (!run || run.ended) return false
     run.stopping = true
+    // Stopped processes would keep SIGTERM pending: the run goes on, to end.
+    this.resumeRun('stop')
     await this.endTree(run)
     await run.outcome
     return true
@@ -234,6 +252,82 @@ export class Supervisor {
   signalled(pid: number, signal: NodeJS.Signals): void {
     const record = this.registry.liveByPid(pid)
     if (record) noteSignal(record, signal)
+    if (record && this.run?.paused && record.runId === this.run.id) this.signalledWhilePaused(record, signal)
+  }
+
+  /**
+   * Pauses the current run (issue 17): the gate closes first, so nothing that arrives from here on
+   * is handled, then every process of the run is stopped by the OS. False when there is no run to
+   * pause (none, ending, or paused already).
+   */
+  pauseRun(): boolean {
+    const run = this.run
+    if (!run || run.ended || run.stopping || run.paused) return false
+    // Its lab main has ended: the run is ending (finishRun), nothing left to pause.
+    const main = this.registry.get(run.id)
+    if (!main || main.state === 'exited' || main.pendingExit) return false
+    const pids = this.runPids(run)
+    this.gate.close()
+    try {
+      platform.lab.pausing.pause(run.group?.id ?? null, pids)
+    } catch (error) {
+      this.gate.open(monotonicMicros())
+      throw error
+    }
+    const since = monotonicMicros()
+    run.paused = { since, pids }
+    this.options.emit({ kind: 'run.paused', processes: pids.length }, run.id, since)
+    return true
+  }
+
+  /**
+   * Lets a paused run go on: run.resumed first, then what was held is handled in order (its events
+   * follow), then the processes continue. False when the run is not paused.
+   */
+  resumeRun(reason: PauseEnd = 'user'): boolean {
+    const run = this.run
+    const paused = run?.paused
+    if (!run || !paused) return false
+    run.paused = null
+    const at = monotonicMicros()
+    const pausedUs = at - paused.since
+    run.pausedUs += pausedUs
+    // Emitted before the held work runs, so that its events come after it.
+    this.options.emit({ kind: 'run.resumed', pausedUs, held: this.gate.heldCount, reason }, run.id, at)
+    this.gate.open(at)
+    // Every process found now too: one started just before the pause was not in the list yet.
+    platform.lab.pausing.resume(run.group?.id ?? null, [...new Set([...paused.pids, ...this.runPids(run)])])
+    return true
+  }
+
+  /**
+   * Kill works while paused: a catchable signal waits until the process runs, so that process alone
+   * goes on to act on it (POSIX). Its death is then watched for here, since its parent, stopped,
+   * cannot report it: once the OS shows it ended, its exit is announced (Join returns), while what
+   * its death means for the broker (a lock abandoned, a waiter served) waits for the resume.
+   */
+  private signalledWhilePaused(record: LabProcessRecord, signal: NodeJS.Signals): void {
+    if (record.pid === null || signal === 'SIGSTOP' || signal === 'SIGCONT') return
+    const pid = record.pid
+    if (platform.lab.pausing.needsContinueAfter(signal)) platform.lab.pausing.resume(null, [pid])
+    // Where the OS cannot say (no identify: macOS), the exit comes with the resume, from its parent.
+    if (!platform.lab.identify || record.parentLid === null) return
+    const look = (): void => {
+      if (record.exit || record.pendingExit || !this.run?.paused) return
+      if (hasEnded(pid)) return this.recordExit(record, unreportedExit(record))
+      setTimeout(look, DEATH_LOOK_MS)
+    }
+    look()
+  }
+
+  /** Every process of the run the host knows: its lab processes, the OS processes they started, those that left its group. */
+  private runPids(run: Run): number[] {
+    const table = run.group === null ? null : platform.lab.runTable()
+    const members = table && run.group !== null ? runProcesses(run.group.id, run.found, table) : []
+    for (const pid of members) run.found.add(pid)
+    const lab = this.registry.live(run.id).flatMap((r) => (r.pid !== null && isStillProcess(r.pid, r.startTime) ? [r.pid] : []))
+    const os = this.osChildren.ofRun(run.id).map((child) => child.pid)
+    return [...new Set([...lab, ...os, ...members])]
   }
 
   /** Resolves when the lab process with this pid has exited (its exit event sent), or after timeoutMs. */
@@ -374,6 +468,10 @@ export class Supervisor {
       if (held !== null) (held as UpMessage[]).unshift(...waiting)
       else if (closedWhileHeld) closed()
     }
+    const take = (message: UpMessage): void => {
+      if (held !== null) held.push(message)
+      else handle(message)
+    }
     const closed = (): void => {
       if (held !== null) return void (closedWhileHeld = true)
       record.connection = null
@@ -394,8 +492,12 @@ export class Supervisor {
       for (const listener of record.onDisconnect.splice(0)) listener()
     }
     return {
-      message: (message: UpMessage) => (held !== null ? held.push(message) : handle(message)),
-      closed,
+      // While the run is paused, the gate holds both, in the order they came (issue 17).
+      message: (message: UpMessage) => {
+        if (this.gate.paused) return this.gate.hold(() => take(message))
+        take(message)
+      },
+      closed: () => this.gate.pass(closed),
     }
   }
 
@@ -740,22 +842,26 @@ export class Supervisor {
   }
 
   private async finishRun(run: Run, main: LabProcessRecord): Promise<RunOutcome> {
+    // Its lab main ended while the run was paused (killed): the rest goes on, to be ended.
+    this.resumeRun('end')
     // Orphans, leftovers and the OS processes lab code started do not outlive the run.
     if (!this.runGone(run)) await this.endTree(run)
     if (run.main.pid !== undefined) this.guard.unwatch(run.main.pid)
     // The run's OS processes went with it; whoever reaped them, their parents cannot report it now.
     for (const child of this.osChildren.ofRun(run.id)) this.endOsChild(child, { exitCode: null, signal: null, reapedBy: 'other' })
     this.watch.stop()
+    // Never left paused: the gate is the supervisor's, and the next run needs it open.
+    this.resumeRun('end')
     run.ended = true
     this.spares.killWhere((spare) => spare.runId === run.id)
     this.spares.forgetRun(run.id)
     this.objects.dropRun(run.id)
     const exitCode = main.exit?.exitCode ?? null
     // A stop is not a failure: each process's own end (the signal that ended it) tells the rest.
-    if (run.stopping) return { ok: false, error: null, exitCode, stopped: true }
+    if (run.stopping) return { ok: false, error: null, exitCode, stopped: true, pausedUs: run.pausedUs }
     const ok = exitCode === 0
     const error = run.mainError ?? (ok ? null : `the lab main process exited with code ${String(exitCode)}`)
-    return { ok, error, exitCode, stopped: false }
+    return { ok, error, exitCode, stopped: false, pausedUs: run.pausedUs }
   }
 
   private async endTree(run: Run): Promise<void> {

@@ -25,6 +25,9 @@ export interface Kernel32 {
 export interface Ntdll {
   /** An NTSTATUS: 0 is success. */
   NtQueryInformationProcess(process: Handle, infoClass: number, info: Buffer, length: number, returned: null): number
+  /** Suspends every thread of the process (pausing a run, issue 17); an NTSTATUS. */
+  NtSuspendProcess(process: Handle): number
+  NtResumeProcess(process: Handle): number
 }
 
 let kernel: Kernel32 | null = null
@@ -61,17 +64,22 @@ export function nativeCallsAvailable(): boolean {
   }
 }
 
-/** ntdll's one call here (a process's parent pid, which kernel32 gives only through a snapshot of every process). */
+/** ntdll's calls: a process's parent pid (which kernel32 gives only through a snapshot of every process), and suspending a process. */
 export function ntdll(): Ntdll {
   if (nt) return nt
   const lib = loadLibrary('ntdll.dll')
-  nt = { NtQueryInformationProcess: lib.func('int32_t __stdcall NtQueryInformationProcess(void *process, int infoClass, void *info, uint32_t length, void *returned)') } as Ntdll
+  nt = {
+    NtQueryInformationProcess: lib.func('int32_t __stdcall NtQueryInformationProcess(void *process, int infoClass, void *info, uint32_t length, void *returned)'),
+    NtSuspendProcess: lib.func('int32_t __stdcall NtSuspendProcess(void *process)'),
+    NtResumeProcess: lib.func('int32_t __stdcall NtResumeProcess(void *process)'),
+  } as Ntdll
   return nt
 }
 
 // Access rights (winnt.h) and the codes ProcLab tells apart (winerror.h, winbase.h).
 export const PROCESS_TERMINATE = 0x0001
 export const PROCESS_SET_QUOTA = 0x0100
+export const PROCESS_SUSPEND_RESUME = 0x0800
 /** Not the _LIMITED_ right: Wine 8 refuses IsProcessInJob with that one (ERROR_ACCESS_DENIED). */
 export const PROCESS_QUERY_INFORMATION = 0x0400
 export const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000

@@ -55,6 +55,8 @@ export class TraceBuilder {
   waitEnded = false
   private run: { start: number; args: Record<string, unknown>; name: string } | null = null
   private runsEndAt = -Infinity
+  /** The run's open pause (issue 17), drawn as a slice once it ends. */
+  private pause: { start: number; args: Record<string, unknown> } | null = null
   lastT = 0
 
   constructor(
@@ -191,8 +193,23 @@ export class TraceBuilder {
     this.run = { start: Math.max(e.t, this.runsEndAt), name: `run: ${str(e, 'title') ?? ''}`, args: { runId: e.runId, source: e.source } }
   }
 
+  /** run.paused (issue 17): a "paused" slice on the host's track, inside the run's, until the resume. */
+  startPause(e: LooseEvent): void {
+    if (this.pause) return
+    this.pause = { start: e.t, args: { seq: e.seq, ...rest(e) } }
+  }
+
+  endPause(t: number, args: Record<string, unknown>): void {
+    if (!this.pause) return
+    const host = this.tracks.host
+    this.slice(host.pid, host.pid, this.pause.start, t, 'paused', 'pause', { ...this.pause.args, ...args })
+    this.pause = null
+  }
+
   endRun(t: number, args: Record<string, unknown>): void {
     if (!this.run) return
+    // A run that ends paused (its lab main killed) ends its pause with it.
+    this.endPause(t, { endedBy: 'run.end' })
     const host = this.tracks.host
     this.runsEndAt = Math.max(t, this.run.start)
     this.slice(host.pid, host.pid, this.run.start, t, this.run.name, 'run', { ...this.run.args, ...args })
@@ -344,6 +361,9 @@ const samples: Handler = (e, b) => {
 export const HANDLERS: Record<string, Handler> = {
   'run.start': (e, b) => b.startRun(e),
   'run.end': (e, b) => b.endRun(e.t, rest(e)),
+  // Pause the world (issue 17): a "paused" slice on the host's track, inside the run's.
+  'run.paused': (e, b) => b.startPause(e),
+  'run.resumed': (e, b) => b.endPause(e.t, rest(e)),
   'process.exit': (e, b) => b.exitProcess(e),
   // An OS process a lab process started unreaped: a process of the trace like a lab process; a zombie or an orphan's new parent is an instant on its track.
   'os.exit': (e, b) => b.exitProcess(e),

@@ -8,7 +8,7 @@ import type { ExporterFactory } from './types'
 export const CSV_COLUMNS = ['seq', 't_us', 'wall', 'kind', 'pid', 'name', 'object', 'value', 'detail'] as const
 
 // The one number worth a column, by kind family; the first present wins.
-const VALUE_KEYS = ['exitCode', 'depth', 'waitedUs', 'heldUs', 'bytes', 'durationUs', 'value', 'tasks', 'newPpid', 'deadlock'] as const
+const VALUE_KEYS = ['exitCode', 'depth', 'waitedUs', 'heldUs', 'bytes', 'durationUs', 'pausedUs', 'value', 'tasks', 'newPpid', 'deadlock'] as const
 // Fields shown in their own column never repeat in `detail`.
 const SHOWN = new Set(['seq', 't', 'kind', 'pid', 'object'])
 

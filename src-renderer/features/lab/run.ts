@@ -29,6 +29,11 @@ export const useRunStore = defineStore('run', {
     running: false,
     startT: null as number | null,
     result: null as RunModel['result'],
+    /** Set while the run is paused (issue 17). */
+    paused: null as RunModel['paused'],
+    pausedUs: 0,
+    /** A pause or resume asked of the host and not answered yet. */
+    pausing: false,
     /** Copies of the folded processes (markRaw: replaced whole when anything changes). */
     processes: {} as Record<string, LabProcess>,
     /** What each live process is doing in lab terms, by lid, as of the last publish (markRaw, replaced whole). */
@@ -100,7 +105,7 @@ export const useRunStore = defineStore('run', {
       this.$patch((state) => {
         if (folded.version !== state.version) {
           state.version = folded.version
-          Object.assign(state, { runId: folded.runId, title: folded.title, source: folded.source, running: folded.running, startT: folded.startT, result: folded.result })
+          Object.assign(state, { runId: folded.runId, title: folded.title, source: folded.source, running: folded.running, startT: folded.startT, result: folded.result, paused: folded.paused, pausedUs: folded.pausedUs })
           state.processes = Object.fromEntries(folded.order.map((lid) => [lid, markRaw({ ...folded.processes[lid]! })]))
           state.activities = markRaw(Object.fromEntries(folded.order.flatMap((lid) => {
             const activity = folded.activity.activityOf(lid)
@@ -187,6 +192,20 @@ export const useRunStore = defineStore('run', {
         await call('run.stop', {})
       } catch (error) {
         this.actionError = i18n.global.t('lab.errors.stop', { error: errorMessage(error) })
+      }
+    },
+    /** Pause the world, or let it go on (issue 17): the Pause button and the p key. */
+    async togglePause() {
+      if (this.replaying || !this.running || this.pausing) return
+      this.pausing = true
+      this.actionError = null
+      const resume = this.paused !== null
+      try {
+        await call(resume ? 'run.resume' : 'run.pause', {})
+      } catch (error) {
+        this.actionError = i18n.global.t(resume ? 'lab.errors.resume' : 'lab.errors.pause', { error: errorMessage(error) })
+      } finally {
+        this.pausing = false
       }
     },
     async join(lid: string) {

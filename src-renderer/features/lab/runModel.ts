@@ -61,8 +61,15 @@ export interface RunModel {
   source: string | null
   running: boolean
   startT: number | null
-  /** How the run ended: `stopped` by the user is neither ok nor a failure. */
-  result: { ok: boolean; stopped: boolean; error: string | null; durationUs: number } | null
+  /**
+   * How the run ended: `stopped` by the user is neither ok nor a failure. `durationUs` is from its
+   * start to its end (session time); `elapsedUs` the same without the time it spent paused.
+   */
+  result: { ok: boolean; stopped: boolean; error: string | null; durationUs: number; elapsedUs: number } | null
+  /** Set while the run is paused (issue 17): the session time it was paused at. */
+  paused: { since: number } | null
+  /** µs the run spent in pauses that have ended: its clock does not count them. */
+  pausedUs: number
   processes: Record<string, LabProcess>
   /** lids in start order. */
   order: string[]
@@ -92,7 +99,7 @@ export const PROCESS_COLORS = 8
 export function emptyRun(): RunModel {
   const output = new OutputFold<OutputLine>({ row: toOutputLine, linesIn })
   const folds = { processes: new ProcessFold(), output }
-  return { runId: null, title: null, source: null, running: false, startT: null, result: null, processes: {}, order: [], lines: output.rows, linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0, activity: new ActivityFold(), folds }
+  return { runId: null, title: null, source: null, running: false, startT: null, result: null, paused: null, pausedUs: 0, processes: {}, order: [], lines: output.rows, linesTotal: 0, linesDropped: 0, notices: [], lastSeq: -1, version: 0, linesVersion: 0, activity: new ActivityFold(), folds }
 }
 
 /** A line the output fold read, with its colours parsed for the pane. */
@@ -165,7 +172,17 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
     case 'run.end':
       if (event.runId !== model.runId) return false
       model.running = false
-      model.result = { ok: event.ok, stopped: runEndStopped(event), error: runEndStopped(event) ? null : event.error, durationUs: event.durationUs }
+      model.paused = null
+      model.result = { ok: event.ok, stopped: runEndStopped(event), error: runEndStopped(event) ? null : event.error, durationUs: event.durationUs, elapsedUs: event.durationUs - (event.pausedUs ?? 0) }
+      return true
+    case 'run.paused':
+      if (event.runId !== model.runId) return false
+      model.paused = { since: event.t }
+      return true
+    case 'run.resumed':
+      if (event.runId !== model.runId) return false
+      model.paused = null
+      model.pausedUs += event.pausedUs
       return true
     case 'process.start':
     case 'os.start':
@@ -190,6 +207,16 @@ function applyChange(model: RunModel, event: LabEvent): boolean {
       return false
   }
   return false
+}
+
+/**
+ * The run's own clock at session time `nowUs`: from its start, without the time it spent paused;
+ * while it is paused the clock stands at the moment it paused (issue 17).
+ */
+export function runElapsedUs(run: Pick<RunModel, 'startT' | 'paused' | 'pausedUs'>, nowUs: number): number {
+  if (run.startT === null) return 0
+  const until = run.paused ? run.paused.since : nowUs
+  return Math.max(0, until - run.startT - run.pausedUs)
 }
 
 export interface TreeRow<T> {

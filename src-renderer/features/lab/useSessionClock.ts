@@ -2,6 +2,7 @@ import { computed } from 'vue'
 import { useConnectionStore } from './connection'
 import { useReplayStore } from '../sessions/replay'
 import { useNow } from '../../shared/composables/useNow'
+import { useRunStore } from './run'
 
 /**
  * Event times are µs since the session started (the host's monotonic clock); hello tells us the
@@ -15,5 +16,8 @@ export function useSessionClock() {
   const startWall = computed(() => (replay.active ? replay.startedAtWall : (connection.hello?.sessionStartWall ?? null)))
   const nowUs = computed(() => (replay.active ? replay.cursorUs : startWall.value === null ? 0 : (now.value - startWall.value) * 1000))
   const toWall = (t: number) => (startWall.value ?? 0) + t / 1000
-  return { nowUs, toWall, startWall }
+  const run = useRunStore()
+  /** "Now" for the run's own times (uptimes, how long a process has waited): it stands still while the run is paused. */
+  const runNowUs = computed(() => (run.paused ? Math.min(run.paused.since, nowUs.value) : nowUs.value))
+  return { nowUs, runNowUs, toWall, startWall }
 }

@@ -61,7 +61,7 @@ export interface Scene {
   theme: Theme
   /** The keyboard cursor: a lane row and a time, or null. */
   cursor: { row: number; t: number } | null
-  labels: { running: string; exit: (lane: Lane) => string; seconds: (seconds: number, digits: number) => string; blocked: (span: WaitSpan) => string }
+  labels: { running: string; paused: string; exit: (lane: Lane) => string; seconds: (seconds: number, digits: number) => string; blocked: (span: WaitSpan) => string }
 }
 
 export function xOf(scene: Pick<Scene, 'range' | 'width'>, t: number): number {
@@ -92,6 +92,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   ctx.rect(0, AXIS_H, width, height - AXIS_H)
   ctx.clip()
   for (let row = first; row < last; row++) drawLaneBackground(ctx, scene, row)
+  drawPauses(ctx, scene)
   drawGrid(ctx, scene)
   for (let row = first; row < last; row++) drawLane(ctx, scene, row)
   drawTicks(ctx, scene, first, last)
@@ -151,8 +152,53 @@ function drawAxis(ctx: CanvasRenderingContext2D, scene: Scene): void {
     if (x > scene.width - 40) continue
     ctx.fillText(axisLabel(scene, t, origin, step), x + 3, AXIS_H / 2)
   }
+  drawPauseLabels(ctx, scene)
   ctx.fillStyle = theme.surface2
   ctx.fillRect(0, 0, LABEL_W, AXIS_H)
+}
+
+/** The pauses' x ranges on screen, clipped to the chart (an open pause reaches "now"). */
+function visiblePauses(scene: Scene): Array<{ x0: number; x1: number }> {
+  return scene.model.pauses.flatMap((pause) => {
+    const x0 = Math.max(LABEL_W, xOf(scene, pause.start))
+    const x1 = Math.min(scene.width, xOf(scene, pause.end ?? scene.now))
+    return x1 > LABEL_W && x0 < scene.width ? [{ x0, x1: Math.max(x1, x0 + 2) }] : []
+  })
+}
+
+/**
+ * The run was paused (issue 17): a hatched band across every lane, edged by two lines in the
+ * controls' border colour (3:1 against the lanes in both schemes), so nothing drawn in it is read as
+ * the processes' doing.
+ */
+function drawPauses(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  const { theme } = scene
+  for (const { x0, x1 } of visiblePauses(scene)) {
+    ctx.fillStyle = hatch(ctx, theme.border)
+    ctx.fillRect(x0, AXIS_H, x1 - x0, scene.height - AXIS_H)
+    ctx.strokeStyle = theme.control
+    ctx.lineWidth = 1
+    ctx.beginPath()
+    for (const x of [x0, x1]) {
+      ctx.moveTo(Math.round(x) + 0.5, AXIS_H)
+      ctx.lineTo(Math.round(x) + 0.5, scene.height)
+    }
+    ctx.stroke()
+  }
+}
+
+/** "paused" on the axis above each band wide enough to hold the word. */
+function drawPauseLabels(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  const { theme } = scene
+  for (const { x0, x1 } of visiblePauses(scene)) {
+    ctx.fillStyle = theme.surface
+    ctx.fillRect(x0, 2, x1 - x0, AXIS_H - 4)
+    const width = ctx.measureText(scene.labels.paused).width
+    if (x1 - x0 < width + 6) continue
+    ctx.fillStyle = theme.text
+    ctx.textAlign = 'left'
+    ctx.fillText(scene.labels.paused, x0 + 3, AXIS_H / 2)
+  }
 }
 
 function drawLane(ctx: CanvasRenderingContext2D, scene: Scene, row: number): void {

@@ -96,6 +96,12 @@ export interface Lane {
   droppedSpans: number
 }
 
+/** One pause of the run: from its run.paused to its run.resumed (or the run's end). */
+export interface Pause {
+  start: number
+  end: number | null
+}
+
 export interface TimelineObject {
   id: string
   name: string
@@ -119,6 +125,8 @@ export interface TimelineModel {
   objectCount: number
   ticks: Tick[]
   droppedTicks: number
+  /** When the run was paused (issue 17), in time order; `end` null while it still is. Drawn as bands across every lane. */
+  pauses: Pause[]
   lastSeq: number
   /** Bumped when a new run starts over. */
   generation: number
@@ -147,7 +155,7 @@ export function resetTimeline(model: TimelineModel): void {
 
 /** The model's plain fields; its folds are bound to the model they draw on (foldsFor). */
 function blankTimeline(): Omit<TimelineModel, 'locks' | 'activity' | 'processes'> {
-  return { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, lastSeq: -1, generation: 0 }
+  return { runId: null, origin: null, end: null, lastT: 0, lanes: {}, order: [], objects: {}, objectCount: 0, ticks: [], droppedTicks: 0, pauses: [], lastSeq: -1, generation: 0 }
 }
 
 /** The shared folds, each drawing on this model's lanes. */
@@ -215,6 +223,13 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
     case 'run.end':
       // Every exit came before it; a process that outlived its run (it should not) stays open.
       model.end = event.t
+      endPause(model, event.t)
+      return
+    case 'run.paused':
+      if (model.pauses.at(-1)?.end !== null || model.pauses.length === 0) model.pauses.push({ start: event.t, end: null })
+      return
+    case 'run.resumed':
+      endPause(model, event.t)
       return
     case 'process.start': {
       const process = model.processes.apply(event)!.process
@@ -277,6 +292,19 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
     default:
       return
   }
+}
+
+/** The open pause, if any, ends at `t`. */
+function endPause(model: TimelineModel, t: number): void {
+  const open = model.pauses.at(-1)
+  if (open && open.end === null) open.end = Math.max(open.start, t)
+}
+
+/** µs of [from, to] the run spent paused: what the run's own clock leaves out (an open pause lasts until `to`). */
+export function pausedWithin(pauses: readonly Pause[], from: number, to: number): number {
+  let total = 0
+  for (const pause of pauses) total += Math.max(0, Math.min(pause.end ?? to, to) - Math.max(pause.start, from))
+  return total
 }
 
 /**

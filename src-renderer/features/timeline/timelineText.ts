@@ -2,13 +2,20 @@
 // alternative, so what the picture shows and what a screen reader hears are the same facts.
 import type { Units } from '../../shared/composables/units'
 import type { WaitOn } from '../../../src-shared/events'
-import type { Lane, Span, TaskSpan, Tick, TimelineModel, WaitSpan } from './timelineModel'
+import type { Lane, Pause, Span, TaskSpan, Tick, TimelineModel, WaitSpan } from './timelineModel'
 
 export type Translate = (key: string, values?: Record<string, unknown>) => string
 
 /** Seconds since the run started, to the millisecond. */
 export function runTime(units: Units, t: number, origin: number): string {
   return units.seconds((t - origin) / 1e6, 3)
+}
+
+/** A pause of the run in words (issue 17): when, and how long the run's clock stood still. */
+export function pauseText(tr: Translate, units: Units, pause: Pause, origin: number): string {
+  const from = runTime(units, pause.start, origin)
+  if (pause.end === null) return tr('timeline.pause.open', { from })
+  return tr('timeline.pause.span', { from, to: runTime(units, pause.end, origin), duration: units.micros(pause.end - pause.start) })
 }
 
 export function laneName(tr: Translate, lane: Lane): string {

@@ -10,6 +10,7 @@ export const messages: AreaMessages = {
     keyHint: {
       select: 'Select a running process first (click it, or move to it with the arrow keys).',
       noProcesses: 'This view has no processes to act on: go to Lab or System.',
+      noRun: 'No run is going: there is nothing to pause.',
     },
     connection: {
       connected: 'Connected',
@@ -39,6 +40,7 @@ export const messages: AreaMessages = {
         kill: 'Send the selected process a signal: the dialog opens on SIGTERM, pick another with the arrows',
         terminate: 'Terminate the selected process (SIGTERM, after you confirm)',
         join: 'Join the selected lab process: wait for it to exit (j again stops waiting)',
+        pause: 'Pause the run (every process stops where it is); p again resumes it',
         menu: 'Open the selected row’s menu',
         close: 'Close the drawer, dialog or menu',
       },
@@ -52,6 +54,7 @@ export const messages: AreaMessages = {
     keyHint: {
       select: '请先选中一个正在运行的进程（点击它，或用方向键移到它上面）。',
       noProcesses: '这个视图里没有可操作的进程：请切换到“实验”或“系统”。',
+      noRun: '现在没有正在进行的运行：没有可暂停的。',
     },
     connection: {
       connected: '已连接',
@@ -81,6 +84,7 @@ export const messages: AreaMessages = {
         kill: '向选中的进程发送信号：对话框默认选 SIGTERM，可用方向键改选',
         terminate: '终止选中的进程（SIGTERM，需确认）',
         join: '等待（join）选中的实验进程退出（再按 j 不再等待）',
+        pause: '暂停这次运行（所有进程停在原处）；再按 p 继续',
         menu: '打开选中行的菜单',
         close: '关闭抽屉、对话框或菜单',
       },

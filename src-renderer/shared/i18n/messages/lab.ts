@@ -11,6 +11,9 @@ export const messages: AreaMessages = {
       stop: 'Stop',
       rerun: 'Re-run',
       rerunHint: 'Run the same scenario or script again',
+      pause: 'Pause run',
+      pauseHint: 'Stop every process of the run where it is, and the broker with them (P)',
+      resumeHint: 'The run is paused: press again (or P) to let every process go on',
     },
     scenarios: {
       legend: 'Scenario',
@@ -29,6 +32,8 @@ export const messages: AreaMessages = {
       startScript: 'Could not start the script {what}: {error}',
       stop: 'Could not stop the run: {error}',
       join: 'Join failed: {error}',
+      pause: 'Could not pause the run: {error}',
+      resume: 'Could not resume the run: {error}',
     },
     summary: {
       noRun: 'No run yet. Pick a scenario and press Run.',
@@ -38,7 +43,9 @@ export const messages: AreaMessages = {
       finished: 'finished in {time}',
       failed: 'failed after {time}',
       stopped: 'stopped after {time}',
+      pausedAfter: 'Paused at {time}',
       count: '{all} process, {alive} running | {all} processes, {alive} running',
+      countPaused: '{all} process, {alive} stopped | {all} processes, {alive} stopped',
       runFailed: 'The run failed:',
       recordingStopped: 'Recording stopped: {file}: {error}. The run goes on; its session log ends here.',
       killFailed: 'Could not send {signal} to pid {pid}: {error}',
@@ -66,7 +73,13 @@ export const messages: AreaMessages = {
       empty: 'No run yet: pick a scenario and press Run, or run a script.',
       emptyRun: 'No lab processes in this run yet.',
     },
-    state: { running: 'running', exited: 'exited', zombie: 'zombie (Z)' },
+    state: {
+      running: 'running',
+      exited: 'exited',
+      zombie: 'zombie (Z)',
+      stopped: 'stopped (T)',
+      stoppedHint: 'Stopped by Pause: it runs no code until the run resumes',
+    },
     // What a live process is blocked on (src-shared/folds/activity.ts), in the tree's State column.
     activity: {
       lock: 'waiting for {object} ({duration})',
@@ -187,6 +200,9 @@ export const messages: AreaMessages = {
       stop: '停止',
       rerun: '重新运行',
       rerunHint: '再次运行同一个场景或脚本',
+      pause: '暂停运行',
+      pauseHint: '让这次运行的所有进程停在原处，代理（broker）也一起停下（P）',
+      resumeHint: '运行已暂停：再按一次（或按 P）让所有进程继续',
     },
     scenarios: {
       legend: '场景',
@@ -205,6 +221,8 @@ export const messages: AreaMessages = {
       startScript: '无法启动脚本 {what}：{error}',
       stop: '无法停止运行：{error}',
       join: 'join 失败：{error}',
+      pause: '无法暂停运行：{error}',
+      resume: '无法继续运行：{error}',
     },
     summary: {
       noRun: '还没有运行。选择一个场景，然后点击“运行”。',
@@ -214,7 +232,9 @@ export const messages: AreaMessages = {
       finished: '用时 {time} 完成',
       failed: '运行 {time} 后失败',
       stopped: '运行 {time} 后被停止',
+      pausedAfter: '已暂停，停在 {time}',
       count: '共 {all} 个进程，{alive} 个运行中',
+      countPaused: '共 {all} 个进程，{alive} 个已停止',
       runFailed: '运行失败：',
       recordingStopped: '记录已停止：{file}：{error}。运行继续，会话日志到此为止。',
       killFailed: '无法向 pid {pid} 发送 {signal}：{error}',
@@ -242,7 +262,13 @@ export const messages: AreaMessages = {
       empty: '还没有运行：选择一个场景并点击“运行”，或运行一个脚本。',
       emptyRun: '本次运行还没有实验进程。',
     },
-    state: { running: '运行中', exited: '已退出', zombie: '僵尸 (Z)' },
+    state: {
+      running: '运行中',
+      exited: '已退出',
+      zombie: '僵尸 (Z)',
+      stopped: '已停止 (T)',
+      stoppedHint: '已被“暂停”停住：在运行继续之前不执行任何代码',
+    },
     // 存活进程正阻塞在什么上（src-shared/folds/activity.ts），显示在进程树的“状态”列。
     activity: {
       lock: '等待 {object}（{duration}）',

@@ -20,6 +20,13 @@ export const messages: AreaMessages = {
       label: 'Timeline chart: one lane per process',
       keys: 'Keys: + and − zoom, ← and → pan, 0 fits the whole run, ↑ and ↓ pick a lane. What is under the cursor line is read out. The same lanes are listed as text below the chart.',
     },
+    pause: {
+      label: 'paused',
+      legend: 'paused: every process stopped, the run’s clock not running',
+      span: 'Paused from {from} to {to} ({duration}, not counted in the run’s time)',
+      open: 'Paused since {from}',
+      list: 'Pauses of the run',
+    },
     legend: {
       label: 'Legend',
       life: 'process alive (lane), exit at its end',
@@ -145,6 +152,13 @@ export const messages: AreaMessages = {
     chart: {
       label: '时间线图：每个进程一条泳道',
       keys: '按键：+ 和 − 缩放，← 和 → 平移，0 显示整个运行，↑ 和 ↓ 选择泳道。光标线下的内容会被朗读。图下方以文字列出同样的泳道。',
+    },
+    pause: {
+      label: '已暂停',
+      legend: '已暂停：所有进程停住，运行的时钟不走',
+      span: '从 {from} 暂停到 {to}（{duration}，不计入运行时间）',
+      open: '从 {from} 起暂停',
+      list: '这次运行的暂停',
     },
     legend: {
       label: '图例',
