@@ -3,9 +3,9 @@
 // counts hold still, and Resume (the button) lets the run end normally. axe checks the paused page
 // in both schemes.
 import { readFileSync, writeFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { cell, chooseLanguage, expect, labRow, labRows, runScriptSource, test } from './fixtures'
+import { axeViolations } from './axe'
 import { producerConsumerScript } from './pause-script'
 
 /** How long the paused queue is watched for counts that should not move (a lower bound: load only lengthens it). */
@@ -29,8 +29,7 @@ function osState(pid: number): string | null {
 async function expectAccessible(page: Page, where: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme })
-    const results = await new AxeBuilder({ page }).analyze()
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`)
+    const summary = await axeViolations(page)
     expect(summary, `${where}, ${colorScheme}:\n${summary.join('\n')}`).toEqual([])
   }
 }
