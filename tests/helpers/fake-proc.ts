@@ -82,6 +82,11 @@ function writeFakeProcess(dir: string, pid: number, ppid: number, viewerUid: num
   writeFileSync(join(procDir, 'cmdline'), state === 'Z' ? '' : `/usr/bin/${name}\0--worker\0${pid}\0`)
 }
 
+/** A process that starts on the simulated /proc in `dir`: pid `pid`, child of `ppid`, the viewer's own unless its pid is a multiple of 3. */
+export function addFakeProcess(dir: string, pid: number, ppid: number): void {
+  writeFakeProcess(dir, pid, ppid, parseStatusUid(readFileSync(join(dir, 'self', 'status'), 'utf8')) ?? ownUid())
+}
+
 export interface FakeChurn {
   /** Processes that use some CPU (their utime grows). */
   busy: number
