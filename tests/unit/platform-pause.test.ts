@@ -1,8 +1,8 @@
 // The platform's half of pausing a run (issue 17): stopping processes where they are and letting
-// them go on, with real processes. The test asks the OS whether they stopped: on Linux the state
-// letter in /proc/<pid>/stat (T) and the CPU time they used; on Windows the CPU time
-// GetProcessTimes reports (a suspended process gets none). Steps wait for OS states, never for a
-// length of time, except the one lower bound during which CPU time must not grow.
+// them go on, with real processes. A stopped process makes no progress beside one that runs (ticks
+// it prints, see progress.ts), and on Linux the OS says so too: state T in /proc/<pid>/stat. Steps
+// wait for OS states or for ticks, never for a length of time, except the one lower bound during
+// which a stopped process must not act on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,12 +10,15 @@ import { posixPausing } from '../../src-main/platform/posix/pause'
 import { windowsPausing } from '../../src-main/platform/win32/suspend'
 import { endProcess } from '../../src-main/platform/win32/terminate'
 import { pidAlive, waitUntil } from '../helpers/lab'
-import { procStat as stat, windowsCpu, windowsCpuSettled } from '../helpers/os-cpu'
+import { procStat as stat } from '../helpers/os-cpu'
+import { countTicks, progressBesideTicker, TICK_STATEMENT } from '../helpers/progress'
 import { linuxOnly, windowsOnly } from '../helpers/platform'
 
 const STEP_LIMIT_MS = 60_000
-/** How long a stopped process is watched for CPU time it should not get. */
+/** How long a stopped process is given for a signal it should not act on. */
 const STILL_MS = 300
+/** A stopped process's progress beside a ticking one's: a running one makes about 1 (see progressBesideTicker). */
+const STILL_SHARE = 0.05
 
 const started: ChildProcess[] = []
 afterEach(() => {
@@ -25,22 +28,26 @@ afterEach(() => {
   }
 })
 
-/** A Node that spins until killed, and says when it has begun. */
-async function busy(options: { children?: number; detached?: boolean } = {}): Promise<{ child: ChildProcess; pids: number[] }> {
+/** A Node that spins until killed, printing a tick as it goes (see progress.ts), and says which children it started. */
+async function busy(options: { children?: number; detached?: boolean } = {}): Promise<{ child: ChildProcess; pids: number[]; ticks: () => number }> {
   const source = `
     const { spawn } = require('node:child_process')
     const n = Number(process.argv[2])
     const spin = 'for (;;) {}'
     const kids = []
     for (let i = 0; i < n; i++) kids.push(spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }).pid)
-    console.log(JSON.stringify(kids))
-    for (;;) {}
+    const { writeSync } = require('node:fs')
+    writeSync(1, JSON.stringify(kids) + '\\n')
+    let ticker = 0
+    for (;;) { ${TICK_STATEMENT} }
   `
   const child = spawn(process.execPath, ['-e', source, String(options.children ?? 0)], { stdio: ['ignore', 'pipe', 'ignore'], detached: options.detached ?? false })
   started.push(child)
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
-  const kids = JSON.parse(line.toString()) as number[]
-  return { child, pids: [child.pid!, ...kids] }
+  let text = ''
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()))
+  await waitUntil(() => text.includes('\n'), STEP_LIMIT_MS, 'the busy process started')
+  const kids = JSON.parse(text.slice(0, text.indexOf('\n'))) as number[]
+  return { child, pids: [child.pid!, ...kids], ticks: () => countTicks(text) }
 }
 
 const still = () => new Promise((resolve) => setTimeout(resolve, STILL_MS))
@@ -54,15 +61,14 @@ function procStat(pid: number): { state: string; ticks: number } {
 
 describe('POSIX: SIGSTOP and SIGCONT', linuxOnly('reads the stopped state and CPU time in /proc'), () => {
   it('stops a busy process where it is, and lets it go on', async () => {
-    const { pids } = await busy()
+    const { pids, ticks } = await busy()
     const pid = pids[0]!
     posixPausing.pause(null, [pid])
     await waitUntil(() => procStat(pid).state === 'T', STEP_LIMIT_MS, 'state T')
-    const before = procStat(pid).ticks
-    await still()
-    expect(procStat(pid).ticks).toBe(before)
+    expect(await progressBesideTicker(ticks)).toBeLessThan(STILL_SHARE)
+    const before = ticks()
     posixPausing.resume(null, [pid])
-    await waitUntil(() => procStat(pid).state !== 'T' && procStat(pid).ticks > before, STEP_LIMIT_MS, 'running again')
+    await waitUntil(() => procStat(pid).state !== 'T' && ticks() > before, STEP_LIMIT_MS, 'running again')
   })
 
   it('stops a whole process group with one call, grandchildren included', async () => {
@@ -102,16 +108,13 @@ describe('POSIX: SIGSTOP and SIGCONT', linuxOnly('reads the stopped state and CP
 })
 
 describe('Windows: NtSuspendProcess and NtResumeProcess', windowsOnly('ntdll and process handles are Windows calls (Wine has them too)'), () => {
-  it('suspends a busy process (no CPU time while suspended) and resumes it', async () => {
-    const { pids } = await busy()
-    const pid = pids[0]!
-    windowsPausing.pause(null, [pid])
-    // Suspending is asynchronous: the CPU time settles first, then stands still.
-    const before = await windowsCpuSettled(pid, STEP_LIMIT_MS)
-    await still()
-    expect(windowsCpu(pid)).toBe(before)
-    windowsPausing.resume(null, [pid])
-    await waitUntil(() => windowsCpu(pid) > before, STEP_LIMIT_MS, 'CPU time growing again')
+  it('suspends a busy process (it makes no progress while suspended) and resumes it', async () => {
+    const { pids, ticks } = await busy()
+    windowsPausing.pause(null, [pids[0]!])
+    expect(await progressBesideTicker(ticks)).toBeLessThan(STILL_SHARE)
+    const before = ticks()
+    windowsPausing.resume(null, [pids[0]!])
+    await waitUntil(() => ticks() > before, STEP_LIMIT_MS, 'ticking again')
   })
 
   it('ends a suspended process with TerminateProcess, which needs nothing from it', async () => {
