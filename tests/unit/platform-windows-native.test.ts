@@ -104,6 +104,16 @@ describe('the native table on Windows', windowsOnly(WHY), () => {
     expect(later).toBeGreaterThan(first.get(busy.pid!)!.cpuTimeMs)
   })
 
+  it('tells a spinning child from a sleeping one by CPU time', notUnderWine("Wine 8's GetProcessTimes gives every process the same slowly growing figure (a suspended process and a spinner grew alike)"), async () => {
+    const { child: busy } = await startChild('for (;;) {}')
+    const { child: idle } = await startChild()
+    const usage = platform.processes.usage!
+    const cpu = (pid: number) => usage([pid]).get(pid)!.cpuTimeMs
+    const [busyFrom, idleFrom] = [cpu(busy.pid!), cpu(idle.pid!)]
+    while (cpu(busy.pid!) - busyFrom < 500) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(cpu(idle.pid!) - idleFrom).toBeLessThan((cpu(busy.pid!) - busyFrom) / 10)
+  })
+
   it("gives the monitor rows and the System tab's figures", async () => {
     const { child } = await startChild()
     const monitor = createMonitor()
