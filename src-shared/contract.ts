@@ -65,6 +65,11 @@ export const commandSchemas = {
   'run.pause': empty,
   /** Let a paused run go on: what the broker held is handled in order, then every process continues. */
   'run.resume': empty,
+  /**
+   * While paused, let one lab process (by lid) run until it comes to its next lab operation
+   * (acquire, release, put, get, send, recv, wait, ...), where it stops again (run.step, process.at).
+   */
+  'run.step': z.object({ lid: z.string().min(1).max(256) }).strict(),
   /** The current run's events so far, so a UI that connects late can catch up. */
   'run.snapshot': empty,
   /**
@@ -365,6 +370,8 @@ export interface CommandResults {
   'run.pause': { paused: boolean }
   /** false: there was no paused run. */
   'run.resume': { resumed: boolean }
+  /** `refused`: why it could not step (not paused, no such live process of the run, it is stepping already, this OS cannot). */
+  'run.step': { stepping: true; refused: null } | { stepping: false; refused: string }
   'run.snapshot': RunSnapshot
   'process.signal': { pid: number; signal: SignalName; tree?: SignalOutcome[] }
   'process.join': { pid: number; exitCode: number | null; timedOut: boolean }

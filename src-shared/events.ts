@@ -244,6 +244,19 @@ export type EventBody =
    * ended while paused: its lab main was killed).
    */
   | { kind: 'run.resumed'; pausedUs: number; held: number; reason: PauseEnd }
+  /**
+   * Step (issue 17): while the run is paused, the user let this one process go on until it comes
+   * to its next lab operation. The broker handles its messages (and only its) meanwhile. Ends with
+   * its process.at, its process.exit, or the run's resume.
+   */
+  | (ProcessRef & { kind: 'run.step' })
+  /**
+   * A stepped process stopped again, just before lab operation `op` (such as 'queue.get',
+   * 'lock.acquire'), on `object` (its id; null for none). `line`: where in the script it was called
+   * ("file:line"), when the runtime can tell. The operation has not happened yet: the next step
+   * does it. What the process did since its run.step is in the events between the two.
+   */
+  | (ProcessRef & { kind: 'process.at'; op: StepOp; object: string | null; line: string | null })
   // ---- end of issue 17, pause the world ----
 
 export type LabEvent = EventBody & EventStamp
@@ -317,6 +330,10 @@ export interface DeadlockLink extends ProcessRef {
 // ---- end of issue 17, deadlocks named ----
 
 // ---- Issue 17, pause the world (branch i17-pause) ----
+/** The lab operations a stepped process stops before (process.at's `op`). */
+export const STEP_OPS = ['lock.acquire', 'lock.release', 'queue.put', 'queue.get', 'pipe.send', 'pipe.recv', 'event.wait', 'event.set', 'condition.wait', 'condition.notify', 'barrier.wait'] as const
+export type StepOp = (typeof STEP_OPS)[number]
+
 /** Why a pause ended (run.resumed's `reason`). */
 export type PauseEnd = 'user' | 'stop' | 'end'
 // ---- end of issue 17, pause the world ----

@@ -142,6 +142,10 @@ export class HostService implements Host {
       }
     },
     'run.resume': async () => ({ resumed: this.supervisor.resumeRun() }),
+    'run.step': async ({ lid }) => {
+      const refused = this.supervisor.stepProcess(lid)
+      return refused === null ? { stepping: true, refused: null } : { stepping: false, refused }
+    },
     'run.snapshot': async () => {
       // Whatever frames are pending go out first: no frame sent after the snapshot overlaps it.
       this.frames.flush()

@@ -5,6 +5,7 @@
 import { ProcessError } from './errors'
 import { LeasedReader } from './leases'
 import { SharedObject } from './objects'
+import { beforeOperation, gate } from './step-gate'
 import { createPipeRings, PipeRingEnd, type PipeRingAddress } from './pipe-ring'
 import { toRefs } from './reduction'
 import { checkTimeout } from './timeouts'
@@ -53,6 +54,10 @@ export class Connection extends SharedObject {
   /** Sends a value (anything structured clone accepts); resolves once it has left this process. */
   send(value: unknown): Promise<void> {
     this.check('send', this.writable)
+    return gate('pipe.send', this.oid, () => this.sendNow(value))
+  }
+
+  private sendNow(value: unknown): Promise<void> {
     if (this.ring) {
       try {
         return this.ring.send(value)
@@ -66,6 +71,8 @@ export class Connection extends SharedObject {
   /** Receives the next value; throws EOFError once nothing is left and the other end is closed everywhere. */
   async recv(): Promise<unknown> {
     this.check('recv', this.readable)
+    const gated = beforeOperation('pipe.recv', this.oid)
+    if (gated) await gated
     if (this.ring) return this.ring.recv()
     const leased = this.reader.take()
     if (leased.found) return leased.value
@@ -88,6 +95,10 @@ export class Connection extends SharedObject {
     if (offset < 0 || offset > data.length || end > data.length || end < offset) throw new RangeError(`sendBytes: offset ${offset} and size ${String(size)} do not fit a buffer of ${data.length} bytes`)
     // Known before the copy below: refuse at once what no frame can hold (the sender checks everything else).
     if (end - offset > MAX_FRAME) return Promise.reject(tooBig(end - offset))
+    return gate('pipe.send', this.oid, () => this.sendBytesNow(data, offset, end))
+  }
+
+  private sendBytesNow(data: Uint8Array, offset: number, end: number): Promise<void> {
     if (this.ring) return this.ring.sendBytes(data, offset, end)
     const bytes = Buffer.from(data.subarray(offset, end))
     return this.tellWritten('send', { end: this.end, value: bytes, bytes: bytes.length })

@@ -1,4 +1,4 @@
-import type { SharedObjectType, WaitOn, WaitOutcome } from '../../src-shared/events'
+import type { SharedObjectType, StepOp, WaitOn, WaitOutcome } from '../../src-shared/events'
 
 // Messages between a lab process and the host's broker, over the socket named in PROCLAB_BROKER.
 // Each connection starts with one frame holding one `Opening` message, which says what it is.
@@ -71,6 +71,8 @@ export type UpMessage =
   | { op: 'wait'; wait: number; on: WaitOn; object: string | null; target: string | null; timeoutMs: number | null; waitedUs: number }
   /** That wait ended (never 'gone': the broker alone says that, when the process is gone). */
   | { op: 'resume'; wait: number; outcome: Exclude<WaitOutcome, 'gone'>; waitedUs: number }
+  /** Stepped, this process stopped before lab operation `stepOp` (see step-gate.ts): the broker emits process.at. */
+  | { op: 'at'; stepOp: StepOp; object: string | null; line: string | null }
 
 /** The broker's answer to `spawn`: the token the child presents (the parent passes it on). */
 export interface SpawnGrant {
@@ -122,4 +124,6 @@ export const ENV = {
   script: 'PROCLAB_SCRIPT',
   /** The process's token; the runtime takes it out of process.env before any user code runs. */
   token: 'PROCLAB_TOKEN',
+  /** Where the Step gates are (step-layout.ts): "<segment name>:<size>". */
+  gate: 'PROCLAB_GATE',
 } as const

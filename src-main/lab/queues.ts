@@ -7,6 +7,7 @@
 import { Empty, ProcessError } from './errors'
 import { LeasedReader } from './leases'
 import { SharedObject } from './objects'
+import { beforeOperation } from './step-gate'
 import { QueueMemorySide } from './queue-memory'
 import { ItemQueueMemory } from './shm/item-queue'
 import { SharedSegment, type SegmentAddress } from './shm/segment'
@@ -39,6 +40,8 @@ export class Queue extends SharedObject {
   /** Puts an item; on a full bounded queue waits (or throws Full with `block: false` or after the timeout). */
   async put(item: unknown, options?: WaitOptions): Promise<void> {
     this.checkOpen('put')
+    const gated = beforeOperation('queue.put', this.oid)
+    if (gated) await gated
     const timeout = waitLimit(options, 'Queue.put')
     if (this.memory) return this.memory.put(item, timeout)
     const value = toRefs(item)
@@ -54,6 +57,8 @@ export class Queue extends SharedObject {
   /** Takes the oldest item; on an empty queue waits (or throws Empty with `block: false` or after the timeout). */
   async get(options?: WaitOptions): Promise<unknown> {
     this.checkOpen('get')
+    const gated = beforeOperation('queue.get', this.oid)
+    if (gated) await gated
     if (this.memory) return this.memory.get(waitLimit(options, 'Queue.get'))
     const leased = this.reader.take()
     if (leased.found) return leased.value

@@ -10,6 +10,7 @@ import { checkTimeout, waitLimit, type WaitOptions } from './timeouts'
 import * as trace from './lock-trace'
 import { watchWait } from './waits'
 import { LockWord } from './shm/lock-word'
+import { beforeOperation, gate } from './step-gate'
 import type { SegmentAddress } from './shm/segment'
 import { SharedMemoryError } from '../platform/shared-memory'
 
@@ -23,7 +24,11 @@ abstract class SemaphoreLike extends SharedObject {
   declare private heldHere: number
 
   /** Resolves true once acquired; false if `block: false` or the timeout ran out first. */
-  async acquire(options?: WaitOptions): Promise<boolean> {
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return gate('lock.acquire', this.oid, () => this.acquireNow(options))
+  }
+
+  protected async acquireNow(options?: WaitOptions): Promise<boolean> {
     const granted = await this.call<boolean>('acquire', { timeout: waitLimit(options, `${this.constructor.name}.acquire`) })
     if (granted) this.heldHere = (this.heldHere ?? 0) + 1
     return granted
@@ -35,6 +40,10 @@ abstract class SemaphoreLike extends SharedObject {
    * for the broker: it resolves once the message has left this process, saving a round trip.
    */
   release(): Promise<void> {
+    return gate('lock.release', this.oid, () => this.releaseNow())
+  }
+
+  protected releaseNow(): Promise<void> {
     if ((this.heldHere ?? 0) > 0 || this.type === 'semaphore') {
       if (this.heldHere > 0) this.heldHere--
       return this.tellWritten('release')
@@ -77,9 +86,9 @@ export class Lock extends SemaphoreLike {
     this.register('lock', options.name, word ? { value: 1, shm: word.address } : { value: 1 })
   }
 
-  override acquire(options?: WaitOptions): Promise<boolean> {
+  protected override acquireNow(options?: WaitOptions): Promise<boolean> {
     const word = this.mappedWord()
-    if (!word) return super.acquire(options)
+    if (!word) return super.acquireNow(options)
     let limit: number | null = null
     if (options !== undefined) {
       try {
@@ -110,9 +119,9 @@ export class Lock extends SemaphoreLike {
     return granted
   }
 
-  override release(): Promise<void> {
+  protected override releaseNow(): Promise<void> {
     const word = this.mappedWord()
-    if (!word) return super.release()
+    if (!word) return super.releaseNow()
     // The common case first, in one exchange: a counted hold, nobody waiting.
     if (this.hold === SUMMARISED_HOLD && word.tryGiveBack(PID)) {
       this.hold = null
@@ -254,7 +263,7 @@ export class Event extends SharedObject {
   }
 
   set(): Promise<void> {
-    return this.call('set')
+    return gate('event.set', this.oid, () => this.call('set'))
   }
 
   clear(): Promise<void> {
@@ -268,7 +277,7 @@ export class Event extends SharedObject {
   /** Resolves true once the flag is set; false if the timeout ran out first. */
   wait(timeoutMs?: number): Promise<boolean> {
     const timeout = checkTimeout(timeoutMs, 'Event.wait')
-    return watchWait({ on: 'event', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse)
+    return gate('event.wait', this.oid, () => watchWait({ on: 'event', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse))
   }
 }
 
@@ -297,9 +306,11 @@ export class Condition extends SharedObject {
   /** Releases the lock, waits to be notified (or the timeout), then holds the lock again. */
   wait(timeoutMs?: number): Promise<boolean> {
     const timeout = checkTimeout(timeoutMs, 'Condition.wait')
-    // The broker releases and retakes the lock: the hold this handle knew of ends there.
-    if (this.lock instanceof Lock) this.lock.forgetHold()
-    return watchWait({ on: 'condition', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse)
+    return gate('condition.wait', this.oid, () => {
+      // The broker releases and retakes the lock: the hold this handle knew of ends there.
+      if (this.lock instanceof Lock) this.lock.forgetHold()
+      return watchWait({ on: 'condition', object: this.oid, timeoutMs: timeout }, this.call<boolean>('wait', { timeout }), timedOutIfFalse)
+    })
   }
 
   /** Waits until `predicate()` is truthy, at most timeoutMs in all; returns its last value. */
@@ -318,11 +329,11 @@ export class Condition extends SharedObject {
 
   notify(n = 1): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new TypeError(`Condition.notify(n): n must be a whole number ≥ 0, got ${String(n)}`)
-    return this.call('notify', { n })
+    return gate('condition.notify', this.oid, () => this.call('notify', { n }))
   }
 
   notifyAll(): Promise<void> {
-    return this.call('notify', { n: Number.MAX_SAFE_INTEGER })
+    return gate('condition.notify', this.oid, () => this.call('notify', { n: Number.MAX_SAFE_INTEGER }))
   }
 
   protected override refExtra(): Record<string, unknown> {
@@ -369,6 +380,8 @@ export class Barrier extends SharedObject {
   /** Waits for all parties; resolves with this process's arrival index (0 … parties-1). */
   async wait(timeoutMs?: number): Promise<number> {
     const timeout = timeoutMs === undefined ? this.defaultTimeout : checkTimeout(timeoutMs, 'Barrier.wait')
+    const gated = beforeOperation('barrier.wait', this.oid)
+    if (gated) await gated
     const answer = await watchWait({ on: 'barrier', object: this.oid, timeoutMs: timeout }, this.call<{ index: number; runAction: boolean }>('wait', { timeout }))
     if (answer.runAction) {
       try {

@@ -18,6 +18,8 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'run.end': { ok: 'boolean', error: 'string|null', durationUs: 'number?', stopped: 'boolean?', pausedUs: 'number?' },
   'run.paused': { processes: 'number' },
   'run.resumed': { pausedUs: 'number', held: 'number', reason: 'string' },
+  'run.step': PROCESS,
+  'process.at': { ...PROCESS, op: 'string', object: 'string|null', line: 'string|null' },
   'process.start': { ...PROCESS, ppid: 'number?', name: 'string', daemon: 'boolean?', parentLid: 'string|null?', target: 'string?' },
   'process.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null' },
   stdout: { ...PROCESS, line: 'string' },

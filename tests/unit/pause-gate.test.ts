@@ -37,4 +37,27 @@ describe('PauseGate', () => {
   it('refuses to hold while open: a caller that holds must have asked `paused` first', () => {
     expect(() => new PauseGate(() => {}).hold(() => {})).toThrow(/not paused/)
   })
+
+  it('lets a stepped owner through: what it had held first, in order, then its new work; the rest stay held', () => {
+    const gate = new PauseGate(() => {})
+    const done: string[] = []
+    gate.close()
+    gate.pass(() => done.push('p1'), 'p')
+    gate.pass(() => done.push('q1'), 'q')
+    gate.pass(() => done.push('timer'))
+    gate.pass(() => done.push('p2'), 'p')
+    expect(gate.holds('p')).toBe(true)
+    gate.letThrough('p')
+    expect(done).toEqual(['p1', 'p2'])
+    expect([gate.holds('p'), gate.holds('q'), gate.steps('p')]).toEqual([false, true, true])
+    gate.pass(() => done.push('p3'), 'p')
+    gate.pass(() => done.push('q2'), 'q')
+    expect(done).toEqual(['p1', 'p2', 'p3'])
+    gate.stopLetting('p')
+    gate.pass(() => done.push('p4'), 'p')
+    expect(gate.heldCount).toBe(4)
+    expect(gate.open(1)).toBe(4)
+    expect(done).toEqual(['p1', 'p2', 'p3', 'q1', 'timer', 'q2', 'p4'])
+    expect(gate.steps('p')).toBe(false)
+  })
 })

@@ -2,6 +2,7 @@
 // every message is checked against its op's shape before it is handled; a message that fails is
 // refused, never half-handled. `call` and `tell` come by the 100,000 a second: their checks are a
 // few typeofs, written out by hand.
+import { STEP_OPS } from '../../../src-shared/events'
 import type { Opening, UpMessage } from '../protocol'
 
 type Field = (value: unknown) => boolean
@@ -19,6 +20,8 @@ const isStrings: Field = (value) => Array.isArray(value) && value.every(isString
 const isExitCode: Field = (value) => value === null || (typeof value === 'number' && Number.isSafeInteger(value))
 const isSignal: Field = (value) => value === null || typeof value === 'string'
 const isStream: Field = (value) => value === 'stdout' || value === 'stderr'
+const isStringOrNull: Field = (value) => value === null || (typeof value === 'string' && value.length <= 1024)
+const isStepOp: Field = (value) => (STEP_OPS as readonly unknown[]).includes(value)
 
 /** The fields each op needs, besides `op`; extra fields are ignored. */
 const UP_FIELDS: { [Op in UpMessage['op']]: Record<string, Field> } = {
@@ -37,6 +40,7 @@ const UP_FIELDS: { [Op in UpMessage['op']]: Record<string, Field> } = {
   // What each field may hold is checked where the wait is known (supervisor/waits.ts).
   wait: { wait: isSerial, on: isString, waitedUs: isTime },
   resume: { wait: isSerial, outcome: isString, waitedUs: isTime },
+  at: { stepOp: isStepOp, object: isStringOrNull, line: isStringOrNull },
 }
 
 const OPENING_FIELDS: { [Op in Opening['op']]: Record<string, Field> } = {

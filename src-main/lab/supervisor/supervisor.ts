@@ -21,6 +21,7 @@ import { MAX_SPARES_PER_OWNER, SpareTable, type SpareRecord } from './spares'
 import { OsChildren, type OsChild } from './os-children'
 import { ProcessWatch, type WatchedProcess } from './process-watch'
 import { PauseGate } from './pause-gate'
+import { StepGates } from './step-gates'
 
 export interface SupervisorOptions {
   maxProcesses: number
@@ -98,6 +99,8 @@ export class Supervisor {
   /** What lab processes are blocked on, as they report it (process.wait, process.resume). */
   private readonly waits: WaitBook
   private stuckCheckPending = false
+  /** Where each lab process stops when stepped (step-gates.ts); null without shared memory. Made at the first run. */
+  private stepGates: StepGates | null | undefined
   /** While a run is paused, what the broker is told and would tell is held here (see pause-gate.ts). */
   private readonly gate = new PauseGate((error) => this.options.emit({ kind: 'lab.error', message: `handling what was held during a pause failed: ${error instanceof Error ? error.message : String(error)}` }, this.currentRunId, monotonicMicros()))
 
@@ -116,7 +119,7 @@ export class Supervisor {
         body.object = oid
         const stamp = at ?? monotonicMicros()
         // Checked before any closure is made: this is the hot path of every lab operation.
-        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)))
+        if (this.gate.paused && this.gate.holds(who.lid)) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)), who.lid)
         this.options.emit(body, record.runId, stamp)
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
@@ -133,7 +136,7 @@ export class Supervisor {
       emit: (lid, body, at) => {
         const record = this.registry.get(lid)
         if (!telemetry || !record) return
-        if (this.gate.paused) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(at)))
+        if (this.gate.holds(lid)) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(at)), lid)
         this.options.emit(body, record.runId, at)
       },
       objectKnown: (lid, oid) => this.objects.has(oid) && this.runOfObject(oid) === this.registry.get(lid)?.runId,
@@ -183,6 +186,8 @@ export class Supervisor {
     if (this.currentRunId) throw new Error('a run is already in progress')
     const token = newToken()
     const executable = labExecutable()
+    if (this.stepGates === undefined) this.stepGates = StepGates.create()
+    this.stepGates?.reset()
     const main = spawn(executable.command, [...labNodeArgs(), labPaths().runtime], {
       // Its own process group (POSIX) or process group and no console (Windows), so a Ctrl-C in the
       // host's terminal reaches the host (which ends the run) rather than each lab process. POSIX:
@@ -198,6 +203,7 @@ export class Supervisor {
         [ENV.role]: 'main',
         [ENV.script]: script,
         [ENV.token]: token,
+        ...(this.stepGates ? { [ENV.gate]: this.stepGates.env } : {}),
         // Set for every run, so a PROCLAB_LANG in the host's own environment never decides it.
         [LANGUAGE_ENV]: lang,
         ...executable.env,
@@ -294,10 +300,40 @@ export class Supervisor {
     run.pausedUs += pausedUs
     // Emitted before the held work runs, so that its events come after it.
     this.options.emit({ kind: 'run.resumed', pausedUs, held: this.gate.heldCount, reason }, run.id, at)
+    this.stepGates?.releaseAll()
     this.gate.open(at)
     // Every process found now too: one started just before the pause was not in the list yet.
     platform.lab.pausing.resume(run.group?.id ?? null, [...new Set([...paused.pids, ...this.runPids(run)])])
     return true
+  }
+
+  /**
+   * Step (issue 17): while the run is paused, lets one of its lab processes run until it comes to
+   * its next lab operation, where its gate stops it (step-gate.ts) and it says so ('at'). The
+   * broker handles its messages meanwhile, what it held of them first. Null when it goes; else
+   * why it cannot.
+   */
+  stepProcess(lid: string): string | null {
+    const run = this.run
+    if (!run?.paused) return 'the run is not paused'
+    const record = this.registry.get(lid)
+    if (!record || record.runId !== run.id || record.state !== 'alive' || record.pid === null || record.exit || record.pendingExit) return `${lid} is not a live process of this run`
+    if (this.gate.steps(lid)) return `${record.name} is being stepped already`
+    if (!this.stepGates) return 'stepping needs shared memory, which ProcLab does not have on this OS'
+    if (!this.stepGates.step(record.pid)) return `${record.name} has no gate: the run started more processes than ProcLab can step`
+    this.options.emit({ kind: 'run.step', lid, pid: record.pid }, run.id, monotonicMicros())
+    this.gate.letThrough(lid)
+    platform.lab.pausing.resume(null, [record.pid])
+    return null
+  }
+
+  /** A stepped process stopped before a lab operation: it is stopped by the OS again, and its messages held. */
+  private stoppedAt(from: LabProcessRecord, message: Extract<UpMessage, { op: 'at' }>): void {
+    // Late (the run went on meanwhile) or unasked: there is nothing to stop.
+    if (!this.run?.paused || !this.gate.steps(from.lid) || from.pid === null) return
+    platform.lab.pausing.pause(null, [from.pid])
+    this.gate.stopLetting(from.lid)
+    this.options.emit({ kind: 'process.at', lid: from.lid, pid: from.pid, op: message.stepOp, object: message.object, line: message.line }, from.runId, monotonicMicros())
   }
 
   /**
@@ -355,6 +391,8 @@ export class Supervisor {
     this.killAllNow()
     this.guard.close()
     await this.broker.close()
+    this.stepGates?.close()
+    this.stepGates = null
   }
 
   /**
@@ -494,10 +532,16 @@ export class Supervisor {
     return {
       // While the run is paused, the gate holds both, in the order they came (issue 17).
       message: (message: UpMessage) => {
-        if (this.gate.paused) return this.gate.hold(() => take(message))
+        if (this.gate.paused && this.gate.holds(record.lid)) return this.gate.hold(() => take(message), record.lid)
         take(message)
       },
-      closed: () => this.gate.pass(closed),
+      closed: () => {
+        // A process that ends while stepped: its step is over.
+        this.gate.pass(() => {
+          this.gate.stopLetting(record.lid)
+          closed()
+        }, record.lid)
+      },
     }
   }
 
@@ -645,6 +689,8 @@ export class Supervisor {
         return this.osSpawned(from, connection, message)
       case 'os-reaped':
         return this.osReaped(from, message)
+      case 'at':
+        return this.stoppedAt(from, message)
       case 'wait':
       case 'resume': {
         const problem = this.waits.receive(from.lid, from.pid ?? connection.pid, message)
