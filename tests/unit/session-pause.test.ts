@@ -1,6 +1,7 @@
 // Pauses in the session (issue 17): a real run is paused and resumed with its session recorded;
 // the file holds run.paused and run.resumed in order, the replay reads them, and every export
-// keeps them (NDJSON as they are, a CSV row each, and a "paused" slice in the Chrome trace).
+// keeps them (NDJSON as they are, a CSV row each, and a "paused" slice in the Chrome trace); a
+// step in the pause is kept too (run.step, process.at; instants in the trace).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,8 +32,11 @@ describe('pauses in the session log and its exports', () => {
     const go = join(dir, 'go')
     const source = `
       import { existsSync } from 'node:fs'
-      import { Process, sleep } from 'proclab'
-      export async function idle() { while (!existsSync(${JSON.stringify(go)})) await sleep(3) }
+      import { Process, Event } from 'proclab'
+      export async function idle() {
+        const never = new Event()
+        while (!existsSync(${JSON.stringify(go)})) await never.wait(3)
+      }
       export default async function main() {
         const p = new Process({ target: idle, name: 'idler' })
         await p.start()
@@ -44,6 +48,9 @@ describe('pauses in the session log and its exports', () => {
       during: async (host, events) => {
         await waitUntil(() => events.some((e) => e.kind === 'process.start' && e.name === 'idler'), 60_000, 'the idler started')
         expect(await host.call('run.pause', {})).toEqual({ paused: true })
+        const idler = events.find((e): e is EventOf<'process.start'> => e.kind === 'process.start' && e.name === 'idler')!
+        expect(await host.call('run.step', { lid: idler.lid })).toEqual({ stepping: true, refused: null })
+        await waitUntil(() => events.some((e) => e.kind === 'process.at'), 60_000, 'the idler stopped before its wait')
         expect(await host.call('run.resume', {})).toEqual({ resumed: true })
         writeFileSync(go, '')
       },
@@ -61,7 +68,8 @@ describe('pauses in the session log and its exports', () => {
     expect(end.pausedUs).toBe(resumed.pausedUs)
 
     const ndjson = (await exportText(file, 'ndjson')).split('\n').filter(Boolean).slice(1).map((line) => JSON.parse(line) as { kind: string })
-    expect(ndjson.filter((e) => e.kind.startsWith('run.')).map((e) => e.kind)).toEqual(['run.start', 'run.paused', 'run.resumed', 'run.end'])
+    expect(ndjson.filter((e) => e.kind.startsWith('run.')).map((e) => e.kind)).toEqual(['run.start', 'run.paused', 'run.step', 'run.resumed', 'run.end'])
+    expect(ndjson.find((e) => e.kind === 'process.at')).toMatchObject({ op: 'event.wait', line: 'lab.mjs:6' })
 
     const rows = parseCsv(await exportText(file, 'csv'))
     const byKind = (kind: string) => rows.slice(1).map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]]))).find((r) => r.kind === kind)
@@ -74,6 +82,7 @@ describe('pauses in the session log and its exports', () => {
     const slices = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'paused')
     expect(slices).toHaveLength(1)
     expect(slices[0]).toMatchObject({ ts: paused.t, dur: resumed.pausedUs, cat: 'pause' })
+    expect(trace.traceEvents.filter((e) => e.ph === 'i').map((e) => e.name)).toEqual(expect.arrayContaining(['step', 'stopped before event.wait']))
   })
 
   it('draws a pause the run ended in (no resume in the file) up to the run end', async () => {

@@ -364,6 +364,9 @@ export const HANDLERS: Record<string, Handler> = {
   // Pause the world (issue 17): a "paused" slice on the host's track, inside the run's.
   'run.paused': (e, b) => b.startPause(e),
   'run.resumed': (e, b) => b.endPause(e.t, rest(e)),
+  // Step: where the user let the process go, and the operation it stopped before, on its track.
+  'run.step': (e, b) => b.instant(b.trackOf(e), e, 'step', 'user', rest(e)),
+  'process.at': (e, b) => b.instant(b.trackOf(e), e, `stopped before ${str(e, 'op') ?? '?'}`, 'process', rest(e)),
   'process.exit': (e, b) => b.exitProcess(e),
   // An OS process a lab process started unreaped: a process of the trace like a lab process; a zombie or an orphan's new parent is an instant on its track.
   'os.exit': (e, b) => b.exitProcess(e),
