@@ -6,7 +6,7 @@
 import type { EventKind } from '../../src-shared/events'
 
 /** A trailing `?`: the field may be absent (older files, the synthetic sessions), but not of another type. */
-type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples' | 'entries' | 'cycle' | 'lids'
+type FieldType = 'string' | 'number' | 'boolean' | 'string|null' | 'number|null' | 'end' | 'samples' | 'entries' | 'cycle' | 'lids' | 'texts'
 type Field = FieldType | `${FieldType}?`
 type Shape = Readonly<Record<string, Field>>
 
@@ -20,6 +20,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'run.resumed': { pausedUs: 'number', held: 'number', reason: 'string' },
   'run.step': PROCESS,
   'process.at': { ...PROCESS, op: 'string', object: 'string|null', line: 'string|null' },
+  'queue.items': { object: 'string', items: 'texts', total: 'number' },
   'process.start': { ...PROCESS, ppid: 'number?', name: 'string', daemon: 'boolean?', parentLid: 'string|null?', target: 'string?' },
   'process.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null' },
   stdout: { ...PROCESS, line: 'string' },
@@ -119,7 +120,8 @@ function fits(value: unknown, type: FieldType): boolean {
     case 'cycle':
       return Array.isArray(value) && value.length > 0 && value.every((l) => typeof l === 'object' && l !== null && typeof l.lid === 'string' && fits(l.pid, 'number') && typeof l.waitsFor === 'string')
     case 'lids':
-      return Array.isArray(value) && value.every((lid) => typeof lid === 'string')
+    case 'texts':
+      return Array.isArray(value) && value.every((text) => typeof text === 'string')
   }
 }
 
@@ -130,5 +132,6 @@ function describe(spec: Field): string {
   if (type === 'entries') return 'a list of { key, value } previews'
   if (type === 'cycle') return 'a list of { lid, pid, waitsFor } links'
   if (type === 'lids') return 'a list of lids'
+  if (type === 'texts') return 'a list of texts'
   return `a ${type.replace('|null', ' or null')}`
 }

@@ -49,17 +49,18 @@ const lidOf = (events: LabEvent[], name: string) => events.find((e): e is EventO
 const count = (events: LabEvent[], kind: string, lid?: string) => events.filter((e) => e.kind === kind && (lid === undefined || ('lid' in e && e.lid === lid))).length
 
 /** Steps `lid` and waits for it to stop before its next operation; returns that process.at and the events of the step. */
-async function step(host: Host, events: LabEvent[], lid: string): Promise<{ at: EventOf<'process.at'>; during: LabEvent[] }> {
+async function step(host: Host, events: LabEvent[], lid: string): Promise<{ at: EventOf<'process.at'>; during: LabEvent[]; queue: EventOf<'queue.items'> }> {
   const from = events.length
   expect(await host.call('run.step', { lid })).toEqual({ stepping: true, refused: null })
-  await waitUntil(() => events.slice(from).some((e) => e.kind === 'process.at' && e.lid === lid), STEP_LIMIT_MS, `${lid} stopped again`)
+  await waitUntil(() => events.slice(from).some((e) => e.kind === 'queue.items'), STEP_LIMIT_MS, `${lid} stopped again, and the queue shown`)
   const atIndex = events.findIndex((e, i) => i >= from && e.kind === 'process.at' && e.lid === lid)
-  return { at: events[atIndex] as EventOf<'process.at'>, during: events.slice(from, atIndex) }
+  return { at: events[atIndex] as EventOf<'process.at'>, during: events.slice(from, atIndex), queue: events.find((e, i) => i > atIndex && e.kind === 'queue.items') as EventOf<'queue.items'> }
 }
 
 describe('Step', STEPS_WHERE, () => {
   it('lets one process do one lab operation at a time, stopping before the next, and the run resumes to the right results', async () => {
-    const stops: Array<{ op: string; line: string | null; gets: number; acquires: number }> = []
+    const stops: Array<{ op: string; line: string | null; gets: number; queue: EventOf<'queue.items'> }> = []
+    let atPause: EventOf<'queue.items'> | undefined
     let refusals: unknown[] = []
     const result = await runSource(SCRIPT, {
       during: async (host, events) => {
@@ -67,10 +68,11 @@ describe('Step', STEPS_WHERE, () => {
         await waitUntil(() => count(events, 'queue.get') >= 3 && count(events, 'process.exit') === 1, STEP_LIMIT_MS, 'the producer done and three items taken')
         refusals = [await host.call('run.step', { lid: consumer() })]
         expect(await host.call('run.pause', {})).toEqual({ paused: true })
+        atPause = events.find((e): e is EventOf<'queue.items'> => e.kind === 'queue.items')
         // Six steps: to the get, then get → acquire → release → get → acquire → release.
         for (let i = 0; i < 7; i++) {
-          const { at, during } = await step(host, events, consumer())
-          stops.push({ op: at.op, line: at.line, gets: count(during, 'queue.get'), acquires: count(during, 'lock.acquire') })
+          const { at, during, queue } = await step(host, events, consumer())
+          stops.push({ op: at.op, line: at.line, gets: count(during, 'queue.get'), queue })
           // Stopped again by the OS, as is everyone else.
           if (onLinux) await waitUntil(() => procStat(at.pid)?.state === 'T', STEP_LIMIT_MS, 'the consumer stopped again')
         }
@@ -87,6 +89,13 @@ describe('Step', STEPS_WHERE, () => {
     expect(stops.map((s) => s.op)).toEqual(['queue.get', 'lock.acquire', 'lock.release', 'queue.get', 'lock.acquire', 'lock.release', 'queue.get'])
     expect(stops.map((s) => s.line)).toEqual(['step.mjs:14', 'step.mjs:15', 'step.mjs:16', 'step.mjs:14', 'step.mjs:15', 'step.mjs:16', 'step.mjs:14'])
     expect(stops.slice(1).map((s) => s.gets)).toEqual([1, 0, 0, 1, 0, 0])
+    // The queue as shown while paused: the items left, first ones first, and one fewer after each get.
+    const shown = [atPause!, ...stops.map((s) => s.queue)]
+    const first = Number(atPause!.items[0])
+    expect(atPause!.total).toBe(41 - (first - 1))
+    expect(atPause!.items).toEqual(Array.from({ length: 10 }, (_, i) => String(first + i)))
+    expect(shown.map((q) => q.total - atPause!.total)).toEqual([0, 0, -1, -1, -1, -2, -2, -2])
+    expect(shown.map((q) => q.items[0])).toEqual([first, first, first + 1, first + 1, first + 1, first + 2, first + 2, first + 2].map(String))
     expect(result.lines('consumer')).toEqual([`consumed 40 ${(40 * 41) / 2}`])
     expect(result.lines('MainProcess')).toContain('exit codes 0,0')
   })

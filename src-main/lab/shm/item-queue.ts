@@ -195,6 +195,26 @@ export class ItemQueueMemory {
     return { taken, depth: depth - 1, sleepOn: 0, wakePutter: words[W.putters]! > 0 && this.roomForPutters(depth - 1), wakeGetter: depth > 1 && words[W.getters]! > 0 }
   }
 
+  /**
+   * The first `n` items without taking them, and how many there are. For a paused run (issue 17),
+   * whose processes are stopped: read without the lock, from the head as published; a record that
+   * does not look whole ends the list early rather than be misread.
+   */
+  peek(n: number): { items: Taken[]; depth: number } {
+    const depth = this.depth()
+    const items: Taken[] = []
+    let head = Atomics.load(this.words, W.head)
+    while (items.length < Math.min(n, depth)) {
+      if (this.word(head) === WRAP) head = 0
+      const first = this.word(head)
+      const length = first === STASHED ? 8 : first
+      if (length < 0 || head + 4 + length > this.cap) break
+      items.push(first === STASHED ? { kind: 'stashed', owner: this.word(head + 4), seq: this.word(head + 8) } : { kind: 'item', bytes: this.bytes.slice(this.base + head + 4, this.base + head + 4 + length) })
+      head = (head + 4 + align4(length)) % this.cap
+    }
+    return { items, depth }
+  }
+
   /** Whose operations to count: the caller's holder id (its pid); set once per process, before the first put or get. */
   countAs(pid: number): void {
     this.holderPid = pid

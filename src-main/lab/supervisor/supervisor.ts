@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import type { EventBody, PauseEnd } from '../../../src-shared/events'
+import { QUEUE_ITEMS_SHOWN, type EventBody, type PauseEnd } from '../../../src-shared/events'
 import { LANGUAGE_ENV, type LabLanguage } from '../../../src-shared/language'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
@@ -283,6 +283,7 @@ export class Supervisor {
     const since = monotonicMicros()
     run.paused = { since, pids }
     this.options.emit({ kind: 'run.paused', processes: pids.length }, run.id, since)
+    this.showContents(run.id)
     return true
   }
 
@@ -334,6 +335,15 @@ export class Supervisor {
     platform.lab.pausing.pause(null, [from.pid])
     this.gate.stopLetting(from.lid)
     this.options.emit({ kind: 'process.at', lid: from.lid, pid: from.pid, op: message.stepOp, object: message.object, line: message.line }, from.runId, monotonicMicros())
+    this.showContents(from.runId)
+  }
+
+  /** While paused: what each queue holds (queue.items), for the paused view. */
+  private showContents(runId: string): void {
+    const at = monotonicMicros()
+    for (const { oid, contents } of this.objects.contents(QUEUE_ITEMS_SHOWN)) {
+      if (this.runOfObject(oid) === runId) this.options.emit({ kind: 'queue.items', object: oid, ...contents }, runId, at)
+    }
   }
 
   /**

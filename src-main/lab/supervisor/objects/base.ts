@@ -35,6 +35,11 @@ export interface ObjectEnv {
   processWithPid(pid: number): { lid: string; pid: number } | undefined
 }
 
+export interface ObjectContents {
+  items: string[]
+  total: number
+}
+
 export interface BrokerObject {
   readonly oid: string
   readonly type: SharedObjectType
@@ -48,6 +53,8 @@ export interface BrokerObject {
   processGone(lid: string, pid: number): void
   /** The run ended: free what outlives processes (shared memory segments: unmap and unlink). */
   dispose?(): void
+  /** Objects that hold items (queues): the first `n` as short text, and how many there are (the paused view, issue 17). */
+  contents?(n: number): ObjectContents
   /** Lock-like objects: who waits for it and who holds it now, for the wait-for graph (wait-for.ts); null while nobody waits. */
   waitState?(): LockWaitState | null
 }

@@ -83,6 +83,14 @@ export class ItemChannel {
     return this.items.length > 0 || (this.leases.get(lid)?.items.length ?? 0) > 0
   }
 
+  /** The first `n` values in the order of puts, those in leases included (not consumed yet), and how many there are in all. */
+  peek(n: number): { values: unknown[]; total: number } {
+    const entries = [...this.items]
+    for (const lease of this.leases.values()) entries.push(...lease.items)
+    entries.sort((a, b) => a.seq - b.seq)
+    return { values: entries.slice(0, n).map((e) => e.value), total: entries.length }
+  }
+
   push(value: unknown): void {
     this.items.push({ seq: ++this.putCounter, value })
     this.serveReaders()

@@ -19,6 +19,11 @@ export class QueueStashes {
     this.items.delete(key)
   }
 
+  /** The item kept under `key`, if it is here yet, without taking it. */
+  peek(key: string): { bytes: unknown } | null {
+    return this.items.has(key) ? { bytes: this.items.get(key) } : null
+  }
+
   take(key: string, call: Call): void {
     if (!this.items.has(key)) return void this.waiting.set(key, call)
     const bytes = this.items.get(key)

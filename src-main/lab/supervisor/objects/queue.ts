@@ -8,7 +8,8 @@ import type { SharedObjectType } from '../../../../src-shared/events'
 import { OP, type OpsBatch } from '../../queue-memory'
 import { ItemQueueMemory } from '../../shm/item-queue'
 import { SharedSegment, type SegmentAddress } from '../../shm/segment'
-import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectContents, type ObjectEnv } from './base'
+import { previewOf, previewValue } from './managed-preview'
 import { Deque } from './deque'
 import { ItemChannel } from './item-channel'
 import { QueueStashes } from './queue-stashes'
@@ -56,6 +57,20 @@ export class QueueObject implements BrokerObject {
       endOfData: () => null,
       recallArgs: {},
     })
+  }
+
+  contents(n: number): ObjectContents {
+    if (!this.memory) {
+      const { values, total } = this.channel.peek(n)
+      return { items: values.map(previewValue), total }
+    }
+    const { items, depth } = this.memory.peek(n)
+    const shown = items.map((taken) => {
+      if (taken.kind === 'item') return previewOf(taken.bytes)
+      const stashed = this.stashes.peek(`${taken.owner}:${taken.seq}`)
+      return stashed && stashed.bytes instanceof Uint8Array ? previewOf(stashed.bytes) : '(on its way)'
+    })
+    return { items: shown, total: depth }
   }
 
   call(method: string, args: Record<string, unknown>, call: Call): void {

@@ -1,7 +1,7 @@
 // Every shared object of the host's lab, by id: creates them from `create` messages, routes calls
 // and tells, and tells them when a process is gone.
 import type { SharedObjectType } from '../../../../src-shared/events'
-import { unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { unknownMethod, type BrokerObject, type Call, type Caller, type ObjectContents, type ObjectEnv } from './base'
 import { BarrierObject } from './barrier'
 import { ConditionObject } from './condition'
 import { EventObject } from './event'
@@ -176,6 +176,13 @@ export class ObjectTable {
   delivered(oid: string): number {
     const object = this.objects.get(oid)
     return object instanceof PipeObject ? object.delivered() : 0
+  }
+
+  /** What every object that holds items holds now: its first `n` as short text, and its count. */
+  contents(n: number): Array<{ oid: string; contents: ObjectContents }> {
+    const found: Array<{ oid: string; contents: ObjectContents }> = []
+    for (const object of this.objects.values()) if (object.contents) found.push({ oid: object.oid, contents: object.contents(n) })
+    return found
   }
 
   has(oid: string): boolean {
