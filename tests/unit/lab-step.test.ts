@@ -2,6 +2,9 @@
 // time. Each step must end with the process stopped before its next operation (process.at, with
 // the script line that calls it), having done exactly one operation, while every other process
 // stays stopped; the run then resumes to the right results. Every wait is for an event.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EventOf, LabEvent } from '../../src-shared/events'
 import type { Host } from '../../src-main/host'
@@ -98,5 +101,54 @@ describe('Step', STEPS_WHERE, () => {
     expect(shown.map((q) => q.items[0])).toEqual([first, first, first + 1, first + 1, first + 1, first + 2, first + 2, first + 2].map(String))
     expect(result.lines('consumer')).toEqual([`consumed 40 ${(40 * 41) / 2}`])
     expect(result.lines('MainProcess')).toContain('exit codes 0,0')
+  })
+})
+
+describe('what a paused run shows of its queues', STEPS_WHERE, () => {
+  it('queue.items: the first items of a shared-memory and a brokered queue as short text, big items too, and how many there are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proclab-items-'))
+    const go = join(dir, 'go')
+    let shown: EventOf<'queue.items'>[] = []
+    try {
+      const result = await runSource(`
+        import { existsSync } from 'node:fs'
+        import { Queue, sleep } from 'proclab'
+        export default async function main() {
+          const ring = new Queue(0, { name: 'ring' })
+          const brokered = new Queue(0, { name: 'brokered', sharedMemory: false })
+          for (const q of [ring, brokered]) {
+            await q.put('text')
+            await q.put({ n: 1, tags: ['a', 'b'] })
+            await q.put(Buffer.alloc(300 * 1024, 7))
+            for (let i = 0; i < 12; i++) await q.put(i)
+          }
+          console.log('filled')
+          while (!existsSync(${JSON.stringify(go)})) await sleep(5)
+          console.log('left', await ring.qsize(), await brokered.qsize())
+        }
+      `, {
+        during: async (host, events) => {
+          await waitUntil(() => events.some((e) => e.kind === 'stdout' && e.line === 'filled'), STEP_LIMIT_MS, 'the queues filled')
+          expect(await host.call('run.pause', {})).toEqual({ paused: true })
+          shown = events.filter((e): e is EventOf<'queue.items'> => e.kind === 'queue.items')
+          expect(await host.call('run.resume', {})).toEqual({ resumed: true })
+          writeFileSync(go, '')
+        },
+      })
+      expect(result.end.ok).toBe(true)
+      // Showing took nothing: both still hold all fifteen.
+      expect(result.lines('MainProcess')).toContain('left 15 15')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    const names = new Map(shown.map((q) => [q.object, q]))
+    expect(shown).toHaveLength(2)
+    for (const q of names.values()) {
+      expect(q.total).toBe(15)
+      expect(q.items).toHaveLength(10)
+      expect(q.items.slice(0, 2)).toEqual(["'text'", "{ n: 1, tags: [ 'a', 'b' ] }"])
+      expect(q.items[2]).toMatch(/^<Buffer 07 07 07/)
+      expect(q.items.slice(3)).toEqual(['0', '1', '2', '3', '4', '5', '6'])
+    }
   })
 })
