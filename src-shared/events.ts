@@ -258,11 +258,12 @@ export type EventBody =
    */
   | (ProcessRef & { kind: 'process.at'; op: StepOp; object: string | null; line: string | null })
   /**
-   * While paused: what a queue holds, its first items (up to QUEUE_ITEMS_SHOWN) as short text
-   * (Python-repr-like previews, never the data itself) and how many there are. One per queue at
-   * the pause and after each step, so the paused view (and a replay) shows them.
+   * While paused: what a queue holds, or a pipe's messages on their way to end `part` (0 or 1; a
+   * queue's part is null): the first (up to ITEMS_SHOWN) as short text (Python-repr-like previews,
+   * never the data itself) and how many there are. For every queue and pipe of the run at the
+   * pause and after each step, so the paused view (and a replay) shows them.
    */
-  | { kind: 'queue.items'; object: string; items: string[]; total: number }
+  | { kind: 'object.items'; object: string; part: number | null; items: string[]; total: number }
   // ---- end of issue 17, pause the world ----
 
 export type LabEvent = EventBody & EventStamp
@@ -336,8 +337,8 @@ export interface DeadlockLink extends ProcessRef {
 // ---- end of issue 17, deadlocks named ----
 
 // ---- Issue 17, pause the world (branch i17-pause) ----
-/** How many of a queue's first items queue.items shows. */
-export const QUEUE_ITEMS_SHOWN = 10
+/** How many of a queue's first items (or a pipe's messages) object.items shows. */
+export const ITEMS_SHOWN = 10
 
 /** The lab operations a stepped process stops before (process.at's `op`). */
 export const STEP_OPS = ['lock.acquire', 'lock.release', 'queue.put', 'queue.get', 'pipe.send', 'pipe.recv', 'event.wait', 'event.set', 'condition.wait', 'condition.notify', 'barrier.wait'] as const

@@ -20,7 +20,7 @@ const SHAPES: Readonly<Record<EventKind, Shape>> = {
   'run.resumed': { pausedUs: 'number', held: 'number', reason: 'string' },
   'run.step': PROCESS,
   'process.at': { ...PROCESS, op: 'string', object: 'string|null', line: 'string|null' },
-  'queue.items': { object: 'string', items: 'texts', total: 'number' },
+  'object.items': { object: 'string', part: 'number|null', items: 'texts', total: 'number' },
   'process.start': { ...PROCESS, ppid: 'number?', name: 'string', daemon: 'boolean?', parentLid: 'string|null?', target: 'string?' },
   'process.exit': { ...PROCESS, exitCode: 'number|null', signal: 'string|null' },
   stdout: { ...PROCESS, line: 'string' },

@@ -52,18 +52,18 @@ const lidOf = (events: LabEvent[], name: string) => events.find((e): e is EventO
 const count = (events: LabEvent[], kind: string, lid?: string) => events.filter((e) => e.kind === kind && (lid === undefined || ('lid' in e && e.lid === lid))).length
 
 /** Steps `lid` and waits for it to stop before its next operation; returns that process.at and the events of the step. */
-async function step(host: Host, events: LabEvent[], lid: string): Promise<{ at: EventOf<'process.at'>; during: LabEvent[]; queue: EventOf<'queue.items'> }> {
+async function step(host: Host, events: LabEvent[], lid: string): Promise<{ at: EventOf<'process.at'>; during: LabEvent[]; queue: EventOf<'object.items'> }> {
   const from = events.length
   expect(await host.call('run.step', { lid })).toEqual({ stepping: true, refused: null })
-  await waitUntil(() => events.slice(from).some((e) => e.kind === 'queue.items'), STEP_LIMIT_MS, `${lid} stopped again, and the queue shown`)
+  await waitUntil(() => events.slice(from).some((e) => e.kind === 'object.items'), STEP_LIMIT_MS, `${lid} stopped again, and the queue shown`)
   const atIndex = events.findIndex((e, i) => i >= from && e.kind === 'process.at' && e.lid === lid)
-  return { at: events[atIndex] as EventOf<'process.at'>, during: events.slice(from, atIndex), queue: events.find((e, i) => i > atIndex && e.kind === 'queue.items') as EventOf<'queue.items'> }
+  return { at: events[atIndex] as EventOf<'process.at'>, during: events.slice(from, atIndex), queue: events.find((e, i) => i > atIndex && e.kind === 'object.items') as EventOf<'object.items'> }
 }
 
 describe('Step', STEPS_WHERE, () => {
   it('lets one process do one lab operation at a time, stopping before the next, and the run resumes to the right results', async () => {
-    const stops: Array<{ op: string; line: string | null; gets: number; queue: EventOf<'queue.items'> }> = []
-    let atPause: EventOf<'queue.items'> | undefined
+    const stops: Array<{ op: string; line: string | null; gets: number; queue: EventOf<'object.items'> }> = []
+    let atPause: EventOf<'object.items'> | undefined
     let refusals: unknown[] = []
     const result = await runSource(SCRIPT, {
       during: async (host, events) => {
@@ -71,7 +71,7 @@ describe('Step', STEPS_WHERE, () => {
         await waitUntil(() => count(events, 'queue.get') >= 3 && count(events, 'process.exit') === 1, STEP_LIMIT_MS, 'the producer done and three items taken')
         refusals = [await host.call('run.step', { lid: consumer() })]
         expect(await host.call('run.pause', {})).toEqual({ paused: true })
-        atPause = events.find((e): e is EventOf<'queue.items'> => e.kind === 'queue.items')
+        atPause = events.find((e): e is EventOf<'object.items'> => e.kind === 'object.items')
         // Six steps: to the get, then get → acquire → release → get → acquire → release.
         for (let i = 0; i < 7; i++) {
           const { at, during, queue } = await step(host, events, consumer())
@@ -105,14 +105,14 @@ describe('Step', STEPS_WHERE, () => {
 })
 
 describe('what a paused run shows of its queues', STEPS_WHERE, () => {
-  it('queue.items: the first items of a shared-memory and a brokered queue as short text, big items too, and how many there are', async () => {
+  it('object.items: the first items of a shared-memory and a brokered queue and of each way of a pipe as short text, big items too, and how many there are', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'proclab-items-'))
     const go = join(dir, 'go')
-    let shown: EventOf<'queue.items'>[] = []
+    let shown: EventOf<'object.items'>[] = []
     try {
       const result = await runSource(`
         import { existsSync } from 'node:fs'
-        import { Queue, sleep } from 'proclab'
+        import { Pipe, Queue, sleep } from 'proclab'
         export default async function main() {
           const ring = new Queue(0, { name: 'ring' })
           const brokered = new Queue(0, { name: 'brokered', sharedMemory: false })
@@ -122,28 +122,43 @@ describe('what a paused run shows of its queues', STEPS_WHERE, () => {
             await q.put(Buffer.alloc(300 * 1024, 7))
             for (let i = 0; i < 12; i++) await q.put(i)
           }
+          const [first, second] = Pipe({ name: 'pipe' })
+          await second.send('text')
+          await second.send({ n: 1, tags: ['a', 'b'] })
+          await second.sendBytes(Buffer.alloc(300, 7))
+          for (let i = 0; i < 12; i++) await second.send(i)
+          await first.send('back')
           console.log('filled')
           while (!existsSync(${JSON.stringify(go)})) await sleep(5)
           console.log('left', await ring.qsize(), await brokered.qsize())
+          let received = 0
+          while (await first.poll()) { await first.recv(); received++ }
+          console.log('received', received, await second.recv())
         }
       `, {
         during: async (host, events) => {
           await waitUntil(() => events.some((e) => e.kind === 'stdout' && e.line === 'filled'), STEP_LIMIT_MS, 'the queues filled')
           expect(await host.call('run.pause', {})).toEqual({ paused: true })
-          shown = events.filter((e): e is EventOf<'queue.items'> => e.kind === 'queue.items')
+          shown = events.filter((e): e is EventOf<'object.items'> => e.kind === 'object.items')
           expect(await host.call('run.resume', {})).toEqual({ resumed: true })
           writeFileSync(go, '')
         },
       })
       expect(result.end.ok).toBe(true)
       // Showing took nothing: both still hold all fifteen.
-      expect(result.lines('MainProcess')).toContain('left 15 15')
+      expect(result.lines('MainProcess')).toEqual(['filled', 'left 15 15', 'received 15 back'])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-    const names = new Map(shown.map((q) => [q.object, q]))
-    expect(shown).toHaveLength(2)
-    for (const q of names.values()) {
+    const queues = shown.filter((q) => q.part === null)
+    expect(queues).toHaveLength(2)
+    const pipe = shown.filter((q) => q.part !== null)
+    expect(pipe.map((p) => [p.part, p.total])).toEqual([
+      [0, 15],
+      [1, 1],
+    ])
+    expect(pipe[1]!.items).toEqual(["'back'"])
+    for (const q of [...queues, pipe[0]!]) {
       expect(q.total).toBe(15)
       expect(q.items).toHaveLength(10)
       expect(q.items.slice(0, 2)).toEqual(["'text'", "{ n: 1, tags: [ 'a', 'b' ] }"])

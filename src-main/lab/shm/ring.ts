@@ -180,6 +180,26 @@ export class ByteRing {
     }
   }
 
+  /**
+   * Up to `n` frames from the read position, without reading them (a paused run's view, issue 17:
+   * its processes are stopped). A header that does not fit the ring ends the list early.
+   */
+  framesAhead(n: number): Frame[] {
+    const { words, base, capacity } = this
+    const frames: Frame[] = []
+    let read = Atomics.load(words, base + READ)
+    const write = Atomics.load(words, base + WRITE)
+    while (read !== write && frames.length < n) {
+      const at = (read >>> 0) % capacity
+      const length = this.frameLength(at)
+      if (length < 0 || at + FRAME_HEADER + length > capacity) break
+      const kind = this.frameKind(at)
+      if (kind !== FRAME_PAD) frames.push({ kind, payload: this.bytes.subarray(at + FRAME_HEADER, at + FRAME_HEADER + length) })
+      read = (read + FRAME_HEADER + align8(length)) | 0
+    }
+    return frames
+  }
+
   /** Gives the space of the frame `peek` returned back to writers, and counts it received. */
   release(frame: Frame, sizedBytes: number | null, pid: number): void {
     const { words, base } = this

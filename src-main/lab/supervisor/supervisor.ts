@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { QUEUE_ITEMS_SHOWN, type EventBody, type PauseEnd } from '../../../src-shared/events'
+import { ITEMS_SHOWN, type EventBody, type PauseEnd } from '../../../src-shared/events'
 import { LANGUAGE_ENV, type LabLanguage } from '../../../src-shared/language'
 import { labExecutable, labNodeArgs, labPaths } from '../paths'
 import { platform, processExists, type HostDeathGuard, type ProcessGroups } from '../../platform'
@@ -338,11 +338,12 @@ export class Supervisor {
     this.showContents(from.runId)
   }
 
-  /** While paused: what each queue holds (queue.items), for the paused view. */
+  /** While paused: what each queue and pipe holds (object.items), for the paused view. */
   private showContents(runId: string): void {
     const at = monotonicMicros()
-    for (const { oid, contents } of this.objects.contents(QUEUE_ITEMS_SHOWN)) {
-      if (this.runOfObject(oid) === runId) this.options.emit({ kind: 'queue.items', object: oid, ...contents }, runId, at)
+    for (const { oid, contents } of this.objects.contents(ITEMS_SHOWN)) {
+      if (this.runOfObject(oid) !== runId) continue
+      for (const part of contents) this.options.emit({ kind: 'object.items', object: oid, ...part }, runId, at)
     }
   }
 

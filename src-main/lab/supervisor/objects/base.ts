@@ -35,7 +35,9 @@ export interface ObjectEnv {
   processWithPid(pid: number): { lid: string; pid: number } | undefined
 }
 
+/** What an object holds, or one part of it (a pipe's direction: the end it goes to; null for a queue). */
 export interface ObjectContents {
+  part: number | null
   items: string[]
   total: number
 }
@@ -53,8 +55,8 @@ export interface BrokerObject {
   processGone(lid: string, pid: number): void
   /** The run ended: free what outlives processes (shared memory segments: unmap and unlink). */
   dispose?(): void
-  /** Objects that hold items (queues): the first `n` as short text, and how many there are (the paused view, issue 17). */
-  contents?(n: number): ObjectContents
+  /** Objects that hold items (queues, pipes): the first `n` as short text, and how many there are (the paused view, issue 17). */
+  contents?(n: number): ObjectContents[]
   /** Lock-like objects: who waits for it and who holds it now, for the wait-for graph (wait-for.ts); null while nobody waits. */
   waitState?(): LockWaitState | null
 }

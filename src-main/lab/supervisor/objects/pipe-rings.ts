@@ -5,7 +5,7 @@
 // and direction per interval, with `count` saying how many messages it stands for.
 import type { Caller, ObjectEnv } from './base'
 import { ringBase, type PipeRingAddress } from '../../pipe-ring'
-import { ByteRing, READ_LOCK, READERS_GONE, WRITE_LOCK, WRITERS_GONE, type RingCounts } from '../../shm/ring'
+import { ByteRing, READ_LOCK, READERS_GONE, WRITE_LOCK, WRITERS_GONE, type Frame, type RingCounts } from '../../shm/ring'
 import { SharedLock } from '../../shm/lock'
 import { SharedSegment } from '../../shm/segment'
 
@@ -54,6 +54,11 @@ export class BrokerPipeRings {
     this.report(true)
     this.rings[end].setFlag(READERS_GONE)
     this.rings[(1 - end) as End].setFlag(WRITERS_GONE)
+  }
+
+  /** The first `n` frames of the ring end `end` reads, not received yet. */
+  framesAhead(end: End, n: number): Frame[] {
+    return this.rings[end].framesAhead(n)
   }
 
   /** Messages in the ring end `end` reads, sent and not yet received. */

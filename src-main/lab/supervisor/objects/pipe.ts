@@ -3,8 +3,11 @@
 // With shared memory, messages travel in the pipe's rings (pipe-rings.ts) and the broker only
 // decides EOF, sweeps the ring locks of dead processes, reports the counters, and keeps the
 // messages too big for a frame until the reader that met their ticket takes them.
-import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectEnv } from './base'
+import { deserialize } from 'node:v8'
+import { FRAME_BYTES, FRAME_JSON, FRAME_TICKET, FRAME_VALUE, type Frame } from '../../shm/ring'
+import { startTimer, timeoutArg, unknownMethod, type BrokerObject, type Call, type Caller, type ObjectContents, type ObjectEnv } from './base'
 import { ItemChannel } from './item-channel'
+import { previewValue } from './managed-preview'
 import { BrokerPipeRings, isRingAddress } from './pipe-rings'
 
 type End = 0 | 1
@@ -44,6 +47,36 @@ export class PipeObject implements BrokerObject {
         env.warn(`${name}: the host could not map the pipe's shared memory (${(error as Error).message}); EOF will not be seen`)
       }
     }
+  }
+
+  /** Per end: the messages on their way to it, in the ring (first) and in the broker's channel. */
+  contents(n: number): ObjectContents[] {
+    return ([0, 1] as const).map((end) => {
+      const frames = this.rings?.framesAhead(end, n) ?? []
+      const ring = frames.map((frame) => this.framePreview(frame))
+      const { values, total } = this.channels[end].peek(Math.max(0, n - ring.length))
+      return { part: end, items: [...ring, ...values.map(previewValue)], total: (this.rings?.buffered(end) ?? 0) + total }
+    })
+  }
+
+  private framePreview(frame: Frame): string {
+    try {
+      switch (frame.kind) {
+        case FRAME_JSON:
+          return previewValue(JSON.parse(frame.payload.toString('utf8')))
+        case FRAME_VALUE:
+          return previewValue(deserialize(frame.payload))
+        case FRAME_BYTES:
+          return previewValue(Buffer.from(frame.payload))
+        case FRAME_TICKET: {
+          const [ticket] = deserialize(frame.payload) as [string]
+          return this.ticketed.has(ticket) ? previewValue(this.ticketed.get(ticket)) : '(on its way)'
+        }
+      }
+    } catch {
+      // Shown, not used: a frame that cannot be read is said to be so.
+    }
+    return '(unreadable)'
   }
 
   call(method: string, args: Record<string, unknown>, call: Call): void {

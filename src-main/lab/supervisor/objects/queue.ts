@@ -59,10 +59,10 @@ export class QueueObject implements BrokerObject {
     })
   }
 
-  contents(n: number): ObjectContents {
+  contents(n: number): ObjectContents[] {
     if (!this.memory) {
       const { values, total } = this.channel.peek(n)
-      return { items: values.map(previewValue), total }
+      return [{ part: null, items: values.map(previewValue), total }]
     }
     const { items, depth } = this.memory.peek(n)
     const shown = items.map((taken) => {
@@ -70,7 +70,7 @@ export class QueueObject implements BrokerObject {
       const stashed = this.stashes.peek(`${taken.owner}:${taken.seq}`)
       return stashed && stashed.bytes instanceof Uint8Array ? previewOf(stashed.bytes) : '(on its way)'
     })
-    return { items: shown, total: depth }
+    return [{ part: null, items: shown, total: depth }]
   }
 
   call(method: string, args: Record<string, unknown>, call: Call): void {

@@ -179,8 +179,8 @@ export class ObjectTable {
   }
 
   /** What every object that holds items holds now: its first `n` as short text, and its count. */
-  contents(n: number): Array<{ oid: string; contents: ObjectContents }> {
-    const found: Array<{ oid: string; contents: ObjectContents }> = []
+  contents(n: number): Array<{ oid: string; contents: ObjectContents[] }> {
+    const found: Array<{ oid: string; contents: ObjectContents[] }> = []
     for (const object of this.objects.values()) if (object.contents) found.push({ oid: object.oid, contents: object.contents(n) })
     return found
   }
