@@ -119,7 +119,7 @@ export class Supervisor {
         body.object = oid
         const stamp = at ?? monotonicMicros()
         // Checked before any closure is made: this is the hot path of every lab operation.
-        if (this.gate.paused && this.gate.holds(who.lid)) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)), who.lid)
+        if (this.gate.holds(who.lid)) return this.gate.hold(() => this.options.emit(body, record.runId, this.gate.notBefore(stamp)), who.lid)
         this.options.emit(body, record.runId, stamp)
       },
       warn: (message, oid) => this.options.emit({ kind: 'lab.error', message }, this.runOfObject(oid), monotonicMicros()),
@@ -543,7 +543,7 @@ export class Supervisor {
     return {
       // While the run is paused, the gate holds both, in the order they came (issue 17).
       message: (message: UpMessage) => {
-        if (this.gate.paused && this.gate.holds(record.lid)) return this.gate.hold(() => take(message), record.lid)
+        if (this.gate.holds(record.lid)) return this.gate.hold(() => take(message), record.lid)
         take(message)
       },
       closed: () => {
