@@ -115,6 +115,11 @@ export interface QueueModel extends ObjectInfo {
   getters: ProcessAt[]
   putters: ProcessAt[]
   joiners: ProcessAt[]
+  /**
+   * While the run is paused (issue 17): its first items as the host previews them (object.items,
+   * sent at the pause and after each step) and how many it holds in all; null when not paused.
+   */
+  items: { previews: string[]; total: number } | null
 }
 
 export interface PipeDirection {
@@ -411,6 +416,7 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
       getters: [],
       putters: [],
       joiners: [],
+      items: null,
     }
   }
   if (event.type === 'pipe') {
@@ -509,6 +515,24 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'pipe.eof':
       if (model.objects[event.object]?.family !== 'pipe') return
       return syncFolded(model, model.pipes.apply(event), touched)
+    // The paused view (issue 17): a queue's first items, until the run goes on.
+    case 'object.items': {
+      const queue = model.objects[event.object]
+      // A pipe's messages on their way (part: the end they go to) are not shown yet.
+      if (queue?.family !== 'queue' || event.part !== null) return
+      queue.items = { previews: event.items.slice(), total: event.total }
+      touched?.add(event.object)
+      return
+    }
+    case 'run.resumed':
+    case 'run.end':
+      for (const id of model.order) {
+        const queue = model.objects[id]
+        if (queue?.family !== 'queue' || queue.items === null) continue
+        queue.items = null
+        touched?.add(id)
+      }
+      return
     case 'process.wait':
     case 'process.resume':
       // Who is blocked on a queue or a pipe (a lock's waits are its own events).
