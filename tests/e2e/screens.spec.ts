@@ -170,6 +170,9 @@ test('a stepped process (issue 17): the paused Lab with the consumer stopped aga
     await expect(consumer.locator('td[data-col="state"]')).not.toHaveText(before ?? '')
   }
   await consumer.click()
+  // In view: what the step did (the drawer) and the queue's items (below the lock's card).
+  await app.getByTestId('step-did').scrollIntoViewIfNeeded()
+  await app.getByTestId('queue-items').scrollIntoViewIfNeeded()
   await expect(app.getByTestId('step-did')).toBeVisible()
   await keep(app, 'step')
   await app.getByRole('button', { name: 'Pause run' }).click()
