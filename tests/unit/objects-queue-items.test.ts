@@ -2,7 +2,7 @@
 // (object.items, at the pause and after each step) with the total, until the run resumes or ends.
 import { describe, expect, it } from 'vitest'
 import type { EventBody, LabEvent } from '../../src-shared/events'
-import { applyObjectEvent, emptyObjects, publishObject, type ObjectsModel, type QueueModel } from '../../src-renderer/features/objects/objectsModel'
+import { applyObjectEvent, emptyObjects, publishObject, type ObjectsModel, type PipeModel, type QueueModel } from '../../src-renderer/features/objects/objectsModel'
 
 const p = { lid: 'L1', pid: 101 }
 
@@ -16,6 +16,7 @@ function queueRun(): ObjectsModel {
     { kind: 'run.start', title: 't', source: 's' },
     { kind: 'object.create', ...p, object: 'q1', type: 'queue', name: 'orders', capacity: null },
     { kind: 'object.create', ...p, object: 'l1', type: 'lock', name: 'tally', capacity: 1 },
+    { kind: 'object.create', ...p, object: 'p1', type: 'pipe', name: 'wire', capacity: null },
     { kind: 'queue.put', ...p, object: 'q1', depth: 1 },
   ])
   return model
@@ -50,5 +51,19 @@ describe('a paused queue card', () => {
     expect(queue(model).items).toEqual({ previews: [], total: 0 })
     fold(model, [{ kind: 'run.end', ok: true, error: null, durationUs: 5 }])
     expect(queue(model).items).toBeNull()
+  })
+
+  it('a pipe keeps the messages on their way to each end apart, until the resume', () => {
+    const model = queueRun()
+    const pipe = () => model.objects.p1 as PipeModel
+    expect(pipe().items).toBeNull()
+    fold(model, [{ kind: 'run.paused', processes: 2 }, { kind: 'object.items', object: 'p1', part: 1, items: ["'hi'"], total: 3 }])
+    expect(pipe().items).toEqual([null, { previews: ["'hi'"], total: 3 }])
+    const shown = publishObject(pipe()) as PipeModel
+    fold(model, [{ kind: 'object.items', object: 'p1', part: 0, items: [], total: 0 }])
+    expect(pipe().items).toEqual([{ previews: [], total: 0 }, { previews: ["'hi'"], total: 3 }])
+    expect(shown.items).toEqual([null, { previews: ["'hi'"], total: 3 }])
+    fold(model, [{ kind: 'run.resumed', pausedUs: 10, held: 0, reason: 'user' }])
+    expect(pipe().items).toBeNull()
   })
 })

@@ -74,6 +74,8 @@ export const messages: AreaMessages = {
     },
     pipe: {
       caption: 'Traffic of {name}, each way',
+      items: 'On their way to end {to}: {total}',
+      itemsLabel: 'Messages of {name} on their way to end {to}, the next to be received first',
       direction: 'Direction',
       sent: 'Sent',
       received: 'Received',
@@ -232,6 +234,8 @@ export const messages: AreaMessages = {
       maxsize: 'maxsize {n}',
     },
     pipe: {
+      items: '正在送往端 {to} 的消息：{total}',
+      itemsLabel: '{name} 中正在送往端 {to} 的消息，下一个被接收的在最前',
       caption: '{name} 双向的流量',
       direction: '方向',
       sent: '发送',
