@@ -64,6 +64,16 @@ function tellStopped(op: StepOp, object: string | null): void {
   channel.flushNow()
 }
 
+/** A frame's file as a path; null for a URL that names no file here (a frame is shown, never trusted). */
+function pathOf(location: string): string | null {
+  if (!location.startsWith('file://')) return location
+  try {
+    return fileURLToPath(location)
+  } catch {
+    return null
+  }
+}
+
 let ownFiles: string | undefined
 
 /** "file:line" of the first frame outside ProcLab and Node: where the script called the operation. */
@@ -71,8 +81,8 @@ export function scriptLine(stack: string, own = (ownFiles ??= join(packageRoot()
   for (const frame of stack.split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(frame)
     if (!match) continue
-    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!
-    if (file.startsWith('node:') || file.startsWith(own)) continue
+    const file = pathOf(match[1]!)
+    if (file === null || file.startsWith('node:') || file.startsWith(own)) continue
     return `${basename(file)}:${match[2]}`
   }
   return null

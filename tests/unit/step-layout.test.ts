@@ -1,6 +1,8 @@
 // Step's gates in shared memory (issue 17): the slot table a process and the host agree on, and
 // the script line a stopped process reports. The table is plain words here: the layout is the
 // same in a segment (lab-step.test.ts steps real processes through one).
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { HEADER_WORDS } from '../../src-main/lab/shm/segment'
 import { claimSlot, GATE_SLOTS, gateAddressText, parseGateAddress, pidWord, slotsOf, SLOTS_USED } from '../../src-main/lab/step-layout'
@@ -36,15 +38,19 @@ describe('the gate slots', () => {
 
 describe('the script line a stopped process reports', () => {
   it('is the first frame outside ProcLab and Node, as file:line', () => {
+    // Paths of this OS (Windows' frames name C:\... files).
+    const own = resolve('proclab', 'out')
+    const url = (...parts: string[]) => pathToFileURL(resolve(...parts)).href
     const stack = [
       'Error',
-      '    at tellStopped (file:///opt/proclab/out/main/chunks/step-gate.js:60:50)',
-      '    at Queue.get (file:///opt/proclab/out/main/lab.js:120:10)',
+      `    at tellStopped (${url('proclab', 'out', 'main', 'chunks', 'step-gate.js')}:60:50)`,
+      `    at Queue.get (${url('proclab', 'out', 'main', 'lab.js')}:120:10)`,
       '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
-      '    at async nextItem (file:///home/ann/lab/step.mjs:14:18)',
-      '    at consumer (/home/ann/lab/step.mjs:11:5)',
+      '    at weird (file:///a%2Fb.js:1:1)',
+      `    at async nextItem (${url('lab', 'step.mjs')}:14:18)`,
+      `    at consumer (${resolve('lab', 'step.mjs')}:11:5)`,
     ].join('\n')
-    expect(scriptLine(stack, '/opt/proclab/out')).toBe('step.mjs:14')
-    expect(scriptLine('Error\n    at Queue.get (file:///opt/proclab/out/main/lab.js:1:1)', '/opt/proclab/out')).toBe(null)
+    expect(scriptLine(stack, own)).toBe('step.mjs:14')
+    expect(scriptLine(`Error\n    at Queue.get (${url('proclab', 'out', 'main', 'lab.js')}:1:1)`, own)).toBe(null)
   })
 })
