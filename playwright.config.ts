@@ -25,7 +25,7 @@ const perfOnly = process.env.PROCLAB_E2E_PERF === '1'
 // CI's second pass runs the host under another Node (24) with both cores loaded. The page is the same
 // under any Node, so that pass runs the specs whose outcome rests on the host: runs and their
 // processes, signals, the process table, sessions, the token. The full suite ran in the first pass.
-const HOST_SPECS = ['**/lab.spec.ts', '**/run-stop.spec.ts', '**/pause.spec.ts', '**/zombie-orphan.spec.ts', '**/system.spec.ts', '**/monitor.spec.ts', '**/sessions.spec.ts', '**/token.spec.ts', '**/connection.spec.ts']
+const HOST_SPECS = ['**/lab.spec.ts', '**/run-stop.spec.ts', '**/pause.spec.ts', '**/step.spec.ts', '**/zombie-orphan.spec.ts', '**/system.spec.ts', '**/monitor.spec.ts', '**/sessions.spec.ts', '**/token.spec.ts', '**/connection.spec.ts']
 const hostOnly = process.env.PROCLAB_E2E_HOST_ONLY === '1'
 
 // Two projects: `web` drives the real `proclab serve` with Debian's Chromium; `electron` drives the

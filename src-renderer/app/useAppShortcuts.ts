@@ -2,6 +2,7 @@ import { i18n } from '../shared/i18n'
 import { useKillStore, type KillTarget } from '../features/system/kill'
 import { focusLabRow } from '../features/lab/focusLabRow'
 import { useRunStore } from '../features/lab/run'
+import { useStepsStore } from '../features/lab/steps'
 import { useSystemStore } from '../features/system/system'
 import { useUiStore } from '../shared/stores/ui'
 import { signalRefusalText } from '../features/system/formatSystem'
@@ -23,12 +24,13 @@ export function focusSearch(tab: string): boolean {
   return true
 }
 
-/** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, p pause, Esc close the drawer. */
+/** The window's htop-like keys: ? help, / search, k kill, t terminate, j join, p pause, s step, Esc close the drawer. */
 export function useAppShortcuts(): void {
   const ui = useUiStore()
   const run = useRunStore()
   const kill = useKillStore()
   const system = useSystemStore()
+  const steps = useStepsStore()
 
   /** The selected row of the visible tree, if it is a process that can still take a signal. */
   function selectedTarget(): KillTarget | null {
@@ -85,6 +87,21 @@ export function useAppShortcuts(): void {
         return false
       }
       void run.togglePause()
+    },
+    // Step (issue 17): the selected lab process runs to its next lab operation; the others stay paused.
+    s: () => {
+      const p = run.selected
+      if (ui.activeTab !== 'lab' || !p || p.exited) return nothingToActOn()
+      if (!steps.canStep(p.lid)) {
+        const why = !run.running || run.replaying ? 'app.keyHint.noRun' : run.paused === null ? 'app.keyHint.notPaused' : 'app.keyHint.select'
+        ui.showKeyHint(i18n.global.t(why))
+        return false
+      }
+      if (steps.busy(p.lid)) {
+        ui.showKeyHint(i18n.global.t('lab.step.busyHint'))
+        return false
+      }
+      void steps.step(p.lid)
     },
     Escape: () => {
       const p = run.selected

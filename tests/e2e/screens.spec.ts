@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Locator, Page } from '@playwright/test'
 import { expect, labRows, runScenario, runScriptSource, test } from './fixtures'
 import { producerConsumerScript } from './pause-script'
+import { stepScript } from './step-script'
 
 const DOCS = fileURLToPath(new URL('../../docs/screens/', import.meta.url))
 
@@ -149,4 +150,32 @@ test('a paused run (issue 17): the Lab with every process stopped, then its time
   await app.getByRole('tab', { name: 'Timeline' }).click()
   await expect(app.getByTestId('timeline-pauses')).toContainText('Paused from')
   await keep(app, 'timeline-pause')
+})
+
+test('a stepped process (issue 17): the paused Lab with the consumer stopped again before its next lab operation', async ({ app }) => {
+  test.setTimeout(240_000)
+  await app.setViewportSize({ width: 1440, height: 900 })
+  const finish = test.info().outputPath('finish')
+  await runScriptSource(app, stepScript(finish), 'step.mjs')
+  const gets = app.getByRole('region', { name: /^Shared objects/ }).getByRole('region', { name: /^orders / }).locator('[data-count="gets"]')
+  await expect(gets).toHaveText(/^[1-9]\d*$/, { timeout: 60_000 })
+  await app.getByRole('button', { name: 'Pause run' }).click()
+  await expect(labRows(app).locator('td[data-col="state"]')).toHaveText(['stopped (T)', 'stopped (T)', 'stopped (T)'])
+  const consumer = labRows(app).filter({ hasText: 'consumer' })
+  // Two steps: the second shows what the first did not always (a get done, the lock next).
+  for (let i = 0; i < 2; i++) {
+    const before = await consumer.locator('td[data-col="state"]').textContent()
+    await consumer.getByRole('button', { name: 'Step consumer' }).click()
+    await expect(consumer.locator('td[data-col="state"]')).toHaveText(/^at /, { timeout: 30_000 })
+    await expect(consumer.locator('td[data-col="state"]')).not.toHaveText(before ?? '')
+  }
+  await consumer.click()
+  // In view: what the step did (the drawer) and the queue's items (below the lock's card).
+  await app.getByTestId('step-did').scrollIntoViewIfNeeded()
+  await app.getByTestId('queue-items').scrollIntoViewIfNeeded()
+  await expect(app.getByTestId('step-did')).toBeVisible()
+  await keep(app, 'step')
+  await app.getByRole('button', { name: 'Pause run' }).click()
+  writeFileSync(finish, '')
+  await expect(app.getByTestId('run-state')).toHaveText(/finished in/, { timeout: 60_000 })
 })

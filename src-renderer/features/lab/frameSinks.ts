@@ -6,6 +6,7 @@ import { useDeadlocksStore } from './deadlocks'
 import { useLabUsageStore } from './labUsage'
 import { useObjectsStore } from '../objects/objects'
 import { useProcessEventsStore } from './processEvents'
+import { useStepsStore } from './steps'
 import { useTimelineStore } from '../timeline/timeline'
 
 export interface FrameSink {
@@ -17,7 +18,7 @@ export interface FrameSink {
   replace(events: readonly FrameEvent[]): void
 }
 
-const SINKS: ReadonlyArray<() => FrameSink> = [useObjectsStore, useTimelineStore, useProcessEventsStore, useLabUsageStore, useDeadlocksStore]
+const SINKS: ReadonlyArray<() => FrameSink> = [useObjectsStore, useTimelineStore, useProcessEventsStore, useLabUsageStore, useDeadlocksStore, useStepsStore]
 
 export function forEachSink(action: (sink: FrameSink) => void): void {
   for (const sink of SINKS) action(sink())

@@ -115,6 +115,11 @@ export interface QueueModel extends ObjectInfo {
   getters: ProcessAt[]
   putters: ProcessAt[]
   joiners: ProcessAt[]
+  /**
+   * While the run is paused (issue 17): its first items as the host previews them (object.items,
+   * sent at the pause and after each step) and how many it holds in all; null when not paused.
+   */
+  items: ObjectItems | null
 }
 
 export interface PipeDirection {
@@ -140,6 +145,17 @@ export interface PipeModel extends ObjectInfo {
   /** Blocked now (from the pipe fold): in recv() with nothing to read, in send() with the ring full. */
   receivers: ProcessAt[]
   senders: ProcessAt[]
+  /**
+   * While the run is paused (issue 17): the messages on their way to each end (index: the end they
+   * go to), the first as the host previews them (object.items) and how many; null when not paused.
+   */
+  items: [ObjectItems | null, ObjectItems | null] | null
+}
+
+/** A paused object's first items or messages as the host previews them, and how many there are in all. */
+export interface ObjectItems {
+  previews: string[]
+  total: number
 }
 
 /**
@@ -369,7 +385,7 @@ export function publishObject(obj: SharedObjectModel): SharedObjectModel {
       return { ...obj, workerLids: obj.workerLids.slice(), replaced: { ...obj.replaced } }
     case 'pipe':
       // The waiter lists are new arrays whenever they change (see pipeFoldFor): sharing them is safe.
-      return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed] }
+      return { ...obj, dirs: [{ ...obj.dirs[0] }, { ...obj.dirs[1] }], closes: [...obj.closes], closed: [...obj.closed], items: obj.items && [obj.items[0], obj.items[1]] }
     case 'proxy':
       // Entries are replaced whole by each write, never changed in place: sharing them is safe.
       return { ...obj }
@@ -411,11 +427,12 @@ function create(event: Extract<LabEvent, { kind: 'object.create' }>): SharedObje
       getters: [],
       putters: [],
       joiners: [],
+      items: null,
     }
   }
   if (event.type === 'pipe') {
     const dir = (): PipeDirection => ({ sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, sizedSends: 0, eof: false, eofT: null })
-    return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false], receivers: [], senders: [] }
+    return { ...info, family: 'pipe', dirs: [dir(), dir()], closes: [0, 0], closed: [false, false], receivers: [], senders: [], items: null }
   }
   if (event.type === 'value' || event.type === 'array') {
     return { ...info, family: 'value', length: event.capacity ?? 1, reads: 0, writes: 0, acquires: 0, contended: 0, abandoned: 0, countedT: null }
@@ -509,6 +526,29 @@ export function applyObjectEvent(model: ObjectsModel, event: FrameEvent, touched
     case 'pipe.eof':
       if (model.objects[event.object]?.family !== 'pipe') return
       return syncFolded(model, model.pipes.apply(event), touched)
+    // The paused view (issue 17): a queue's first items, until the run goes on.
+    case 'object.items': {
+      const object = model.objects[event.object]
+      const items = { previews: event.items.slice(), total: event.total }
+      if (object?.family === 'queue' && event.part === null) object.items = items
+      else if (object?.family === 'pipe' && (event.part === 0 || event.part === 1)) {
+        // A new array: a published copy keeps the one it showed.
+        const both: NonNullable<PipeModel['items']> = object.items ? [object.items[0], object.items[1]] : [null, null]
+        both[event.part] = items
+        object.items = both
+      } else return
+      touched?.add(event.object)
+      return
+    }
+    case 'run.resumed':
+    case 'run.end':
+      for (const id of model.order) {
+        const object = model.objects[id]
+        if ((object?.family !== 'queue' && object?.family !== 'pipe') || object.items === null) continue
+        object.items = null
+        touched?.add(id)
+      }
+      return
     case 'process.wait':
     case 'process.resume':
       // Who is blocked on a queue or a pipe (a lock's waits are its own events).

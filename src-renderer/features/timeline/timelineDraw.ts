@@ -427,7 +427,7 @@ function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string
 export function tickStyle(tick: Tick): 'alert' | 'object' | 'output' | 'user' {
   if (tick.kind === 'queue.full' || tick.kind === 'queue.empty' || tick.kind === 'pipe.eof') return 'alert'
   if (tick.kind === 'stdout' || tick.kind === 'stderr') return 'output'
-  if (tick.kind === 'user.kill' || tick.kind === 'user.join') return 'user'
+  if (tick.kind === 'user.kill' || tick.kind === 'user.join' || tick.kind === 'run.step') return 'user'
   return 'object'
 }
 

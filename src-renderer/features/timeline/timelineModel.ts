@@ -60,6 +60,8 @@ export type TickKind =
   | 'stderr'
   | 'user.kill'
   | 'user.join'
+  /** Step (issue 17): the user let this process run to its next lab operation while the run was paused. */
+  | 'run.step'
 
 export interface Tick {
   t: number
@@ -284,6 +286,8 @@ function foldEvent(model: TimelineModel, event: LabEvent): void {
       return
     case 'user.join':
       return addTick(model, { t: event.t, lid: event.lid, kind: 'user.join', object: null, value: event.exitCode, text: null })
+    case 'run.step':
+      return addTick(model, { t: event.t, lid: event.lid, kind: 'run.step', object: null, value: null, text: null })
     case 'pool.start':
     case 'pool.done':
     case 'pool.failed':

@@ -11,6 +11,7 @@ export const messages: AreaMessages = {
       select: 'Select a running process first (click it, or move to it with the arrow keys).',
       noProcesses: 'This view has no processes to act on: go to Lab or System.',
       noRun: 'No run is going: there is nothing to pause.',
+      notPaused: 'Step works while the run is paused: press p first.',
     },
     connection: {
       connected: 'Connected',
@@ -41,6 +42,7 @@ export const messages: AreaMessages = {
         terminate: 'Terminate the selected process (SIGTERM, after you confirm)',
         join: 'Join the selected lab process: wait for it to exit (j again stops waiting)',
         pause: 'Pause the run (every process stops where it is); p again resumes it',
+        step: 'While paused: let the selected lab process run to its next lab operation, then stop it again',
         menu: 'Open the selected row’s menu',
         close: 'Close the drawer, dialog or menu',
       },
@@ -55,6 +57,7 @@ export const messages: AreaMessages = {
       select: '请先选中一个正在运行的进程（点击它，或用方向键移到它上面）。',
       noProcesses: '这个视图里没有可操作的进程：请切换到“实验”或“系统”。',
       noRun: '现在没有正在进行的运行：没有可暂停的。',
+      notPaused: '单步只在运行暂停时可用：请先按 p。',
     },
     connection: {
       connected: '已连接',
@@ -85,6 +88,7 @@ export const messages: AreaMessages = {
         terminate: '终止选中的进程（SIGTERM，需确认）',
         join: '等待（join）选中的实验进程退出（再按 j 不再等待）',
         pause: '暂停这次运行（所有进程停在原处）；再按 p 继续',
+        step: '暂停时：让选中的实验进程运行到它的下一个实验操作，然后再次停住',
         menu: '打开选中行的菜单',
         close: '关闭抽屉、对话框或菜单',
       },

@@ -80,6 +80,24 @@ export const messages: AreaMessages = {
       stopped: 'stopped (T)',
       stoppedHint: 'Stopped by Pause: it runs no code until the run resumes',
     },
+    // Step (issue 17): one process of a paused run goes on to its next lab operation.
+    step: {
+      button: 'Step',
+      name: 'Step {name}',
+      busyName: 'Step {name}: not now, it is stepping',
+      hint: 'Let this process run to its next lab operation, then stop it again (S)',
+      busyHint: 'It is stepping: Step works again once it stops at its next lab operation',
+      stepping: 'stepping…',
+      steppingHint: 'Let go by Step: it runs until its next lab operation',
+      at: 'at {what}',
+      atHint: 'Stopped by Step just before {what}: the next Step does it',
+      ended: 'exited during its step',
+      heading: 'Step',
+      did: 'During its step',
+      didNothing: 'no lab operation',
+      more: '{text}, and {n} more',
+      refused: 'Could not step {name}: {error}',
+    },
     // What a live process is blocked on (src-shared/folds/activity.ts), in the tree's State column.
     activity: {
       lock: 'waiting for {object} ({duration})',
@@ -268,6 +286,24 @@ export const messages: AreaMessages = {
       zombie: '僵尸 (Z)',
       stopped: '已停止 (T)',
       stoppedHint: '已被“暂停”停住：在运行继续之前不执行任何代码',
+    },
+    // 单步（issue 17）：暂停中的运行里，让一个进程走到它的下一个实验操作。
+    step: {
+      button: '单步',
+      name: '单步执行 {name}',
+      busyName: '单步执行 {name}：现在不行，它正在单步执行',
+      hint: '让这个进程运行到它的下一个实验操作，然后再次停住（S）',
+      busyHint: '它正在单步执行：停在下一个实验操作之前后，才能再次单步',
+      stepping: '单步执行中…',
+      steppingHint: '已由“单步”放行：运行到它的下一个实验操作为止',
+      at: '停在 {what} 之前',
+      atHint: '已由“单步”停在 {what} 之前：下一次单步会执行它',
+      ended: '在单步中退出',
+      heading: '单步',
+      did: '这一步做了',
+      didNothing: '没有实验操作',
+      more: '{text}，另有 {n} 项',
+      refused: '无法单步执行 {name}：{error}',
     },
     // 存活进程正阻塞在什么上（src-shared/folds/activity.ts），显示在进程树的“状态”列。
     activity: {

@@ -63,6 +63,10 @@ export const messages: AreaMessages = {
       summary: 'Depth of {name} over time: now {depth}, peak {peak}, {bound}{full}.',
       bound: 'maxsize {n}',
       fullAtPeak: ', it was full at its peak',
+      items: 'Items now: {total}',
+      itemsLabel: 'Items in {name}, the next one to be taken first',
+      itemsMore: '+ {n} more',
+      itemsNone: 'none: the queue is empty',
     },
     chart: {
       depth: 'depth',
@@ -70,6 +74,8 @@ export const messages: AreaMessages = {
     },
     pipe: {
       caption: 'Traffic of {name}, each way',
+      items: 'On their way to end {to}: {total}',
+      itemsLabel: 'Messages of {name} on their way to end {to}, the next to be received first',
       direction: 'Direction',
       sent: 'Sent',
       received: 'Received',
@@ -218,12 +224,18 @@ export const messages: AreaMessages = {
       summary: '{name} 的深度随时间变化：当前 {depth}，峰值 {peak}，{bound}{full}。',
       bound: 'maxsize 为 {n}',
       fullAtPeak: '，峰值时已满',
+      items: '当前的项：{total}',
+      itemsLabel: '{name} 中的项，下一个被取出的在最前',
+      itemsMore: '+ 另外 {n} 项',
+      itemsNone: '没有：队列是空的',
     },
     chart: {
       depth: '深度',
       maxsize: 'maxsize {n}',
     },
     pipe: {
+      items: '正在送往端 {to} 的消息：{total}',
+      itemsLabel: '{name} 中正在送往端 {to} 的消息，下一个被接收的在最前',
       caption: '{name} 双向的流量',
       direction: '方向',
       sent: '发送',

@@ -76,6 +76,7 @@ export const messages: AreaMessages = {
       stderr: 'error output: {text}',
       user_kill: 'the user sent {text}',
       user_join: 'the user joined it',
+      run_step: 'the user stepped it: it ran to its next lab operation',
       at: '{what} at {time}',
     },
     tip: {
@@ -209,6 +210,7 @@ export const messages: AreaMessages = {
       stderr: '错误输出：{text}',
       user_kill: '用户发送了 {text}',
       user_join: '用户 join 了它',
+      run_step: '用户单步执行了它：它运行到下一个实验操作',
       at: '{time}：{what}',
     },
     tip: {
