@@ -3,6 +3,7 @@ import { useKillStore, type KillTarget } from '../features/system/kill'
 import { focusLabRow } from '../features/lab/focusLabRow'
 import { useRunStore } from '../features/lab/run'
 import { useStepsStore } from '../features/lab/steps'
+import { useStepAction } from '../features/lab/stepAction'
 import { useSystemStore } from '../features/system/system'
 import { useUiStore } from '../shared/stores/ui'
 import { signalRefusalText } from '../features/system/formatSystem'
@@ -31,6 +32,7 @@ export function useAppShortcuts(): void {
   const kill = useKillStore()
   const system = useSystemStore()
   const steps = useStepsStore()
+  const stepAction = useStepAction()
 
   /** The selected row of the visible tree, if it is a process that can still take a signal. */
   function selectedTarget(): KillTarget | null {
@@ -92,7 +94,7 @@ export function useAppShortcuts(): void {
     s: () => {
       const p = run.selected
       if (ui.activeTab !== 'lab' || !p || p.exited) return nothingToActOn()
-      if (!steps.canStep(p.lid)) {
+      if (!stepAction.canStep(p.lid)) {
         const why = !run.running || run.replaying ? 'app.keyHint.noRun' : run.paused === null ? 'app.keyHint.notPaused' : 'app.keyHint.select'
         ui.showKeyHint(i18n.global.t(why))
         return false
@@ -101,7 +103,7 @@ export function useAppShortcuts(): void {
         ui.showKeyHint(i18n.global.t('lab.step.busyHint'))
         return false
       }
-      void steps.step(p.lid)
+      void stepAction.step(p.lid)
     },
     Escape: () => {
       const p = run.selected

@@ -3,7 +3,6 @@ import { markRaw } from 'vue'
 import type { FrameEvent } from '../../../src-shared/events'
 import { i18n } from '../../shared/i18n'
 import { call, errorMessage } from '../../shared/transport'
-import { useRunStore } from './run'
 import { applyStepEvents, emptySteps, isStepping, type ProcessStep } from './stepModel'
 
 /**
@@ -61,16 +60,9 @@ export const useStepsStore = defineStore('steps', {
     busy(lid: string): boolean {
       return this.asking[lid] === true || isStepping(this, lid)
     },
-    /** Whether the Step button and key apply to this process now: a live lab process of a paused live run. */
-    canStep(lid: string): boolean {
-      const run = useRunStore()
-      const p = run.processes[lid]
-      return !run.replaying && run.running && run.paused !== null && p !== undefined && !p.exited && !p.zombie && !p.os
-    },
-    /** The Step button and the s key: let this one process run to its next lab operation. */
-    async step(lid: string) {
-      if (!this.canStep(lid) || this.busy(lid)) return
-      const name = useRunStore().processes[lid]?.name ?? lid
+    /** Asks the host to let this one process run to its next lab operation (stepAction.ts decides when it may). */
+    async ask(lid: string, name: string) {
+      if (this.busy(lid)) return
       this.asking[lid] = true
       delete this.errors[lid]
       try {

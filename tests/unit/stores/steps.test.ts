@@ -8,6 +8,7 @@ import type { EventBody, FrameEvent } from '../../../src-shared/events'
 import { i18n } from '../../../src-renderer/shared/i18n'
 import { useRunStore } from '../../../src-renderer/features/lab/run'
 import { useStepsStore } from '../../../src-renderer/features/lab/steps'
+import { useStepAction } from '../../../src-renderer/features/lab/stepAction'
 
 const host = vi.hoisted(() => ({
   answers: [] as Array<{ stepping: true; refused: null } | { stepping: false; refused: string }>,
@@ -56,19 +57,20 @@ describe('steps store', () => {
   it('steps only a live process of a paused run, and greys the button from the press to the step', async () => {
     const run = liveRun()
     const steps = useStepsStore()
-    expect(steps.canStep(C.lid)).toBe(false) // not paused
+    const action = useStepAction()
+    expect(action.canStep(C.lid)).toBe(false) // not paused
     run.foldMore(stamp({ kind: 'run.paused', processes: 2 }))
-    expect(steps.canStep(C.lid)).toBe(true)
-    expect(steps.canStep('r1.9')).toBe(false) // no such process
+    expect(action.canStep(C.lid)).toBe(true)
+    expect(action.canStep('r1.9')).toBe(false) // no such process
 
     answers.push({ stepping: true, refused: null })
-    const asked = steps.step(C.lid)
+    const asked = action.step(C.lid)
     expect(steps.busy(C.lid)).toBe(true)
     await asked
     expect(calls).toEqual([{ name: 'run.step', args: { lid: C.lid } }])
     // Answered, but its run.step has not come: still greyed, and a second press asks nothing.
     expect(steps.busy(C.lid)).toBe(true)
-    await steps.step(C.lid)
+    await action.step(C.lid)
     expect(calls).toHaveLength(1)
     run.foldMore(stamp({ kind: 'run.step', ...C }))
     expect(steps.busy(C.lid)).toBe(true)
@@ -80,18 +82,19 @@ describe('steps store', () => {
 
     run.foldMore(stamp({ kind: 'run.resumed', pausedUs: 5, held: 0, reason: 'user' }))
     expect(steps.steps).toEqual({})
-    expect(steps.canStep(C.lid)).toBe(false)
+    expect(action.canStep(C.lid)).toBe(false)
   })
 
   it('keeps a refusal (or a failed call) in words until the next step or the resume', async () => {
     const run = liveRun()
     const steps = useStepsStore()
+    const action = useStepAction()
     run.foldMore(stamp({ kind: 'run.paused', processes: 2 }))
     answers.push({ stepping: false, refused: 'it is stepping already' })
-    await steps.step(C.lid)
+    await action.step(C.lid)
     expect(steps.errors[C.lid]).toBe('Could not step consumer: it is stepping already')
     expect(steps.busy(C.lid)).toBe(false)
-    await steps.step(C.lid) // no answer queued: the call throws
+    await action.step(C.lid) // no answer queued: the call throws
     expect(steps.errors[C.lid]).toBe('Could not step consumer: the host is gone')
     run.foldMore(stamp({ kind: 'run.resumed', pausedUs: 5, held: 0, reason: 'user' }))
     expect(steps.errors).toEqual({})
@@ -100,6 +103,7 @@ describe('steps store', () => {
   it('a replay shows the steps of the events up to its position, and cannot step', () => {
     const run = useRunStore()
     const steps = useStepsStore()
+    const action = useStepAction()
     run.enterReplay()
     run.showEvents([
       ...stamp(
@@ -112,6 +116,6 @@ describe('steps store', () => {
     ])
     expect(run.paused).not.toBeNull()
     expect(steps.steps[C.lid]?.phase).toBe('at')
-    expect(steps.canStep(C.lid)).toBe(false)
+    expect(action.canStep(C.lid)).toBe(false)
   })
 })
